@@ -1,0 +1,269 @@
+"""Pre-release checks: each a child process in the project's environment, run side by side.
+
+Every check gets its own log file; a failing check's log is kept and its tail shown. Children
+run in their own process group, so a timeout, `--fail-fast` or Ctrl-C stops a check together
+with everything it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.config import CheckSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from poetry_release_plugin.adapters.environment import ProjectEnvironment
+
+BUILD = "build"
+TAIL_LINES = 40
+
+
+class CheckState(Enum):
+    """Where a check stands."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    PASSED = "passed"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """How a check ended, with its captured output."""
+
+    name: str
+    state: CheckState
+    seconds: float
+    detail: str = ""
+    output: str = ""
+    log_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the check passed."""
+        return self.state is CheckState.PASSED
+
+    def tail(self, lines: int = TAIL_LINES) -> str:
+        """The last lines of the check's output."""
+        return "\n".join(self.output.rstrip().splitlines()[-lines:])
+
+
+def builtin_build(output_dir: Path) -> CheckSpec:
+    """The build check: sdist and wheel by `poetry build` into a temporary folder, never dist/."""
+    argv = (
+        sys.executable,
+        "-m",
+        "poetry",
+        "build",
+        "--no-interaction",
+        "--output",
+        str(output_dir),
+    )
+    return CheckSpec(name=BUILD, argv=argv)
+
+
+DEFAULT_TOOLS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pytest", ("pytest",)),
+    ("black", ("black", "--check", ".")),
+    ("isort", ("isort", "--check-only", ".")),
+    ("mypy", ("mypy",)),
+    ("ruff", ("ruff", "check", ".")),
+)
+
+
+def default_checks(
+    env: ProjectEnvironment | None, packages: Sequence[str]
+) -> tuple[list[CheckSpec], list[str]]:
+    """The guide's checks whose executable the project's environment has, and those it lacks."""
+    found: list[CheckSpec] = []
+    missing: list[str] = []
+    for name, argv in DEFAULT_TOOLS:
+        if env is None or not (env.bin_dir / name).exists():
+            missing.append(name)
+            continue
+        if name == "mypy":
+            argv = (*argv, *packages)
+        found.append(CheckSpec(name=name, argv=argv))
+    return found, missing
+
+
+@dataclass
+class _Running:
+    spec: CheckSpec
+    started: float
+    process: subprocess.Popen[bytes] | None = None
+    timed_out: bool = False
+    stopped: bool = False
+
+
+class CheckRunner:
+    """Runs checks concurrently from the project root, in the project's environment."""
+
+    def __init__(
+        self,
+        root: Path,
+        env: ProjectEnvironment | None,
+        *,
+        on_change: Callable[[str, CheckState, float], None] = lambda *_: None,
+        on_output: Callable[[str, str], None] | None = None,
+        on_tick: Callable[[], None] = lambda: None,
+        fail_fast: bool = False,
+        workers: int | None = None,
+    ) -> None:
+        self.root = root
+        self.env = env
+        self.on_change = on_change
+        self.on_output = on_output
+        self.on_tick = on_tick
+        self.fail_fast = fail_fast
+        self.workers = workers or max(2, os.cpu_count() or 2)
+        self._lock = threading.Lock()
+        self._running: dict[str, _Running] = {}
+        self._log_dir = Path(tempfile.mkdtemp(prefix="poetry-release-checks-"))
+
+    def run(self, checks: Sequence[CheckSpec]) -> list[CheckResult]:
+        """Run every check; the results in the order given. Ctrl-C stops them all and re-raises."""
+        results: dict[str, CheckResult] = {}
+        for spec in checks:
+            self.on_change(spec.name, CheckState.WAITING, 0.0)
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="check")
+        futures: dict[Future[CheckResult], str] = {
+            pool.submit(self._run_one, spec): spec.name for spec in checks
+        }
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                self.on_tick()
+                for future in done:
+                    result = future.result()
+                    results[result.name] = result
+                    if not result.ok and self.fail_fast:
+                        self.stop_all()
+        except BaseException:
+            self.stop_all()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        ordered = [results[spec.name] for spec in checks if spec.name in results]
+        if all(result.ok for result in ordered):
+            self._remove_logs()
+        return ordered
+
+    def stop_all(self) -> None:
+        """Stop every running check (and its children); waiting ones will not start."""
+        with self._lock:
+            for running in self._running.values():
+                running.stopped = True
+                _kill_group(running.process)
+
+    def _run_one(self, spec: CheckSpec) -> CheckResult:
+        with self._lock:
+            running = _Running(spec, time.monotonic())
+            stopped_early = any(r.stopped for r in self._running.values())
+            self._running[spec.name] = running
+        if stopped_early:
+            self.on_change(spec.name, CheckState.STOPPED, 0.0)
+            return CheckResult(spec.name, CheckState.STOPPED, 0.0, "not run (--fail-fast)")
+        self.on_change(spec.name, CheckState.RUNNING, 0.0)
+        log_path = self._log_dir / f"{_safe_name(spec.name)}.log"
+        result = self._execute(running, log_path)
+        self.on_change(spec.name, result.state, result.seconds)
+        return result
+
+    def _execute(self, running: _Running, log_path: Path) -> CheckResult:
+        spec = running.spec
+        variables = self.env.variables() if self.env is not None else dict(os.environ)
+        if spec.name == BUILD and spec.argv[:3] == (sys.executable, "-m", "poetry"):
+            variables["POETRY_VIRTUALENVS_CREATE"] = "false"  # build only, never make a venv
+        try:
+            process = subprocess.Popen(
+                list(spec.argv),
+                cwd=self.root,
+                env=variables,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as error:
+            seconds = time.monotonic() - running.started
+            detail = f"cannot run {spec.argv[0]}: {error.strerror}"
+            return CheckResult(spec.name, CheckState.FAILED, seconds, detail, detail)
+        with self._lock:
+            running.process = process
+            if running.stopped:
+                _kill_group(process)
+        timer = None
+        if spec.timeout is not None:
+            timer = threading.Timer(spec.timeout, self._time_out, args=(running,))
+            timer.daemon = True
+            timer.start()
+        output = self._collect(spec.name, process, log_path)
+        code = process.wait()
+        if timer is not None:
+            timer.cancel()
+        seconds = time.monotonic() - running.started
+        if running.timed_out:
+            state, detail = CheckState.FAILED, f"timed out after {spec.timeout:g} s"
+        elif running.stopped:
+            state, detail = CheckState.STOPPED, "stopped"
+        elif code == 0:
+            state, detail = CheckState.PASSED, ""
+        else:
+            state, detail = CheckState.FAILED, f"exit code {code}"
+        return CheckResult(spec.name, state, seconds, detail, output, str(log_path))
+
+    def _collect(self, name: str, process: subprocess.Popen[bytes], log_path: Path) -> str:
+        assert process.stdout is not None
+        chunks: list[str] = []
+        with log_path.open("w", encoding="utf-8") as log:
+            for raw in iter(process.stdout.readline, b""):
+                line = raw.decode("utf-8", "replace")
+                chunks.append(line)
+                log.write(line)
+                if self.on_output is not None:
+                    self.on_output(name, line.rstrip("\n"))
+        return "".join(chunks)
+
+    def _time_out(self, running: _Running) -> None:
+        running.timed_out = True
+        _kill_group(running.process)
+
+    def _remove_logs(self) -> None:
+        for path in self._log_dir.iterdir():
+            path.unlink(missing_ok=True)
+        self._log_dir.rmdir()
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "check"
+
+
+def _kill_group(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

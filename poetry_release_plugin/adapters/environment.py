@@ -1,0 +1,83 @@
+"""The project's own environment (the one `poetry run` uses), found without ever creating it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from poetry.poetry import Poetry
+
+
+@dataclass(frozen=True)
+class ProjectEnvironment:
+    """A Python environment: its interpreter and its scripts folder."""
+
+    python: Path
+    bin_dir: Path
+    is_virtualenv: bool
+
+    def variables(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """Environment variables that make commands run inside it, as `poetry run` does."""
+        variables = dict(os.environ if base is None else base)
+        variables["PATH"] = os.pathsep.join([str(self.bin_dir), variables.get("PATH", "")])
+        if self.is_virtualenv:
+            variables["VIRTUAL_ENV"] = str(self.python.parent.parent)
+        variables.pop("PYTHONHOME", None)
+        variables["PYTHONDONTWRITEBYTECODE"] = "1"
+        return variables
+
+
+def find_project_environment(poetry: Poetry) -> ProjectEnvironment | None:
+    """The environment `poetry run` would use, or None if Poetry would have to create it."""
+    from poetry.utils.env import EnvManager, VirtualEnv
+
+    manager = EnvManager(poetry)
+    env = manager.get()
+    # With no project venv yet, Poetry answers with the interpreter it runs on.
+    if poetry.config.get("virtualenvs.create", True) and env.path == manager.get_system_env().path:
+        return None
+    return ProjectEnvironment(Path(env.python), Path(env.bin_dir), isinstance(env, VirtualEnv))
+
+
+_IMPORT_SCRIPT = """
+import importlib, importlib.util, json, sys
+name = sys.argv[1]
+if importlib.util.find_spec(name) is None:
+    print(json.dumps({"found": False}))
+else:
+    module = importlib.import_module(name)
+    version = getattr(module, "__version__", None)
+    print(json.dumps({"found": True, "version": version if isinstance(version, str) else None}))
+"""
+
+
+@dataclass(frozen=True)
+class ImportedVersion:
+    """What importing a package in an environment said."""
+
+    found: bool
+    version: str | None = None
+    error: str | None = None
+
+
+def imported_version(env: ProjectEnvironment, package: str, cwd: Path) -> ImportedVersion:
+    """Import `package` in the environment (from `cwd`) and read its `__version__`."""
+    completed = subprocess.run(
+        [str(env.python), "-c", _IMPORT_SCRIPT, package],
+        cwd=cwd,
+        env=env.variables(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if completed.returncode != 0:
+        lines = (completed.stderr or completed.stdout).strip().splitlines()
+        return ImportedVersion(found=True, error=lines[-1] if lines else "import failed")
+    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    return ImportedVersion(found=bool(answer["found"]), version=answer.get("version"))

@@ -1,0 +1,117 @@
+"""The `git` executable, run with argument lists (never a shell), in the user's own setup."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.errors import GitError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GitResult:
+    """What a git command printed, and how it ended."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+class Git:
+    """A git work tree, and the few questions and actions a release needs of it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._executable = shutil.which("git")
+
+    def run(self, *args: str, check: bool = True, timeout: float | None = 120) -> GitResult:
+        """Run `git ARGS` in the work tree; with `check`, a failure raises GitError."""
+        if self._executable is None:
+            raise GitError("git is not installed or not on PATH", "install git, then run again")
+        try:
+            completed = subprocess.run(
+                [self._executable, *args],
+                cwd=self.root,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise GitError(
+                f"git {args[0]} did not finish within {timeout:.0f} s",
+                "check the connection to the remote, or run with --offline",
+            ) from None
+        result = GitResult(completed.returncode, completed.stdout, completed.stderr)
+        if check and result.code != 0:
+            detail = result.stderr.strip() or result.stdout.strip()
+            raise GitError(f"git {' '.join(args)} failed: {detail}", "fix the cause shown by git")
+        return result
+
+    def is_work_tree(self) -> bool:
+        """Whether the folder is inside a git work tree."""
+        result = self.run("rev-parse", "--is-inside-work-tree", check=False)
+        return result.code == 0 and result.stdout.strip() == "true"
+
+    def top_level(self) -> str:
+        """The work tree's root folder."""
+        return self.run("rev-parse", "--show-toplevel").stdout.strip()
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or None when HEAD is detached."""
+        result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        return result.stdout.strip() if result.code == 0 else None
+
+    def head(self) -> str | None:
+        """HEAD's commit, or None in a repository without commits."""
+        result = self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+        return result.stdout.strip() if result.code == 0 else None
+
+    def changed_paths(self) -> list[str]:
+        """Paths with uncommitted changes or untracked files, as `git status` lists them."""
+        output = self.run("status", "--porcelain=v1", "--untracked-files=normal").stdout
+        return [line[3:] for line in output.splitlines() if line]
+
+    def has_remote(self, remote: str) -> bool:
+        """Whether `remote` is configured."""
+        return remote in self.run("remote").stdout.split()
+
+    def fetch(self, remote: str) -> None:
+        """Fetch `remote`'s branches (not its tags: those are asked of the remote directly)."""
+        self.run("fetch", "--quiet", "--no-tags", remote, timeout=300)
+
+    def commits_behind(self, remote: str, branch: str) -> int | None:
+        """How many commits `remote/branch` has that HEAD lacks (None if it has no such branch)."""
+        upstream = f"refs/remotes/{remote}/{branch}"
+        if self.run("rev-parse", "--verify", "--quiet", upstream, check=False).code != 0:
+            return None
+        return int(self.run("rev-list", "--count", f"HEAD..{upstream}").stdout.strip())
+
+    def tag_commit(self, tag: str) -> str | None:
+        """The commit a local tag points at, or None if there is no such tag."""
+        result = self.run(
+            "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False
+        )
+        return result.stdout.strip() if result.code == 0 else None
+
+    def remote_has_tag(self, remote: str, tag: str) -> bool:
+        """Whether `remote` has the tag (asks the remote itself)."""
+        output = self.run("ls-remote", "--tags", remote, f"refs/tags/{tag}", timeout=120).stdout
+        return bool(output.strip())
+
+    def stage(self, paths: Sequence[str]) -> None:
+        """Stage these paths."""
+        self.run("add", "--", *paths)
+
+    def commit_paths(self, message: str, paths: Sequence[str]) -> str:
+        """Commit these paths only (other staged or dirty files stay out); the new commit."""
+        self.run("commit", "--quiet", "--message", message, "--only", "--", *paths, timeout=None)
+        head = self.head()
+        assert head is not None
+        return head

@@ -1,0 +1,225 @@
+"""`[tool.poetry-release]`: parsed once into a frozen, validated settings object."""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from poetry_release_plugin.errors import ConfigError
+
+TABLE = "[tool.poetry-release]"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One pre-release check: a name and the command it runs (split like a shell, run without)."""
+
+    name: str
+    argv: tuple[str, ...]
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseSettings:
+    """Every setting of `[tool.poetry-release]`, with its default."""
+
+    branch: tuple[str, ...] = ("main",)
+    remote: str = "origin"
+    tag_format: str = "v{version}"
+    tag_message: str = "Release v{version}"
+    release_title: str = "Release v{version}"
+    commit_message: str = "chore: bump version to {version}"
+    version_files: tuple[str, ...] | None = None
+    changelog: str | None = "CHANGELOG.md"
+    checks: tuple[CheckSpec, ...] | None = None
+    repository: str = "pypi"
+    index_url: str | None = None
+    github_repository: str | None = None
+    github_api_url: str | None = None
+    github_release: bool = True
+    sign_tags: bool = False
+    major_on_zero: bool = False
+    sync_on_version: bool = True
+    explicit_keys: frozenset[str] = field(default_factory=frozenset)
+
+    def tag_for(self, version: str) -> str:
+        """The release tag of `version`."""
+        return self.tag_format.format(version=version)
+
+    def is_release_branch(self, name: str) -> bool:
+        """Whether `name` matches one of the configured release branches (globs allowed)."""
+        return any(fnmatchcase(name, pattern) for pattern in self.branch)
+
+
+def _type_name(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names.update({list: "a list", dict: "a table"})
+    for kind, name in names.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+def _wrong_type(key: str, expected: str, value: object) -> ConfigError:
+    return ConfigError(
+        f"{TABLE} {key} must be {expected}, not {_type_name(value)} ({value!r})",
+        f"fix {key} in pyproject.toml",
+    )
+
+
+def _string(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _wrong_type(key, "a string", value)
+    return value
+
+
+def _boolean(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _wrong_type(key, "true or false", value)
+    return value
+
+
+def _string_list(key: str, value: object, *, allow_single: bool = False) -> tuple[str, ...]:
+    if allow_single and isinstance(value, str):
+        return (value,)
+    expected = "a string or a list of strings" if allow_single else "a list of strings"
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _wrong_type(key, expected, value)
+    return tuple(value)
+
+
+def _template(key: str, value: object) -> str:
+    text = _string(key, value)
+    try:
+        text.format(version="1.0.0")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(
+            f"{TABLE} {key} = {text!r} is not a valid template ({error})",
+            "use {version} as the only placeholder, for example 'v{version}'",
+        ) from None
+    return text
+
+
+def _changelog(key: str, value: object) -> str | None:
+    if value is False:
+        return None
+    if value is True:
+        return ReleaseSettings.changelog
+    if isinstance(value, str):
+        return value
+    raise _wrong_type(key, "a file name or false", value)
+
+
+def _split_command(key: str, command: str) -> tuple[str, ...]:
+    try:
+        argv = tuple(shlex.split(command))
+    except ValueError as error:
+        raise ConfigError(
+            f"{TABLE} {key}: cannot split {command!r} ({error})", "fix the quoting"
+        ) from None
+    if not argv:
+        raise ConfigError(f"{TABLE} {key} holds an empty command", "remove it or give a command")
+    return argv
+
+
+_CHECKS_TYPE = "a list of command strings or { name, run } tables"
+
+
+def _checks(key: str, value: object) -> tuple[CheckSpec, ...]:
+    if not isinstance(value, list):
+        raise _wrong_type(key, _CHECKS_TYPE, value)
+    specs: list[CheckSpec] = []
+    for item in value:
+        if isinstance(item, str):
+            argv = _split_command(key, item)
+            specs.append(CheckSpec(name=argv[0], argv=argv))
+        elif isinstance(item, dict):
+            specs.append(_check_table(key, item))
+        else:
+            raise _wrong_type(key, _CHECKS_TYPE, value)
+    names = [spec.name for spec in specs]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ConfigError(
+            f"{TABLE} checks has more than one check named {', '.join(duplicates)}",
+            "give each a distinct name with a { name, run } table",
+        )
+    return tuple(specs)
+
+
+def _check_table(key: str, table: dict[str, Any]) -> CheckSpec:
+    unknown = sorted(set(table) - {"name", "run", "timeout"})
+    if unknown:
+        raise ConfigError(
+            f"{TABLE} {key}: unknown key {unknown[0]!r} in a check table",
+            "a check table takes name, run and timeout",
+        )
+    if "run" not in table:
+        raise ConfigError(f"{TABLE} {key}: a check table needs run", 'add run = "command"')
+    argv = _split_command(key, _string(f"{key}.run", table["run"]))
+    name = _string(f"{key}.name", table.get("name", argv[0]))
+    timeout = table.get("timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        raise _wrong_type(f"{key}.timeout", "a positive number of seconds", timeout)
+    return CheckSpec(name=name, argv=argv, timeout=float(timeout) if timeout else None)
+
+
+def _github_repository(key: str, value: object) -> str:
+    text = _string(key, value)
+    owner, _, name = text.partition("/")
+    if not owner or not name or "/" in name:
+        raise ConfigError(
+            f"{TABLE} {key} = {text!r} is not an owner/name pair", "write it as 'owner/name'"
+        )
+    return text
+
+
+_PARSERS: dict[str, Any] = {
+    "branch": lambda k, v: _string_list(k, v, allow_single=True),
+    "remote": _string,
+    "tag-format": _template,
+    "tag-message": _template,
+    "release-title": _template,
+    "commit-message": _template,
+    "version-files": _string_list,
+    "changelog": _changelog,
+    "checks": _checks,
+    "repository": _string,
+    "index-url": _string,
+    "github-repository": _github_repository,
+    "github-api-url": _string,
+    "github-release": _boolean,
+    "sign-tags": _boolean,
+    "major-on-zero": _boolean,
+    "sync-on-version": _boolean,
+}
+
+KNOWN_KEYS = tuple(_PARSERS)
+
+
+def parse_settings(table: object) -> ReleaseSettings:
+    """Validate `[tool.poetry-release]` (a plain mapping, or None when absent) into settings."""
+    if table is None:
+        return ReleaseSettings()
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"{TABLE} must be a table, not {_type_name(table)}", "write it as a TOML table"
+        )
+    for key in table:
+        if key not in _PARSERS:
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "known keys: " + ", ".join(KNOWN_KEYS)
+            raise ConfigError(f"Unknown key {key!r} in {TABLE}", hint)
+    values = {key.replace("-", "_"): _PARSERS[key](key, value) for key, value in table.items()}
+    if "{version}" not in values.get("tag_format", "{version}"):
+        raise ConfigError(
+            f"{TABLE} tag-format must contain {{version}}", "for example 'v{version}'"
+        )
+    if values.get("branch") == ():
+        raise ConfigError(f"{TABLE} branch is an empty list", "name at least one release branch")
+    return ReleaseSettings(**values, explicit_keys=frozenset(table))

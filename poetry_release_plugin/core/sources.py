@@ -1,0 +1,238 @@
+"""Where a project keeps its version, read and rewritten as text: every other byte is kept."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import String, StringType
+
+from poetry_release_plugin.core.version import version_info
+from poetry_release_plugin.errors import FileVersion, ProjectError, VersionMismatch
+
+if TYPE_CHECKING:
+    from poetry.core.constraints.version import Version
+
+    from poetry_release_plugin.core.version import VersionInfo
+
+PYPROJECT = "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class PackageLocation:
+    """A package of the project: its import name and the folder it lives under."""
+
+    name: str
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectMetadata:
+    """What pyproject.toml says about the project's name, version and packages."""
+
+    name: str
+    version: str
+    version_tables: tuple[str, ...]
+    packages: tuple[PackageLocation, ...]
+    release_table: dict[str, Any] | None
+
+
+def _parse_toml(text: str) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except TOMLKitError as error:
+        raise ProjectError(
+            f"{PYPROJECT} is not valid TOML ({error})", f"fix {PYPROJECT}, then run again"
+        ) from None
+
+
+def _table(document: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(document, dict) or key not in document:
+            return None
+        document = document[key]
+    return document
+
+
+def _version_tables(document: tomlkit.TOMLDocument) -> dict[str, Any]:
+    """The tables that hold a version, by their TOML name."""
+    tables = {
+        "project": _table(document, "project"),
+        "tool.poetry": _table(document, "tool", "poetry"),
+    }
+    return {
+        name: table
+        for name, table in tables.items()
+        if isinstance(table, dict) and "version" in table
+    }
+
+
+def read_metadata(text: str) -> ProjectMetadata:
+    """The project's name, version and packages from pyproject.toml's text."""
+    document = _parse_toml(text)
+    project = _table(document, "project") or {}
+    poetry = _table(document, "tool", "poetry") or {}
+    if "version" in (project.get("dynamic") or []):
+        raise ProjectError(
+            f'{PYPROJECT} declares dynamic = ["version"] in [project]',
+            "this plugin writes the version itself: set [project].version (or "
+            "[tool.poetry].version) to the current version and remove it from dynamic",
+        )
+    holders = _version_tables(document)
+    if not holders:
+        raise ProjectError(
+            f"{PYPROJECT} has no version in [project] or [tool.poetry]",
+            'add version = "X.Y.Z" to [project]',
+        )
+    versions = {name: str(table["version"]) for name, table in holders.items()}
+    if len(set(versions.values())) > 1:
+        raise VersionMismatch(
+            [FileVersion(f"{PYPROJECT} [{name}]", version) for name, version in versions.items()]
+        )
+    name = project.get("name") or poetry.get("name")
+    if not isinstance(name, str) or not name:
+        raise ProjectError(f"{PYPROJECT} has no project name", 'add name = "..." to [project]')
+    release_table = _table(document, "tool", "poetry-release")
+    return ProjectMetadata(
+        name=name,
+        version=next(iter(versions.values())),
+        version_tables=tuple(holders),
+        packages=_packages(name, poetry.get("packages")),
+        release_table=release_table.unwrap() if hasattr(release_table, "unwrap") else release_table,
+    )
+
+
+def _packages(project_name: str, includes: Any) -> tuple[PackageLocation, ...]:
+    """The packages Poetry would ship: `[tool.poetry].packages`, else the project's own name."""
+    found: list[PackageLocation] = []
+    for entry in includes or []:
+        include = entry.get("include") if isinstance(entry, dict) else None
+        if isinstance(include, str) and not any(c in include for c in "*?[") and "/" not in include:
+            found.append(PackageLocation(include.removesuffix(".py"), str(entry.get("from", ""))))
+    if found:
+        return tuple(found)
+    module = re.sub(r"[-_.]+", "_", project_name).lower()
+    return (PackageLocation(module, ""), PackageLocation(module, "src"))
+
+
+def write_pyproject_version(text: str, new_version: str) -> str:
+    """pyproject.toml with the version replaced wherever it is held, as `poetry version` does."""
+    document = _parse_toml(text)
+    for table in _version_tables(document).values():
+        old = table["version"]
+        literal = isinstance(old, String) and old.type is StringType.SLL
+        table["version"] = tomlkit.string(new_version, literal=literal)
+    return tomlkit.dumps(document)
+
+
+# --- Python version files -------------------------------------------------------------------
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_STRING_LITERAL = re.compile(r"^([rRuU]?)('''|\"\"\"|'|\")(.*)\2$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class VersionAssignments:
+    """The literal `__version__` of a module, and where it and `__version_info__` sit."""
+
+    version: str
+    quote: str
+    version_span: _Span
+    info_span: _Span | None
+
+
+def _offsets(text: str) -> list[int]:
+    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+
+def _index(text: str, starts: list[int], line: int, byte_column: int) -> int:
+    """Turn ast's (line, UTF-8 byte column) into an index into `text`."""
+    start = starts[line - 1]
+    end = starts[line] if line < len(starts) else len(text)
+    return start + len(text[start:end].encode()[:byte_column].decode())
+
+
+def _span(text: str, starts: list[int], node: ast.expr) -> _Span:
+    assert node.end_lineno is not None
+    assert node.end_col_offset is not None
+    return _Span(
+        _index(text, starts, node.lineno, node.col_offset),
+        _index(text, starts, node.end_lineno, node.end_col_offset),
+    )
+
+
+def _module_assignment(tree: ast.Module, name: str) -> ast.expr | None:
+    """The value first assigned to `name` at module level."""
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets = [statement.target]
+        else:
+            continue
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            return statement.value
+    return None
+
+
+def _is_literal_tuple(node: ast.expr) -> bool:
+    return isinstance(node, ast.Tuple) and all(
+        isinstance(item, ast.Constant) and isinstance(item.value, int | str) for item in node.elts
+    )
+
+
+def find_version_assignments(text: str, path: str) -> VersionAssignments | None:
+    """Where `text` assigns `__version__` a string literal, or None if it does not."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError) as error:
+        raise ProjectError(f"{path} is not valid Python ({error})", f"fix {path}") from None
+    value = _module_assignment(tree, "__version__")
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return None
+    starts = _offsets(text)
+    version_span = _span(text, starts, value)
+    literal = _STRING_LITERAL.match(text[version_span.start : version_span.end])
+    if literal is None:  # implicitly concatenated strings, for example
+        return None
+    info = _module_assignment(tree, "__version_info__")
+    info_span = _span(text, starts, info) if info is not None and _is_literal_tuple(info) else None
+    return VersionAssignments(value.value, literal.group(2), version_span, info_span)
+
+
+def format_version_info(info: VersionInfo, quote: str) -> str:
+    """A `__version_info__` tuple as source, strings in the file's own quote style."""
+    parts = [f"{quote}{part}{quote}" if isinstance(part, str) else str(part) for part in info]
+    return f"({', '.join(parts)})"
+
+
+def write_version_file(text: str, path: str, new_version: Version) -> str:
+    """A version file's text with `__version__` and a literal `__version_info__` updated."""
+    found = find_version_assignments(text, path)
+    if found is None:
+        raise ProjectError(
+            f"{path} does not assign __version__ a string literal",
+            f'write __version__ = "X.Y.Z" in {path}, or remove it from version-files',
+        )
+    literal = _STRING_LITERAL.match(text[found.version_span.start : found.version_span.end])
+    assert literal is not None
+    replacements = [
+        (found.version_span, f"{literal.group(1)}{found.quote}{new_version.text}{found.quote}")
+    ]
+    if found.info_span is not None:
+        replacements.append(
+            (found.info_span, format_version_info(version_info(new_version), found.quote))
+        )
+    for span, new_text in sorted(replacements, key=lambda item: item[0].start, reverse=True):
+        text = text[: span.start] + new_text + text[span.end :]
+    return text

@@ -1,0 +1,49 @@
+"""Versions: Poetry's own bump rules, PEP 440 parsing, `__version_info__` tuples."""
+
+from __future__ import annotations
+
+from poetry.core.constraints.version import Version
+from poetry.core.version.exceptions import InvalidVersionError
+
+from poetry_release_plugin.errors import InvalidVersion, VersionNotGreater
+
+BUMP_RULES = ("major", "minor", "patch", "premajor", "preminor", "prepatch", "prerelease")
+
+VersionInfo = tuple[int | str, ...]
+
+
+def parse_version(text: str) -> Version:
+    """Parse a PEP 440 version, or raise InvalidVersion quoting it."""
+    try:
+        return Version.parse(text)
+    except InvalidVersionError:
+        raise InvalidVersion(text) from None
+
+
+def bump_version(current: str, rule_or_version: str, *, next_phase: bool = False) -> Version:
+    """The version `poetry version RULE` would give, computed by Poetry's own code."""
+    from poetry.console.commands.version import VersionCommand
+
+    if rule_or_version not in BUMP_RULES:
+        parse_version(rule_or_version)
+    try:
+        return VersionCommand().increment_version(current, rule_or_version, next_phase)
+    except ValueError:
+        raise InvalidVersion(current) from None
+
+
+def ensure_forward(current: Version, new: Version) -> None:
+    """Refuse a new version that is not greater than the current one."""
+    if not new > current:
+        raise VersionNotGreater(current.text, new.text)
+
+
+def version_info(version: Version) -> VersionInfo:
+    """`__version_info__`: the release numbers (at least 3), then each of pre, post, dev."""
+    numbers: list[int] = [version.major, version.minor or 0, version.patch or 0]
+    numbers.extend(version.release.extra)
+    info: list[int | str] = list(numbers)
+    for tag in (version.pre, version.post, version.dev):
+        if tag is not None:
+            info.extend((tag.phase, tag.number))
+    return tuple(info)

@@ -1,0 +1,129 @@
+"""The plugin's errors: each says what is wrong and how to fix it, and prints nothing itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReleaseError(Exception):
+    """An expected failure: the command prints its message and exits 1, without a traceback."""
+
+    def __init__(self, what: str, fix: str = "") -> None:
+        self.what = what
+        self.fix = fix
+        super().__init__(f"{what}: {fix}" if fix else what)
+
+
+class ConfigError(ReleaseError):
+    """`[tool.poetry-release]` or the project's metadata is wrong."""
+
+
+class ProjectError(ReleaseError):
+    """The project's files cannot be read or rewritten as they are."""
+
+
+class GitError(ReleaseError):
+    """A git command failed or the repository is not in a releasable state."""
+
+
+class PackageIndexError(ReleaseError):
+    """The package index refused or could not answer."""
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """A file and the version it holds, for mismatch reports."""
+
+    path: str
+    version: str
+
+
+class VersionMismatch(ReleaseError):
+    """The files that hold the version do not agree."""
+
+    def __init__(self, files: list[FileVersion]) -> None:
+        self.files = files
+        held = ", ".join(f"{f.path} holds {f.version}" for f in files)
+        super().__init__(
+            f"The version files disagree: {held}",
+            "make them agree (edit the odd one out), then run the command again",
+        )
+
+
+class InvalidVersion(ReleaseError):
+    """A requested version is not PEP 440."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f'"{text}" is neither a bump rule nor a valid PEP 440 version',
+            "use one of major, minor, patch, premajor, preminor, prepatch, prerelease, "
+            "or a version such as 1.2.3 or 2.0.0rc1",
+        )
+
+
+class VersionNotGreater(ReleaseError):
+    """The requested version would not move forward."""
+
+    def __init__(self, current: str, new: str) -> None:
+        self.current = current
+        self.new = new
+        super().__init__(
+            f"The new version {new} is not greater than the current version {current}",
+            "choose a higher version (a release never goes backwards)",
+        )
+
+
+class TagExists(ReleaseError):
+    """The release tag is already taken."""
+
+    def __init__(self, tag: str, where: str) -> None:
+        self.tag = tag
+        self.where = where
+        super().__init__(
+            f"Tag {tag} already exists {where}",
+            "that version was released already: choose a higher version, "
+            "or delete the tag if it was made by mistake",
+        )
+
+
+class VersionOnIndex(ReleaseError):
+    """The package index already has the version."""
+
+    def __init__(self, name: str, version: str, index_url: str) -> None:
+        self.name = name
+        self.version = version
+        self.index_url = index_url
+        super().__init__(
+            f"{name} {version} is already on the index {index_url}",
+            "an index never takes a version twice: choose a higher version",
+        )
+
+
+@dataclass
+class CheckFailure:
+    """A pre-release check that did not pass."""
+
+    name: str
+    reason: str
+
+
+class ChecksFailed(ReleaseError):
+    """One or more pre-release checks failed; the release was undone."""
+
+    def __init__(self, failures: list[CheckFailure]) -> None:
+        self.failures = failures
+        names = ", ".join(f.name for f in failures)
+        super().__init__(
+            f"Check failed: {names}; every file was restored and nothing was committed",
+            "fix the problem shown above and run prepare again "
+            "(or skip a check with --skip-check NAME)",
+        )
+
+
+class Interrupted(ReleaseError):
+    """The user pressed Ctrl-C (or the process was terminated)."""
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        super().__init__(f"Interrupted {stage}; every file was restored and nothing was committed")

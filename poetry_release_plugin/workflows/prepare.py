@@ -1,0 +1,346 @@
+"""`poetry release prepare`: every check first, then the writes, the checks and the commit.
+
+`plan_prepare` refuses before anything changes; `apply_prepare` writes inside a transaction
+that puts every file back, byte for byte, on any failure or interruption before the commit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from poetry_release_plugin.adapters.checks import BUILD, builtin_build, default_checks
+from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.core.sources import (
+    PYPROJECT,
+    write_pyproject_version,
+    write_version_file,
+)
+from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
+from poetry_release_plugin.errors import (
+    CheckFailure,
+    ChecksFailed,
+    ConfigError,
+    GitError,
+    Interrupted,
+    PackageIndexError,
+    ReleaseError,
+    TagExists,
+    VersionOnIndex,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+    from poetry.core.constraints.version import Version
+
+    from poetry_release_plugin.adapters.checks import CheckResult
+    from poetry_release_plugin.adapters.environment import ImportedVersion, ProjectEnvironment
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.workflows.project import Project
+
+
+class Reporter(Protocol):
+    """Where a workflow tells the user what it is doing."""
+
+    def info(self, message: str) -> None:
+        """A step or a fact."""
+
+    def warning(self, message: str) -> None:
+        """Something worth knowing that does not stop the release."""
+
+
+class CheckRunnerLike(Protocol):
+    """Runs checks and reports how each ended."""
+
+    def run(self, checks: Sequence[CheckSpec]) -> list[CheckResult]:
+        """Run them all; Ctrl-C stops them and re-raises."""
+
+
+@dataclass(frozen=True)
+class PrepareRequest:
+    """What the user asked `prepare` to do."""
+
+    rule: str | None
+    next_phase: bool = False
+    dry_run: bool = False
+    commit: bool = True
+    allow_dirty: bool = False
+    offline: bool = False
+    run_checks: bool = True
+    skipped_checks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's text before and after the release."""
+
+    path: str
+    before: str
+    after: str
+
+    def diff(self) -> str:
+        """A unified diff of the change."""
+        lines = difflib.unified_diff(
+            self.before.splitlines(keepends=True),
+            self.after.splitlines(keepends=True),
+            fromfile=f"a/{self.path}",
+            tofile=f"b/{self.path}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+@dataclass(frozen=True)
+class PreparePlan:
+    """Everything `prepare` will do, decided before anything changes."""
+
+    project: Project
+    current: Version
+    new: Version
+    tag: str
+    changes: tuple[FileChange, ...]
+    checks: tuple[CheckSpec, ...]
+    missing_tools: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def commit_message(self) -> str:
+        """The release commit's message."""
+        return self.project.settings.commit_message.format(version=self.new.text)
+
+
+@dataclass(frozen=True)
+class PrepareOutcome:
+    """What `prepare` did."""
+
+    plan: PreparePlan
+    commit: str | None = None
+    staged: bool = False
+    check_results: tuple[CheckResult, ...] = ()
+    confirmation: str = ""
+
+
+@dataclass
+class PrepareAdapters:
+    """The side effects `prepare` needs, passed in so each can be replaced in tests."""
+
+    git: Git
+    reporter: Reporter
+    index: Callable[[str], PackageIndex | None]
+    environment: Callable[[], ProjectEnvironment | None]
+    check_runner: Callable[[ProjectEnvironment | None], CheckRunnerLike]
+    imported_version: Callable[[ProjectEnvironment, str, Path], ImportedVersion]
+    build_dir: Path
+
+
+def plan_prepare(
+    project: Project,
+    request: PrepareRequest,
+    adapters: PrepareAdapters,
+    *,
+    repository: str | None = None,
+) -> PreparePlan:
+    """Every refusal, then the plan: version, file changes and checks. Changes nothing."""
+    settings = project.settings
+    git = adapters.git
+    _check_repository(project, request, git)
+    current = parse_version(project.version)
+    if request.rule is None:
+        raise ReleaseError(
+            "No version rule given",
+            "run prepare with a rule (major, minor, patch, premajor, preminor, prepatch, "
+            "prerelease) or an explicit version such as 1.2.3",
+        )
+    new = bump_version(project.version, request.rule, next_phase=request.next_phase)
+    ensure_forward(current, new)
+    tag = settings.tag_for(new.text)
+    if git.tag_commit(tag) is not None:
+        raise TagExists(tag, "in this repository")
+    warnings: list[str] = []
+    if not request.offline:
+        if git.remote_has_tag(settings.remote, tag):
+            raise TagExists(tag, f"on the remote {settings.remote}")
+        warnings.extend(_check_index(project, new, repository or settings.repository, adapters))
+    for warning in warnings:
+        adapters.reporter.warning(warning)
+    changes = _planned_changes(project, new)
+    checks, missing = _planned_checks(project, request, adapters)
+    return PreparePlan(
+        project, current, new, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
+    )
+
+
+def apply_prepare(
+    plan: PreparePlan, request: PrepareRequest, adapters: PrepareAdapters
+) -> PrepareOutcome:
+    """Write the files, run the checks, confirm, commit; restore every file if any step fails."""
+    root = plan.project.root
+    stage = "before the first write"
+    try:
+        with FileTransaction() as transaction:
+            stage = "while writing the version"
+            for change in plan.changes:
+                transaction.write_text(root / change.path, change.after)
+            stage = "while the checks ran"
+            results = _run_checks(plan, adapters)
+            stage = "while confirming the version"
+            confirmation = _confirm(plan, adapters)
+            stage = "while committing"
+            paths = [change.path for change in plan.changes]
+            if request.commit:
+                commit = adapters.git.commit_paths(plan.commit_message, paths)
+                transaction.commit()
+                return PrepareOutcome(plan, commit, False, tuple(results), confirmation)
+            adapters.git.stage(paths)
+            transaction.commit()
+            return PrepareOutcome(plan, None, True, tuple(results), confirmation)
+    except KeyboardInterrupt:
+        raise Interrupted(stage) from None
+
+
+def _check_repository(project: Project, request: PrepareRequest, git: Git) -> None:
+    settings = project.settings
+    if not git.is_work_tree():
+        raise GitError(
+            f"{project.root} is not inside a git work tree",
+            "run git init and commit the project first",
+        )
+    if git.head() is None:
+        raise GitError("The repository has no commits yet", "commit the project first")
+    branch = git.current_branch()
+    if branch is None:
+        raise GitError(
+            "HEAD is detached (no branch is checked out)",
+            f"check out the release branch ({', '.join(settings.branch)}) first",
+        )
+    if not settings.is_release_branch(branch):
+        raise GitError(
+            f"On branch {branch}, which is not a release branch ({', '.join(settings.branch)})",
+            "check out the release branch, or list this one in [tool.poetry-release] branch",
+        )
+    if not request.allow_dirty:
+        changed = git.changed_paths()
+        if changed:
+            listed = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+            raise GitError(
+                f"The work tree has uncommitted changes ({listed})",
+                "commit or stash them, or run with --allow-dirty",
+            )
+    if request.offline:
+        return
+    if not git.has_remote(settings.remote):
+        raise GitError(
+            f"The remote {settings.remote} is not configured",
+            f"add it (git remote add {settings.remote} URL), set remote in "
+            "[tool.poetry-release], or run with --offline",
+        )
+    git.fetch(settings.remote)
+    behind = git.commits_behind(settings.remote, branch)
+    if behind:
+        raise GitError(
+            f"Branch {branch} is behind {settings.remote}/{branch} by {behind} commit(s)",
+            f"pull first (git pull {settings.remote} {branch}), then run prepare again",
+        )
+
+
+def _check_index(
+    project: Project, new: Version, repository: str, adapters: PrepareAdapters
+) -> list[str]:
+    """Refuse a version the index already has; an index that cannot answer is a warning."""
+    index = adapters.index(repository)
+    name = project.metadata.name
+    if index is None:
+        return [
+            f"Cannot tell which index the repository {repository!r} is, so the index was "
+            "not checked: set index-url in [tool.poetry-release]"
+        ]
+    try:
+        files = index.project_files(name)
+    except PackageIndexError as error:
+        return [f"{error.what}; the index was not checked"]
+    from poetry_release_plugin.core.simple_api import has_version
+
+    if files is not None and has_version(files, new.text):
+        raise VersionOnIndex(name, new.text, index.url)
+    return []
+
+
+def _planned_changes(project: Project, new: Version) -> tuple[FileChange, ...]:
+    changes = [
+        FileChange(
+            PYPROJECT,
+            project.pyproject_text,
+            write_pyproject_version(project.pyproject_text, new.text),
+        )
+    ]
+    for version_file in project.version_files:
+        after = write_version_file(version_file.text, version_file.path, new)
+        changes.append(FileChange(version_file.path, version_file.text, after))
+    return tuple(change for change in changes if change.after != change.before)
+
+
+def _planned_checks(
+    project: Project, request: PrepareRequest, adapters: PrepareAdapters
+) -> tuple[list[CheckSpec], list[str]]:
+    build = builtin_build(adapters.build_dir / "dist")
+    configured = project.settings.checks
+    missing: list[str] = []
+    if configured is None:
+        checks, missing = default_checks(adapters.environment(), project.package_names())
+        checks.append(build)
+    else:
+        checks = [build if spec.argv == (BUILD,) else spec for spec in configured]
+    known = [spec.name for spec in checks]
+    unknown = [name for name in request.skipped_checks if name not in known]
+    if unknown:
+        raise ConfigError(
+            f"--skip-check {unknown[0]}: there is no check of that name",
+            f"the checks are: {', '.join(known)}",
+        )
+    if not request.run_checks:
+        return [], missing
+    return [spec for spec in checks if spec.name not in request.skipped_checks], missing
+
+
+def _run_checks(plan: PreparePlan, adapters: PrepareAdapters) -> list[CheckResult]:
+    if not plan.checks:
+        return []
+    results = adapters.check_runner(adapters.environment()).run(plan.checks)
+    failures = [CheckFailure(r.name, r.detail) for r in results if not r.ok]
+    if failures:
+        raise ChecksFailed(failures)
+    return results
+
+
+def _confirm(plan: PreparePlan, adapters: PrepareAdapters) -> str:
+    """Import each package in the project's environment and compare its `__version__`."""
+    if not plan.project.version_files:
+        return "no version file, nothing to import"
+    env = adapters.environment()
+    if env is None:
+        return "skipped: the project has no environment yet (poetry install creates it)"
+    notes = []
+    for package in plan.project.package_names():
+        found = adapters.imported_version(env, package, plan.project.root)
+        if not found.found:
+            notes.append(f"skipped: {package} is not installed in the project's environment")
+        elif found.error is not None:
+            raise ReleaseError(
+                f"import {package} failed in the project's environment ({found.error})",
+                "fix the import (or run poetry install), then run prepare again",
+            )
+        elif found.version is None:
+            notes.append(f"skipped: {package} has no __version__")
+        elif parse_version(found.version) != plan.new:
+            raise ReleaseError(
+                f"import {package} reports __version__ {found.version}, not {plan.new.text}",
+                "make the package read its version from the file prepare writes "
+                "(or list that file in version-files), then run prepare again",
+            )
+        else:
+            notes.append(f"{package}.__version__ == {plan.new.text}")
+    return "; ".join(notes)

@@ -1,0 +1,136 @@
+"""Reading a project from disk: its metadata, its settings and the files its version lives in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.adapters.files import read_text
+from poetry_release_plugin.config import parse_settings
+from poetry_release_plugin.core.sources import PYPROJECT, find_version_assignments, read_metadata
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.errors import FileVersion, InvalidVersion, ProjectError, VersionMismatch
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from poetry.core.constraints.version import Version
+
+    from poetry_release_plugin.config import ReleaseSettings
+    from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata
+
+VERSION_FILE_NAMES = ("_version.py", "__version__.py", "version.py", "__init__.py")
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    """A Python file that assigns `__version__` a literal, with its text as read."""
+
+    path: str  # relative to the project root, with forward slashes
+    text: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project as found on disk, before anything is changed."""
+
+    root: Path
+    pyproject_text: str
+    metadata: ProjectMetadata
+    settings: ReleaseSettings
+    version_files: tuple[VersionFile, ...]
+
+    @property
+    def version(self) -> str:
+        """The version pyproject.toml holds."""
+        return self.metadata.version
+
+    def package_names(self) -> list[str]:
+        """Import names of the project's packages that exist on disk."""
+        names = []
+        for package in self.metadata.packages:
+            base = self.root / package.parent if package.parent else self.root
+            if (base / package.name).is_dir() or (base / f"{package.name}.py").is_file():
+                names.append(package.name)
+        return list(dict.fromkeys(names))
+
+
+def load_project(root: Path) -> Project:
+    """Read pyproject.toml, `[tool.poetry-release]` and the version files; check they agree."""
+    pyproject = root / PYPROJECT
+    if not pyproject.is_file():
+        raise ProjectError(f"No {PYPROJECT} in {root}", "run the command from the project's folder")
+    text = read_text(pyproject)
+    metadata = read_metadata(text)
+    settings = parse_settings(metadata.release_table)
+    version_files = tuple(_load_version_files(root, metadata.packages, settings))
+    _ensure_versions_agree(metadata.version, version_files)
+    return Project(root, text, metadata, settings, version_files)
+
+
+def _load_version_files(
+    root: Path, packages: tuple[PackageLocation, ...], settings: ReleaseSettings
+) -> list[VersionFile]:
+    if settings.version_files is not None:
+        return [_listed_version_file(root, path) for path in settings.version_files]
+    found: list[VersionFile] = []
+    for package in packages:
+        found_file = _discover(root, package)
+        if found_file is not None and found_file.path not in {f.path for f in found}:
+            found.append(found_file)
+    return found
+
+
+def _listed_version_file(root: Path, relative: str) -> VersionFile:
+    path = root / relative
+    if not path.is_file():
+        raise ProjectError(
+            f"version-files lists {relative}, which does not exist",
+            "fix the path in [tool.poetry-release] version-files",
+        )
+    text = read_text(path)
+    assignments = find_version_assignments(text, relative)
+    if assignments is None:
+        raise ProjectError(
+            f"{relative} (listed in version-files) does not assign __version__ a string literal",
+            f'write __version__ = "X.Y.Z" in {relative}, or remove it from version-files',
+        )
+    return VersionFile(relative, text, assignments.version)
+
+
+def _discover(root: Path, package: PackageLocation) -> VersionFile | None:
+    """The first file of a package that assigns `__version__` a string literal."""
+    base = root / package.parent if package.parent else root
+    folder = base / package.name
+    candidates = [folder / name for name in VERSION_FILE_NAMES] if folder.is_dir() else []
+    candidates.append(base / f"{package.name}.py")
+    for path in candidates:
+        if not path.is_file():
+            continue
+        relative = path.relative_to(root).as_posix()
+        text = read_text(path)
+        assignments = find_version_assignments(text, relative)
+        if assignments is not None:
+            return VersionFile(relative, text, assignments.version)
+    return None
+
+
+def _ensure_versions_agree(version: str, files: tuple[VersionFile, ...]) -> None:
+    expected = _parsed_or_none(version)
+    if expected is None:
+        raise ProjectError(
+            f'{PYPROJECT} holds the version "{version}", which is not a PEP 440 version',
+            "set it to a version such as 1.2.3",
+        )
+    if any(_parsed_or_none(f.version) != expected for f in files):
+        raise VersionMismatch(
+            [FileVersion(PYPROJECT, version)] + [FileVersion(f.path, f.version) for f in files]
+        )
+
+
+def _parsed_or_none(text: str) -> Version | None:
+    try:
+        return parse_version(text)
+    except InvalidVersion:
+        return None

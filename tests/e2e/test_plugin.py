@@ -1,0 +1,76 @@
+"""The plugin as Poetry loads it: registered through its entry point, and cheap to load."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from support import POETRY, run
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import ProjectFactory
+
+
+# Runs Poetry's own entry point, then writes the names of the loaded modules to a file.
+MODULES_AT_EXIT = """
+import atexit, json, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["poetry", "--version"]
+from poetry.console.application import main
+sys.exit(main())
+"""
+
+
+def test_poetry_version_imports_no_command_module_and_no_httpx(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    modules_file = tmp_path / "modules.json"
+    result = run(
+        [sys.executable, "-c", MODULES_AT_EXIT, str(modules_file)], tmp_path, environment, 60
+    )
+
+    assert result.code == 0, result.output
+    assert "Poetry (version" in result.stdout
+    imported = set(json.loads(modules_file.read_text()))
+    assert "poetry_release_plugin.plugin" in imported  # the plugin did load
+    ours = {name for name in imported if name.startswith("poetry_release_plugin")}
+    assert ours == {
+        "poetry_release_plugin",
+        "poetry_release_plugin._version",
+        "poetry_release_plugin.plugin",
+    }
+    assert "httpx" not in imported
+
+
+def test_release_commands_are_listed_by_poetry(make_project: ProjectFactory) -> None:
+    project = make_project()
+
+    result = project.poetry("list")
+
+    assert result.code == 0, result.output
+    assert "release prepare" in result.stdout
+
+
+def test_release_prepare_help_documents_its_options(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    result = run([POETRY, "release", "prepare", "--help"], tmp_path, environment, 60)
+
+    assert result.code == 0, result.output
+    for option in (
+        "--dry-run",
+        "--no-commit",
+        "--allow-dirty",
+        "--offline",
+        "--repository",
+        "--json",
+        "--no-checks",
+        "--skip-check",
+        "--next-phase",
+        "--fail-fast",
+    ):
+        assert option in result.stdout

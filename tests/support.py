@@ -1,0 +1,206 @@
+"""Test support: real projects in temporary folders, a bare git remote, the real `poetry`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+POETRY = str(Path(sys.executable).parent / "poetry")
+GIT = shutil.which("git") or "git"
+
+
+def isolated_environment(home: Path) -> dict[str, str]:
+    """Environment variables for a hermetic `poetry`/`git` run: no user config, no venv."""
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("POETRY_", "GIT_", "PIP_", "GITHUB_", "GH_"))
+        and key not in {"VIRTUAL_ENV", "PYTHONPATH", "CONDA_PREFIX"}
+    }
+    base.update(
+        {
+            "HOME": str(home),
+            "POETRY_CONFIG_DIR": str(home / "poetry-config"),
+            "POETRY_CACHE_DIR": str(home / "poetry-cache"),
+            "POETRY_DATA_DIR": str(home / "poetry-data"),
+            "POETRY_KEYRING_ENABLED": "false",
+            "POETRY_NO_INTERACTION": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Release Tester",
+            "GIT_AUTHOR_EMAIL": "tester@example.invalid",
+            "GIT_COMMITTER_NAME": "Release Tester",
+            "GIT_COMMITTER_EMAIL": "tester@example.invalid",
+            "PIP_CONFIG_FILE": os.devnull,
+            "NO_COLOR": "1",
+            "COLUMNS": "120",
+        }
+    )
+    return base
+
+
+@dataclass
+class Run:
+    """A finished command: exit code and what it printed."""
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr together."""
+        return self.stdout + self.stderr
+
+    def json(self) -> Any:
+        """stdout parsed as exactly one JSON document."""
+        return json.loads(self.stdout)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a release could change: every file's bytes, HEAD, tags, index and status."""
+
+    files: dict[str, bytes]
+    head: str
+    tags: str
+    index: str
+    status: str
+
+
+class ReleaseProject:
+    """A project with a git repository whose `origin` is a bare repository beside it."""
+
+    def __init__(self, root: Path, remote: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.remote = remote
+        self.env = env
+
+    def poetry(
+        self, *args: str, timeout: float = 240, extra_env: dict[str, str] | None = None
+    ) -> Run:
+        """Run the real `poetry` executable in the project."""
+        return run([POETRY, *args], self.root, {**self.env, **(extra_env or {})}, timeout)
+
+    def git(self, *args: str, cwd: Path | None = None) -> str:
+        """Run git in the project (or `cwd`); its stdout, stripped. Fails the test on error."""
+        result = run([GIT, *args], cwd or self.root, self.env, 60)
+        assert result.code == 0, f"git {' '.join(args)} failed: {result.output}"
+        return result.stdout.strip()
+
+    def read(self, path: str) -> str:
+        """A file's text, newlines as stored."""
+        return (self.root / path).read_bytes().decode()
+
+    def write(self, path: str, text: str) -> None:
+        """Write a file (creating folders), newlines as given."""
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode())
+
+    def commit_all(self, message: str) -> str:
+        """Commit everything; the new HEAD."""
+        self.git("add", "--all")
+        self.git("commit", "--quiet", "--message", message)
+        return self.git("rev-parse", "HEAD")
+
+    def snapshot(self) -> Snapshot:
+        """The state a failed release must leave untouched."""
+        files = {
+            path.relative_to(self.root).as_posix(): path.read_bytes()
+            for path in sorted(self.root.rglob("*"))
+            if path.is_file()
+            and ".git" not in path.relative_to(self.root).parts
+            and ".venv" not in path.relative_to(self.root).parts
+        }
+        return Snapshot(
+            files=files,
+            head=self.git("rev-parse", "HEAD"),
+            tags=self.git("tag", "--list"),
+            index=self.git("ls-files", "--stage"),
+            status=self.git("status", "--porcelain"),
+        )
+
+    def remote_tags(self) -> str:
+        """Tags the bare remote holds."""
+        return self.git("tag", "--list", cwd=self.remote)
+
+    def head_files(self) -> list[str]:
+        """Paths changed by the HEAD commit."""
+        return self.git("show", "--name-only", "--format=", "HEAD").splitlines()
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Run:
+    """Run a command to completion, capturing its output."""
+    started = time.monotonic()
+    completed = subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr, time.monotonic() - started)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, seconds: float = 15.0) -> None:
+    """Wait until something accepts connections on 127.0.0.1:port (bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+GUIDE_PYPROJECT = """\
+[tool.poetry]
+name = "arshai"
+version = "1.5.4"
+description = "A project laid out like the deployment guide's"
+authors = ["Maintainer <maintainer@example.invalid>"]
+readme = "README.md"
+
+[tool.poetry.dependencies]
+python = ">=3.10"
+
+[tool.poetry-release]
+index-url = "{index_url}"
+
+[build-system]
+requires = ["poetry-core>=2.0"]
+build-backend = "poetry.core.masonry.api"
+"""
+
+GUIDE_VERSION_FILE = '''\
+"""Version information for arshai."""
+
+__version__ = "1.5.4"
+__version_info__ = (1, 5, 4)
+'''
+
+
+def guide_layout(index_url: str) -> dict[str, str]:
+    """Files of a project laid out like the deployment guide's (arshai 1.5.4)."""
+    return {
+        "pyproject.toml": GUIDE_PYPROJECT.format(index_url=index_url),
+        "README.md": "# arshai\n",
+        "arshai/__init__.py": '"""arshai."""\n\nfrom arshai._version import __version__, __version_info__\n',
+        "arshai/_version.py": GUIDE_VERSION_FILE,
+        ".gitignore": ".venv/\n__pycache__/\n.pytest_cache/\ndist/\n",
+    }

@@ -1,0 +1,110 @@
+"""Retries, rate limits and bounds of the shared HTTP adapter (httpx's own mock transport)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from poetry_release_plugin.adapters.http import HttpUnavailable, RetryPolicy, redact_url, send
+
+URL = "https://api.example.invalid/repos/o/r/releases"
+POLICY = RetryPolicy(attempts=4, first_delay=1.0, max_delay=10.0, total_seconds=60.0)
+
+
+def scripted(*answers: httpx.Response | Exception) -> tuple[httpx.Client, list[httpx.Request]]:
+    """A client whose server gives these answers in turn, and the requests it saw."""
+    seen: list[httpx.Request] = []
+    queue = list(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = queue.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return httpx.Client(transport=httpx.MockTransport(handler)), seen
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_server_errors_are_retried_with_growing_backoff() -> None:
+    client, seen = scripted(httpx.Response(502), httpx.Response(503), httpx.Response(201))
+    time = FakeTime()
+    response = send(client, "POST", URL, policy=POLICY, sleep=time.sleep, clock=lambda: time.now)
+    assert response.status_code == 201
+    assert len(seen) == 3
+    assert time.slept == [1.0, 2.0]
+
+
+def test_primary_rate_limit_waits_until_the_reset() -> None:
+    time = FakeTime()
+    limited = httpx.Response(
+        403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.now) + 7)}
+    )
+    client, _ = scripted(limited, httpx.Response(200))
+    response = send(
+        client,
+        "GET",
+        URL,
+        policy=POLICY,
+        sleep=time.sleep,
+        clock=lambda: time.now,
+        wall_clock=lambda: time.now,
+    )
+    assert response.status_code == 200
+    assert time.slept == [7.0]
+
+
+def test_secondary_rate_limit_honours_retry_after() -> None:
+    client, _ = scripted(httpx.Response(429, headers={"retry-after": "3"}), httpx.Response(200))
+    time = FakeTime()
+    send(client, "GET", URL, policy=POLICY, sleep=time.sleep, clock=lambda: time.now)
+    assert time.slept == [3.0]
+
+
+def test_a_plain_403_is_a_permission_problem_and_not_retried() -> None:
+    client, seen = scripted(httpx.Response(403, json={"message": "Resource not accessible"}))
+    response = send(client, "GET", URL, policy=POLICY, sleep=FakeTime().sleep)
+    assert response.status_code == 403
+    assert len(seen) == 1
+
+
+def test_a_wait_beyond_the_budget_fails_at_once_saying_rate_limited() -> None:
+    client, seen = scripted(httpx.Response(429, headers={"retry-after": "3600"}))
+    time = FakeTime()
+    with pytest.raises(HttpUnavailable, match="rate limited for another 3600 s"):
+        send(client, "GET", URL, policy=POLICY, sleep=time.sleep, clock=lambda: time.now)
+    assert time.slept == []
+    assert len(seen) == 1
+
+
+def test_connection_errors_give_up_after_the_attempts_without_credentials() -> None:
+    error = httpx.ConnectError("[Errno 111] Connection refused")
+    client, seen = scripted(error, error, error, error)
+    time = FakeTime()
+    with pytest.raises(HttpUnavailable) as raised:
+        send(
+            client,
+            "GET",
+            "https://user:s3cret@index.example.invalid/simple/x/",
+            policy=POLICY,
+            sleep=time.sleep,
+            clock=lambda: time.now,
+        )
+    assert len(seen) == 4
+    assert "s3cret" not in str(raised.value)
+    assert "connection failed" in str(raised.value)
+    assert sum(time.slept) <= POLICY.total_seconds
+
+
+def test_redact_url_drops_user_and_password() -> None:
+    assert redact_url("https://u:p@h:8080/simple/?q=1") == "https://h:8080/simple/?q=1"

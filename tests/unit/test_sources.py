@@ -1,0 +1,121 @@
+"""Rewriting pyproject.toml and version files: only the version changes, every other byte stays."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from poetry_release_plugin.core.sources import (
+    find_version_assignments,
+    read_metadata,
+    write_pyproject_version,
+    write_version_file,
+)
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.errors import ProjectError, VersionMismatch
+
+
+def test_pyproject_keeps_layout_comments_and_crlf() -> None:
+    text = "[tool.poetry]\r\nname = \"x\"\r\nversion   =   '1.5.4'   # the version\r\n\r\n# end\r\n"
+    assert write_pyproject_version(text, "1.5.5") == text.replace("1.5.4", "1.5.5")
+
+
+def test_pyproject_updates_both_tables_when_both_hold_the_version() -> None:
+    text = '[project]\nname = "x"\nversion = "1.0.0"\n\n[tool.poetry]\nversion = "1.0.0"\n'
+    assert write_pyproject_version(text, "1.1.0") == text.replace("1.0.0", "1.1.0")
+
+
+def test_pyproject_with_two_different_versions_is_a_mismatch() -> None:
+    text = '[project]\nname = "x"\nversion = "1.0.0"\n\n[tool.poetry]\nversion = "1.0.1"\n'
+    with pytest.raises(
+        VersionMismatch, match=r"\[project\] holds 1.0.0.*\[tool.poetry\] holds 1.0.1"
+    ):
+        read_metadata(text)
+
+
+def test_unparseable_pyproject_says_so() -> None:
+    with pytest.raises(ProjectError, match="pyproject.toml is not valid TOML"):
+        read_metadata("[project\nname = 'x'\n")
+
+
+toml_comment = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\n"), max_size=30
+).map(lambda text: f"# {text}")
+
+
+@given(
+    before=st.lists(toml_comment, max_size=4),
+    after=st.lists(toml_comment, max_size=4),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    quote=st.sampled_from(['"', "'"]),
+    spacing=st.sampled_from([" = ", "=", "   =   "]),
+)
+def test_pyproject_rewrite_changes_only_the_version(
+    before: list[str], after: list[str], newline: str, quote: str, spacing: str
+) -> None:
+    lines = ["[project]", 'name = "demo"', *before, f"version{spacing}{quote}0.9.0{quote}", *after]
+    text = newline.join(lines) + newline
+    assert write_pyproject_version(text, "0.10.0") == text.replace("0.9.0", "0.10.0")
+
+
+def test_version_file_keeps_single_quotes_annotation_and_comment() -> None:
+    text = "__version__: str = '0.9.0'  # keep me\n__version_info__ = (0, 9, 0)\n"
+    assert write_version_file(text, "v.py", parse_version("0.10.0")) == (
+        "__version__: str = '0.10.0'  # keep me\n__version_info__ = (0, 10, 0)\n"
+    )
+
+
+def test_version_info_strings_follow_the_files_quote_style() -> None:
+    text = "__version__ = '1.0.0'\n__version_info__ = (1, 0, 0)\n"
+    result = write_version_file(text, "v.py", parse_version("2.0.0rc1"))
+    assert "__version_info__ = (2, 0, 0, 'rc', 1)" in result
+
+
+def test_computed_version_info_is_left_alone() -> None:
+    text = (
+        '__version__ = "1.0.0"\n__version_info__ = tuple(int(p) for p in __version__.split("."))\n'
+    )
+    result = write_version_file(text, "v.py", parse_version("1.0.1"))
+    assert result == text.replace('"1.0.0"', '"1.0.1"')
+
+
+def test_file_computing_its_version_has_no_literal() -> None:
+    text = 'from importlib.metadata import version\n__version__ = version("x")\n'
+    assert find_version_assignments(text, "v.py") is None
+    with pytest.raises(ProjectError, match="v.py does not assign __version__ a string literal"):
+        write_version_file(text, "v.py", parse_version("1.0.1"))
+
+
+def test_non_ascii_text_before_the_version_on_the_same_line_is_kept() -> None:
+    text = 'émoji = "ü"; __version__ = "1.0.0"  # ü\n'
+    assert write_version_file(text, "v.py", parse_version("1.0.1")) == text.replace(
+        "1.0.0", "1.0.1"
+    )
+
+
+python_line = st.one_of(
+    toml_comment,
+    st.from_regex(r"v_[a-z_]{0,8} = [1-9][0-9]{0,3}", fullmatch=True),
+    st.just(""),
+    st.just('"""A docstring\nover two lines."""'),
+)
+
+
+@given(
+    before=st.lists(python_line, max_size=5),
+    after=st.lists(python_line, max_size=5),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    quote=st.sampled_from(['"', "'"]),
+)
+def test_version_file_rewrite_keeps_every_other_byte(
+    before: list[str], after: list[str], newline: str, quote: str
+) -> None:
+    version_line = f"__version__ = {quote}1.5.4{quote}"
+    info_line = "__version_info__ = (1, 5, 4)"
+    text = newline.join([*before, version_line, info_line, *after]) + newline
+    result = write_version_file(text, "v.py", parse_version("1.5.5"))
+    expected = text.replace(version_line, version_line.replace("1.5.4", "1.5.5")).replace(
+        info_line, "__version_info__ = (1, 5, 5)"
+    )
+    assert result == expected
