@@ -114,13 +114,12 @@ class ReleaseProject:
         return self.git("rev-parse", "HEAD")
 
     def snapshot(self) -> Snapshot:
-        """The state a failed release must leave untouched."""
+        """The state a failed release must leave untouched (files git does not ignore)."""
+        listed = self.git("ls-files", "--cached", "--others", "--exclude-standard", "-z")
         files = {
-            path.relative_to(self.root).as_posix(): path.read_bytes()
-            for path in sorted(self.root.rglob("*"))
-            if path.is_file()
-            and ".git" not in path.relative_to(self.root).parts
-            and ".venv" not in path.relative_to(self.root).parts
+            name: (self.root / name).read_bytes()
+            for name in sorted(filter(None, listed.split("\0")))
+            if (self.root / name).is_file()
         }
         return Snapshot(
             files=files,

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
 
 BUILD = "build"
+INSTALL = "install"
+BUILTIN = (BUILD, INSTALL)
 TAIL_LINES = 40
 
 
@@ -75,6 +77,13 @@ def builtin_build(output_dir: Path) -> CheckSpec:
         str(output_dir),
     )
     return CheckSpec(name=BUILD, argv=argv)
+
+
+def builtin_install(package: str, version: str, python: Path) -> CheckSpec:
+    """The install check: the built wheel in a fresh venv, imported, `__version__` compared."""
+    module = "poetry_release_plugin.adapters.install_check"
+    argv = (sys.executable, "-m", module, package, version, "--python", str(python))
+    return CheckSpec(name=INSTALL, argv=argv)
 
 
 DEFAULT_TOOLS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -131,7 +140,8 @@ class CheckRunner:
         self.on_output = on_output
         self.on_tick = on_tick
         self.fail_fast = fail_fast
-        self.workers = workers or max(2, os.cpu_count() or 2)
+        # Checks wait on I/O and children as much as they compute: two per core.
+        self.workers = workers or 2 * (os.cpu_count() or 1)
         self._lock = threading.Lock()
         self._running: dict[str, _Running] = {}
         self._log_dir = Path(tempfile.mkdtemp(prefix="poetry-release-checks-"))
@@ -189,7 +199,7 @@ class CheckRunner:
     def _execute(self, running: _Running, log_path: Path) -> CheckResult:
         spec = running.spec
         variables = self.env.variables() if self.env is not None else dict(os.environ)
-        if spec.name == BUILD and spec.argv[:3] == (sys.executable, "-m", "poetry"):
+        if spec.name in BUILTIN and spec.argv[0] == sys.executable:
             variables["POETRY_VIRTUALENVS_CREATE"] = "false"  # build only, never make a venv
         try:
             process = subprocess.Popen(

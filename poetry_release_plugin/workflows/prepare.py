@@ -7,10 +7,18 @@ that puts every file back, byte for byte, on any failure or interruption before 
 from __future__ import annotations
 
 import difflib
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from poetry_release_plugin.adapters.checks import BUILD, builtin_build, default_checks
+from poetry_release_plugin.adapters.checks import (
+    BUILD,
+    INSTALL,
+    builtin_build,
+    builtin_install,
+    default_checks,
+)
 from poetry_release_plugin.adapters.files import FileTransaction
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
@@ -32,7 +40,6 @@ from poetry_release_plugin.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from pathlib import Path
 
     from poetry.core.constraints.version import Version
 
@@ -168,7 +175,7 @@ def plan_prepare(
     for warning in warnings:
         adapters.reporter.warning(warning)
     changes = _planned_changes(project, new)
-    checks, missing = _planned_checks(project, request, adapters)
+    checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project, current, new, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
     )
@@ -283,17 +290,36 @@ def _planned_changes(project: Project, new: Version) -> tuple[FileChange, ...]:
     return tuple(change for change in changes if change.after != change.before)
 
 
+def _main_package(project: Project) -> str:
+    names = project.package_names()
+    if not names:
+        raise ConfigError(
+            "The install check needs a package to import, and the project has none on disk",
+            "remove install from checks, or declare packages in [tool.poetry]",
+        )
+    return names[0]
+
+
 def _planned_checks(
-    project: Project, request: PrepareRequest, adapters: PrepareAdapters
+    project: Project, new: Version, request: PrepareRequest, adapters: PrepareAdapters
 ) -> tuple[list[CheckSpec], list[str]]:
-    build = builtin_build(adapters.build_dir / "dist")
+    env = adapters.environment()
+    builtins = {
+        BUILD: lambda: builtin_build(adapters.build_dir / "dist"),
+        INSTALL: lambda: builtin_install(
+            _main_package(project), new.text, env.python if env else Path(sys.executable)
+        ),
+    }
     configured = project.settings.checks
     missing: list[str] = []
     if configured is None:
-        checks, missing = default_checks(adapters.environment(), project.package_names())
-        checks.append(build)
+        checks, missing = default_checks(env, project.package_names())
+        checks.append(builtins[BUILD]())
     else:
-        checks = [build if spec.argv == (BUILD,) else spec for spec in configured]
+        checks = [
+            builtins[spec.name]() if spec.argv == (spec.name,) and spec.name in builtins else spec
+            for spec in configured
+        ]
     known = [spec.name for spec in checks]
     unknown = [name for name in request.skipped_checks if name not in known]
     if unknown:
