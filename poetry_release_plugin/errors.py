@@ -127,3 +127,15 @@ class Interrupted(ReleaseError):
     def __init__(self, stage: str) -> None:
         self.stage = stage
         super().__init__(f"Interrupted {stage}; every file was restored and nothing was committed")
+
+
+class NothingToRelease(ReleaseError):
+    """No commit since the last release calls for a new version."""
+
+    def __init__(self, since: str | None) -> None:
+        self.since = since
+        where = since or "the first commit"
+        super().__init__(
+            f"Nothing to release since {where}: no feat, fix, perf or breaking commit",
+            "commit releasable changes first, or give a rule (patch, minor, ...) explicitly",
+        )

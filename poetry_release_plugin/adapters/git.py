@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.errors import GitError
 
 if TYPE_CHECKING:
@@ -104,6 +105,30 @@ class Git:
         """Whether `remote` has the tag (asks the remote itself)."""
         output = self.run("ls-remote", "--tags", remote, f"refs/tags/{tag}", timeout=120).stdout
         return bool(output.strip())
+
+    def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
+        """Tags matching a glob whose commits are reachable from `revision`."""
+        output = self.run("tag", "--merged", revision, "--list", pattern).stdout
+        return output.split()
+
+    def log(self, revision_range: str) -> list[Commit]:
+        """Commits of a range (newest first), from one `git log` call."""
+        output = self.run(
+            "log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", timeout=300
+        ).stdout
+        commits = []
+        for record in output.split("\x1e"):
+            record = record.lstrip("\n")
+            if not record:
+                continue
+            sha, parents, message = record.split("\x1f", 2)
+            commits.append(Commit(sha, message.strip("\n"), len(parents.split())))
+        return commits
+
+    def remote_url(self, remote: str) -> str | None:
+        """The URL of a remote, or None if it is not configured."""
+        result = self.run("remote", "get-url", remote, check=False)
+        return result.stdout.strip() if result.code == 0 else None
 
     def stage(self, paths: Sequence[str]) -> None:
         """Stage these paths."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -96,6 +97,7 @@ every file byte for byte.
             offline=bool(self.option("offline")),
             run_checks=not self.option("no-checks"),
             skipped_checks=tuple(self.option("skip-check") or ()),
+            release_date=date.today().isoformat(),
         )
         project = load_project(self.project_root)
         self._project = project
@@ -152,6 +154,8 @@ every file byte for byte.
 
     def _announce(self, plan: PreparePlan) -> None:
         name = plan.project.metadata.name
+        if not self.argument("version"):
+            self.say(f"The commits since the last release call for a <c1>{plan.rule}</c1> release.")
         self.say(
             f"Bumping <c1>{escape(name)}</c1> from <b>{plan.current.text}</b> "
             f"to <fg=green>{plan.new.text}</>"
@@ -231,6 +235,7 @@ def _payload(plan: PreparePlan, outcome: PrepareOutcome | None, *, dry_run: bool
         "ok": True,
         "version": plan.new.text,
         "previous_version": plan.current.text,
+        "rule": plan.rule,
         "tag": plan.tag,
         "files": [change.path for change in plan.changes],
         "checks": [{"name": r.name, "ok": r.ok, "seconds": round(r.seconds, 3)} for r in results]

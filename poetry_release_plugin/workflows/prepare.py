@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,6 +21,8 @@ from poetry_release_plugin.adapters.checks import (
     default_checks,
 )
 from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.core.changelog import has_unreleased_entries, promote_unreleased
+from poetry_release_plugin.core.commits import bump_rule, release_commit_matcher
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     write_pyproject_version,
@@ -32,11 +35,14 @@ from poetry_release_plugin.errors import (
     ConfigError,
     GitError,
     Interrupted,
+    NothingToRelease,
     PackageIndexError,
     ReleaseError,
     TagExists,
     VersionOnIndex,
 )
+from poetry_release_plugin.workflows.history import commits_between, last_release_tag
+from poetry_release_plugin.workflows.notes import generated_changes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -48,6 +54,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.workflows.history import ReleaseTag
     from poetry_release_plugin.workflows.project import Project
 
 
@@ -80,6 +87,7 @@ class PrepareRequest:
     offline: bool = False
     run_checks: bool = True
     skipped_checks: tuple[str, ...] = ()
+    release_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,7 @@ class PreparePlan:
     project: Project
     current: Version
     new: Version
+    rule: str
     tag: str
     changes: tuple[FileChange, ...]
     checks: tuple[CheckSpec, ...]
@@ -156,13 +165,9 @@ def plan_prepare(
     git = adapters.git
     _check_repository(project, request, git)
     current = parse_version(project.version)
-    if request.rule is None:
-        raise ReleaseError(
-            "No version rule given",
-            "run prepare with a rule (major, minor, patch, premajor, preminor, prepatch, "
-            "prerelease) or an explicit version such as 1.2.3",
-        )
-    new = bump_version(project.version, request.rule, next_phase=request.next_phase)
+    previous = last_release_tag(git, settings)
+    rule = request.rule or _rule_from_commits(project, git, previous, current)
+    new = bump_version(project.version, rule, next_phase=request.next_phase)
     ensure_forward(current, new)
     tag = settings.tag_for(new.text)
     if git.tag_commit(tag) is not None:
@@ -174,11 +179,28 @@ def plan_prepare(
         warnings.extend(_check_index(project, new, repository or settings.repository, adapters))
     for warning in warnings:
         adapters.reporter.warning(warning)
-    changes = _planned_changes(project, new)
+    changes = _planned_changes(project, new, tag, previous, request.release_date, git)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
-        project, current, new, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
+        project, current, new, rule, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
     )
+
+
+def _rule_from_commits(
+    project: Project, git: Git, previous: ReleaseTag | None, current: Version
+) -> str:
+    """The bump the Conventional Commits since the last release tag call for."""
+    settings = project.settings
+    is_release_commit = release_commit_matcher(settings.commit_message).match
+    commits = [
+        commit
+        for commit in commits_between(git, previous)
+        if not commit.is_merge and not is_release_commit(commit.subject)
+    ]
+    rule = bump_rule(commits, major=current.major, major_on_zero=settings.major_on_zero)
+    if rule is None:
+        raise NothingToRelease(previous.name if previous else None)
+    return rule
 
 
 def apply_prepare(
@@ -276,17 +298,33 @@ def _check_index(
     return []
 
 
-def _planned_changes(project: Project, new: Version) -> tuple[FileChange, ...]:
-    changes = [
-        FileChange(
-            PYPROJECT,
-            project.pyproject_text,
-            write_pyproject_version(project.pyproject_text, new.text),
-        )
-    ]
+def _planned_changes(
+    project: Project,
+    new: Version,
+    tag: str,
+    previous: ReleaseTag | None,
+    release_date: str,
+    git: Git,
+) -> tuple[FileChange, ...]:
+    pyproject = write_pyproject_version(project.pyproject_text, new.text)
+    changes = [FileChange(PYPROJECT, project.pyproject_text, pyproject)]
     for version_file in project.version_files:
         after = write_version_file(version_file.text, version_file.path, new)
         changes.append(FileChange(version_file.path, version_file.text, after))
+    changelog = project.changelog
+    if changelog is not None:
+        generated = ""
+        if not has_unreleased_entries(changelog.text):
+            generated = generated_changes(git, project.settings, previous)
+        after = promote_unreleased(
+            changelog.text,
+            new.text,
+            release_date or date.today().isoformat(),
+            generated=generated,
+            tag=tag,
+            previous_tag=previous.name if previous else None,
+        )
+        changes.append(FileChange(changelog.path, changelog.text, after))
     return tuple(change for change in changes if change.after != change.before)
 
 

@@ -32,6 +32,14 @@ class VersionFile:
 
 
 @dataclass(frozen=True)
+class ChangelogFile:
+    """The project's changelog and its text as read."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Project:
     """A project as found on disk, before anything is changed."""
 
@@ -40,6 +48,7 @@ class Project:
     metadata: ProjectMetadata
     settings: ReleaseSettings
     version_files: tuple[VersionFile, ...]
+    changelog: ChangelogFile | None = None
 
     @property
     def version(self) -> str:
@@ -66,7 +75,22 @@ def load_project(root: Path) -> Project:
     settings = parse_settings(metadata.release_table)
     version_files = tuple(_load_version_files(root, metadata.packages, settings))
     _ensure_versions_agree(metadata.version, version_files)
-    return Project(root, text, metadata, settings, version_files)
+    return Project(root, text, metadata, settings, version_files, _load_changelog(root, settings))
+
+
+def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | None:
+    """The changelog if it exists; configured explicitly but missing is an error."""
+    if settings.changelog is None:
+        return None
+    path = root / settings.changelog
+    if path.is_file():
+        return ChangelogFile(settings.changelog, read_text(path))
+    if "changelog" in settings.explicit_keys:
+        raise ProjectError(
+            f"changelog = {settings.changelog!r} does not exist",
+            "create it (Keep a Changelog), fix the path, or set changelog = false",
+        )
+    return None
 
 
 def _load_version_files(

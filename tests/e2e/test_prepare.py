@@ -173,7 +173,7 @@ def test_version_file_that_disagrees_is_refused_naming_both(make_project: Projec
         ("local-tag", ("patch",), ("Tag v1.5.5 already exists in this repository",)),
         ("remote-tag", ("patch",), ("Tag v1.5.5 already exists on the remote origin",)),
         ("detached", ("patch",), ("HEAD is detached",)),
-        ("no-rule", (), ("No version rule given", "patch")),
+        ("no-rule", (), ("Nothing to release since v1.5.4", "give a rule")),
     ],
 )
 def test_refusals_change_nothing(

@@ -1,0 +1,154 @@
+"""A long history: 10,000 Conventional Commits since the last tag and a 5 MB changelog.
+
+Measures (medians of several runs) the one `git log` call plus parsing and the bump decision,
+and the whole `poetry release prepare --dry-run` (changelog generated from the commits),
+beside `poetry version patch --dry-run` on the same repository.
+
+    .venv/bin/python benchmarks/history.py [--commits 10000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.adapters.git import Git
+from poetry_release_plugin.core.commits import bump_rule, group_changes, render_sections
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+TYPES = ("feat", "fix", "docs", "chore", "perf", "refactor", "test")
+
+
+def environment(home: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+        "POETRY_CONFIG_DIR": str(home / "config"),
+        "POETRY_CACHE_DIR": str(home / "cache"),
+    }
+
+
+def big_changelog(megabytes: float) -> str:
+    """A Keep a Changelog file of about this size, Unreleased empty."""
+    parts = ["# Changelog\n\n## [Unreleased]\n\n"]
+    size, minor = 0, 9999
+    while size < megabytes * 1_000_000:
+        section = f"## [0.{minor}.0] - 2025-01-01\n\n### Fixed\n\n" + "".join(
+            f"- Fixed thing number {n} in a module with a long enough name.\n" for n in range(40)
+        )
+        parts.append(section + "\n")
+        size += len(section)
+        minor -= 1
+    return "".join(parts)
+
+
+def make_repository(root: Path, commits: int, env: dict[str, str]) -> None:
+    """A project whose last tag is followed by `commits` commits (one `git fast-import`)."""
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "bench"\nversion = "1.0.0"\nrequires-python = ">=3.10"\n'
+    )
+    (root / "bench").mkdir()
+    (root / "bench" / "__init__.py").write_text('__version__ = "1.0.0"\n')
+    (root / "CHANGELOG.md").write_text(big_changelog(5))
+
+    def run(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+
+    run("init", "--quiet", "--initial-branch", "main")
+    run("add", "--all")
+    run("commit", "--quiet", "--message", "chore: start")
+    run("tag", "v1.0.0")
+    stream = []
+    for number in range(commits):
+        message = f"{TYPES[number % len(TYPES)]}(area{number % 13}): change number {number}\n"
+        data = message.encode()
+        stream.append(
+            b"commit refs/heads/main\n"
+            + f"committer Bench <bench@example.invalid> {1_700_000_000 + number} +0000\n".encode()
+            + f"data {len(data)}\n".encode()
+            + data
+            + (b"from refs/heads/main^0\n" if number == 0 else b"")
+            + b"\n"
+        )
+    subprocess.run(
+        ["git", "fast-import", "--quiet", "--force"],
+        cwd=root,
+        env=env,
+        input=b"".join(stream),
+        check=True,
+    )
+    run("reset", "--quiet", "--hard", "main")
+
+
+def median_seconds(action: Callable[[], None], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--commits", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    poetry = str(Path(sys.executable).parent / "poetry")
+    with tempfile.TemporaryDirectory() as scratch:
+        home = Path(scratch)
+        env = environment(home)
+        root = home / "project"
+        make_repository(root, args.commits, env)
+        os.environ.update({k: v for k, v in env.items() if k.startswith("GIT_")})
+        git = Git(root)
+
+        def parse() -> None:
+            commits = git.log("v1.0.0..HEAD")
+            assert len(commits) == args.commits
+            bump_rule(commits, major=1, major_on_zero=False)
+            render_sections(group_changes(commits))
+
+        def command(*argv: str) -> None:
+            subprocess.run(
+                [poetry, *argv],
+                cwd=root,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
+        parse_time = median_seconds(parse, args.runs)
+        prepare = median_seconds(
+            lambda: command("release", "prepare", "--dry-run", "--offline", "--no-checks"),
+            args.runs,
+        )
+        version = median_seconds(lambda: command("version", "patch", "--dry-run"), args.runs)
+    size = len(big_changelog(5)) / 1e6
+    print(
+        f"# {args.commits} commits since the last tag, a {size:.1f} MB changelog, "
+        f"{args.runs} runs, medians"
+    )
+    print(f"git log + parse + bump + notes: {parse_time * 1000:8.1f} ms")
+    print(f"release prepare --dry-run:      {prepare * 1000:8.1f} ms")
+    print(f"poetry version patch --dry-run: {version * 1000:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

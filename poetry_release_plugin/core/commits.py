@@ -1,0 +1,230 @@
+"""Conventional Commits 1.0.0: parse messages, decide the bump, group them for release notes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_HEADER = re.compile(
+    r"^(?P<type>[A-Za-z][\w-]*)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?: (?P<description>\S.*)$"
+)
+_FOOTER = re.compile(r"^(?P<token>BREAKING CHANGE|BREAKING-CHANGE|[\w-]+)(?:: | #)(?P<value>.*)$")
+_BREAKING_TOKENS = ("BREAKING CHANGE", "BREAKING-CHANGE")
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit as git gives it: hash, number of parents and the whole message."""
+
+    sha: str
+    message: str
+    parents: int = 1
+
+    @property
+    def subject(self) -> str:
+        """The first line of the message."""
+        return self.message.split("\n", 1)[0].strip()
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether the commit has more than one parent."""
+        return self.parents > 1
+
+
+@dataclass(frozen=True)
+class ConventionalCommit:
+    """A commit message that follows Conventional Commits."""
+
+    type: str  # lower case
+    scope: str | None
+    description: str
+    body: str = ""
+    footers: tuple[tuple[str, str], ...] = ()
+    bang: bool = False
+
+    @property
+    def breaking_notes(self) -> tuple[str, ...]:
+        """The texts of its BREAKING CHANGE footers."""
+        return tuple(value for token, value in self.footers if token in _BREAKING_TOKENS)
+
+    @property
+    def is_breaking(self) -> bool:
+        """`!` before the colon, or a BREAKING CHANGE footer."""
+        return self.bang or bool(self.breaking_notes)
+
+
+def parse_message(message: str) -> ConventionalCommit | None:
+    """The Conventional Commit a message is, or None if its header does not follow the spec."""
+    lines = message.replace("\r\n", "\n").strip("\n").split("\n")
+    header = _HEADER.match(lines[0].strip())
+    if header is None:
+        return None
+    rest = lines[1:]
+    footer_start = _footer_start(rest)
+    body = "\n".join(rest[:footer_start]).strip("\n")
+    return ConventionalCommit(
+        type=header["type"].lower(),
+        scope=header["scope"] or None,
+        description=header["description"].strip(),
+        body=body,
+        footers=_parse_footers(rest[footer_start:]),
+        bang=header["bang"] is not None,
+    )
+
+
+def _footer_start(lines: list[str]) -> int:
+    """Where the footers begin: the trailing paragraphs that each open with a `token: ` line."""
+    start = len(lines)
+    paragraph_starts = [
+        index
+        for index, line in enumerate(lines)
+        if line.strip() and index > 0 and not lines[index - 1].strip()
+    ]
+    for index in reversed(paragraph_starts):
+        if not _FOOTER.match(lines[index]):
+            break
+        start = index
+    return start
+
+
+def _parse_footers(lines: list[str]) -> tuple[tuple[str, str], ...]:
+    footers: list[tuple[str, list[str]]] = []
+    for line in lines:
+        match = _FOOTER.match(line)
+        if match:
+            footers.append((match["token"], [match["value"]]))
+        elif footers:
+            footers[-1][1].append(line)
+    return tuple((token, "\n".join(value).strip()) for token, value in footers)
+
+
+class Bump(IntEnum):
+    """How far a set of changes moves the version."""
+
+    NONE = 0
+    PATCH = 1
+    MINOR = 2
+    MAJOR = 3
+
+
+def bump_of(commit: ConventionalCommit | None) -> Bump:
+    """The bump one commit implies: breaking major, feat minor, fix and perf patch."""
+    if commit is None:
+        return Bump.NONE
+    if commit.is_breaking:
+        return Bump.MAJOR
+    if commit.type == "feat":
+        return Bump.MINOR
+    if commit.type in ("fix", "perf"):
+        return Bump.PATCH
+    return Bump.NONE
+
+
+def bump_rule(commits: list[Commit], *, major: int, major_on_zero: bool) -> str | None:
+    """Poetry's rule for these commits (`major`, `minor`, `patch`), or None if none is releasable.
+
+    Below 1.0, a breaking change bumps the minor unless `major_on_zero`.
+    """
+    bump = max((bump_of(parse_message(c.message)) for c in commits), default=Bump.NONE)
+    if bump is Bump.MAJOR and major == 0 and not major_on_zero:
+        bump = Bump.MINOR
+    return None if bump is Bump.NONE else bump.name.lower()
+
+
+SECTIONS = (
+    "Breaking Changes",
+    "New Features",
+    "Bug Fixes",
+    "Improvements",
+    "Dependencies",
+    "Other Changes",
+)
+_SECTION_OF_TYPE = {
+    "feat": "New Features",
+    "fix": "Bug Fixes",
+    "perf": "Improvements",
+    "refactor": "Improvements",
+    "deps": "Dependencies",
+}
+_OMITTED_TYPES = {"docs", "chore", "ci", "test", "tests", "style", "build"}
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """One line of release notes."""
+
+    text: str
+    sha: str
+
+
+@dataclass
+class GroupedChanges:
+    """Release-note entries by section, in the order of SECTIONS."""
+
+    sections: dict[str, list[NoteEntry]] = field(default_factory=dict)
+
+    def add(self, section: str, entry: NoteEntry) -> None:
+        """Add an entry to a section."""
+        self.sections.setdefault(section, []).append(entry)
+
+    def ordered(self) -> list[tuple[str, list[NoteEntry]]]:
+        """The non-empty sections, breaking changes first."""
+        return [(name, self.sections[name]) for name in SECTIONS if self.sections.get(name)]
+
+
+def _entry_text(commit: ConventionalCommit) -> str:
+    scope = f"**{commit.scope}:** " if commit.scope else ""
+    return f"{scope}{commit.description}"
+
+
+def group_changes(
+    commits: list[Commit], is_release_commit: Callable[[str], bool] = lambda _: False
+) -> GroupedChanges:
+    """Group commits into release-note sections; merges and release commits are skipped."""
+    grouped = GroupedChanges()
+    for commit in commits:
+        if commit.is_merge or is_release_commit(commit.subject):
+            continue
+        parsed = parse_message(commit.message)
+        short = commit.sha[:7]
+        if parsed is None:
+            grouped.add("Other Changes", NoteEntry(commit.subject, short))
+        elif parsed.is_breaking:
+            notes = parsed.breaking_notes or (parsed.description,)
+            for note in notes:
+                grouped.add("Breaking Changes", NoteEntry(_breaking_text(parsed, note), short))
+        elif parsed.type == "build" and parsed.scope == "deps":
+            grouped.add("Dependencies", NoteEntry(parsed.description, short))
+        elif parsed.type in _SECTION_OF_TYPE:
+            grouped.add(_SECTION_OF_TYPE[parsed.type], NoteEntry(_entry_text(parsed), short))
+        elif parsed.type not in _OMITTED_TYPES:
+            grouped.add("Other Changes", NoteEntry(_entry_text(parsed), short))
+    return grouped
+
+
+def _breaking_text(commit: ConventionalCommit, note: str) -> str:
+    first_line = note.split("\n", 1)[0].strip()
+    if first_line == commit.description:
+        return f"**BREAKING:** {_entry_text(commit)}"
+    return f"**BREAKING:** {_entry_text(commit)}: {first_line}"
+
+
+def release_commit_matcher(commit_message_template: str) -> re.Pattern[str]:
+    """A pattern matching subjects of release commits made from the template."""
+    head, _, tail = commit_message_template.partition("{version}")
+    version = r"\S+" if _ else ""
+    return re.compile(f"^{re.escape(head)}{version}{re.escape(tail)}$")
+
+
+def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:
+    """Markdown sections (`### New Features` and their entries), without a version heading."""
+    blocks = []
+    for name, entries in grouped.ordered():
+        lines = [f"### {name}", ""] + [f"- {entry.text} ({entry.sha})" for entry in entries]
+        blocks.append(newline.join(lines))
+    return (newline + newline).join(blocks)

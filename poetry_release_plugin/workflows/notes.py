@@ -1,0 +1,90 @@
+"""Release notes of a version: its changelog section, else generated from the commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.core.changelog import extract_section
+from poetry_release_plugin.core.commits import (
+    group_changes,
+    release_commit_matcher,
+    render_sections,
+)
+from poetry_release_plugin.workflows.history import commits_between, last_release_tag
+
+if TYPE_CHECKING:
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.config import ReleaseSettings
+    from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.workflows.history import ReleaseTag
+    from poetry_release_plugin.workflows.project import Project
+
+
+@dataclass(frozen=True)
+class ReleaseNotes:
+    """What a GitHub release says: the changes, how to install, the full comparison."""
+
+    name: str
+    version: str
+    tag: str
+    previous_tag: str | None
+    changes: str
+    source: str  # "changelog" or "commits"
+    compare_url: str | None
+
+    @property
+    def install_line(self) -> str:
+        """The command that installs exactly this version."""
+        return f"pip install {self.name}=={self.version}"
+
+    def render(self) -> str:
+        """The release body, in the deployment guide's shape."""
+        parts = [
+            self.changes or "No notable changes.",
+            f"## Installation\n\n```bash\n{self.install_line}\n```",
+        ]
+        if self.compare_url:
+            parts.append(f"## Full Changelog\n\n{self.compare_url}")
+        return "\n\n".join(parts) + "\n"
+
+
+def generated_changes(
+    git: Git, settings: ReleaseSettings, since: ReleaseTag | None, end: str = "HEAD"
+) -> str:
+    """Release-note sections generated from the Conventional Commits after `since`."""
+    is_release_commit = release_commit_matcher(settings.commit_message).match
+    grouped = group_changes(commits_between(git, since, end), lambda s: bool(is_release_commit(s)))
+    return render_sections(grouped)
+
+
+def release_notes(
+    project: Project, git: Git, version: str, address: GitHubAddress | None
+) -> ReleaseNotes:
+    """The notes of `version`: from the changelog if it has the section, else from the commits
+    between its tag (or HEAD, before the tag exists) and the previous release tag."""
+    settings = project.settings
+    tag = settings.tag_for(version)
+    end = tag if git.tag_commit(tag) is not None else "HEAD"
+    previous = last_release_tag(git, settings, end, below=version)
+    section = extract_section(project.changelog.text, version) if project.changelog else None
+    if section:
+        changes, source = section, "changelog"
+    else:
+        changes, source = generated_changes(git, settings, previous, end), "commits"
+    compare = None
+    if address is not None:
+        compare = (
+            address.compare_url(previous.name, tag)
+            if previous
+            else f"{address.html_url}/commits/{tag}"
+        )
+    return ReleaseNotes(
+        project.metadata.name,
+        version,
+        tag,
+        previous.name if previous else None,
+        changes,
+        source,
+        compare,
+    )

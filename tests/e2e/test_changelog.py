@@ -1,0 +1,198 @@
+"""The changelog, the version decided by the commits, and `poetry release notes`, end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import ProjectFactory
+    from support import ReleaseProject
+
+TODAY = date.today().isoformat()
+
+CHANGELOG = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+## [Unreleased]
+
+### Added
+
+- A `widgets` module.
+
+## [0.9.0] - 2026-01-02
+
+### Fixed
+
+- The wobble in `core`.
+
+## [0.8.0] - 2025-12-01
+
+- First release.
+
+[unreleased]: https://github.com/acme/widget-kit/compare/v0.9.0...HEAD
+[0.9.0]: https://github.com/acme/widget-kit/compare/v0.8.0...v0.9.0
+[0.8.0]: https://github.com/acme/widget-kit/releases/tag/v0.8.0
+"""
+
+
+def widget_kit(changelog: str = CHANGELOG) -> dict[str, str]:
+    return {
+        "pyproject.toml": (
+            '[project]\nname = "widget-kit"\nversion = "0.9.0"\nrequires-python = ">=3.10"\n\n'
+            '[tool.poetry]\npackages = [{ include = "widget_kit" }]\n'
+        ),
+        "widget_kit/__init__.py": '__version__ = "0.9.0"\n',
+        "CHANGELOG.md": changelog,
+    }
+
+
+def make_widget_kit(make_project: ProjectFactory, changelog: str = CHANGELOG) -> ReleaseProject:
+    return make_project(widget_kit(changelog), tags=("v0.8.0", "v0.9.0"))
+
+
+def add_commits(project: ReleaseProject, *messages: str) -> None:
+    for number, message in enumerate(messages):
+        project.write(f"notes/{number}.txt", message)
+        project.git("add", "--all")
+        project.git("commit", "--quiet", "--message", message)
+
+
+def test_unreleased_entries_become_the_release_and_the_links_follow(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_widget_kit(make_project)
+
+    result = project.poetry("release", "prepare", "minor", "--offline", "--no-checks")
+
+    assert result.code == 0, result.output
+    changelog = project.read("CHANGELOG.md")
+    assert (
+        f"## [Unreleased]\n\n## [0.10.0] - {TODAY}\n\n### Added\n\n- A `widgets` module.\n"
+        in changelog
+    )
+    assert "[unreleased]: https://github.com/acme/widget-kit/compare/v0.10.0...HEAD\n" in changelog
+    assert "[0.10.0]: https://github.com/acme/widget-kit/compare/v0.9.0...v0.10.0\n" in changelog
+    older = CHANGELOG[CHANGELOG.index("## [0.9.0]") : CHANGELOG.index("[unreleased]:")]
+    assert older in changelog
+    assert "CHANGELOG.md" in project.head_files()
+
+
+def test_empty_unreleased_is_generated_from_the_commits_and_they_decide_the_version(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_widget_kit(
+        make_project, CHANGELOG.replace("### Added\n\n- A `widgets` module.\n\n", "")
+    )
+    add_commits(
+        project,
+        "feat: add widgets",
+        "fix(core): stop the wobble",
+        "docs: fix a typo",
+        "feat!: drop python 3.8",
+    )
+
+    planned = project.poetry("release", "prepare", "--dry-run", "--json", "--offline")
+    result = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert planned.code == 0, planned.output
+    assert (planned.json()["version"], planned.json()["rule"]) == ("0.10.0", "minor")
+    assert result.code == 0, result.output
+    notes = project.poetry("release", "notes", "0.10.0")
+    assert notes.code == 0, notes.output
+    section = notes.stdout.split("## Installation")[0]
+    assert "**BREAKING:** drop python 3.8" in section
+    assert "add widgets" in section
+    assert "**core:** stop the wobble" in section
+    assert "fix a typo" not in section
+    assert section.index("Breaking Changes") < section.index("New Features")
+
+
+def test_nothing_releasable_is_refused(make_project: ProjectFactory) -> None:
+    project = make_widget_kit(make_project)
+    add_commits(project, "docs: fix a typo", "chore: tidy", "ci: cache pip")
+    before = project.snapshot()
+
+    result = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert result.code == 1
+    assert "Nothing to release since v0.9.0" in result.output
+    assert project.snapshot() == before
+
+
+def test_a_feat_after_the_last_lightweight_tag_plans_a_minor_bump(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit()
+    files["pyproject.toml"] = files["pyproject.toml"].replace("0.9.0", "1.5.1")
+    files["widget_kit/__init__.py"] = '__version__ = "1.5.1"\n'
+    project = make_project(files, tags=("v1.5.0", "v1.5.1"))
+    add_commits(project, "fix: a small thing", "feat: agents speak Polish", "docs: explain it")
+
+    result = project.poetry("release", "prepare", "--dry-run", "--json", "--offline")
+
+    assert result.code == 0, result.output
+    assert (result.json()["version"], result.json()["rule"]) == ("1.6.0", "minor")
+
+
+def test_notes_print_the_section_alone_with_install_line_and_compare_link(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_widget_kit(make_project)
+    assert project.poetry("release", "prepare", "minor", "--offline", "--no-checks").code == 0
+
+    result = project.poetry(
+        "release", "notes", "0.10.0", extra_env={"GITHUB_REPOSITORY": "acme/widget-kit"}
+    )
+
+    assert result.code == 0, result.output
+    assert result.stdout == (
+        "### Added\n\n- A `widgets` module.\n\n"
+        "## Installation\n\n```bash\npip install widget-kit==0.10.0\n```\n\n"
+        "## Full Changelog\n\nhttps://github.com/acme/widget-kit/compare/v0.9.0...v0.10.0\n"
+    )
+
+
+@pytest.mark.parametrize("version", ["0.9.0", "0.8.0"])
+def test_notes_of_an_older_version_come_from_its_section(
+    make_project: ProjectFactory, version: str
+) -> None:
+    project = make_widget_kit(make_project)
+
+    result = project.poetry("release", "notes", version, "--json")
+
+    assert result.code == 0, result.output
+    payload = result.json()
+    assert payload["source"] == "changelog"
+    assert payload["install"] == f"pip install widget-kit=={version}"
+    assert payload["changes"] == (
+        "### Fixed\n\n- The wobble in `core`." if version == "0.9.0" else "- First release."
+    )
+
+
+def test_dry_run_shows_the_changelog_diff_too(make_project: ProjectFactory) -> None:
+    project = make_widget_kit(make_project)
+    before = project.snapshot()
+
+    result = project.poetry("release", "prepare", "patch", "--dry-run", "--offline")
+
+    assert result.code == 0, result.output
+    assert "+++ b/CHANGELOG.md" in result.stdout
+    assert f"+## [0.9.1] - {TODAY}" in result.stdout
+    assert project.snapshot() == before
+
+
+def test_a_failing_check_restores_the_changelog_too(make_project: ProjectFactory) -> None:
+    files = widget_kit()
+    files["pyproject.toml"] += '\n[tool.poetry-release]\nchecks = ["false"]\n'
+    project = make_project(files, tags=("v0.9.0",))
+    before = project.snapshot()
+
+    result = project.poetry("release", "prepare", "minor", "--offline")
+
+    assert result.code == 1, result.output
+    assert project.snapshot() == before

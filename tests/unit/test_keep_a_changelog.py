@@ -1,0 +1,134 @@
+"""Keep a Changelog: promote Unreleased, update links, extract sections; never lose a line."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from poetry_release_plugin.core.changelog import (
+    extract_section,
+    has_unreleased_entries,
+    promote_unreleased,
+)
+
+KAC = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+## [Unreleased]
+
+### Added
+
+- Widgets.
+
+## [0.9.0] - 2026-01-02
+
+### Fixed
+
+- The wobble.
+
+## [0.8.0] - 2025-12-01
+
+- First release.
+
+[unreleased]: https://github.com/acme/widgets/compare/v0.9.0...HEAD
+[0.9.0]: https://github.com/acme/widgets/compare/v0.8.0...v0.9.0
+[0.8.0]: https://github.com/acme/widgets/releases/tag/v0.8.0
+"""
+
+
+def promote(text: str, generated: str = "") -> str:
+    return promote_unreleased(
+        text, "0.10.0", "2026-11-24", generated=generated, tag="v0.10.0", previous_tag="v0.9.0"
+    )
+
+
+def test_unreleased_entries_move_under_the_new_version_and_links_follow() -> None:
+    result = promote(KAC)
+    assert result == KAC.replace(
+        "## [Unreleased]\n\n### Added",
+        "## [Unreleased]\n\n## [0.10.0] - 2026-11-24\n\n### Added",
+    ).replace(
+        "[unreleased]: https://github.com/acme/widgets/compare/v0.9.0...HEAD\n",
+        "[unreleased]: https://github.com/acme/widgets/compare/v0.10.0...HEAD\n"
+        "[0.10.0]: https://github.com/acme/widgets/compare/v0.9.0...v0.10.0\n",
+    )
+    assert extract_section(result, "0.10.0") == "### Added\n\n- Widgets."
+    assert not has_unreleased_entries(result)
+
+
+def test_empty_unreleased_takes_the_generated_sections() -> None:
+    empty = KAC.replace("### Added\n\n- Widgets.\n\n", "")
+    result = promote(empty, generated="### New Features\n\n- add widgets (1234567)")
+    assert extract_section(result, "0.10.0") == "### New Features\n\n- add widgets (1234567)"
+    assert extract_section(result, "0.9.0") == extract_section(KAC, "0.9.0")
+
+
+def test_crlf_files_stay_crlf() -> None:
+    crlf = KAC.replace("\n", "\r\n")
+    result = promote(crlf)
+    assert result == promote(KAC).replace("\n", "\r\n")
+
+
+def test_other_heading_styles_are_recognised() -> None:
+    text = "# Changelog\n\n## 1.0.0 (2020-01-01)\n\n- first\n\n## [0.9.0] – 2019-12-01\n\n- zero\n"  # noqa: RUF001 - an en dash, as real changelogs have
+    assert extract_section(text, "1.0.0") == "- first"
+    assert extract_section(text, "0.9.0") == "- zero"
+    result = promote_unreleased(
+        text, "1.1.0", "2026-11-24", generated="- y", tag="v1.1.0", previous_tag="v1.0.0"
+    )
+    assert result == text.replace(
+        "## 1.0.0 (2020-01-01)", "## [1.1.0] - 2026-11-24\n\n- y\n\n## 1.0.0 (2020-01-01)"
+    )
+
+
+def test_headings_inside_code_fences_are_not_sections() -> None:
+    text = "# Changelog\n\n## [Unreleased]\n\n- Docs:\n\n```\n## [0.1.0] - not a heading\n```\n"
+    result = promote_unreleased(
+        text, "0.2.0", "2026-11-24", generated="", tag="v0.2.0", previous_tag=None
+    )
+    assert "```\n## [0.1.0] - not a heading\n```" in (extract_section(result, "0.2.0") or "")
+
+
+entry = st.text(
+    st.characters(whitelist_categories=("Ll", "Lu", "Nd", "Zs")), min_size=1, max_size=20
+).map(lambda text: f"- {text.strip() or 'x'}")
+section = st.lists(entry, min_size=1, max_size=4)
+
+
+@given(
+    unreleased=st.lists(entry, max_size=4),
+    releases=st.lists(section, min_size=0, max_size=4),
+    links=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_no_line_is_lost_and_older_sections_stay_byte_for_byte(
+    unreleased: list[str], releases: list[list[str]], links: bool, newline: str
+) -> None:
+    lines = ["# Changelog", "", "## [Unreleased]", "", *unreleased]
+    versions = [f"0.{9 - index}.0" for index in range(len(releases))]
+    for version, entries in zip(versions, releases, strict=True):
+        lines += ["", f"## [{version}] - 2026-01-01", "", *entries]
+    if links:
+        lines += ["", "[unreleased]: https://github.com/o/r/compare/v0.9.0...HEAD"]
+        lines += [f"[{v}]: https://github.com/o/r/compare/v0.0.1...v{v}" for v in versions]
+    text = newline.join(lines) + newline
+
+    result = promote_unreleased(
+        text, "1.0.0", "2026-11-24", generated="- generated", tag="v1.0.0", previous_tag="v0.9.0"
+    )
+
+    kept = [line for line in text.split(newline) if not line.startswith("[unreleased]:")]
+    remaining = iter(result.split(newline))
+    assert all(any(line == candidate for candidate in remaining) for line in kept)
+    if links:
+        assert "[unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD" in result
+        assert "[1.0.0]: https://github.com/o/r/compare/v0.9.0...v1.0.0" in result
+    for version in versions:
+        assert extract_section(result, version) == extract_section(text, version)
+    assert extract_section(result, "1.0.0") == (
+        "\n".join(unreleased) if unreleased else "- generated"
+    )
+    assert not has_unreleased_entries(result)
+    assert ("\r\n" in result) == (newline == "\r\n")
