@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "release prepare": ("poetry_release_plugin.console.prepare", "PrepareCommand"),
+    "release cut": ("poetry_release_plugin.console.cut", "CutCommand"),
     "release notes": ("poetry_release_plugin.console.notes", "NotesCommand"),
 }
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pytest
+from github_standin import GitHubStandIn, Server
+from passlib.apache import HtpasswdFile
 from support import (
     GIT,
     ReleaseProject,
@@ -23,13 +25,26 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
+INDEX_USER = "uploader"
+INDEX_PASSWORD = "index-S3CRET-password-42"
+
+
 @dataclass(frozen=True)
 class LocalIndex:
-    """pypiserver serving a folder: files copied in are listed at once."""
+    """pypiserver serving a folder: files copied in are listed at once; uploads need a password."""
 
     url: str  # the Simple API root
     root_url: str  # where uploads go
     packages: Path
+
+    def poetry_environment(self, name: str = "demo") -> dict[str, str]:
+        """POETRY_* variables that make this index the Poetry repository `name`."""
+        key = name.upper().replace("-", "_")
+        return {
+            f"POETRY_REPOSITORIES_{key}_URL": self.root_url,
+            f"POETRY_HTTP_BASIC_{key}_USERNAME": INDEX_USER,
+            f"POETRY_HTTP_BASIC_{key}_PASSWORD": INDEX_PASSWORD,
+        }
 
 
 class ProjectFactory(Protocol):
@@ -42,8 +57,12 @@ class ProjectFactory(Protocol):
 
 @pytest.fixture(scope="session")
 def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
-    """A real pypiserver (no auth, no fallback to any public index) on a free loopback port."""
+    """A real pypiserver (uploads with a password, no fallback to any index) on 127.0.0.1."""
     packages = tmp_path_factory.mktemp("index-packages")
+    htpasswd = tmp_path_factory.mktemp("index-auth") / "htpasswd"
+    users = HtpasswdFile(str(htpasswd), new=True, default_scheme="apr_md5_crypt")
+    users.set_password(INDEX_USER, INDEX_PASSWORD)
+    users.save()
     port = free_port()
     server = subprocess.Popen(
         [
@@ -55,9 +74,9 @@ def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex
             str(port),
             "--disable-fallback",
             "-a",
-            ".",
+            "update",
             "-P",
-            ".",
+            str(htpasswd),
             str(packages),
         ],
         stdout=subprocess.DEVNULL,
@@ -77,6 +96,22 @@ def index(local_index: LocalIndex) -> Iterator[LocalIndex]:
     yield local_index
     for path in local_index.packages.iterdir():
         path.unlink()
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubStandIn]:
+    """A GitHub REST stand-in on 127.0.0.1 with the repository acme/widget-kit."""
+    with Server(GitHubStandIn()) as standin:
+        yield standin
+
+
+def github_environment(standin: GitHubStandIn) -> dict[str, str]:
+    """Variables that point the plugin at the stand-in, with its token."""
+    return {
+        "GITHUB_API_URL": standin.url,
+        "GITHUB_REPOSITORY": f"{standin.owner}/{standin.name}",
+        "GITHUB_TOKEN": standin.token,
+    }
 
 
 @pytest.fixture

@@ -203,3 +203,42 @@ def guide_layout(index_url: str) -> dict[str, str]:
         "arshai/_version.py": GUIDE_VERSION_FILE,
         ".gitignore": ".venv/\n__pycache__/\n.pytest_cache/\ndist/\n",
     }
+
+
+CHANGELOG = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+## [Unreleased]
+
+### Added
+
+- A `widgets` module.
+
+## [0.9.0] - 2026-01-02
+
+### Fixed
+
+- The wobble in `core`.
+
+## [0.8.0] - 2025-12-01
+
+- First release.
+
+[unreleased]: https://github.com/acme/widget-kit/compare/v0.9.0...HEAD
+[0.9.0]: https://github.com/acme/widget-kit/compare/v0.8.0...v0.9.0
+[0.8.0]: https://github.com/acme/widget-kit/releases/tag/v0.8.0
+"""
+
+
+def widget_kit_files(changelog: str = CHANGELOG) -> dict[str, str]:
+    """A PEP 621 project, widget-kit 0.9.0, with a Keep a Changelog file."""
+    return {
+        "pyproject.toml": (
+            '[project]\nname = "widget-kit"\nversion = "0.9.0"\nrequires-python = ">=3.10"\n\n'
+            '[tool.poetry]\npackages = [{ include = "widget_kit" }]\n'
+        ),
+        "widget_kit/__init__.py": '__version__ = "0.9.0"\n',
+        "CHANGELOG.md": changelog,
+    }

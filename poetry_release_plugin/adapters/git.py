@@ -130,6 +130,37 @@ class Git:
         result = self.run("remote", "get-url", remote, check=False)
         return result.stdout.strip() if result.code == 0 else None
 
+    def create_tag(self, tag: str, message: str, *, sign: bool) -> None:
+        """An annotated tag on HEAD (signed with git's own signing configuration if asked)."""
+        self.run("tag", "--sign" if sign else "--annotate", "--message", message, tag, timeout=None)
+
+    def delete_tag(self, tag: str) -> None:
+        """Delete a local tag."""
+        self.run("tag", "--delete", tag)
+
+    def remote_refs(self, remote: str, *refs: str) -> dict[str, str]:
+        """Where the remote's refs point (annotated tags peeled to their commit)."""
+        patterns = [pattern for ref in refs for pattern in (ref, f"{ref}^{{}}")]
+        output = self.run("ls-remote", remote, *patterns, timeout=120).stdout
+        found: dict[str, str] = {}
+        for line in output.splitlines():
+            sha, _, name = line.partition("\t")
+            if name.endswith("^{}"):
+                found[name[:-3]] = sha  # the peeled commit wins over the tag object
+            else:
+                found.setdefault(name, sha)
+        return found
+
+    def push_atomic(self, remote: str, *refs: str) -> None:
+        """Push these refs all together or not at all (`git push --atomic`)."""
+        self.run(
+            "push", "--atomic", "--quiet", remote, *[f"{ref}:{ref}" for ref in refs], timeout=None
+        )
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether `ancestor` is in `descendant`'s history."""
+        return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).code == 0
+
     def stage(self, paths: Sequence[str]) -> None:
         """Stage these paths."""
         self.run("add", "--", *paths)

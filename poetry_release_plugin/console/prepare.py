@@ -190,7 +190,7 @@ every file byte for byte.
             self.say(f"  <info>Import</info> {escape(outcome.confirmation)}")
         if outcome.commit:
             self.say(f"Committed <c1>{outcome.commit[:10]}</c1> {escape(plan.commit_message)}")
-            self.say(f"Next: <c1>poetry release cut</c1> tags {plan.tag} and publishes it.")
+            self.say(f"Next: <c1>poetry release cut</c1> tags {plan.tag} and creates its release.")
         else:
             self.say("The changes are staged, not committed (--no-commit).")
         if self.json_mode:

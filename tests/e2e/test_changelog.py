@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
+from support import CHANGELOG, widget_kit_files
 
 if TYPE_CHECKING:
     from conftest import ProjectFactory
@@ -13,46 +14,9 @@ if TYPE_CHECKING:
 
 TODAY = date.today().isoformat()
 
-CHANGELOG = """\
-# Changelog
-
-All notable changes to this project will be documented in this file.
-
-## [Unreleased]
-
-### Added
-
-- A `widgets` module.
-
-## [0.9.0] - 2026-01-02
-
-### Fixed
-
-- The wobble in `core`.
-
-## [0.8.0] - 2025-12-01
-
-- First release.
-
-[unreleased]: https://github.com/acme/widget-kit/compare/v0.9.0...HEAD
-[0.9.0]: https://github.com/acme/widget-kit/compare/v0.8.0...v0.9.0
-[0.8.0]: https://github.com/acme/widget-kit/releases/tag/v0.8.0
-"""
-
-
-def widget_kit(changelog: str = CHANGELOG) -> dict[str, str]:
-    return {
-        "pyproject.toml": (
-            '[project]\nname = "widget-kit"\nversion = "0.9.0"\nrequires-python = ">=3.10"\n\n'
-            '[tool.poetry]\npackages = [{ include = "widget_kit" }]\n'
-        ),
-        "widget_kit/__init__.py": '__version__ = "0.9.0"\n',
-        "CHANGELOG.md": changelog,
-    }
-
 
 def make_widget_kit(make_project: ProjectFactory, changelog: str = CHANGELOG) -> ReleaseProject:
-    return make_project(widget_kit(changelog), tags=("v0.8.0", "v0.9.0"))
+    return make_project(widget_kit_files(changelog), tags=("v0.8.0", "v0.9.0"))
 
 
 def add_commits(project: ReleaseProject, *messages: str) -> None:
@@ -127,7 +91,7 @@ def test_nothing_releasable_is_refused(make_project: ProjectFactory) -> None:
 def test_a_feat_after_the_last_lightweight_tag_plans_a_minor_bump(
     make_project: ProjectFactory,
 ) -> None:
-    files = widget_kit()
+    files = widget_kit_files()
     files["pyproject.toml"] = files["pyproject.toml"].replace("0.9.0", "1.5.1")
     files["widget_kit/__init__.py"] = '__version__ = "1.5.1"\n'
     project = make_project(files, tags=("v1.5.0", "v1.5.1"))
@@ -187,7 +151,7 @@ def test_dry_run_shows_the_changelog_diff_too(make_project: ProjectFactory) -> N
 
 
 def test_a_failing_check_restores_the_changelog_too(make_project: ProjectFactory) -> None:
-    files = widget_kit()
+    files = widget_kit_files()
     files["pyproject.toml"] += '\n[tool.poetry-release]\nchecks = ["false"]\n'
     project = make_project(files, tags=("v0.9.0",))
     before = project.snapshot()

@@ -1,0 +1,280 @@
+"""GitHub's REST API for releases and workflow runs (httpx: timeouts, retries, no token leaks).
+
+The token goes only to the configured API origin: redirects are not followed, and every
+message is scrubbed of the token before it can reach the user.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import httpx
+
+from poetry_release_plugin.adapters.http import HttpUnavailable, RetryPolicy, is_rate_limited, send
+from poetry_release_plugin.errors import ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from poetry_release_plugin.core.github_address import GitHubAddress
+
+API_VERSION = "2022-11-28"
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+
+
+class GitHubError(ReleaseError):
+    """GitHub refused a request or could not be reached."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A GitHub token and where it came from; its value never shows in repr or messages."""
+
+    value: str
+    source: str
+
+    def __repr__(self) -> str:
+        return f"Token(source={self.source!r}, value=<hidden>)"
+
+
+def find_token(environ: Mapping[str, str]) -> Token | None:
+    """GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` if gh is installed; whitespace trimmed."""
+    for name in TOKEN_VARIABLES:
+        value = environ.get(name, "").strip()
+        if value:
+            return Token(value, name)
+    gh = shutil.which("gh")
+    if gh is None:
+        return None
+    try:
+        completed = subprocess.run(
+            [gh, "auth", "token"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    value = completed.stdout.strip()
+    return Token(value, "gh auth token") if completed.returncode == 0 and value else None
+
+
+def require_token(environ: Mapping[str, str]) -> Token:
+    """A token, or an error saying how to provide one."""
+    token = find_token(environ)
+    if token is None:
+        raise GitHubError(
+            "No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and gh is not logged in",
+            "export GITHUB_TOKEN with a token that may create releases (contents: write), "
+            "run gh auth login, or use --no-github-release",
+        )
+    return token
+
+
+@dataclass(frozen=True)
+class GitHubRelease:
+    """A release as GitHub describes it."""
+
+    id: int
+    tag_name: str
+    name: str | None
+    draft: bool
+    prerelease: bool
+    html_url: str
+    body: str | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GitHubRelease:
+        """From a release object of the REST API."""
+        return cls(
+            id=int(data["id"]),
+            tag_name=str(data["tag_name"]),
+            name=data.get("name"),
+            draft=bool(data.get("draft")),
+            prerelease=bool(data.get("prerelease")),
+            html_url=str(data.get("html_url", "")),
+            body=data.get("body"),
+        )
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    """A GitHub Actions run."""
+
+    id: int
+    name: str
+    event: str
+    status: str  # queued, in_progress, completed, ...
+    conclusion: str | None  # success, failure, cancelled, ...
+    html_url: str
+
+
+class GitHub:
+    """One repository on GitHub (or GitHub Enterprise), with a token."""
+
+    def __init__(
+        self,
+        address: GitHubAddress,
+        token: Token,
+        *,
+        policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.address = address
+        self.token = token
+        self._policy = policy or RetryPolicy(attempts=5, total_seconds=90)
+        self._client = httpx.Client(
+            base_url=address.api_url,
+            follow_redirects=False,
+            transport=transport,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": "poetry-release-plugin",
+            },
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    @property
+    def _repo(self) -> str:
+        return f"/repos/{quote(self.address.owner)}/{quote(self.address.name)}"
+
+    def check_access(self) -> None:
+        """One authenticated request: the repository exists and the token is accepted."""
+        self._expect(self._request("GET", self._repo), 200, "read the repository")
+
+    def release_for_tag(self, tag: str) -> GitHubRelease | None:
+        """The release of a tag, drafts included (the by-tag endpoint hides drafts)."""
+        response = self._request("GET", f"{self._repo}/releases/tags/{quote(tag, safe='')}")
+        if response.status_code == 200:
+            return GitHubRelease.from_json(response.json())
+        if response.status_code != 404:
+            self._expect(response, 200, f"look up the release of {tag}")
+        for page in range(1, 6):
+            listed = self._request("GET", f"{self._repo}/releases?per_page=100&page={page}")
+            self._expect(listed, 200, "list the releases")
+            releases = listed.json()
+            for data in releases:
+                if data.get("tag_name") == tag:
+                    return GitHubRelease.from_json(data)
+            if len(releases) < 100:
+                break
+        return None
+
+    def create_release(
+        self, *, tag: str, title: str, body: str, prerelease: bool, draft: bool
+    ) -> GitHubRelease:
+        """Create the release of an existing tag."""
+        payload = {
+            "tag_name": tag,
+            "name": title,
+            "body": body,
+            "draft": draft,
+            "prerelease": prerelease,
+            "make_latest": "false" if prerelease or draft else "true",
+        }
+        response = self._request("POST", f"{self._repo}/releases", json=payload)
+        if response.status_code == 422 and "already_exists" in _message(response):
+            existing = self.release_for_tag(tag)  # made meanwhile, by CI or another run
+            if existing is not None:
+                return existing
+        return GitHubRelease.from_json(self._expect(response, 201, f"create the release of {tag}"))
+
+    def workflow_runs(self, head_sha: str) -> list[WorkflowRun]:
+        """The Actions runs for a commit."""
+        response = self._request(
+            "GET", f"{self._repo}/actions/runs?head_sha={head_sha}&per_page=50"
+        )
+        data = self._expect(response, 200, "list the workflow runs")
+        return [
+            WorkflowRun(
+                int(run["id"]),
+                str(run.get("name") or run.get("display_title") or ""),
+                str(run.get("event", "")),
+                str(run.get("status") or ""),
+                run.get("conclusion"),
+                str(run.get("html_url", "")),
+            )
+            for run in data.get("workflow_runs", [])
+        ]
+
+    def _request(self, method: str, path: str, json: Any = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token.value}"}
+        try:
+            return send(self._client, method, path, policy=self._policy, headers=headers, json=json)
+        except HttpUnavailable as error:
+            raise GitHubError(
+                self._scrub(
+                    f"GitHub's API at {self.address.api_url} did not answer ({error.reason})"
+                ),
+                "check github-api-url / GITHUB_API_URL and the network, then run again",
+            ) from None
+        except httpx.HTTPError as error:  # anything else httpx raises, token scrubbed
+            raise GitHubError(
+                self._scrub(f"GitHub's API request failed ({type(error).__name__})"),
+                "run again",
+            ) from None
+
+    def _expect(self, response: httpx.Response, status: int, action: str) -> Any:
+        """The JSON of an expected answer, or an error saying what to fix."""
+        if response.status_code == status:
+            try:
+                return response.json()
+            except ValueError:
+                raise GitHubError(
+                    f"GitHub answered {action} with something that is not JSON",
+                    "check github-api-url / GITHUB_API_URL points at GitHub's REST API",
+                ) from None
+        what, fix = self._explain(response, action)
+        raise GitHubError(self._scrub(what), fix)
+
+    def _explain(self, response: httpx.Response, action: str) -> tuple[str, str]:
+        code = response.status_code
+        message = _message(response)
+        repo = self.address.full_name
+        source = self.token.source
+        if code == 401:
+            return (
+                f"GitHub rejected the token from {source} ({message or 'Bad credentials'})",
+                f"replace the token in {source} with a valid one",
+            )
+        if is_rate_limited(response):
+            return (
+                f"GitHub's rate limit stopped us from trying to {action}",
+                "wait, then run again",
+            )
+        if code == 403:
+            return (
+                f"The token from {source} may not {action} in {repo} ({message})",
+                "give the token contents: write permission on the repository",
+            )
+        if code == 404:
+            return (
+                f"GitHub has no repository {repo}, or the token from {source} cannot see it",
+                "check github-repository / GITHUB_REPOSITORY and the token's access",
+            )
+        if 300 <= code < 400:
+            return (
+                f"GitHub answered a redirect ({code}) for {repo}: renamed or moved?",
+                "set github-repository to its current owner/name",
+            )
+        return (f"GitHub answered HTTP {code} when trying to {action} ({message})", "run again")
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self.token.value, "<token>") if self.token.value else text
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if not isinstance(data, dict):
+        return ""
+    parts = [str(data.get("message", ""))]
+    parts += [str(e.get("code", "")) for e in data.get("errors", []) if isinstance(e, dict)]
+    return ": ".join(part for part in parts if part)

@@ -1,0 +1,150 @@
+"""`poetry release cut`."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import TYPE_CHECKING, ClassVar
+
+from cleo.helpers import option
+
+from poetry_release_plugin.console.base import ReleaseCommand, escape
+
+if TYPE_CHECKING:
+    from cleo.io.inputs.option import Option
+    from cleo.io.io import IO
+
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.github import GitHub
+    from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, StepReport
+    from poetry_release_plugin.workflows.project import Project
+
+
+class CutCommand(ReleaseCommand):
+    name = "release cut"
+    description = "Tag the prepared release, push it atomically, create the GitHub release."
+
+    options: ClassVar[list[Option]] = [
+        option("publish", None, "Also build and upload through Poetry's publisher."),
+        option("repository", "r", "The Poetry repository to publish to.", flag=False),
+        option("draft", None, "Create the GitHub release as a draft."),
+        option("sign", None, "Sign the tag (git's own signing configuration)."),
+        option("no-push", None, "Tag only; push nothing."),
+        option("no-github-release", None, "Create no GitHub release."),
+        option("remote", None, "The git remote to push to.", flag=False),
+        option("dry-run", None, "Say what each step would do; change nothing."),
+        *ReleaseCommand.common_options,
+    ]
+
+    help = """\
+Cuts the release prepare made: an annotated tag on HEAD, <comment>git push --atomic</> of the branch
+and the tag (both or neither), the GitHub release with the version's notes, and with
+<comment>--publish</> the upload through Poetry's own publisher. Every check runs before anything
+irreversible, and every step first checks whether it is done: run cut again after any failure
+and it finishes the job, never making a second tag or release.
+"""
+
+    def run_release(self) -> int:
+        from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.workflows.cut import CutAdapters, CutRequest, plan_cut, run_cut
+        from poetry_release_plugin.workflows.project import load_project
+
+        project = load_project(self.project_root)
+        request = CutRequest(
+            push=not self.option("no-push"),
+            github_release=not self.option("no-github-release"),
+            draft=bool(self.option("draft")),
+            sign=bool(self.option("sign")),
+            publish=bool(self.option("publish")),
+            repository=self.option("repository") or project.settings.repository,
+            dry_run=bool(self.option("dry-run")),
+            remote=self.option("remote"),
+        )
+        git = Git(project.root)
+        address = functools.cache(lambda: self._address(project, git, request))
+        github = functools.cache(lambda: self._github(address()))
+        adapters = CutAdapters(
+            git=git,
+            reporter=self.reporter,
+            github=github,
+            notes=lambda: self._notes(project, git, address()),
+            publishing=functools.cache(lambda: _PoetryPublishing(self, request.repository)),
+        )
+        try:
+            plan = plan_cut(project, request, adapters)
+            name = escape(project.metadata.name)
+            self.say(f"Cutting <c1>{name}</c1> <b>{plan.version}</b> ({plan.tag})")
+            reports = run_cut(plan, request, adapters)
+        finally:
+            if github.cache_info().currsize:
+                github().close()
+        self._show(plan, request, reports)
+        return 0
+
+    def _address(self, project: Project, git: Git, request: CutRequest) -> GitHubAddress:
+        from poetry_release_plugin.core.github_address import resolve_github_address
+
+        remote = request.remote or project.settings.remote
+        return resolve_github_address(project.settings, os.environ, git.remote_url(remote))
+
+    def _github(self, address: GitHubAddress) -> GitHub:
+        from poetry_release_plugin.adapters.github import GitHub, require_token
+
+        return GitHub(address, require_token(os.environ))
+
+    def _notes(self, project: Project, git: Git, address: GitHubAddress) -> str:
+        from poetry_release_plugin.workflows.notes import release_notes
+
+        return release_notes(project, git, project.version, address).render()
+
+    def _show(self, plan: CutPlan, request: CutRequest, reports: list[StepReport]) -> None:
+        if request.dry_run:
+            self.say("<comment>Dry run: nothing was changed.</comment>")
+        elif "publish" not in plan.steps:
+            self.say(
+                "The upload is left to CI: a workflow on the published release runs poetry publish."
+            )
+        if not request.dry_run:
+            self.say("Next: <c1>poetry release verify</c1> checks the release is really out.")
+        if self.json_mode:
+            self.emit_json(
+                {
+                    "ok": True,
+                    "version": plan.version,
+                    "tag": plan.tag,
+                    "dry_run": request.dry_run,
+                    "steps": [
+                        {"name": r.name, "result": r.result.value, "detail": r.detail}
+                        for r in reports
+                    ],
+                }
+            )
+
+
+class _PoetryPublishing:
+    """Poetry's publisher, with the command's Poetry and output."""
+
+    def __init__(self, command: CutCommand, repository: str) -> None:
+        self.command = command
+        self.repository = repository
+        self.secret = ""
+
+    @property
+    def io(self) -> IO:
+        from cleo.io.io import IO
+
+        io = self.command.io
+        return IO(io.input, self.command.human, io.error_output)
+
+    def check(self) -> None:
+        from poetry_release_plugin.adapters.publisher import credentials_for
+
+        self.secret = credentials_for(self.command.poetry, self.io, self.repository).secret
+
+    def publish(self) -> list[str]:
+        from poetry_release_plugin.adapters.publisher import build_and_publish
+
+        if not self.secret:
+            self.check()
+        return build_and_publish(self.command.poetry, self.io, self.repository, self.secret)

@@ -1,0 +1,243 @@
+"""`poetry release cut`: tag, atomic push, the GitHub release, and the upload through Poetry.
+
+`plan_cut` checks everything that could stop the release before anything irreversible;
+`run_cut` then runs the steps, each of which first checks whether it is already done, so
+running `cut` again after any failure finishes the job and never makes a second tag or release.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Protocol
+
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.errors import GitError, ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
+    from poetry_release_plugin.workflows.prepare import Reporter
+    from poetry_release_plugin.workflows.project import Project
+
+
+class StepResult(Enum):
+    """How a step of `cut` ended."""
+
+    DONE = "done"
+    ALREADY_DONE = "already done"
+    SKIPPED = "skipped"
+    PLANNED = "would run"
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One step of `cut` and what came of it."""
+
+    name: str
+    result: StepResult
+    detail: str
+
+
+@dataclass(frozen=True)
+class CutRequest:
+    """What the user asked `cut` to do."""
+
+    push: bool = True
+    github_release: bool = True
+    draft: bool = False
+    sign: bool = False
+    publish: bool = False
+    repository: str = "pypi"
+    dry_run: bool = False
+    remote: str | None = None
+
+
+class Publishing(Protocol):
+    """Poetry's build and upload, behind the two calls `cut` needs."""
+
+    def check(self) -> None:
+        """Refuse now if the repository or its credentials are unknown to Poetry."""
+
+    def publish(self) -> list[str]:
+        """Build and upload; the file names (files the index has already are skipped)."""
+
+
+@dataclass
+class CutAdapters:
+    """The side effects `cut` needs."""
+
+    git: Git
+    reporter: Reporter
+    github: Callable[[], GitHub]
+    notes: Callable[[], str]
+    publishing: Callable[[], Publishing]
+
+
+@dataclass(frozen=True)
+class CutPlan:
+    """The release as checked: what exists already and what remains to do."""
+
+    project: Project
+    version: str
+    tag: str
+    remote: str
+    branch: str
+    head: str
+    tag_on_head: bool
+    prerelease: bool
+    steps: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> CutPlan:
+    """Every check that could stop the release, before anything irreversible."""
+    settings = project.settings
+    git = adapters.git
+    version = parse_version(project.version)
+    tag = settings.tag_for(version.text)
+    remote = request.remote or settings.remote
+    if not git.is_work_tree():
+        raise GitError(f"{project.root} is not inside a git work tree", "run cut in the project")
+    head = git.head()
+    branch = git.current_branch()
+    if head is None or branch is None:
+        raise GitError("HEAD is detached or has no commit", "check out the release branch")
+    if not settings.is_release_branch(branch):
+        raise GitError(
+            f"On branch {branch}, which is not a release branch ({', '.join(settings.branch)})",
+            "check out the release branch, or list this one in [tool.poetry-release] branch",
+        )
+    changed = git.changed_paths()
+    if changed:
+        raise GitError(
+            f"The work tree has uncommitted changes ({', '.join(changed[:5])})",
+            "commit or stash them: cut releases exactly what is committed",
+        )
+    tagged = git.tag_commit(tag)
+    if tagged is not None and tagged != head:
+        raise ReleaseError(
+            f"{tag} already marks another commit ({tagged[:10]}), not HEAD ({head[:10]})",
+            "HEAD is not a prepared release: run poetry release prepare first",
+        )
+    steps = ["tag"]
+    if request.push:
+        if not git.has_remote(remote):
+            raise GitError(
+                f"The remote {remote} is not configured",
+                f"add it (git remote add {remote} URL) or run with --no-push",
+            )
+        remote_tag = git.remote_refs(remote, f"refs/tags/{tag}").get(f"refs/tags/{tag}")
+        if remote_tag is not None and remote_tag != head:
+            raise ReleaseError(
+                f"The remote {remote} has {tag} on another commit ({remote_tag[:10]})",
+                "that version was released already: run poetry release prepare for the next one",
+            )
+        steps.append("push")
+    if request.github_release and settings.github_release:
+        adapters.github().check_access()
+        steps.append("github release")
+    if request.publish:
+        adapters.publishing().check()
+        steps.append("publish")
+    return CutPlan(
+        project,
+        version.text,
+        tag,
+        remote,
+        branch,
+        head,
+        tagged == head,
+        version.is_unstable(),
+        tuple(steps),
+    )
+
+
+def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[StepReport]:
+    """Run the planned steps in order; each skips itself when already done."""
+    steps: dict[str, Callable[[CutPlan, CutRequest, CutAdapters], StepReport]] = {
+        "tag": _tag,
+        "push": _push,
+        "github release": _github_release,
+        "publish": _publish,
+    }
+    reports = []
+    for name in plan.steps:
+        report = steps[name](plan, request, adapters)
+        adapters.reporter.info(f"{report.name}: {report.result.value} ({report.detail})")
+        reports.append(report)
+    return reports
+
+
+def _tag(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+    if plan.tag_on_head or adapters.git.tag_commit(plan.tag) == plan.head:
+        return StepReport("tag", StepResult.ALREADY_DONE, f"{plan.tag} is on HEAD")
+    message = plan.project.settings.tag_message.format(version=plan.version)
+    sign = request.sign or plan.project.settings.sign_tags
+    if request.dry_run:
+        kind = "signed" if sign else "annotated"
+        return StepReport("tag", StepResult.PLANNED, f"{kind} tag {plan.tag}: {message!r}")
+    adapters.git.create_tag(plan.tag, message, sign=sign)
+    return StepReport("tag", StepResult.DONE, f"{plan.tag} {'signed' if sign else 'annotated'}")
+
+
+def _push(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+    git = adapters.git
+    branch_ref, tag_ref = f"refs/heads/{plan.branch}", f"refs/tags/{plan.tag}"
+    remote = git.remote_refs(plan.remote, branch_ref, tag_ref)
+    remote_branch = remote.get(branch_ref)
+    branch_has_head = remote_branch is not None and git.is_ancestor(plan.head, remote_branch)
+    if remote.get(tag_ref) == plan.head and branch_has_head:
+        return StepReport(
+            "push", StepResult.ALREADY_DONE, f"{plan.remote} has {plan.branch} and {plan.tag}"
+        )
+    if request.dry_run:
+        return StepReport(
+            "push", StepResult.PLANNED, f"git push --atomic {plan.remote} {plan.branch} {plan.tag}"
+        )
+    try:
+        git.push_atomic(plan.remote, branch_ref, tag_ref)
+    except GitError as error:
+        if not plan.tag_on_head:
+            git.delete_tag(plan.tag)  # made by this run: leave the repository as it was
+        raise GitError(
+            f"{plan.remote} refused the push of {plan.branch} and {plan.tag}, so neither was "
+            f"pushed ({error.what})",
+            f"git pull --rebase {plan.remote} {plan.branch} (the release commit then sits on "
+            "top), then run cut again",
+        ) from None
+    return StepReport("push", StepResult.DONE, f"{plan.branch} and {plan.tag} to {plan.remote}")
+
+
+def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+    github = adapters.github()
+    existing = github.release_for_tag(plan.tag)
+    if existing is not None:
+        kind = "draft " if existing.draft else ""
+        return StepReport(
+            "github release", StepResult.ALREADY_DONE, f"{kind}release exists: {existing.html_url}"
+        )
+    title = plan.project.settings.release_title.format(version=plan.version)
+    if request.dry_run:
+        flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", request.draft)) if on]
+        detail = f"create {title!r}" + (f" ({', '.join(flags)})" if flags else "")
+        return StepReport("github release", StepResult.PLANNED, detail)
+    created: GitHubRelease = github.create_release(
+        tag=plan.tag,
+        title=title,
+        body=adapters.notes(),
+        prerelease=plan.prerelease,
+        draft=request.draft,
+    )
+    return StepReport("github release", StepResult.DONE, created.html_url)
+
+
+def _publish(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+    if request.dry_run:
+        return StepReport(
+            "publish", StepResult.PLANNED, f"build and upload to {request.repository}"
+        )
+    files = adapters.publishing().publish()
+    return StepReport("publish", StepResult.DONE, f"{', '.join(files)} to {request.repository}")

@@ -1,0 +1,251 @@
+"""`poetry release cut`: tag, atomic push, the GitHub release and the upload, resumable."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from conftest import INDEX_PASSWORD, github_environment
+from support import widget_kit_files
+
+if TYPE_CHECKING:
+    from conftest import LocalIndex, ProjectFactory
+    from github_standin import GitHubStandIn
+    from support import ReleaseProject, Run
+
+
+def prepared(make_project: ProjectFactory, version_rule: str = "patch") -> ReleaseProject:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    result = project.poetry("release", "prepare", version_rule, "--offline", "--no-checks")
+    assert result.code == 0, result.output
+    return project
+
+
+def cut(project: ReleaseProject, github: GitHubStandIn, *args: str, **extra: str) -> Run:
+    return project.poetry(
+        "release", "cut", *args, extra_env={**github_environment(github), **extra}
+    )
+
+
+def test_cut_tags_pushes_and_creates_one_release(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    head = project.git("rev-parse", "HEAD")
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 0, result.output
+    assert project.git("cat-file", "-t", "v0.9.1") == "tag"  # annotated
+    assert project.git("tag", "-l", "--format=%(contents:subject)", "v0.9.1") == "Release v0.9.1"
+    assert project.git("rev-parse", "v0.9.1^{commit}") == head
+    assert project.git("rev-parse", "main", cwd=project.remote) == head
+    assert "v0.9.1" in project.remote_tags().splitlines()
+    assert len(github.releases) == 1
+    release = github.releases[0]
+    assert (release["tag_name"], release["name"]) == ("v0.9.1", "Release v0.9.1")
+    assert (release["draft"], release["prerelease"]) == (False, False)
+    notes = project.poetry("release", "notes", extra_env=github_environment(github)).stdout
+    assert release["body"] == notes
+    assert "### Added\n\n- A `widgets` module." in release["body"]
+    assert "pip install widget-kit==0.9.1" in release["body"]
+    posted = [r.body for r in github.requests if r.method == "POST"]
+    assert posted[0]["make_latest"] == "true"
+    assert github.violations == []
+
+
+def test_cut_again_does_nothing_new(make_project: ProjectFactory, github: GitHubStandIn) -> None:
+    project = prepared(make_project)
+    assert project.poetry("release", "cut", extra_env=github_environment(github)).code == 0
+    before = (project.git("show-ref", "--tags"), project.remote_tags(), len(github.releases))
+
+    again = project.poetry("release", "cut", "--json", extra_env=github_environment(github))
+
+    assert again.code == 0, again.output
+    assert [step["result"] for step in again.json()["steps"]] == ["already done"] * 3
+    assert (
+        project.git("show-ref", "--tags"),
+        project.remote_tags(),
+        len(github.releases),
+    ) == before
+    assert [r.method for r in github.requests].count("POST") == 1
+
+
+def test_a_pre_release_is_marked_as_one(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project, "1.0.0rc1")
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 0, result.output
+    assert github.releases[0]["prerelease"] is True
+    assert next(r.body for r in github.requests if r.method == "POST")["make_latest"] == "false"
+
+
+def test_github_502_fails_after_retries_and_the_next_cut_finishes(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    github.fail("POST", r"/releases$", 502, times=10, body={"message": "Server Error"})
+
+    failed = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert failed.code == 1, failed.output
+    assert "did not answer" in failed.output
+    assert "HTTP 502" in failed.output
+    assert "Traceback" not in failed.output
+    assert "v0.9.1" in project.remote_tags().splitlines()  # the push happened before
+    assert github.releases == []
+    github.faults.clear()
+
+    resumed = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert resumed.code == 0, resumed.output
+    assert len(github.releases) == 1
+    assert "tag: already done" in resumed.output
+    assert "push: already done" in resumed.output
+
+
+def test_a_rejected_token_stops_cut_before_the_tag(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    bad_token = "ghp_rejectedTokenValue987654321"
+
+    result = cut(project, github, GITHUB_TOKEN=bad_token)
+
+    assert result.code == 1
+    assert "rejected the token from GITHUB_TOKEN" in result.output
+    assert bad_token not in result.output
+    assert project.git("tag", "--list", "v0.9.1") == ""
+    assert "v0.9.1" not in project.remote_tags()
+
+
+def test_no_token_at_all_says_how_to_provide_one(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    env = github_environment(github)
+    del env["GITHUB_TOKEN"]
+
+    result = project.poetry("release", "cut", extra_env={**env, "PATH": "/usr/bin:/bin"})
+
+    assert result.code == 1
+    assert "No GitHub token" in result.output
+    assert "export GITHUB_TOKEN" in result.output
+    assert project.git("tag", "--list", "v0.9.1") == ""
+
+
+def test_a_moved_remote_branch_rejects_the_atomic_push_and_leaves_no_tag(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    clone = project.root.parent / "colleague"
+    project.git("clone", "--quiet", str(project.remote), str(clone))
+    (clone / "NOTES.md").write_text("meanwhile\n")
+    project.git("add", "NOTES.md", cwd=clone)
+    project.git("commit", "--quiet", "--message", "docs: meanwhile", cwd=clone)
+    project.git("push", "--quiet", "origin", "main", cwd=clone)
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 1
+    assert "refused the push" in result.output
+    assert "v0.9.1" not in project.remote_tags()
+    assert project.git("tag", "--list", "v0.9.1") == ""  # the tag this run made is undone
+    assert github.releases == []
+
+
+def test_a_commit_that_is_no_prepared_release_is_refused(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    assert project.poetry("release", "cut", extra_env=github_environment(github)).code == 0
+    project.write("NOTES.md", "later work\n")
+    project.commit_all("docs: later work")
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 1
+    assert "v0.9.1 already marks another commit" in result.output
+    assert "run poetry release prepare first" in result.output
+
+
+def test_dry_run_says_what_it_would_do_and_does_nothing(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+
+    result = project.poetry("release", "cut", "--dry-run", extra_env=github_environment(github))
+
+    assert result.code == 0, result.output
+    assert "would run" in result.output
+    assert "git push --atomic origin main v0.9.1" in result.output
+    assert project.git("tag", "--list", "v0.9.1") == ""
+    assert github.releases == []
+
+
+def test_publish_uploads_through_poetry_without_printing_the_password(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = prepared(make_project)
+
+    result = project.poetry(
+        "release",
+        "cut",
+        "--publish",
+        "-r",
+        "demo",
+        "-vvv",
+        extra_env={**github_environment(github), **index.poetry_environment("demo")},
+    )
+
+    assert result.code == 0, result.output
+    assert sorted(path.name for path in index.packages.iterdir()) == [
+        "widget_kit-0.9.1-py3-none-any.whl",
+        "widget_kit-0.9.1.tar.gz",
+    ]
+    assert INDEX_PASSWORD not in result.output
+    assert github.token not in result.output
+
+    again = project.poetry(
+        "release",
+        "cut",
+        "--publish",
+        "-r",
+        "demo",
+        extra_env={**github_environment(github), **index.poetry_environment("demo")},
+    )
+    assert again.code == 0, again.output
+    assert "File exists" in again.output
+
+
+def test_publish_to_a_repository_poetry_does_not_know_is_refused_first(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+
+    result = project.poetry(
+        "release", "cut", "--publish", "-r", "nowhere", extra_env=github_environment(github)
+    )
+
+    assert result.code == 1
+    assert "Poetry has no repository named nowhere" in result.output
+    assert project.git("tag", "--list", "v0.9.1") == ""
+
+
+@pytest.mark.parametrize("reset_in", [2])
+def test_a_rate_limit_is_waited_out(
+    make_project: ProjectFactory, github: GitHubStandIn, reset_in: int
+) -> None:
+    project = prepared(make_project)
+    github.rate_limit("POST", r"/releases$", reset_in=reset_in)
+
+    started = time.monotonic()
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 0, result.output
+    assert len(github.releases) == 1
+    assert time.monotonic() - started >= reset_in - 1

@@ -1,0 +1,414 @@
+"""A GitHub REST API stand-in on 127.0.0.1: the release endpoints, answered the way GitHub does.
+
+Status codes, error bodies and headers follow GitHub's (401 "Bad credentials", 404 "Not Found",
+422 "Validation Failed" with `already_exists`, 403/429 rate limits with their headers); request
+bodies are validated against GitHub's own OpenAPI schemas (tests/data), and a request that does
+not validate gets GitHub's 422 and is recorded as a violation. Faults can be queued per route.
+
+Run alone (for the demo): python tests/github_standin.py --port 8765 --token TOKEN
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openapi_schema_validator import OAS30Validator
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+SCHEMAS: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "data" / "github-rest-releases.openapi.json").read_text()
+)
+DOCS = "https://docs.github.com/rest"
+
+
+def schema_errors(key: str, instance: Any) -> list[str]:
+    """Where `instance` breaks GitHub's schema `key` (empty when it conforms)."""
+    validator = OAS30Validator(SCHEMAS[key])
+    return [
+        f"{'/'.join(map(str, error.path))}: {error.message}"
+        for error in validator.iter_errors(instance)
+    ]
+
+
+@dataclass
+class Fault:
+    """An answer to give instead of the real one, `times` times."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    headers: dict[str, str]
+    body: Any
+    times: int
+
+
+@dataclass
+class Recorded:
+    """A request the stand-in received."""
+
+    method: str
+    path: str
+    query: str
+    authorization: str | None
+    body: Any
+
+
+@dataclass
+class GitHubStandIn:
+    """The state of a fake GitHub with one repository."""
+
+    owner: str = "acme"
+    name: str = "widget-kit"
+    token: str = "ghp_standinToken0123456789abcdef"
+    releases: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # --- controlling it from a test ------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The API root, for GITHUB_API_URL."""
+        return f"http://{self.host}:{self.port}"
+
+    def fail(
+        self,
+        method: str,
+        path_pattern: str,
+        status: int,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
+        """Answer the next `times` matching requests with this status instead."""
+        default = (
+            body if body is not None else {"message": "Server Error", "documentation_url": DOCS}
+        )
+        self.faults.append(
+            Fault(method, re.compile(path_pattern), status, headers or {}, default, times)
+        )
+
+    def rate_limit(
+        self, method: str, path_pattern: str, *, reset_in: int = 2, times: int = 1
+    ) -> None:
+        """GitHub's primary rate limit: 403 with x-ratelimit-remaining 0 and the reset time."""
+        self.fail(
+            method,
+            path_pattern,
+            403,
+            times=times,
+            headers={
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-reset": str(int(time.time()) + reset_in),
+            },
+            body={
+                "message": "API rate limit exceeded for user ID 1.",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            },
+        )
+
+    def add_release(
+        self, tag: str, *, draft: bool = False, prerelease: bool = False
+    ) -> dict[str, Any]:
+        """A release that exists already."""
+        release = self._release(
+            {
+                "tag_name": tag,
+                "name": f"Release {tag}",
+                "draft": draft,
+                "prerelease": prerelease,
+                "body": "",
+            }
+        )
+        self.releases.append(release)
+        return release
+
+    def release(self, tag: str) -> dict[str, Any] | None:
+        """The release of a tag, drafts included."""
+        return next((r for r in self.releases if r["tag_name"] == tag), None)
+
+    def add_run(
+        self, head_sha: str, *, status: str, conclusion: str | None, event: str = "release"
+    ) -> None:
+        """A GitHub Actions run for a commit."""
+        run_id = next(self._ids)
+        base = f"{self.url}/repos/{self.owner}/{self.name}"
+        self.runs.append(
+            {
+                "id": run_id,
+                "name": "Publish to PyPI",
+                "display_title": "Publish to PyPI",
+                "event": event,
+                "status": status,
+                "conclusion": conclusion,
+                "head_sha": head_sha,
+                "html_url": f"https://github.com/{self.owner}/{self.name}/actions/runs/{run_id}",
+                "url": f"{base}/actions/runs/{run_id}",
+            }
+        )
+
+    # --- serving ---------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        with self._lock:
+            response = self._answer(request)
+        return response(environ, start_response)
+
+    def _answer(self, request: Request) -> Response:
+        body = request.get_json(silent=True) if request.data else None
+        auth = request.headers.get("Authorization")
+        self.requests.append(
+            Recorded(request.method, request.path, request.query_string.decode(), auth, body)
+        )
+        for fault in self.faults:
+            if (
+                fault.times > 0
+                and fault.method == request.method
+                and fault.pattern.search(request.path)
+            ):
+                fault.times -= 1
+                return self._json(fault.body, fault.status, fault.headers)
+        if auth not in (f"Bearer {self.token}", f"token {self.token}"):
+            return self._json(
+                {"message": "Bad credentials", "documentation_url": DOCS, "status": "401"}, 401
+            )
+        repo = f"/repos/{self.owner}/{self.name}"
+        if not request.path.startswith(repo):
+            return self._not_found()
+        route = request.path[len(repo) :]
+        if route == "" and request.method == "GET":
+            return self._json(self._repository())
+        if route == "/releases" and request.method == "POST":
+            return self._create_release(body)
+        if route == "/releases" and request.method == "GET":
+            page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 30))
+            listed = list(reversed(self.releases))[(page - 1) * per_page : page * per_page]
+            return self._json(listed)
+        if route.startswith("/releases/tags/") and request.method == "GET":
+            release = self.release(route[len("/releases/tags/") :])
+            if release is None or release["draft"]:  # GitHub hides drafts from this endpoint
+                return self._not_found("releases/releases#get-a-release-by-tag-name")
+            return self._json(release)
+        match = re.fullmatch(r"/releases/(\d+)", route)
+        if match and request.method == "PATCH":
+            return self._update_release(int(match[1]), body)
+        if route == "/actions/runs" and request.method == "GET":
+            runs = [
+                r for r in self.runs if r["head_sha"] == request.args.get("head_sha", r["head_sha"])
+            ]
+            return self._json({"total_count": len(runs), "workflow_runs": runs})
+        return self._not_found()
+
+    def _create_release(self, body: Any) -> Response:
+        errors = schema_errors("POST /repos/{owner}/{repo}/releases request", body)
+        if errors:
+            self.violations.extend(errors)
+            return self._json(
+                {
+                    "message": "Invalid request.\n\n" + "\n".join(errors),
+                    "documentation_url": f"{DOCS}/releases/releases#create-a-release",
+                    "status": "422",
+                },
+                422,
+            )
+        if self.release(body["tag_name"]) is not None:
+            return self._json(
+                {
+                    "message": "Validation Failed",
+                    "errors": [
+                        {"resource": "Release", "code": "already_exists", "field": "tag_name"}
+                    ],
+                    "documentation_url": f"{DOCS}/releases/releases#create-a-release",
+                    "status": "422",
+                },
+                422,
+            )
+        release = self._release(body)
+        self.releases.append(release)
+        return self._json(release, 201)
+
+    def _update_release(self, release_id: int, body: Any) -> Response:
+        errors = schema_errors("PATCH /repos/{owner}/{repo}/releases/{release_id} request", body)
+        if errors:
+            self.violations.extend(errors)
+            return self._json(
+                {"message": "Invalid request.", "documentation_url": DOCS, "status": "422"}, 422
+            )
+        release = next((r for r in self.releases if r["id"] == release_id), None)
+        if release is None:
+            return self._not_found()
+        release.update(
+            {
+                k: v
+                for k, v in body.items()
+                if k in ("name", "body", "draft", "prerelease", "tag_name")
+            }
+        )
+        if not release["draft"] and release["published_at"] is None:
+            release["published_at"] = _now()
+        return self._json(release)
+
+    def _release(self, body: dict[str, Any]) -> dict[str, Any]:
+        release_id = next(self._ids)
+        api = f"{self.url}/repos/{self.owner}/{self.name}"
+        web = f"https://github.com/{self.owner}/{self.name}"
+        tag = body["tag_name"]
+        draft = bool(body.get("draft", False))
+        return {
+            "url": f"{api}/releases/{release_id}",
+            "html_url": f"{web}/releases/{'tag/' + tag if not draft else 'untagged-' + str(release_id)}",
+            "assets_url": f"{api}/releases/{release_id}/assets",
+            "upload_url": f"https://uploads.github.com/repos/{self.owner}/{self.name}/releases/{release_id}/assets{{?name,label}}",
+            "tarball_url": f"{api}/tarball/{tag}",
+            "zipball_url": f"{api}/zipball/{tag}",
+            "id": release_id,
+            "node_id": f"RE_kwDO{release_id:08d}",
+            "tag_name": tag,
+            "target_commitish": body.get("target_commitish", "main"),
+            "name": body.get("name"),
+            "body": body.get("body"),
+            "draft": draft,
+            "prerelease": bool(body.get("prerelease", False)),
+            "created_at": _now(),
+            "published_at": None if draft else _now(),
+            "author": _author(),
+            "assets": [],
+        }
+
+    def _repository(self) -> dict[str, Any]:
+        return {
+            "id": 1,
+            "node_id": "R_kgDOAAAAAQ",
+            "name": self.name,
+            "full_name": f"{self.owner}/{self.name}",
+            "private": False,
+            "html_url": f"https://github.com/{self.owner}/{self.name}",
+            "default_branch": "main",
+            "permissions": {
+                "admin": False,
+                "maintain": False,
+                "push": True,
+                "triage": True,
+                "pull": True,
+            },
+        }
+
+    def _not_found(self, doc: str = "") -> Response:
+        return self._json(
+            {
+                "message": "Not Found",
+                "documentation_url": f"{DOCS}/{doc}".rstrip("/"),
+                "status": "404",
+            },
+            404,
+        )
+
+    def _json(
+        self, payload: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        response = Response(
+            json.dumps(payload), status=status, content_type="application/json; charset=utf-8"
+        )
+        response.headers.update(
+            {
+                "x-github-api-version-selected": "2022-11-28",
+                "x-github-media-type": "github.v3; format=json",
+                "x-ratelimit-limit": "5000",
+                "x-ratelimit-remaining": "4999",
+                "x-ratelimit-reset": str(int(time.time()) + 3600),
+                "x-ratelimit-used": "1",
+                "x-ratelimit-resource": "core",
+                "x-github-request-id": f"STANDIN:{len(self.requests)}",
+            }
+        )
+        response.headers.update(headers or {})
+        return response
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _author() -> dict[str, Any]:
+    api = "https://api.github.com/users/release-bot"
+    return {
+        "login": "release-bot",
+        "id": 7,
+        "node_id": "U_kgDOAAAABw",
+        "avatar_url": "https://avatars.githubusercontent.com/u/7?v=4",
+        "gravatar_id": "",
+        "url": api,
+        "html_url": "https://github.com/release-bot",
+        "followers_url": f"{api}/followers",
+        "following_url": f"{api}/following{{/other_user}}",
+        "gists_url": f"{api}/gists{{/gist_id}}",
+        "starred_url": f"{api}/starred{{/owner}}{{/repo}}",
+        "subscriptions_url": f"{api}/subscriptions",
+        "organizations_url": f"{api}/orgs",
+        "repos_url": f"{api}/repos",
+        "events_url": f"{api}/events{{/privacy}}",
+        "received_events_url": f"{api}/received_events",
+        "type": "User",
+        "site_admin": False,
+    }
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """No access log: tests read the recorded requests instead."""
+
+
+class Server:
+    """Serves a stand-in on 127.0.0.1 in a background thread."""
+
+    def __init__(self, standin: GitHubStandIn, port: int = 0) -> None:
+        self.standin = standin
+        self._server = make_server(
+            "127.0.0.1", port, standin, threaded=True, request_handler=_QuietHandler
+        )
+        standin.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> GitHubStandIn:
+        self._thread.start()
+        return self.standin
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--owner", default="acme")
+    parser.add_argument("--name", default="widget-kit")
+    parser.add_argument("--token", required=True)
+    args = parser.parse_args()
+    standin = GitHubStandIn(owner=args.owner, name=args.name, token=args.token)
+    server = make_server("127.0.0.1", args.port, standin, threaded=True)
+    standin.port = server.server_port
+    print(standin.url, flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
