@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "release prepare": ("poetry_release_plugin.console.prepare", "PrepareCommand"),
     "release cut": ("poetry_release_plugin.console.cut", "CutCommand"),
+    "release verify": ("poetry_release_plugin.console.verify", "VerifyCommand"),
     "release notes": ("poetry_release_plugin.console.notes", "NotesCommand"),
 }
 

@@ -15,17 +15,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-IMPORT_AND_PRINT = "import importlib, sys; print(importlib.import_module(sys.argv[1]).__version__)"
+from poetry_release_plugin.adapters.venv import create_venv, imported_version
 
 
-def _run(argv: list[str]) -> None:
+def _run(argv: list[str] | tuple[str, ...]) -> None:
     print("$", shlex.join(argv), flush=True)
     subprocess.run(argv, check=True)
-
-
-def _has_pip() -> bool:
-    probe = [sys.executable, "-m", "pip", "--version"]
-    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
 
 
 def check_install(package: str, version: str, python: str) -> int:
@@ -49,23 +44,10 @@ def check_install(package: str, version: str, python: str) -> int:
         if not wheels:
             print("the build made no wheel")
             return 1
-        # This interpreter's pip, aimed at the venv, saves seeding pip into it (seconds).
-        has_pip = _has_pip()
-        _run([python, "-m", "venv", *(["--without-pip"] if has_pip else []), str(venv)])
-        venv_python = str(venv / "bin" / "python")
-        pip = (
-            [sys.executable, "-m", "pip", "--python", venv_python]
-            if has_pip
-            else [venv_python, "-m", "pip"]
-        )
-        _run([*pip, "install", "--no-input", "--disable-pip-version-check", str(wheels[0])])
-        found = subprocess.run(
-            [venv_python, "-c", IMPORT_AND_PRINT, package],
-            cwd=scratch,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        print(f"$ python -m venv {venv}", flush=True)
+        env = create_venv(venv, python)
+        _run([*env.pip, "install", "--no-input", "--disable-pip-version-check", str(wheels[0])])
+        found = imported_version(env, package, Path(scratch))
         if found.returncode != 0:
             print(found.stderr)
             print(f"import {package} failed in a clean venv with only the wheel installed")

@@ -9,13 +9,16 @@ from urllib.parse import urlsplit, urlunsplit
 if TYPE_CHECKING:
     from poetry.config.config import Config
 
+    from poetry_release_plugin.config import ReleaseSettings
 
-def pypi_simple_url() -> str:
-    """PyPI's Simple API root, as Poetry itself knows PyPI."""
+
+def pypi_simple_url(*, test: bool = False) -> str:
+    """PyPI's Simple API root as Poetry itself knows PyPI (TestPyPI's: the `test.` host)."""
     from poetry.repositories.pypi_repository import PyPiRepository
 
-    base = inspect.signature(PyPiRepository).parameters["url"].default
-    return f"{str(base).rstrip('/')}/simple/"
+    base = urlsplit(str(inspect.signature(PyPiRepository).parameters["url"].default))
+    host = f"test.{base.netloc}" if test else base.netloc
+    return urlunsplit((base.scheme, host, "/simple/", "", ""))
 
 
 def simple_url_from_repository_url(url: str) -> str:
@@ -37,7 +40,22 @@ def repository_url(config: Config, repository: str) -> str | None:
 
 def simple_index_url(config: Config, repository: str) -> str | None:
     """The Simple API root of a Poetry repository, or None when Poetry does not know it."""
-    if repository == "pypi":
-        return pypi_simple_url()
     url = repository_url(config, repository)
-    return simple_url_from_repository_url(url) if url else None
+    if url:
+        return simple_url_from_repository_url(url)
+    if repository in ("pypi", "testpypi"):
+        return pypi_simple_url(test=repository == "testpypi")
+    return None
+
+
+def resolve_index_url(
+    settings: ReleaseSettings, config: Config, repository: str | None, override: str | None = None
+) -> str | None:
+    """The index to look a release up in: the override, index-url (for the configured
+    repository), else the Simple API of the repository as Poetry knows it."""
+    if override:
+        return override
+    name = repository or settings.repository
+    if settings.index_url and name == settings.repository:
+        return settings.index_url
+    return simple_index_url(config, name)

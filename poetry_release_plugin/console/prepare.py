@@ -140,11 +140,9 @@ every file byte for byte.
     def _index_for(self, repository: str) -> PackageIndex | None:
         from poetry_release_plugin.adapters.http import RetryPolicy
         from poetry_release_plugin.adapters.index import PackageIndex
-        from poetry_release_plugin.adapters.repositories import simple_index_url
+        from poetry_release_plugin.adapters.repositories import resolve_index_url
 
-        settings = self._project.settings
-        url = settings.index_url if repository == settings.repository else None
-        url = url or simple_index_url(self.poetry.config, repository)
+        url = resolve_index_url(self._project.settings, self.poetry.config, repository)
         if url is None:
             return None
         return PackageIndex(url, policy=RetryPolicy(attempts=2, total_seconds=20))

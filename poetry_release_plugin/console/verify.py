@@ -1,0 +1,176 @@
+"""`poetry release verify [VERSION]`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from cleo.helpers import argument, option
+
+from poetry_release_plugin.console.base import ReleaseCommand, escape
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cleo.io.inputs.argument import Argument
+    from cleo.io.inputs.option import Option
+
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.github import GitHub
+    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.workflows.verify import CheckRow
+
+_STYLE = {"ok": "fg=green", "failed": "error", "skipped": "comment"}
+
+
+class VerifyCommand(ReleaseCommand):
+    name = "release verify"
+    description = "Check the release is really out: index, files, install, GitHub, CI."
+
+    arguments: ClassVar[list[Argument]] = [
+        argument("version", "The version (default: the project's current version).", optional=True)
+    ]
+    options: ClassVar[list[Option]] = [
+        option("index-url", None, "The index's Simple API root.", flag=False),
+        option("repository", "r", "The Poetry repository whose index to check.", flag=False),
+        option(
+            "timeout",
+            None,
+            "Seconds to wait for the version on the index.",
+            flag=False,
+            default="600",
+        ),
+        option("dist", None, "Compare these local files' sha256 with the index's.", flag=False),
+        option("install", None, "Install it from the index into a fresh venv and import it."),
+        option("no-github", None, "Do not check the GitHub release and workflows."),
+        *ReleaseCommand.common_options,
+    ]
+
+    help = """\
+Checks that a release is really out: the version on the index (polled until <comment>--timeout</>,
+backoff up to 10 s), its wheel and sdist (with <comment>--dist</>, byte for byte by sha256), with
+<comment>--install</> a clean install from that index only and its <comment>__version__</>, the
+GitHub release, and the GitHub Actions runs of the tag's commit (a failed run ends the wait).
+Exit 0 only if no check failed.
+"""
+
+    def run_release(self) -> int:
+        from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.http import RetryPolicy
+        from poetry_release_plugin.adapters.index import PackageIndex
+        from poetry_release_plugin.adapters.repositories import resolve_index_url
+        from poetry_release_plugin.adapters.venv import install_release
+        from poetry_release_plugin.core.version import parse_version
+        from poetry_release_plugin.errors import ConfigError
+        from poetry_release_plugin.workflows.project import load_project
+        from poetry_release_plugin.workflows.verify import VerifyAdapters, VerifyRequest, verify
+
+        project = load_project(self.project_root)
+        settings = project.settings
+        version = parse_version(self.argument("version") or project.version).text
+        repository = self.option("repository")
+        index_url = resolve_index_url(
+            settings, self.poetry.config, repository, self.option("index-url")
+        )
+        if index_url is None:
+            raise ConfigError(
+                f"Cannot tell which index the repository {repository or settings.repository!r} is",
+                "give --index-url, or set index-url in [tool.poetry-release]",
+            )
+        try:
+            timeout = float(self.option("timeout"))
+        except ValueError:
+            raise ConfigError(
+                f"--timeout {self.option('timeout')!r} is not a number", "give seconds"
+            ) from None
+        git = Git(project.root)
+        tag = settings.tag_for(version)
+        packages = project.package_names()
+        dist = self.option("dist")
+        request = VerifyRequest(
+            name=project.metadata.name,
+            package=packages[0] if packages else None,
+            version=version,
+            tag=tag,
+            commit=git.tag_commit(tag) if git.is_work_tree() else None,
+            timeout=timeout,
+            dist_dir=Path(dist) if dist else None,
+            install=bool(self.option("install")),
+            github=not self.option("no-github") and settings.github_release,
+        )
+        github: list[GitHub] = []
+        index = PackageIndex(index_url, policy=RetryPolicy(attempts=2, total_seconds=20))
+        adapters = VerifyAdapters(
+            index=index,
+            github=lambda: self._github(project, git, github),
+            waiting=self._waiting(),
+            install=lambda name, v, package, folder: install_release(
+                index_url, name, v, package, folder
+            ),
+        )
+        self.say(f"Verifying <c1>{escape(request.name)}</c1> <b>{version}</b> ({tag})")
+        try:
+            rows = verify(request, adapters)
+        finally:
+            for client in github:
+                client.close()
+        return self._show(request.version, rows)
+
+    def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
+        from poetry_release_plugin.adapters.github import GitHub, find_token
+        from poetry_release_plugin.core.github_address import resolve_github_address
+        from poetry_release_plugin.errors import ConfigError
+
+        token = find_token(os.environ)
+        if token is None:
+            return None
+        try:
+            remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
+            address = resolve_github_address(project.settings, os.environ, remote_url)
+        except ConfigError as error:
+            self.reporter.warning(str(error))
+            return None
+        client = GitHub(address, token)
+        opened.append(client)
+        return client
+
+    def _waiting(self) -> Callable[[str], None]:
+        output = self.human
+        section = output.section() if output.is_decorated() else None
+
+        def show(line: str) -> None:
+            if section is not None:
+                section.overwrite(f"<comment>{escape(line)}</comment>")
+            else:
+                output.write_line(escape(line))
+
+        return show
+
+    def _show(self, version: str, rows: list[CheckRow]) -> int:
+        from cleo.ui.table import Table
+
+        ok = all(row.ok is not False for row in rows)
+        table = Table(self.human)
+        table.set_headers(["check", "result", "detail"])
+        for row in rows:
+            value = row.outcome.value
+            table.add_row([row.name, f"<{_STYLE[value]}>{value}</>", escape(row.detail)])
+        table.render()
+        if self.json_mode:
+            self.emit_json(
+                {
+                    "version": version,
+                    "ok": ok,
+                    "checks": [
+                        {"name": r.name, "ok": r.ok, "result": r.outcome.value, "detail": r.detail}
+                        for r in rows
+                    ],
+                }
+            )
+        if ok:
+            self.say(f"<info>{version} is out.</info>")
+            return 0
+        failed = ", ".join(row.name for row in rows if row.ok is False)
+        self.line_error(f"<error>{version} is not (fully) out: {failed} failed</error>")
+        return 1

@@ -1,0 +1,246 @@
+"""`poetry release verify`: is the release really out? Index, files, install, GitHub, CI.
+
+The index is polled until the timeout, with backoff from 1 s capped at 10 s; meanwhile the
+GitHub Actions runs of the tag's commit are watched, and a failed one ends the wait at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.core.simple_api import describe_file, has_version
+from poetry_release_plugin.errors import PackageIndexError, ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
+    from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.core.simple_api import IndexFile
+
+FIRST_DELAY, MAX_DELAY = 1.0, 10.0
+FAILED_CONCLUSIONS = {"failure", "cancelled", "timed_out", "startup_failure", "action_required"}
+
+
+class Outcome(Enum):
+    """A verify check's result."""
+
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One row of the verify table."""
+
+    name: str
+    outcome: Outcome
+    detail: str
+
+    @property
+    def ok(self) -> bool | None:
+        """True, False, or None when skipped."""
+        return None if self.outcome is Outcome.SKIPPED else self.outcome is Outcome.OK
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """What to verify, and how long to wait for it."""
+
+    name: str
+    package: str | None
+    version: str
+    tag: str
+    commit: str | None
+    timeout: float = 600.0
+    dist_dir: Path | None = None
+    install: bool = False
+    github: bool = True
+
+
+@dataclass
+class VerifyAdapters:
+    """The side effects `verify` needs."""
+
+    index: PackageIndex
+    github: Callable[[], GitHub | None]  # None: no token, skip with a note
+    waiting: Callable[[str], None]
+    install: Callable[[str, str, str, Path], tuple[bool, str]]
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+@dataclass
+class _Watch:
+    github: GitHub | None
+    runs: list[WorkflowRun] = field(default_factory=list)
+    error: str | None = None
+
+
+def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
+    """Every check; the rows in the order index, files, install, github, workflow."""
+    watch = _Watch(_github_or_none(request, adapters))
+    files, index_row = _wait_for_index(request, adapters, watch)
+    rows = [index_row, _files_row(request, files)]
+    rows.append(_install_row(request, adapters, found=files is not None))
+    rows.append(_github_row(request, watch))
+    rows.append(_workflow_row(request, watch))
+    return rows
+
+
+def _github_or_none(request: VerifyRequest, adapters: VerifyAdapters) -> GitHub | None:
+    return adapters.github() if request.github else None
+
+
+def _wait_for_index(
+    request: VerifyRequest, adapters: VerifyAdapters, watch: _Watch
+) -> tuple[list[IndexFile] | None, CheckRow]:
+    deadline = adapters.clock() + request.timeout
+    delay = FIRST_DELAY
+    started = adapters.clock()
+    last_error = ""
+    while True:
+        try:
+            files = adapters.index.project_files(request.name) or []
+            if has_version(files, request.version):
+                waited = adapters.clock() - started
+                detail = f"{request.name} {request.version} on {adapters.index.url}"
+                return files, CheckRow("index", Outcome.OK, detail + _waited(waited))
+            last_error = ""
+        except PackageIndexError as error:
+            last_error = error.what
+        failed_run = _poll_runs(request, watch)
+        if failed_run is not None:
+            detail = f"the workflow {failed_run.name!r} failed: {failed_run.html_url}"
+            return None, CheckRow("index", Outcome.FAILED, f"not on the index; {detail}")
+        remaining = deadline - adapters.clock()
+        if remaining <= 0:
+            reason = f" ({last_error})" if last_error else ""
+            detail = (
+                f"{request.name} {request.version} is not on {adapters.index.url} "
+                f"after {request.timeout:g} s{reason}"
+            )
+            return None, CheckRow("index", Outcome.FAILED, detail)
+        adapters.waiting(_waiting_line(request, watch, remaining))
+        adapters.sleep(min(delay, remaining))
+        delay = min(delay * 2, MAX_DELAY)
+
+
+def _waited(seconds: float) -> str:
+    return f" (after {seconds:.0f} s)" if seconds >= 1 else ""
+
+
+def _poll_runs(request: VerifyRequest, watch: _Watch) -> WorkflowRun | None:
+    """Refresh the tag commit's Actions runs; a failed one, if any."""
+    if watch.github is None or request.commit is None:
+        return None
+    try:
+        runs = watch.github.workflow_runs(request.commit)
+    except ReleaseError as error:
+        watch.error = error.what
+        return None
+    watch.runs = [run for run in runs if run.event in ("release", "push")]
+    return next((run for run in watch.runs if run.conclusion in FAILED_CONCLUSIONS), None)
+
+
+def _waiting_line(request: VerifyRequest, watch: _Watch, remaining: float) -> str:
+    line = f"Waiting for {request.name} {request.version} on the index ({remaining:.0f} s left)"
+    if watch.runs:
+        states = ", ".join(f"{run.name}: {run.conclusion or run.status}" for run in watch.runs)
+        line += f"; workflows: {states}"
+    return line
+
+
+def _files_row(request: VerifyRequest, files: list[IndexFile] | None) -> CheckRow:
+    if files is None:
+        return CheckRow("files", Outcome.SKIPPED, "the version is not on the index")
+    mine = [f for f in files if f.version is not None and has_version([f], request.version)]
+    kinds = {f.kind for f in mine}
+    missing = [kind for kind in ("wheel", "sdist") if kind not in kinds]
+    if missing:
+        return CheckRow(
+            "files", Outcome.FAILED, f"no {' and no '.join(missing)} of {request.version}"
+        )
+    if request.dist_dir is None:
+        return CheckRow("files", Outcome.OK, ", ".join(sorted(f.filename for f in mine)))
+    by_name = {f.filename: f for f in mine}
+    local = [
+        path
+        for path in sorted(request.dist_dir.iterdir())
+        if path.is_file()
+        and describe_file(path.name, "", None).version is not None
+        and has_version([describe_file(path.name, "", None)], request.version)
+    ]
+    if not local:
+        return CheckRow(
+            "files", Outcome.FAILED, f"{request.dist_dir} has no file of {request.version}"
+        )
+    problems = []
+    for path in local:
+        remote = by_name.get(path.name)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if remote is None:
+            problems.append(f"{path.name} is not on the index")
+        elif remote.sha256 is None:
+            problems.append(f"the index gives no sha256 for {path.name}")
+        elif remote.sha256 != digest:
+            problems.append(f"{path.name} differs from the index's (sha256)")
+    if problems:
+        return CheckRow("files", Outcome.FAILED, "; ".join(problems))
+    return CheckRow("files", Outcome.OK, f"{len(local)} file(s) match {request.dist_dir} by sha256")
+
+
+def _install_row(request: VerifyRequest, adapters: VerifyAdapters, *, found: bool) -> CheckRow:
+    if not request.install:
+        return CheckRow("install", Outcome.SKIPPED, "not asked (--install)")
+    if not found:
+        return CheckRow("install", Outcome.SKIPPED, "the version is not on the index")
+    if request.package is None:
+        return CheckRow("install", Outcome.FAILED, "the project has no package to import")
+    with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
+        ok, detail = adapters.install(request.name, request.version, request.package, Path(scratch))
+    return CheckRow("install", Outcome.OK if ok else Outcome.FAILED, detail)
+
+
+def _github_row(request: VerifyRequest, watch: _Watch) -> CheckRow:
+    if not request.github:
+        return CheckRow("github", Outcome.SKIPPED, "--no-github")
+    if watch.github is None:
+        return CheckRow("github", Outcome.SKIPPED, "no GitHub token (GITHUB_TOKEN, GH_TOKEN, gh)")
+    try:
+        release = watch.github.release_for_tag(request.tag)
+    except ReleaseError as error:
+        return CheckRow("github", Outcome.FAILED, error.what)
+    if release is None:
+        return CheckRow("github", Outcome.FAILED, f"no GitHub release for {request.tag}")
+    if release.draft:
+        return CheckRow("github", Outcome.FAILED, f"the release of {request.tag} is still a draft")
+    return CheckRow("github", Outcome.OK, release.html_url)
+
+
+def _workflow_row(request: VerifyRequest, watch: _Watch) -> CheckRow:
+    if watch.github is None:
+        return CheckRow("workflow", Outcome.SKIPPED, "no GitHub to ask")
+    if request.commit is None:
+        return CheckRow("workflow", Outcome.SKIPPED, f"no tag {request.tag} to find runs for")
+    _poll_runs(request, watch)
+    if watch.error:
+        return CheckRow("workflow", Outcome.SKIPPED, watch.error)
+    if not watch.runs:
+        return CheckRow("workflow", Outcome.SKIPPED, f"no workflow runs for {request.commit[:10]}")
+    failed = [run for run in watch.runs if run.conclusion in FAILED_CONCLUSIONS]
+    if failed:
+        return CheckRow(
+            "workflow",
+            Outcome.FAILED,
+            f"{failed[0].name}: {failed[0].conclusion}: {failed[0].html_url}",
+        )
+    states = ", ".join(f"{run.name}: {run.conclusion or run.status}" for run in watch.runs)
+    return CheckRow("workflow", Outcome.OK, states)

@@ -1,0 +1,72 @@
+"""A PEP 691 JSON Simple API index on 127.0.0.1 serving a folder (pypiserver speaks only HTML)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """No access log."""
+
+
+def _project_of(filename: str) -> str:
+    if filename.endswith(".whl"):
+        return str(parse_wheel_filename(filename)[0])
+    return str(parse_sdist_filename(filename)[0])
+
+
+class JsonIndex:
+    """Serves `/simple/<project>/` as PEP 691 JSON (only to clients that accept it)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_Quiet)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/simple/"
+        self.accepts: list[str] = []
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> JsonIndex:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        self.accepts.append(request.headers.get("Accept", ""))
+        parts = request.path.strip("/").split("/")
+        if (
+            len(parts) == 2
+            and parts[0] == "simple"
+            and CONTENT_TYPE in request.headers.get("Accept", "")
+        ):
+            files = [
+                {
+                    "filename": path.name,
+                    "url": f"../../files/{path.name}",
+                    "hashes": {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
+                }
+                for path in sorted(self.folder.iterdir())
+                if canonicalize_name(_project_of(path.name)) == parts[1]
+            ]
+            if files:
+                body = {"meta": {"api-version": "1.1"}, "name": parts[1], "files": files}
+                return Response(json.dumps(body), content_type=CONTENT_TYPE)(
+                    environ, start_response
+                )
+        return Response("Not Found", status=404)(environ, start_response)
