@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release cut": ("poetry_release_plugin.console.cut", "CutCommand"),
     "release verify": ("poetry_release_plugin.console.verify", "VerifyCommand"),
     "release notes": ("poetry_release_plugin.console.notes", "NotesCommand"),
+    "release status": ("poetry_release_plugin.console.status", "StatusCommand"),
 }
 
 

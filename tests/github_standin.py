@@ -50,6 +50,7 @@ class Fault:
     headers: dict[str, str]
     body: Any
     times: int
+    delay: float = 0.0
 
 
 @dataclass
@@ -104,6 +105,10 @@ class GitHubStandIn:
         self.faults.append(
             Fault(method, re.compile(path_pattern), status, headers or {}, default, times)
         )
+
+    def slow(self, method: str, path_pattern: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` matching requests normally, but only after `seconds`."""
+        self.faults.append(Fault(method, re.compile(path_pattern), 0, {}, None, times, seconds))
 
     def rate_limit(
         self, method: str, path_pattern: str, *, reset_in: int = 2, times: int = 1
@@ -185,6 +190,11 @@ class GitHubStandIn:
                 and fault.pattern.search(request.path)
             ):
                 fault.times -= 1
+                if fault.delay:  # a slow answer, then the real one
+                    time.sleep(fault.delay)
+                    break
+                if isinstance(fault.body, bytes):  # not JSON at all: a proxy's page, say
+                    return Response(fault.body, status=fault.status, content_type="text/html")
                 return self._json(fault.body, fault.status, fault.headers)
         if auth not in (f"Bearer {self.token}", f"token {self.token}"):
             return self._json(

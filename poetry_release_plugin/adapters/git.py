@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,20 +36,31 @@ class Git:
         """Run `git ARGS` in the work tree; with `check`, a failure raises GitError."""
         if self._executable is None:
             raise GitError("git is not installed or not on PATH", "install git, then run again")
+        process = subprocess.Popen(
+            [self._executable, *args],
+            cwd=self.root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
-            completed = subprocess.run(
-                [self._executable, *args],
-                cwd=self.root,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
+            stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
             raise GitError(
                 f"git {args[0]} did not finish within {timeout:.0f} s",
                 "check the connection to the remote, or run with --offline",
             ) from None
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGINT)  # git removes its own lock files on SIGINT
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise
+        completed = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
         result = GitResult(completed.returncode, completed.stdout, completed.stderr)
         if check and result.code != 0:
             detail = result.stderr.strip() or result.stdout.strip()

@@ -165,7 +165,13 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
     }
     reports = []
     for name in plan.steps:
-        report = steps[name](plan, request, adapters)
+        try:
+            report = steps[name](plan, request, adapters)
+        except KeyboardInterrupt:
+            raise ReleaseError(
+                f"Interrupted during the {name} step of cut",
+                "run poetry release cut again: each step checks what is done and finishes the rest",
+            ) from None
         adapters.reporter.info(f"{report.name}: {report.result.value} ({report.detail})")
         reports.append(report)
     return reports

@@ -221,13 +221,22 @@ def apply_prepare(
             stage = "while committing"
             paths = [change.path for change in plan.changes]
             if request.commit:
-                commit = adapters.git.commit_paths(plan.commit_message, paths)
+                head = adapters.git.head()
+                try:
+                    commit = adapters.git.commit_paths(plan.commit_message, paths)
+                except KeyboardInterrupt:
+                    if adapters.git.head() != head:  # the commit landed: keep what it holds
+                        transaction.commit()
+                        stage = "after the release commit was made (run cut next)"
+                    raise
                 transaction.commit()
                 return PrepareOutcome(plan, commit, False, tuple(results), confirmation)
             adapters.git.stage(paths)
             transaction.commit()
             return PrepareOutcome(plan, None, True, tuple(results), confirmation)
     except KeyboardInterrupt:
+        if stage.startswith("after the release commit"):
+            raise ReleaseError(f"Interrupted {stage}", "check with poetry release status") from None
         raise Interrupted(stage) from None
 
 

@@ -55,6 +55,14 @@ class Project:
         """The version pyproject.toml holds."""
         return self.metadata.version
 
+    @property
+    def files_in_sync(self) -> bool:
+        """Whether every version file holds pyproject.toml's version."""
+        expected = _parsed_or_none(self.version)
+        return expected is not None and all(
+            _parsed_or_none(f.version) == expected for f in self.version_files
+        )
+
     def package_names(self) -> list[str]:
         """Import names of the project's packages that exist on disk."""
         names = []
@@ -65,8 +73,9 @@ class Project:
         return list(dict.fromkeys(names))
 
 
-def load_project(root: Path) -> Project:
-    """Read pyproject.toml, `[tool.poetry-release]` and the version files; check they agree."""
+def load_project(root: Path, *, require_agreement: bool = True) -> Project:
+    """Read pyproject.toml, `[tool.poetry-release]` and the version files; check they agree
+    (unless `require_agreement` is false: `status` reports a disagreement instead)."""
     pyproject = root / PYPROJECT
     if not pyproject.is_file():
         raise ProjectError(f"No {PYPROJECT} in {root}", "run the command from the project's folder")
@@ -74,7 +83,8 @@ def load_project(root: Path) -> Project:
     metadata = read_metadata(text)
     settings = parse_settings(metadata.release_table)
     version_files = tuple(_load_version_files(root, metadata.packages, settings))
-    _ensure_versions_agree(metadata.version, version_files)
+    if require_agreement:
+        _ensure_versions_agree(metadata.version, version_files)
     return Project(root, text, metadata, settings, version_files, _load_changelog(root, settings))
 
 

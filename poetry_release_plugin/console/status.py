@@ -1,0 +1,123 @@
+"""`poetry release status`."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, ClassVar
+
+from cleo.helpers import option
+
+from poetry_release_plugin.console.base import ReleaseCommand, escape
+
+if TYPE_CHECKING:
+    from cleo.io.inputs.option import Option
+
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.github import GitHub
+    from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.workflows.status import ReleaseStatus
+
+NEXT_STEP = {
+    "prepare": "poetry release prepare",
+    "cut": "poetry release cut",
+    "verify": "poetry release verify",
+    "done": "nothing: the release is out",
+}
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: "<fg=green>yes</>", False: "<comment>no</comment>", None: "unknown"}[value]
+
+
+class StatusCommand(ReleaseCommand):
+    name = "release status"
+    description = "Show where the release stands and what to run next (read-only)."
+
+    options: ClassVar[list[Option]] = [
+        option("offline", None, "Ask neither the remote, GitHub nor the index."),
+        *ReleaseCommand.common_options,
+    ]
+
+    def run_release(self) -> int:
+        from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.errors import GitError
+        from poetry_release_plugin.workflows.project import load_project
+        from poetry_release_plugin.workflows.status import StatusAdapters, release_status
+
+        project = load_project(self.project_root, require_agreement=False)
+        git = Git(project.root)
+        if not git.is_work_tree():
+            raise GitError(f"{project.root} is not inside a git work tree", "run git init first")
+        opened: list[GitHub] = []
+        adapters = StatusAdapters(
+            git=git,
+            github=lambda: self._github(project, git, opened),
+            index=lambda: self._index(project),
+        )
+        try:
+            status = release_status(project, adapters, offline=bool(self.option("offline")))
+        finally:
+            for client in opened:
+                client.close()
+        self._show(project, status)
+        return 0
+
+    def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
+        from poetry_release_plugin.adapters.github import GitHub, find_token
+        from poetry_release_plugin.core.github_address import resolve_github_address
+        from poetry_release_plugin.errors import ConfigError
+
+        token = find_token(os.environ)
+        if token is None:
+            return None
+        try:
+            remote = git.remote_url(project.settings.remote)
+            address = resolve_github_address(project.settings, os.environ, remote)
+        except ConfigError:
+            return None
+        client = GitHub(address, token)
+        opened.append(client)
+        return client
+
+    def _index(self, project: Project) -> PackageIndex | None:
+        from poetry_release_plugin.adapters.http import RetryPolicy
+        from poetry_release_plugin.adapters.index import PackageIndex
+        from poetry_release_plugin.adapters.repositories import resolve_index_url
+
+        url = resolve_index_url(project.settings, self.poetry.config, None)
+        return PackageIndex(url, policy=RetryPolicy(attempts=2, total_seconds=20)) if url else None
+
+    def _show(self, project: Project, status: ReleaseStatus) -> None:
+        name = escape(project.metadata.name)
+        self.say(f"<c1>{name}</c1> <b>{status.version}</b>")
+        for path, version in status.files:
+            mark = "" if version == status.version else "  <error>disagrees</error>"
+            self.say(f"  {escape(path)}: {escape(version)}{mark}")
+        since = (
+            f"{status.commits_since} commit(s) since" if status.last_tag else "no release tag yet"
+        )
+        self.say(f"  last release tag: {status.last_tag or '-'} ({since})")
+        local, remote = _yes_no(status.tag_local), _yes_no(status.tag_remote)
+        self.say(f"  tag {status.tag}: local {local}, remote {remote}")
+        self.say(f"  GitHub release: {_yes_no(status.github_release)}")
+        self.say(f"  on the index: {_yes_no(status.on_index)}")
+        for note in status.notes:
+            self.say(f"  <comment>{escape(note)}</comment>")
+        self.say(f"Next: <c1>{NEXT_STEP[status.next]}</c1>")
+        if self.json_mode:
+            self.emit_json(
+                {
+                    "version": status.version,
+                    "files": [{"path": p, "version": v} for p, v in status.files],
+                    "files_in_sync": status.files_in_sync,
+                    "last_tag": status.last_tag,
+                    "commits_since": status.commits_since,
+                    "tag": status.tag,
+                    "tag_local": status.tag_local,
+                    "tag_remote": status.tag_remote,
+                    "github_release": status.github_release,
+                    "on_index": status.on_index,
+                    "next": status.next,
+                }
+            )

@@ -1,0 +1,130 @@
+"""`poetry release status`: where the release stands, read-only, and what to run next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from packaging.version import Version
+
+from poetry_release_plugin.core.commits import bump_rule, release_commit_matcher
+from poetry_release_plugin.core.simple_api import has_version
+from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.workflows.history import commits_between, last_release_tag
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.github import GitHub
+    from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.workflows.project import Project
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReleaseStatus:
+    """Facts about the current version's release; None where a fact is unknown."""
+
+    version: str
+    files: tuple[tuple[str, str], ...]
+    files_in_sync: bool
+    last_tag: str | None
+    commits_since: int
+    releasable_since: bool
+    tag: str
+    tag_local: bool
+    tag_remote: bool | None
+    github_release: bool | None
+    on_index: bool | None
+    notes: tuple[str, ...]
+
+    @property
+    def next(self) -> str:
+        """What to run next: prepare, cut, verify, or done."""
+        if not self.files_in_sync:
+            return "prepare"
+        released = self.last_tag == self.tag
+        if not self.tag_local and not released:
+            return "cut"
+        if self.tag_remote is False or self.github_release is False:
+            return "cut"
+        if self.on_index is not True:
+            return "verify"
+        return "prepare" if self.releasable_since else "done"
+
+
+@dataclass
+class StatusAdapters:
+    """What `status` may ask; GitHub and the index may be unavailable (offline, no token)."""
+
+    git: Git
+    github: Callable[[], GitHub | None]
+    index: Callable[[], PackageIndex | None]
+
+
+def release_status(project: Project, adapters: StatusAdapters, *, offline: bool) -> ReleaseStatus:
+    """Gather every fact `status` shows; changes nothing."""
+    settings = project.settings
+    git = adapters.git
+    tag = settings.tag_for(project.version)
+    last = last_release_tag(git, settings)
+    is_release_commit = release_commit_matcher(settings.commit_message).match
+    since = [
+        c for c in commits_between(git, last) if not c.is_merge and not is_release_commit(c.subject)
+    ]
+    major = Version(project.version).major if project.files_in_sync else 0
+    notes: list[str] = []
+    tag_remote: bool | None = None
+    github_release: bool | None = None
+    on_index: bool | None = None
+    if not offline:
+        known, remote_has = _ask(
+            notes, "remote", lambda: _remote_has_tag(git, settings.remote, tag)
+        )
+        tag_remote = remote_has if known else None
+        github = adapters.github() if settings.github_release else None
+        if github is not None:
+            known, release = _ask(notes, "GitHub", lambda: github.release_for_tag(tag))
+            github_release = (release is not None and not release.draft) if known else None
+        elif settings.github_release:
+            notes.append("GitHub: no token (GITHUB_TOKEN, GH_TOKEN or gh), so not asked")
+        index = adapters.index()
+        if index is not None:
+            name = project.metadata.name
+            known, files = _ask(notes, "index", lambda: index.project_files(name))
+            on_index = has_version(files or [], project.version) if known else None
+    return ReleaseStatus(
+        version=project.version,
+        files=(
+            ("pyproject.toml", project.version),
+            *tuple((f.path, f.version) for f in project.version_files),
+        ),
+        files_in_sync=project.files_in_sync,
+        last_tag=last.name if last else None,
+        commits_since=len(since),
+        releasable_since=bump_rule(since, major=major, major_on_zero=True) is not None,
+        tag=tag,
+        tag_local=git.tag_commit(tag) is not None,
+        tag_remote=tag_remote,
+        github_release=github_release,
+        on_index=on_index,
+        notes=tuple(notes),
+    )
+
+
+def _ask(notes: list[str], what: str, question: Callable[[], T]) -> tuple[bool, T | None]:
+    """(True, the answer), or (False, None) with a note when it could not be had."""
+    try:
+        return True, question()
+    except ReleaseError as error:
+        notes.append(f"{what}: {error.what}")
+        return False, None
+
+
+def _remote_has_tag(git: Git, remote: str, tag: str) -> bool | None:
+    if not git.has_remote(remote):
+        return None
+    return git.remote_has_tag(remote, tag)
