@@ -1,0 +1,31 @@
+"""Plain `poetry version RULE` keeps the version files in step (sync-on-version)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.core.sources import write_version_file
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.workflows.project import load_project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def sync_version_files(root: Path) -> list[str]:
+    """Write pyproject.toml's version into every version file that holds another; their paths.
+
+    Nothing is written when `sync-on-version = false`.
+    """
+    project = load_project(root, require_agreement=False)
+    if not project.settings.sync_on_version:
+        return []
+    version = parse_version(project.version)
+    stale = [f for f in project.version_files if f.version != version.text]
+    with FileTransaction() as transaction:
+        for version_file in stale:
+            text = write_version_file(version_file.text, version_file.path, version)
+            transaction.write_text(root / version_file.path, text)
+        transaction.commit()
+    return [f.path for f in stale]

@@ -1,0 +1,52 @@
+"""Plain `poetry version RULE` also rewrites the version files (sync-on-version)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from support import GUIDE_VERSION_FILE, guide_layout
+
+if TYPE_CHECKING:
+    from conftest import ProjectFactory
+
+
+def test_poetry_version_patch_updates_the_version_file(make_project: ProjectFactory) -> None:
+    project = make_project()
+
+    result = project.poetry("version", "patch")
+
+    assert result.code == 0, result.output
+    assert "Updated arshai/_version.py" in result.stdout
+    assert project.read("arshai/_version.py") == GUIDE_VERSION_FILE.replace(
+        '"1.5.4"', '"1.5.5"'
+    ).replace("(1, 5, 4)", "(1, 5, 5)")
+
+
+def test_sync_on_version_false_leaves_the_version_file_alone(make_project: ProjectFactory) -> None:
+    files = guide_layout("http://127.0.0.1:9/simple/")
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        "[tool.poetry-release]\n", "[tool.poetry-release]\nsync-on-version = false\n"
+    )
+    project = make_project(files)
+
+    result = project.poetry("version", "patch")
+
+    assert result.code == 0, result.output
+    assert project.read("arshai/_version.py") == GUIDE_VERSION_FILE
+    assert 'version = "1.5.5"' in project.read("pyproject.toml")
+
+
+@pytest.mark.parametrize(
+    "args", [("version",), ("version", "minor", "--dry-run"), ("version", "--short")]
+)
+def test_showing_or_dry_running_the_version_touches_nothing(
+    make_project: ProjectFactory, args: tuple[str, ...]
+) -> None:
+    project = make_project()
+    before = project.snapshot()
+
+    result = project.poetry(*args)
+
+    assert result.code == 0, result.output
+    assert project.snapshot() == before
