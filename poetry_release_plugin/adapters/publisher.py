@@ -81,7 +81,8 @@ def build_and_publish(poetry: Poetry, io: IO, repository: str, secret: str) -> l
                 None if repository == PYPI else repository, None, None, skip_existing=True
             )
         except (UploadError, RuntimeError) as error:
-            detail = str(error).replace(secret, "<hidden>") if secret else str(error)
+            detail = str(error).split(" | ", 1)[0]  # Poetry appends the whole response body
+            detail = detail.replace(secret, "<hidden>") if secret else detail
             raise PublishError(
                 f"Uploading to {repository} failed: {detail}",
                 "check the repository's URL and credentials in Poetry's config, then run cut again",
