@@ -32,8 +32,8 @@ demo: $(STAMP)
 	$(BIN)/python demo/run_demo.py
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/plugin_load.py
-	$(BIN)/python benchmarks/history.py
+	$(BIN)/python benchmarks/compare.py > benchmarks/RESULTS.md
+	cat benchmarks/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -140,6 +140,7 @@ def _checks(key: str, value: object) -> tuple[CheckSpec, ...]:
             specs.append(_check_table(key, item))
         else:
             raise _wrong_type(key, _CHECKS_TYPE, value)
+    specs = _name_by_whole_command_when_ambiguous(specs, value)
     names = [spec.name for spec in specs]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
@@ -148,6 +149,20 @@ def _checks(key: str, value: object) -> tuple[CheckSpec, ...]:
             "give each a distinct name with a { name, run } table",
         )
     return tuple(specs)
+
+
+def _name_by_whole_command_when_ambiguous(
+    specs: list[CheckSpec], items: list[object]
+) -> list[CheckSpec]:
+    """A command string is named by its first word, or by itself if that word names two checks:
+    `["make lint", "make test"]` gives the checks `make lint` and `make test`."""
+    first_words = [spec.name for spec in specs]
+    return [
+        CheckSpec(name=item, argv=spec.argv, timeout=spec.timeout)
+        if isinstance(item, str) and first_words.count(spec.name) > 1
+        else spec
+        for spec, item in zip(specs, items, strict=True)
+    ]
 
 
 def _check_table(key: str, table: dict[str, Any]) -> CheckSpec:

@@ -350,6 +350,8 @@ def _main_package(project: Project) -> str:
 def _planned_checks(
     project: Project, new: Version, request: PrepareRequest, adapters: PrepareAdapters
 ) -> tuple[list[CheckSpec], list[str]]:
+    if not request.run_checks:
+        return [], []  # and no need to look for the project's environment (costly)
     env = adapters.environment()
     builtins = {
         BUILD: lambda: builtin_build(adapters.build_dir / "dist"),
@@ -374,8 +376,6 @@ def _planned_checks(
             f"--skip-check {unknown[0]}: there is no check of that name",
             f"the checks are: {', '.join(known)}",
         )
-    if not request.run_checks:
-        return [], missing
     return [spec for spec in checks if spec.name not in request.skipped_checks], missing
 
 

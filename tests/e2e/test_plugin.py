@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from support import POETRY, run
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from conftest import ProjectFactory
 
 
@@ -74,3 +73,25 @@ def test_release_prepare_help_documents_its_options(
         "--fail-fast",
     ):
         assert option in result.stdout
+
+
+def test_this_project_releases_itself_with_its_own_configuration(
+    environment: dict[str, str],
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+
+    result = run(
+        [POETRY, "release", "prepare", "--dry-run", "--offline", "--allow-dirty", "--json"],
+        root,
+        environment,
+        120,
+    )
+
+    assert result.code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert (
+        payload["previous_version"]
+        == run([POETRY, "version", "--short"], root, environment, 60).stdout.strip()
+    )
+    assert "pyproject.toml" in payload["files"]
+    assert "poetry_release_plugin/_version.py" in payload["files"]

@@ -33,6 +33,10 @@ def test_unknown_key_suggests_the_closest_known_key() -> None:
         ({"checks": [{"name": "x"}]}, "a check table needs run"),
         ({"checks": ["pytest", "pytest"]}, "more than one check named pytest"),
         (
+            {"checks": ["make lint", {"name": "make lint", "run": "x"}, "make test"]},
+            "named make lint",
+        ),
+        (
             {"checks": [{"run": "sleep 1", "timeout": -1}]},
             "checks.timeout must be a positive number",
         ),
@@ -53,6 +57,12 @@ def test_checks_accept_strings_and_tables() -> None:
         CheckSpec("pytest", ("pytest", "-q")),
         CheckSpec("types", ("mypy", "my pkg"), 30.0),
     )
+
+
+def test_commands_sharing_a_first_word_are_named_by_the_whole_command() -> None:
+    settings = parse_settings({"checks": ["make lint", "make test", "pytest -q"]})
+    assert settings.checks is not None
+    assert [spec.name for spec in settings.checks] == ["make lint", "make test", "pytest"]
 
 
 def test_branch_patterns_allow_hotfix_branches() -> None:
