@@ -24,6 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from history import environment
 from plugin_load import ensure_baseline, measure, poetry_version
 
 HERE = Path(__file__).resolve().parent
@@ -94,21 +95,6 @@ def ensure_tools() -> dict[str, str]:
         check=True,
     ).stdout
     return {p["name"]: p["version"] for p in json.loads(listed) if p["name"] in TOOL_PACKAGES}
-
-
-def environment(home: Path) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("POETRY_", "GIT_"))},
-        "HOME": str(home),
-        "POETRY_CONFIG_DIR": str(home / "config"),
-        "POETRY_CACHE_DIR": str(home / "cache"),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "Bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    }
 
 
 def scratch_repository(root: Path, env: dict[str, str]) -> None:

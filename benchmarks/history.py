@@ -29,8 +29,10 @@ TYPES = ("feat", "fix", "docs", "chore", "perf", "refactor", "test")
 
 
 def environment(home: Path) -> dict[str, str]:
+    """No user configuration of Poetry or git; a fixed author for commits."""
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith(("POETRY_", "GIT_"))},
+        "HOME": str(home),
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_NAME": "Bench",

@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from github_standin import GitHubStandIn, Server  # noqa: E402
-from passlib.apache import HtpasswdFile  # noqa: E402
-from support import free_port, wait_for_port  # noqa: E402
+from support import PackageIndexServer, isolated_environment  # noqa: E402
 
 WORK = Path(os.environ.get("DEMO_WORK", ROOT / "demo" / "work")).resolve()
 SAMPLE = WORK / "arshai"
@@ -153,57 +152,12 @@ def make_sample(index_url: str, env: dict[str, str], index_packages: Path) -> No
     pytest.chmod(0o755)
 
 
-def start_index(packages: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, str]:
-    """pypiserver on a free 127.0.0.1 port: reads are open, uploads need the password."""
-    packages.mkdir(parents=True, exist_ok=True)
-    htpasswd = WORK / "htpasswd"
-    users = HtpasswdFile(str(htpasswd), new=True, default_scheme="apr_md5_crypt")
-    users.set_password(INDEX_USER, INDEX_PASSWORD)
-    users.save()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "pypi-server"),
-            "run",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--disable-fallback",
-            "-a",
-            "update",
-            "-P",
-            str(htpasswd),
-            str(packages),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    wait_for_port(port)
-    return server, f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/simple/"
-
-
 def environment(home: Path) -> dict[str, str]:
-    """No user configuration of Poetry, git or pip leaks in; nothing is asked interactively."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("POETRY_", "GIT_", "PIP_"))}
-    keep.pop("VIRTUAL_ENV", None)
-    return {
-        **keep,
-        "HOME": str(home),
-        "POETRY_CONFIG_DIR": str(home / "poetry-config"),
-        "POETRY_CACHE_DIR": str(home / "poetry-cache"),
-        "POETRY_DATA_DIR": str(home / "poetry-data"),
-        "POETRY_KEYRING_ENABLED": "false",
-        "POETRY_NO_INTERACTION": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Demo Maintainer",
-        "GIT_AUTHOR_EMAIL": "maintainer@example.invalid",
-        "GIT_COMMITTER_NAME": "Demo Maintainer",
-        "GIT_COMMITTER_EMAIL": "maintainer@example.invalid",
-        "PIP_CONFIG_FILE": os.devnull,
-    }
+    """No user configuration of Poetry, git or pip leaks in; colours stay on for a terminal."""
+    env = isolated_environment(home)
+    for name in ("NO_COLOR", "COLUMNS"):
+        env.pop(name, None)
+    return env
 
 
 def main() -> None:
@@ -211,43 +165,39 @@ def main() -> None:
     home = WORK / "home"
     home.mkdir(parents=True)
     env = environment(home)
-    packages = WORK / "index-packages"
-    index, upload_url, index_url = start_index(packages, env)
-    try:
-        with Server(GitHubStandIn(owner="nimunzn", name="arshai", token="ghp_demoToken")) as github:
-            make_sample(index_url, env, packages)
-            github.add_release("v0.2.2")  # released earlier
-            env.update(
-                {
-                    "GITHUB_API_URL": github.url,
-                    "GITHUB_REPOSITORY": "nimunzn/arshai",
-                    "GITHUB_TOKEN": github.token,
-                    "POETRY_REPOSITORIES_DEMO_URL": upload_url,
-                    "POETRY_HTTP_BASIC_DEMO_USERNAME": INDEX_USER,
-                    "POETRY_HTTP_BASIC_DEMO_PASSWORD": INDEX_PASSWORD,
-                }
-            )
-            print(f"{DIM}Sample project: {SAMPLE}")
-            print(f"Package index (pypiserver): {index_url}")
-            print(f"GitHub REST stand-in: {github.url}{RESET}")
+    index = PackageIndexServer(WORK / "index-packages", INDEX_USER, INDEX_PASSWORD)
+    standin = GitHubStandIn(owner="nimunzn", name="arshai", token="ghp_demoToken")
+    with index, Server(standin) as github:  # both stop however the block ends, Ctrl-C too
+        make_sample(index.url, env, index.packages)
+        github.add_release("v0.2.2")  # released earlier
+        env.update(
+            {
+                "GITHUB_API_URL": github.url,
+                "GITHUB_REPOSITORY": "nimunzn/arshai",
+                "GITHUB_TOKEN": github.token,
+                "POETRY_REPOSITORIES_DEMO_URL": index.root_url,
+                "POETRY_HTTP_BASIC_DEMO_USERNAME": INDEX_USER,
+                "POETRY_HTTP_BASIC_DEMO_PASSWORD": INDEX_PASSWORD,
+            }
+        )
+        print(f"{DIM}Sample project: {SAMPLE}")
+        print(f"Package index (pypiserver): {index.url}")
+        print(f"GitHub REST stand-in: {github.url}{RESET}")
 
-            banner("Where does the release stand?")
-            show([POETRY, "release", "status"], env)
-            banner("Prepare 0.3.0: version everywhere, changelog, checks, commit")
-            show([POETRY, "release", "prepare", "minor"], env)
-            show(["git", "log", "--oneline", "--decorate", "-2"], env)
-            banner("Cut it: tag, atomic push, GitHub release, upload through Poetry")
-            show([POETRY, "release", "cut", "--publish", "-r", "demo"], env)
-            banner("Is it really out? Index, files, a clean install, GitHub")
-            show([POETRY, "release", "verify", "--install", "--timeout", "60"], env)
-            banner("And now?")
-            show([POETRY, "release", "status"], env)
-            banner("The GitHub release's body")
-            release = github.release("v0.3.0")
-            print(release["body"] if release else "(none)")
-    finally:
-        index.terminate()
-        index.wait(timeout=10)
+        banner("Where does the release stand?")
+        show([POETRY, "release", "status"], env)
+        banner("Prepare 0.3.0: version everywhere, changelog, checks, commit")
+        show([POETRY, "release", "prepare", "minor"], env)
+        show(["git", "log", "--oneline", "--decorate", "-2"], env)
+        banner("Cut it: tag, atomic push, GitHub release, upload through Poetry")
+        show([POETRY, "release", "cut", "--publish", "-r", "demo"], env)
+        banner("Is it really out? Index, files, a clean install, GitHub")
+        show([POETRY, "release", "verify", "--install", "--timeout", "60"], env)
+        banner("And now?")
+        show([POETRY, "release", "status"], env)
+        banner("The GitHub release's body")
+        release = github.release("v0.3.0")
+        print(release["body"] if release else "(none)")
     remote = WORK / "remote.git"
     print(f"\n{BOLD}Done.{RESET} The sample project is in {SAMPLE} (its remote: {remote}).")
 

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from github_standin import GitHubStandIn, Server
-from passlib.apache import HtpasswdFile
-from support import (
-    GIT,
-    ReleaseProject,
-    free_port,
-    guide_layout,
-    isolated_environment,
-    run,
-    wait_for_port,
-)
+from support import GIT, PackageIndexServer, ReleaseProject, guide_layout, isolated_environment, run
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 
 INDEX_USER = "uploader"
@@ -58,36 +47,9 @@ class ProjectFactory(Protocol):
 @pytest.fixture(scope="session")
 def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
     """A real pypiserver (uploads with a password, no fallback to any index) on 127.0.0.1."""
-    packages = tmp_path_factory.mktemp("index-packages")
-    htpasswd = tmp_path_factory.mktemp("index-auth") / "htpasswd"
-    users = HtpasswdFile(str(htpasswd), new=True, default_scheme="apr_md5_crypt")
-    users.set_password(INDEX_USER, INDEX_PASSWORD)
-    users.save()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "pypi-server"),
-            "run",
-            "-i",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--disable-fallback",
-            "-a",
-            "update",
-            "-P",
-            str(htpasswd),
-            str(packages),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield LocalIndex(f"http://127.0.0.1:{port}/simple/", f"http://127.0.0.1:{port}/", packages)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    packages = tmp_path_factory.mktemp("index") / "packages"
+    with PackageIndexServer(packages, INDEX_USER, INDEX_PASSWORD) as server:
+        yield LocalIndex(server.url, server.root_url, packages)
 
 
 @pytest.fixture

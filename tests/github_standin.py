@@ -4,13 +4,10 @@ Status codes, error bodies and headers follow GitHub's (401 "Bad credentials", 4
 422 "Validation Failed" with `already_exists`, 403/429 rate limits with their headers); request
 bodies are validated against GitHub's own OpenAPI schemas (tests/data), and a request that does
 not validate gets GitHub's 422 and is recorded as a violation. Faults can be queued per route.
-
-Run alone (for the demo): python tests/github_standin.py --port 8765 --token TOKEN
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import re
@@ -22,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from openapi_schema_validator import OAS30Validator
-from werkzeug.serving import WSGIRequestHandler, make_server
+from support import ServedApp
 from werkzeug.wrappers import Request, Response
 
 SCHEMAS: dict[str, Any] = json.loads(
@@ -381,44 +378,14 @@ def _author() -> dict[str, Any]:
     }
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """No access log: tests read the recorded requests instead."""
+class Server(ServedApp):
+    """Serves a stand-in on 127.0.0.1 in a background thread; `with` gives the stand-in."""
 
-
-class Server:
-    """Serves a stand-in on 127.0.0.1 in a background thread."""
-
-    def __init__(self, standin: GitHubStandIn, port: int = 0) -> None:
+    def __init__(self, standin: GitHubStandIn) -> None:
+        super().__init__(standin)
         self.standin = standin
-        self._server = make_server(
-            "127.0.0.1", port, standin, threaded=True, request_handler=_QuietHandler
-        )
-        standin.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        standin.port = int(self.url.rsplit(":", 1)[1])
 
-    def __enter__(self) -> GitHubStandIn:
-        self._thread.start()
+    def __enter__(self) -> GitHubStandIn:  # type: ignore[override]
+        super().__enter__()
         return self.standin
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=10)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--owner", default="acme")
-    parser.add_argument("--name", default="widget-kit")
-    parser.add_argument("--token", required=True)
-    args = parser.parse_args()
-    standin = GitHubStandIn(owner=args.owner, name=args.name, token=args.token)
-    server = make_server("127.0.0.1", args.port, standin, threaded=True)
-    standin.port = server.server_port
-    print(standin.url, flush=True)
-    server.serve_forever()
-
-
-if __name__ == "__main__":
-    main()

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
-from werkzeug.serving import WSGIRequestHandler, make_server
+from support import ServedApp
 from werkzeug.wrappers import Request, Response
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """No access log."""
 
 
 def _project_of(filename: str) -> str:
@@ -33,18 +27,16 @@ class JsonIndex:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_Quiet)
-        self.url = f"http://127.0.0.1:{self._server.server_port}/simple/"
         self.accepts: list[str] = []
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._served = ServedApp(self._app)
+        self.url = f"{self._served.url}/simple/"
 
     def __enter__(self) -> JsonIndex:
-        self._thread.start()
+        self._served.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=10)
+        self._served.__exit__()
 
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)

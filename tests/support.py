@@ -266,3 +266,76 @@ class ServedApp:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._thread.join(timeout=10)
+
+
+class PackageIndexServer:
+    """A real pypiserver on a free 127.0.0.1 port serving `packages`: reads are open, uploads
+    need `user`/`password` (apr_md5_crypt: sha256_crypt costs ~84 ms a request), and no request
+    ever falls back to a public index. Files copied into `packages` are listed at once."""
+
+    def __init__(self, packages: Path, user: str, password: str) -> None:
+        from passlib.apache import HtpasswdFile
+
+        packages.mkdir(parents=True, exist_ok=True)
+        self.packages = packages
+        htpasswd = packages.parent / f"{packages.name}.htpasswd"
+        users = HtpasswdFile(str(htpasswd), new=True, default_scheme="apr_md5_crypt")
+        users.set_password(user, password)
+        users.save()
+        port = free_port()
+        self.root_url = f"http://127.0.0.1:{port}/"
+        self.url = f"{self.root_url}simple/"
+        self._argv = [
+            str(Path(sys.executable).parent / "pypi-server"),
+            "run",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--disable-fallback",
+            "-a",
+            "update",
+            "-P",
+            str(htpasswd),
+            str(packages),
+        ]
+        self._port = port
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> PackageIndexServer:
+        self._process = subprocess.Popen(
+            self._argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_port(self._port)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+
+def interrupt(
+    argv: list[str], cwd: Path, env: dict[str, str], ready: Any, timeout: float = 60
+) -> tuple[int, str, float]:
+    """Run a command, wait until `ready()`, send it SIGINT (Ctrl-C): exit code, output, and the
+    seconds it took to stop after the signal."""
+    import signal
+
+    process = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline, "never reached the stage to interrupt"
+            time.sleep(0.05)
+        interrupted = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+        took = time.monotonic() - interrupted
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, output, took

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import shlex
-import signal
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from support import POETRY, guide_layout
+from support import POETRY, guide_layout, interrupt
 
 if TYPE_CHECKING:
     from conftest import ProjectFactory
@@ -225,45 +223,31 @@ def test_a_package_reporting_another_version_fails_the_release(
 def test_ctrl_c_during_a_long_check_restores_everything(
     make_project: ProjectFactory, tmp_path: Path
 ) -> None:
-    pid_file = tmp_path / "check.pid"
+    seen = tmp_path / "check-saw"  # the check writes its pid and the version it sees, then waits
     project = project_with_checks(
         make_project,
         python_check(
             "long",
-            f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)",
+            "import arshai, os, time; "
+            f"open({str(seen)!r}, 'w').write(f'{{os.getpid()}} {{arshai.__version__}}'); time.sleep(120)",
         ),
     )
     before = project.snapshot()
-    process = subprocess.Popen(
+
+    code, output, took = interrupt(
         [POETRY, "release", "prepare", "patch", "--offline"],
-        cwd=project.root,
-        env=project.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        project.root,
+        project.env,
+        lambda: seen.exists() and bool(seen.read_text()),
     )
-    try:
-        deadline = time.monotonic() + 60
-        while not pid_file.exists() or not pid_file.read_text():
-            assert time.monotonic() < deadline, "the check never started"
-            assert process.poll() is None, process.communicate()[0]
-            time.sleep(0.05)
-        check_pid = int(pid_file.read_text())
-        assert project.read("arshai/_version.py") != before.files["arshai/_version.py"].decode()
+    check_pid, version_seen = seen.read_text().split()
 
-        interrupted = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-        took = time.monotonic() - interrupted
-    finally:
-        if process.poll() is None:
-            process.kill()
-
-    assert process.returncode != 0, output
+    assert version_seen == "1.5.5"  # the files were written when Ctrl-C came
+    assert code != 0, output
     assert took < 10, f"took {took:.1f} s to stop"
     assert "Interrupted while the checks ran" in output
     assert project.snapshot() == before
-    assert not _alive(check_pid), "the check's process outlived prepare"
+    assert not _alive(int(check_pid)), "the check's process outlived prepare"
 
 
 def _alive(pid: int) -> bool:

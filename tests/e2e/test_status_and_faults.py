@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 import socket
 import stat
-import subprocess
 import time
 from typing import TYPE_CHECKING
 
 import pytest
+import support
 from conftest import github_environment
 from support import POETRY, widget_kit_files
 
@@ -99,27 +98,11 @@ def interrupt(
     ready: Callable[[], bool],
     env: dict[str, str] | None = None,
 ) -> tuple[int, str]:
-    """Start `poetry ARGS`, wait until `ready()`, send SIGINT (Ctrl-C); its exit code and output."""
-    process = subprocess.Popen(
-        [POETRY, *args],
-        cwd=project.root,
-        env={**project.env, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    """Ctrl-C a `poetry ARGS` run in the project once `ready()`; its exit code and output."""
+    code, output, _ = support.interrupt(
+        [POETRY, *args], project.root, {**project.env, **(env or {})}, ready
     )
-    try:
-        deadline = time.monotonic() + 60
-        while not ready():
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "never reached the stage to interrupt"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    return process.returncode, output
+    return code, output
 
 
 def hook(project: ReleaseProject, name: str, marker: Path, seconds: int = 60) -> None:
