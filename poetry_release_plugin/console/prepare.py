@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.checks import CheckResult
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
+    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.config import CheckSpec
-    from poetry_release_plugin.workflows.prepare import PrepareOutcome, PreparePlan
+    from poetry_release_plugin.workflows.prepare import PrepareAdapters, PrepareOutcome, PreparePlan
     from poetry_release_plugin.workflows.project import Project
 
 
@@ -112,7 +113,7 @@ every file byte for byte.
         self._show_outcome(outcome)
         return 0
 
-    def _adapters(self, git: Any, scratch: Path) -> Any:
+    def _adapters(self, git: Git, scratch: Path) -> PrepareAdapters:
         from poetry_release_plugin.adapters.environment import imported_version
         from poetry_release_plugin.workflows.prepare import PrepareAdapters
 

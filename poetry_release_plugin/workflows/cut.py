@@ -7,7 +7,7 @@ running `cut` again after any failure finishes the job and never makes a second 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
@@ -89,7 +89,6 @@ class CutPlan:
     tag_on_head: bool
     prerelease: bool
     steps: tuple[str, ...]
-    warnings: tuple[str, ...] = field(default=())
 
 
 def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> CutPlan:
