@@ -115,6 +115,20 @@ def make_sample(index_url: str, env: dict[str, str], index_packages: Path) -> No
         target = SAMPLE / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text).replace("{index_url}", index_url))
+    # First the project's environment, as `poetry install` would leave it, without the network: a
+    # venv where the project is installed (a .pth to its root, as Poetry's editable install
+    # writes) and pytest is available (this demo's own, through a second .pth). Made before any
+    # `poetry` runs here, so Poetry never creates a venv of its own.
+    venv = SAMPLE / ".venv"
+    quiet([sys.executable, "-m", "venv", "--without-pip", str(venv)], env, WORK)
+    site = (
+        venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    )
+    (site / "arshai.pth").write_text(f"{SAMPLE}\n")
+    (site / "demo-tools.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n")
+    pytest = venv / "bin" / "pytest"
+    pytest.write_text(f"#!{venv / 'bin' / 'python'}\nimport sys, pytest\nsys.exit(pytest.main())\n")
+    pytest.chmod(0o755)
     remote = WORK / "remote.git"
     quiet(["git", "init", "--quiet", "--bare", "--initial-branch", "main", str(remote)], env, WORK)
     for argv in (
@@ -137,19 +151,6 @@ def make_sample(index_url: str, env: dict[str, str], index_packages: Path) -> No
         ["git", "push", "--quiet", "origin", "main"],
     ):
         quiet(argv, env, SAMPLE)
-    # The project's environment, as `poetry install` would leave it, without the network: a
-    # venv where the project is installed (a .pth to its root, as Poetry's editable install
-    # writes) and pytest is available (this demo's own, through a second .pth).
-    venv = SAMPLE / ".venv"
-    quiet([sys.executable, "-m", "venv", "--without-pip", str(venv)], env, WORK)
-    site = (
-        venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-    )
-    (site / "arshai.pth").write_text(f"{SAMPLE}\n")
-    (site / "demo-tools.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n")
-    pytest = venv / "bin" / "pytest"
-    pytest.write_text(f"#!{venv / 'bin' / 'python'}\nimport sys, pytest\nsys.exit(pytest.main())\n")
-    pytest.chmod(0o755)
 
 
 def environment(home: Path) -> dict[str, str]:
