@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cleo.formatters.formatter import Formatter
@@ -12,9 +11,10 @@ from cleo.helpers import option
 from cleo.io.outputs.output import Type as OutputType
 from poetry.console.commands.command import Command
 
-from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.errors import ProjectError, ReleaseError
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from types import FrameType
 
     from cleo.io.inputs.option import Option
@@ -69,13 +69,16 @@ class ReleaseCommand(Command):
 
     @property
     def project_root(self) -> Path:
-        """The project's folder (where Poetry found pyproject.toml, else the current one)."""
-        from poetry.core.factory import Factory
+        """The project's folder, as Poetry found it (`-P/--project`, `-C/--directory` honoured)."""
+        from poetry.core.pyproject.exceptions import PyProjectError
 
         try:
-            return Factory.locate(Path.cwd()).parent
-        except RuntimeError:
-            return Path.cwd()
+            return self.poetry.pyproject_path.parent
+        except (RuntimeError, PyProjectError) as error:
+            raise ProjectError(
+                str(error).strip().rstrip("."),
+                "run the command in the project's folder, or give -P/--project PATH",
+            ) from None
 
     def say(self, message: str, *, raw: bool = False) -> None:
         """Human text: stdout, or stderr in --json mode."""
