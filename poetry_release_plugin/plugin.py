@@ -1,9 +1,9 @@
 """The Poetry application plugin: registers `poetry release ...` lazily, and keeps the version
-files in step after a plain `poetry version RULE`.
+files in step with a plain `poetry version RULE`.
 
 Poetry loads this module on every command, so it imports nothing but Poetry's plugin base:
-each command's module is imported only when that command is created, and the listener imports
-its workflow only after a `version` command that changed the version.
+each command's module is imported only when that command is created, and the listeners import
+their workflow only for a `version` command that changes the version.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from cleo.events.event import Event
     from cleo.events.event_dispatcher import EventDispatcher
+    from cleo.io.io import IO
     from poetry.console.application import Application
     from poetry.console.commands.command import Command
 
@@ -38,24 +39,68 @@ def _factory(module: str, attribute: str) -> Callable[[], Command]:
     return create
 
 
-def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatcher) -> None:
-    """After `poetry version RULE` succeeds, write the new version into the version files."""
-    from cleo.events.console_terminate_event import ConsoleTerminateEvent
+def _version_rule(event: Event) -> tuple[Command, str, IO] | None:
+    """The `version` command and its rule, when the event is a `poetry version RULE` that
+    writes (not `--dry-run`); None for every other command."""
+    from cleo.events.console_event import ConsoleEvent
     from poetry.console.commands.command import Command as PoetryCommand
 
-    if not isinstance(event, ConsoleTerminateEvent) or event.exit_code != 0:
-        return
+    if not isinstance(event, ConsoleEvent):
+        return None
     command = event.command
-    if command.name != "version" or not isinstance(command, PoetryCommand):
+    if not isinstance(command, PoetryCommand) or command.name != "version":
+        return None
+    rule = event.io.input.argument("version")
+    if not rule or event.io.input.option("dry-run"):
+        return None
+    return command, str(rule), event.io
+
+
+def check_before_version(event: Event, event_name: str, dispatcher: EventDispatcher) -> None:
+    """Before `poetry version RULE` writes anything: the configuration and the version files
+    must be able to take the new version, or the command stops with the reason."""
+    found = _version_rule(event)
+    if found is None:
         return
-    if not command.io.input.argument("version") or command.io.input.option("dry-run"):
+    command, rule, io = found
+    from poetry.console.exceptions import PoetryRuntimeError
+
+    from poetry_release_plugin.errors import ReleaseError
+    from poetry_release_plugin.workflows.sync import check_version_sync
+
+    try:
+        root = command.poetry.pyproject_path.parent
+        check_version_sync(root, rule, next_phase=bool(io.input.option("next-phase")))
+    except ReleaseError as error:
+        raise PoetryRuntimeError.create(
+            reason=f"poetry-release-plugin: {error.what}; nothing was changed",
+            info=_sentence(error.fix) if error.fix else None,
+        ) from None
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatcher) -> None:
+    """After `poetry version RULE` succeeds, write the new version into the version files.
+
+    Poetry's own output stays alone on stdout under `--short`: these lines go to stderr then
+    (and nowhere under `-q`, which silences both)."""
+    from cleo.events.console_terminate_event import ConsoleTerminateEvent
+
+    found = _version_rule(event)
+    if found is None or not isinstance(event, ConsoleTerminateEvent) or event.exit_code != 0:
         return
+    command, _, _ = found
+    write = event.io.write_error_line if event.io.input.option("short") else event.io.write_line
     try:
         from poetry_release_plugin.workflows.sync import sync_version_files
 
         root = command.poetry.pyproject_path.parent
         for path in sync_version_files(root):
-            event.io.write_line(f"Updated <c1>{path}</c1>")
+            write(f"Updated <c1>{path}</c1>")
     except Exception as error:  # pyproject.toml is written already: report, never crash
         event.io.write_error_line(
             f"<warning>poetry-release-plugin could not update the version files: {error}</warning>"
@@ -66,9 +111,10 @@ class ReleasePlugin(ApplicationPlugin):
     """Adds the `release` commands to Poetry, and the version-file sync to `poetry version`."""
 
     def activate(self, application: Application) -> None:
-        from cleo.events.console_events import TERMINATE
+        from cleo.events.console_events import COMMAND, TERMINATE
 
         for name, (module, attribute) in COMMANDS.items():
             application.command_loader.register_factory(name, _factory(module, attribute))
         if application.event_dispatcher is not None:
+            application.event_dispatcher.add_listener(COMMAND, check_before_version)
             application.event_dispatcher.add_listener(TERMINATE, sync_after_version)

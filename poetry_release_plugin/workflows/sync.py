@@ -6,11 +6,26 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import FileTransaction
 from poetry_release_plugin.core.sources import write_version_file
-from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.core.version import bump_version, parse_version
+from poetry_release_plugin.errors import InvalidVersion
 from poetry_release_plugin.workflows.project import load_project
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+
+def check_version_sync(root: Path, rule: str, *, next_phase: bool = False) -> None:
+    """Before `poetry version RULE` writes anything: the configuration reads, and every version
+    file can take the new version. Raises the ReleaseError that would stop the sync later."""
+    project = load_project(root, require_agreement=False)
+    if not project.settings.sync_on_version:
+        return
+    try:
+        new = bump_version(project.version, rule, next_phase=next_phase)
+    except InvalidVersion:
+        return  # Poetry refuses the rule itself, in its own words
+    for version_file in project.version_files:
+        write_version_file(version_file.text, version_file.path, new)
 
 
 def sync_version_files(root: Path) -> list[str]:

@@ -50,3 +50,50 @@ def test_showing_or_dry_running_the_version_touches_nothing(
 
     assert result.code == 0, result.output
     assert project.snapshot() == before
+
+
+def test_short_prints_exactly_the_new_version_on_stdout(make_project: ProjectFactory) -> None:
+    project = make_project()
+
+    result = project.poetry("version", "patch", "--short")
+
+    assert result.code == 0, result.output
+    assert result.stdout == "1.5.5\n"  # what NEW=$(poetry version patch --short) captures
+    assert "Updated arshai/_version.py" in result.stderr
+    assert '__version__ = "1.5.5"' in project.read("arshai/_version.py")
+
+
+def test_quiet_prints_nothing_and_still_syncs(make_project: ProjectFactory) -> None:
+    project = make_project()
+
+    result = project.poetry("version", "minor", "-q")
+
+    assert (result.code, result.stdout, result.stderr) == (0, "", "")
+    assert '__version__ = "1.6.0"' in project.read("arshai/_version.py")
+
+
+@pytest.mark.parametrize(
+    ("release_table", "message"),
+    [
+        ('tag-fromat = "v{version}"', "Unknown key 'tag-fromat' in [tool.poetry-release]"),
+        ('version-files = ["arshai/missing.py"]', "version-files lists arshai/missing.py"),
+    ],
+)
+def test_a_configuration_problem_stops_poetry_version_before_it_writes(
+    make_project: ProjectFactory, release_table: str, message: str
+) -> None:
+    files = guide_layout("http://127.0.0.1:9/simple/")
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        "[tool.poetry-release]\n", f"[tool.poetry-release]\n{release_table}\n"
+    )
+    project = make_project(files)
+    before = project.snapshot()
+
+    result = project.poetry("version", "patch")
+
+    assert result.code == 1, result.output
+    assert message in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert "Traceback" not in result.output
+    assert project.snapshot() == before
+    assert project.git("status", "--porcelain") == ""
