@@ -29,8 +29,8 @@ class ReleaseSettings:
     branch: tuple[str, ...] = ("main",)
     remote: str = "origin"
     tag_format: str = "v{version}"
-    tag_message: str = "Release v{version}"
-    release_title: str = "Release v{version}"
+    tag_message: str = "Release {tag}"
+    release_title: str = "Release {tag}"
     commit_message: str = "chore: bump version to {version}"
     version_files: tuple[str, ...] | None = None
     changelog: str | None = "CHANGELOG.md"
@@ -48,6 +48,14 @@ class ReleaseSettings:
     def tag_for(self, version: str) -> str:
         """The release tag of `version`."""
         return self.tag_format.format(version=version)
+
+    def tag_message_for(self, version: str) -> str:
+        """The annotated tag's message for `version`."""
+        return self.tag_message.format(version=version, tag=self.tag_for(version))
+
+    def release_title_for(self, version: str) -> str:
+        """The GitHub release's title for `version`."""
+        return self.release_title.format(version=version, tag=self.tag_for(version))
 
     def is_release_branch(self, name: str) -> bool:
         """Whether `name` matches one of the configured release branches (globs allowed)."""
@@ -91,14 +99,16 @@ def _string_list(key: str, value: object, *, allow_single: bool = False) -> tupl
     return tuple(value)
 
 
-def _template(key: str, value: object) -> str:
+def _template(key: str, value: object, *, with_tag: bool = False) -> str:
     text = _string(key, value)
+    placeholders = {"version": "1.0.0", **({"tag": "v1.0.0"} if with_tag else {})}
     try:
-        text.format(version="1.0.0")
+        text.format(**placeholders)
     except (KeyError, IndexError, ValueError) as error:
+        names = " and ".join("{" + name + "}" for name in placeholders)
         raise ConfigError(
             f"{TABLE} {key} = {text!r} is not a valid template ({error})",
-            "use {version} as the only placeholder, for example 'v{version}'",
+            f"use {names} as placeholders, for example 'v{{version}}'",
         ) from None
     return text
 
@@ -198,8 +208,8 @@ _PARSERS: dict[str, Any] = {
     "branch": lambda k, v: _string_list(k, v, allow_single=True),
     "remote": _string,
     "tag-format": _template,
-    "tag-message": _template,
-    "release-title": _template,
+    "tag-message": lambda k, v: _template(k, v, with_tag=True),
+    "release-title": lambda k, v: _template(k, v, with_tag=True),
     "commit-message": _template,
     "version-files": _string_list,
     "changelog": _changelog,

@@ -118,6 +118,10 @@ class Git:
         output = self.run("ls-remote", "--tags", remote, f"refs/tags/{tag}", timeout=120).stdout
         return bool(output.strip())
 
+    def all_tags(self) -> list[str]:
+        """Every local tag's name."""
+        return self.run("tag", "--list").stdout.split()
+
     def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
         """Tags matching a glob whose commits are reachable from `revision`."""
         output = self.run("tag", "--merged", revision, "--list", pattern).stdout

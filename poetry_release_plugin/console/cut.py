@@ -48,9 +48,10 @@ and it finishes the job, never making a second tag or release.
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.workflows.cut import CutAdapters, CutRequest, plan_cut, run_cut
+        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.project import load_project
 
-        project = load_project(self.project_root)
+        project = with_tag_format(load_project(self.project_root), Git(self.project_root))
         request = CutRequest(
             push=not self.option("no-push"),
             github_release=not self.option("no-github-release"),

@@ -34,11 +34,12 @@ line that installs it and the link comparing it with the previous release.
         from poetry_release_plugin.core.github_address import resolve_github_address
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
+        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.notes import release_notes
         from poetry_release_plugin.workflows.project import load_project
 
-        project = load_project(self.project_root)
-        git = Git(project.root)
+        git = Git(self.project_root)
+        project = with_tag_format(load_project(self.project_root), git)
         version = parse_version(self.argument("version") or project.version).text
         try:
             address = resolve_github_address(

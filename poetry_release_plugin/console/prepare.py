@@ -82,6 +82,7 @@ every file byte for byte.
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.prepare import (
             PrepareRequest,
             apply_prepare,
@@ -100,10 +101,11 @@ every file byte for byte.
             skipped_checks=tuple(self.option("skip-check") or ()),
             release_date=date.today().isoformat(),
         )
-        project = load_project(self.project_root)
+        git = Git(self.project_root)
+        project = with_tag_format(load_project(self.project_root), git)
         self._project = project
         with tempfile.TemporaryDirectory(prefix="poetry-release-") as scratch:
-            adapters = self._adapters(Git(project.root), Path(scratch))
+            adapters = self._adapters(git, Path(scratch))
             plan = plan_prepare(project, request, adapters, repository=self.option("repository"))
             self._announce(plan)
             if request.dry_run:

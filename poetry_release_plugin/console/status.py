@@ -42,6 +42,7 @@ class StatusCommand(ReleaseCommand):
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.errors import GitError
+        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.project import load_project
         from poetry_release_plugin.workflows.status import StatusAdapters, release_status
 
@@ -49,6 +50,7 @@ class StatusCommand(ReleaseCommand):
         git = Git(project.root)
         if not git.is_work_tree():
             raise GitError(f"{project.root} is not inside a git work tree", "run git init first")
+        project = with_tag_format(project, git)
         opened: list[GitHub] = []
         adapters = StatusAdapters(
             git=git,
@@ -97,6 +99,7 @@ class StatusCommand(ReleaseCommand):
         since = (
             f"{status.commits_since} commit(s) since" if status.last_tag else "no release tag yet"
         )
+        self.say(f"  tag format: {escape(status.tag_format_detail)}")
         self.say(f"  last release tag: {status.last_tag or '-'} ({since})")
         local, remote = _yes_no(status.tag_local), _yes_no(status.tag_remote)
         self.say(f"  tag {status.tag}: local {local}, remote {remote}")
@@ -114,6 +117,8 @@ class StatusCommand(ReleaseCommand):
                     "last_tag": status.last_tag,
                     "commits_since": status.commits_since,
                     "tag": status.tag,
+                    "tag_format": status.tag_format,
+                    "tag_format_source": status.tag_format_source,
                     "tag_local": status.tag_local,
                     "tag_remote": status.tag_remote,
                     "github_release": status.github_release,

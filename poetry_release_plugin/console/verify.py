@@ -63,10 +63,11 @@ Exit 0 only if no check failed.
         from poetry_release_plugin.adapters.venv import install_release
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
+        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.project import load_project
         from poetry_release_plugin.workflows.verify import VerifyAdapters, VerifyRequest, verify
 
-        project = load_project(self.project_root)
+        project = with_tag_format(load_project(self.project_root), Git(self.project_root))
         settings = project.settings
         version = parse_version(self.argument("version") or project.version).text
         repository = self.option("repository")

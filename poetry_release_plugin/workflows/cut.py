@@ -179,7 +179,7 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
 def _tag(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
     if plan.tag_on_head or adapters.git.tag_commit(plan.tag) == plan.head:
         return StepReport("tag", StepResult.ALREADY_DONE, f"{plan.tag} is on HEAD")
-    message = plan.project.settings.tag_message.format(version=plan.version)
+    message = plan.project.settings.tag_message_for(plan.version)
     sign = request.sign or plan.project.settings.sign_tags
     if request.dry_run:
         kind = "signed" if sign else "annotated"
@@ -224,7 +224,7 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
         return StepReport(
             "github release", StepResult.ALREADY_DONE, f"{kind}release exists: {existing.html_url}"
         )
-    title = plan.project.settings.release_title.format(version=plan.version)
+    title = plan.project.settings.release_title_for(plan.version)
     if request.dry_run:
         flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", request.draft)) if on]
         detail = f"create {title!r}" + (f" ({', '.join(flags)})" if flags else "")

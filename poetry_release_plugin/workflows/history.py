@@ -1,17 +1,26 @@
-"""The project's release history in git: release tags, and the commits since one."""
+"""The project's release history in git: its tag format, release tags, and the commits since one."""
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from packaging.version import InvalidVersion, Version
+from poetry_release_plugin.core.tag_formats import (
+    AmbiguousTagFormat,
+    TagFormatChoice,
+    choose_tag_format,
+    tag_version,
+)
+from poetry_release_plugin.errors import ConfigError
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.commits import Commit
+    from poetry_release_plugin.workflows.project import Project
 
 
 @dataclass(frozen=True)
@@ -22,25 +31,34 @@ class ReleaseTag:
     version: Version
 
 
-def _tag_pattern(settings: ReleaseSettings) -> re.Pattern[str]:
-    head, _, tail = settings.tag_format.partition("{version}")
-    return re.compile(f"^{re.escape(head)}(?P<version>.+){re.escape(tail)}$")
+def with_tag_format(project: Project, git: Git) -> Project:
+    """The project with its tag format settled: `tag-format` if configured, else the one its
+    tags follow (`v{version}` without any). Two formats tagging the same release are refused."""
+    settings = project.settings
+    configured = settings.tag_format if "tag-format" in settings.explicit_keys else None
+    tags = git.all_tags() if git.is_work_tree() else []
+    try:
+        choice = choose_tag_format(tags, project.metadata.name, project.version, configured)
+    except AmbiguousTagFormat as error:
+        listed = "; ".join(f"{f} ({', '.join(t)})" for f, t in error.candidates.items())
+        example = next(iter(error.candidates))
+        raise ConfigError(
+            f"Cannot tell the release tag format: the tags follow {listed}",
+            f'set tag-format in [tool.poetry-release], for example tag-format = "{example}"',
+        ) from None
+    settings = dataclasses.replace(settings, tag_format=choice.tag_format)
+    return dataclasses.replace(project, settings=settings, tag_choice=choice)
 
 
 def release_tags(git: Git, settings: ReleaseSettings, revision: str = "HEAD") -> list[ReleaseTag]:
     """Release tags (annotated or lightweight, matching tag-format) reachable from `revision`,
     highest version first."""
-    pattern = _tag_pattern(settings)
     glob = settings.tag_format.replace("{version}", "*")
     found = []
     for name in git.tags_merged_into(revision, glob):
-        match = pattern.match(name)
-        if match is None:
-            continue
-        try:
-            found.append(ReleaseTag(name, Version(match["version"])))
-        except InvalidVersion:
-            continue
+        version = tag_version(settings.tag_format, name)
+        if version is not None:
+            found.append(ReleaseTag(name, version))
     return sorted(found, key=lambda tag: tag.version, reverse=True)
 
 
@@ -48,11 +66,24 @@ def last_release_tag(
     git: Git, settings: ReleaseSettings, revision: str = "HEAD", *, below: str | None = None
 ) -> ReleaseTag | None:
     """The highest release tag reachable from `revision` (below a version, if given)."""
+    from packaging.version import Version
+
     limit = Version(below) if below is not None else None
     for tag in release_tags(git, settings, revision):
         if limit is None or tag.version < limit:
             return tag
     return None
+
+
+def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag | None) -> None:
+    """Refuse to read the commits since the last release when the configured tag-format matches
+    none of the repository's release tags (every commit since the first would count)."""
+    if previous is None and choice is not None and choice.warning is not None:
+        raise ConfigError(
+            f"Cannot tell which commits are new: {choice.warning}",
+            "fix tag-format in [tool.poetry-release] (or remove it to infer it), "
+            "or give the version or rule explicitly",
+        )
 
 
 def commits_between(git: Git, start: ReleaseTag | None, end: str = "HEAD") -> list[Commit]:

@@ -41,7 +41,11 @@ from poetry_release_plugin.errors import (
     TagExists,
     VersionOnIndex,
 )
-from poetry_release_plugin.workflows.history import commits_between, last_release_tag
+from poetry_release_plugin.workflows.history import (
+    commits_between,
+    ensure_history_readable,
+    last_release_tag,
+)
 from poetry_release_plugin.workflows.notes import generated_changes
 
 if TYPE_CHECKING:
@@ -166,6 +170,8 @@ def plan_prepare(
     _check_repository(project, request, git)
     current = parse_version(project.version)
     previous = last_release_tag(git, settings)
+    if request.rule is None:
+        ensure_history_readable(project.tag_choice, previous)
     rule = request.rule or _rule_from_commits(project, git, previous, current)
     new = bump_version(project.version, rule, next_phase=request.next_phase)
     ensure_forward(current, new)
@@ -324,6 +330,7 @@ def _planned_changes(
     if changelog is not None:
         generated = ""
         if not has_unreleased_entries(changelog.text):
+            ensure_history_readable(project.tag_choice, previous)
             generated = generated_changes(git, project.settings, previous)
         after = promote_unreleased(
             changelog.text,

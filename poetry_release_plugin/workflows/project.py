@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata
+    from poetry_release_plugin.core.tag_formats import TagFormatChoice
 
 VERSION_FILE_NAMES = ("_version.py", "__version__.py", "version.py", "__init__.py")
 
@@ -49,6 +50,7 @@ class Project:
     settings: ReleaseSettings
     version_files: tuple[VersionFile, ...]
     changelog: ChangelogFile | None = None
+    tag_choice: TagFormatChoice | None = None  # set by history.with_tag_format
 
     @property
     def version(self) -> str:

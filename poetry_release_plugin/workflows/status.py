@@ -40,6 +40,9 @@ class ReleaseStatus:
     github_release: bool | None
     on_index: bool | None
     notes: tuple[str, ...]
+    tag_format: str = "v{version}"
+    tag_format_source: str = "default"
+    tag_format_detail: str = ""
 
     @property
     def next(self) -> str:
@@ -77,6 +80,9 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     ]
     major = Version(project.version).major if project.files_in_sync else 0
     notes: list[str] = []
+    choice = project.tag_choice
+    if choice is not None and choice.warning is not None:
+        notes.append(f"warning: {choice.warning}")
     tag_remote: bool | None = None
     github_release: bool | None = None
     on_index: bool | None = None
@@ -112,6 +118,9 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         github_release=github_release,
         on_index=on_index,
         notes=tuple(notes),
+        tag_format=settings.tag_format,
+        tag_format_source=choice.source if choice else "configured",
+        tag_format_detail=choice.describe() if choice else settings.tag_format,
     )
 
 
