@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class ReleaseError(Exception):
@@ -28,6 +32,28 @@ class GitError(ReleaseError):
 
 class PackageIndexError(ReleaseError):
     """The package index refused or could not answer."""
+
+
+class GitHubError(ReleaseError):
+    """GitHub refused a request or could not be reached."""
+
+
+class PublishError(ReleaseError):
+    """Building or uploading through Poetry failed."""
+
+
+class HttpUnavailable(ReleaseError):
+    """No usable answer after the retries: the server is down, unreachable or overloaded."""
+
+    def __init__(self, url: str, reason: str, response: httpx.Response | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.response = response
+        super().__init__(f"{url} did not answer usefully ({reason})", "try again later")
+
+
+class UnreadablePage(ValueError):
+    """An index's answer that is not a Simple API project page."""
 
 
 @dataclass(frozen=True)

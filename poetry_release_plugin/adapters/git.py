@@ -72,10 +72,6 @@ class Git:
         result = self.run("rev-parse", "--is-inside-work-tree", check=False)
         return result.code == 0 and result.stdout.strip() == "true"
 
-    def top_level(self) -> str:
-        """The work tree's root folder."""
-        return self.run("rev-parse", "--show-toplevel").stdout.strip()
-
     def current_branch(self) -> str | None:
         """The checked-out branch, or None when HEAD is detached."""
         result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
-from poetry_release_plugin.adapters.http import HttpUnavailable, RetryPolicy, is_rate_limited, send
-from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.adapters.http import RetryPolicy, is_rate_limited, send
+from poetry_release_plugin.errors import GitHubError, HttpUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 
 API_VERSION = "2022-11-28"
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
-
-
-class GitHubError(ReleaseError):
-    """GitHub refused a request or could not be reached."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.errors import HttpUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -32,16 +32,6 @@ class RetryPolicy:
     total_seconds: float = 90.0
     timeout_seconds: float = 15.0
     connect_timeout_seconds: float = 5.0
-
-
-class HttpUnavailable(ReleaseError):
-    """No usable answer after the retries: the server is down, unreachable or overloaded."""
-
-    def __init__(self, url: str, reason: str, response: httpx.Response | None = None) -> None:
-        self.url = url
-        self.reason = reason
-        self.response = response
-        super().__init__(f"{url} did not answer usefully ({reason})", "try again later")
 
 
 def redact_url(url: str | httpx.URL) -> str:

@@ -6,16 +6,15 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from poetry_release_plugin.adapters.http import HttpUnavailable, RetryPolicy, redact_url, send
+from poetry_release_plugin.adapters.http import RetryPolicy, redact_url, send
 from poetry_release_plugin.core.simple_api import (
     ACCEPT,
     JSON_CONTENT_TYPE,
-    UnreadablePage,
     parse_html_page,
     parse_json_page,
     project_page_url,
 )
-from poetry_release_plugin.errors import PackageIndexError
+from poetry_release_plugin.errors import HttpUnavailable, PackageIndexError, UnreadablePage
 
 if TYPE_CHECKING:
     from poetry_release_plugin.core.simple_api import IndexFile

@@ -8,12 +8,12 @@ skipped and reported by Poetry, so publishing again is harmless.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.repositories import repository_url
-from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.errors import PublishError
 
 if TYPE_CHECKING:
     from cleo.io.io import IO
@@ -22,16 +22,12 @@ if TYPE_CHECKING:
 PYPI = "pypi"
 
 
-class PublishError(ReleaseError):
-    """Building or uploading through Poetry failed."""
-
-
 @dataclass(frozen=True)
 class Credentials:
-    """Which kind of credential Poetry has for a repository (never the secret itself)."""
+    """The credential Poetry has for a repository; the secret never shows in its repr."""
 
     kind: str  # "token" or "username and password"
-    secret: str
+    secret: str = field(repr=False)
 
 
 def credentials_for(poetry: Poetry, io: IO, repository: str) -> Credentials:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -89,6 +90,12 @@ class ReleaseCommand(Command):
         self.io.output.write_line(json.dumps(payload, indent=2), type=OutputType.RAW)
 
     def handle(self) -> int:
+        if os.name != "posix":
+            self.line_error(
+                "<error>poetry release runs on POSIX systems only (Linux, macOS): "
+                "run it there, or in WSL</error>"
+            )
+            return 1
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
         try:
             return self.run_release()

@@ -5,10 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 _HEADER = re.compile(
     r"^(?P<type>[A-Za-z][\w-]*)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?: (?P<description>\S.*)$"
@@ -182,14 +178,17 @@ def _entry_text(commit: ConventionalCommit) -> str:
     return f"{scope}{commit.description}"
 
 
-def group_changes(
-    commits: list[Commit], is_release_commit: Callable[[str], bool] = lambda _: False
-) -> GroupedChanges:
-    """Group commits into release-note sections; merges and release commits are skipped."""
+def changes_only(commits: list[Commit], commit_message_template: str) -> list[Commit]:
+    """The commits that describe changes: merges and release commits (made from the
+    `commit-message` template) dropped."""
+    is_release_commit = release_commit_matcher(commit_message_template).match
+    return [c for c in commits if not c.is_merge and not is_release_commit(c.subject)]
+
+
+def group_changes(commits: list[Commit]) -> GroupedChanges:
+    """Group commits into release-note sections (docs, chore, ci, test, style omitted)."""
     grouped = GroupedChanges()
     for commit in commits:
-        if commit.is_merge or is_release_commit(commit.subject):
-            continue
         parsed = parse_message(commit.message)
         short = commit.sha[:7]
         if parsed is None:

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
 from packaging.version import InvalidVersion, Version
+
+from poetry_release_plugin.errors import UnreadablePage
 
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_CONTENT_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
-
-
-class UnreadablePage(ValueError):
-    """A page that is not a Simple API project page."""
 
 
 @dataclass(frozen=True)
@@ -36,23 +28,42 @@ class IndexFile:
     sha256: str | None
 
 
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+
+
+def normalize_name(project: str) -> str:
+    """A project name as PEP 503 normalizes it (`Foo_Bar.baz` -> `foo-bar-baz`)."""
+    return re.sub(r"[-_.]+", "-", project).lower()
+
+
 def project_page_url(index_url: str, project: str) -> str:
     """The project's page under an index's Simple API root (PEP 503 normalized name)."""
-    return f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
+    return f"{index_url.rstrip('/')}/{normalize_name(project)}/"
+
+
+def _version_part(filename: str) -> tuple[str, str] | None:
+    """(kind, version text) from a wheel's or an sdist's file name (PEP 427, PEP 625)."""
+    if filename.endswith(".whl"):
+        parts = filename[: -len(".whl")].split("-")
+        return ("wheel", parts[1]) if len(parts) in (5, 6) else None
+    for suffix in SDIST_SUFFIXES:
+        if filename.endswith(suffix):
+            _, dash, version = filename[: -len(suffix)].rpartition("-")
+            return ("sdist", version) if dash else None
+    return None
 
 
 def describe_file(filename: str, url: str, sha256: str | None) -> IndexFile:
     """An IndexFile with the version and kind read from a distribution's file name."""
-    version: Version | None = None
-    kind: str | None = None
+    found = _version_part(filename)
+    if found is None:
+        return IndexFile(filename, url, None, None, sha256)
+    kind, text = found
     try:
-        if filename.endswith(".whl"):
-            version, kind = parse_wheel_filename(filename)[1], "wheel"
-        elif filename.endswith((".tar.gz", ".zip")):
-            version, kind = parse_sdist_filename(filename)[1], "sdist"
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        version, kind = None, None
-    return IndexFile(filename, url, str(version) if version else None, kind, sha256)
+        version = str(Version(text))
+    except InvalidVersion:
+        return IndexFile(filename, url, None, None, sha256)
+    return IndexFile(filename, url, version, kind, sha256)
 
 
 def parse_json_page(text: str, page_url: str) -> list[IndexFile]:

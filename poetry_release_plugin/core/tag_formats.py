@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from packaging.version import InvalidVersion, Version
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.errors import InvalidVersion
+
+if TYPE_CHECKING:
+    from poetry.core.constraints.version import Version
 
 DEFAULT_FORMAT = "v{version}"
 
@@ -32,7 +37,7 @@ def tag_version(tag_format: str, tag: str) -> Version | None:
     if match is None:
         return None
     try:
-        return Version(match["version"])
+        return parse_version(match["version"])
     except InvalidVersion:
         return None
 
@@ -123,6 +128,6 @@ def _deciding_version(
 
 def _parsed(text: str) -> Version | None:
     try:
-        return Version(text)
+        return parse_version(text)
     except InvalidVersion:
         return None

@@ -1,4 +1,7 @@
-"""Versions: Poetry's own bump rules, PEP 440 parsing, `__version_info__` tuples."""
+"""Versions: Poetry's bump rules, PEP 440 parsing, `__version_info__` tuples.
+
+One version type everywhere: poetry-core's `Version` (PEP 440).
+"""
 
 from __future__ import annotations
 
@@ -21,15 +24,21 @@ def parse_version(text: str) -> Version:
 
 
 def bump_version(current: str, rule_or_version: str, *, next_phase: bool = False) -> Version:
-    """The version `poetry version RULE` would give, computed by Poetry's own code."""
-    from poetry.console.commands.version import VersionCommand
-
+    """The version `poetry version RULE` gives, from poetry-core's own `next_*` steps."""
+    parsed = parse_version(current)
     if rule_or_version not in BUMP_RULES:
-        parse_version(rule_or_version)
-    try:
-        return VersionCommand().increment_version(current, rule_or_version, next_phase)
-    except ValueError:
-        raise InvalidVersion(current) from None
+        return parse_version(rule_or_version)
+    if rule_or_version == "prerelease":
+        if parsed.pre is None:
+            return parsed.next_patch().first_prerelease()
+        pre = parsed.pre.next_phase() if next_phase else parsed.pre.next()
+        return Version(parsed.epoch, parsed.release, pre)
+    step = {
+        "major": parsed.next_major,
+        "minor": parsed.next_minor,
+        "patch": parsed.next_patch,
+    }[rule_or_version.removeprefix("pre")]()
+    return step.first_prerelease() if rule_or_version.startswith("pre") else step
 
 
 def ensure_forward(current: Version, new: Version) -> None:

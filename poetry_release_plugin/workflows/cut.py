@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import GitError, ReleaseError
+from poetry_release_plugin.workflows.preconditions import (
+    require_clean_tree,
+    require_release_branch,
+    require_remote,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,7 +33,6 @@ class StepResult(Enum):
 
     DONE = "done"
     ALREADY_DONE = "already done"
-    SKIPPED = "skipped"
     PLANNED = "would run"
 
 
@@ -98,23 +102,8 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     version = parse_version(project.version)
     tag = settings.tag_for(version.text)
     remote = request.remote or settings.remote
-    if not git.is_work_tree():
-        raise GitError(f"{project.root} is not inside a git work tree", "run cut in the project")
-    head = git.head()
-    branch = git.current_branch()
-    if head is None or branch is None:
-        raise GitError("HEAD is detached or has no commit", "check out the release branch")
-    if not settings.is_release_branch(branch):
-        raise GitError(
-            f"On branch {branch}, which is not a release branch ({', '.join(settings.branch)})",
-            "check out the release branch, or list this one in [tool.poetry-release] branch",
-        )
-    changed = git.changed_paths()
-    if changed:
-        raise GitError(
-            f"The work tree has uncommitted changes ({', '.join(changed[:5])})",
-            "commit or stash them: cut releases exactly what is committed",
-        )
+    head, branch = require_release_branch(git, project.root, settings)
+    require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
     tagged = git.tag_commit(tag)
     if tagged is not None and tagged != head:
         raise ReleaseError(
@@ -123,11 +112,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         )
     steps = ["tag"]
     if request.push:
-        if not git.has_remote(remote):
-            raise GitError(
-                f"The remote {remote} is not configured",
-                f"add it (git remote add {remote} URL) or run with --no-push",
-            )
+        require_remote(git, remote, alternative="run with --no-push")
         remote_tag = git.remote_refs(remote, f"refs/tags/{tag}").get(f"refs/tags/{tag}")
         if remote_tag is not None and remote_tag != head:
             raise ReleaseError(

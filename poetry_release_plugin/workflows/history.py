@@ -6,16 +6,18 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.commits import changes_only
 from poetry_release_plugin.core.tag_formats import (
     AmbiguousTagFormat,
     TagFormatChoice,
     choose_tag_format,
     tag_version,
 )
+from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ConfigError
 
 if TYPE_CHECKING:
-    from packaging.version import Version
+    from poetry.core.constraints.version import Version
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import ReleaseSettings
@@ -66,9 +68,7 @@ def last_release_tag(
     git: Git, settings: ReleaseSettings, revision: str = "HEAD", *, below: str | None = None
 ) -> ReleaseTag | None:
     """The highest release tag reachable from `revision` (below a version, if given)."""
-    from packaging.version import Version
-
-    limit = Version(below) if below is not None else None
+    limit = parse_version(below) if below is not None else None
     for tag in release_tags(git, settings, revision):
         if limit is None or tag.version < limit:
             return tag
@@ -89,3 +89,12 @@ def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag
 def commits_between(git: Git, start: ReleaseTag | None, end: str = "HEAD") -> list[Commit]:
     """Commits after `start` (all of history without one) up to `end`, newest first."""
     return git.log(f"{start.name}..{end}" if start is not None else end)
+
+
+def changes_since(
+    git: Git, settings: ReleaseSettings, start: ReleaseTag | None, end: str = "HEAD"
+) -> list[Commit]:
+    """The commits that describe changes after `start` up to `end`, newest first: merges and
+    release commits (`commit-message`) are dropped. What decides the version, the generated
+    changelog section, the notes and status's "commits since"."""
+    return changes_only(commits_between(git, start, end), settings.commit_message)

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.changelog import extract_section
-from poetry_release_plugin.core.commits import (
-    group_changes,
-    release_commit_matcher,
-    render_sections,
-)
-from poetry_release_plugin.workflows.history import commits_between, last_release_tag
+from poetry_release_plugin.core.commits import group_changes, render_sections
+from poetry_release_plugin.workflows.history import changes_since, last_release_tag
 
 if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
@@ -53,9 +49,7 @@ def generated_changes(
     git: Git, settings: ReleaseSettings, since: ReleaseTag | None, end: str = "HEAD"
 ) -> str:
     """Release-note sections generated from the Conventional Commits after `since`."""
-    is_release_commit = release_commit_matcher(settings.commit_message).match
-    grouped = group_changes(commits_between(git, since, end), lambda s: bool(is_release_commit(s)))
-    return render_sections(grouped)
+    return render_sections(group_changes(changes_since(git, settings, since, end)))
 
 
 def release_notes(

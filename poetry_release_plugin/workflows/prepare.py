@@ -22,7 +22,7 @@ from poetry_release_plugin.adapters.checks import (
 )
 from poetry_release_plugin.adapters.files import FileTransaction
 from poetry_release_plugin.core.changelog import has_unreleased_entries, promote_unreleased
-from poetry_release_plugin.core.commits import bump_rule, release_commit_matcher
+from poetry_release_plugin.core.commits import bump_rule
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     write_pyproject_version,
@@ -33,7 +33,6 @@ from poetry_release_plugin.errors import (
     CheckFailure,
     ChecksFailed,
     ConfigError,
-    GitError,
     Interrupted,
     NothingToRelease,
     PackageIndexError,
@@ -42,11 +41,17 @@ from poetry_release_plugin.errors import (
     VersionOnIndex,
 )
 from poetry_release_plugin.workflows.history import (
-    commits_between,
+    changes_since,
     ensure_history_readable,
     last_release_tag,
 )
 from poetry_release_plugin.workflows.notes import generated_changes
+from poetry_release_plugin.workflows.preconditions import (
+    require_clean_tree,
+    require_release_branch,
+    require_remote,
+    require_up_to_date,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -197,12 +202,7 @@ def _rule_from_commits(
 ) -> str:
     """The bump the Conventional Commits since the last release tag call for."""
     settings = project.settings
-    is_release_commit = release_commit_matcher(settings.commit_message).match
-    commits = [
-        commit
-        for commit in commits_between(git, previous)
-        if not commit.is_merge and not is_release_commit(commit.subject)
-    ]
+    commits = changes_since(git, settings, previous)
     rule = bump_rule(commits, major=current.major, major_on_zero=settings.major_on_zero)
     if rule is None:
         raise NothingToRelease(previous.name if previous else None)
@@ -248,47 +248,13 @@ def apply_prepare(
 
 def _check_repository(project: Project, request: PrepareRequest, git: Git) -> None:
     settings = project.settings
-    if not git.is_work_tree():
-        raise GitError(
-            f"{project.root} is not inside a git work tree",
-            "run git init and commit the project first",
-        )
-    if git.head() is None:
-        raise GitError("The repository has no commits yet", "commit the project first")
-    branch = git.current_branch()
-    if branch is None:
-        raise GitError(
-            "HEAD is detached (no branch is checked out)",
-            f"check out the release branch ({', '.join(settings.branch)}) first",
-        )
-    if not settings.is_release_branch(branch):
-        raise GitError(
-            f"On branch {branch}, which is not a release branch ({', '.join(settings.branch)})",
-            "check out the release branch, or list this one in [tool.poetry-release] branch",
-        )
+    _, branch = require_release_branch(git, project.root, settings)
     if not request.allow_dirty:
-        changed = git.changed_paths()
-        if changed:
-            listed = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
-            raise GitError(
-                f"The work tree has uncommitted changes ({listed})",
-                "commit or stash them, or run with --allow-dirty",
-            )
+        require_clean_tree(git, fix="commit or stash them, or run with --allow-dirty")
     if request.offline:
         return
-    if not git.has_remote(settings.remote):
-        raise GitError(
-            f"The remote {settings.remote} is not configured",
-            f"add it (git remote add {settings.remote} URL), set remote in "
-            "[tool.poetry-release], or run with --offline",
-        )
-    git.fetch(settings.remote)
-    behind = git.commits_behind(settings.remote, branch)
-    if behind:
-        raise GitError(
-            f"Branch {branch} is behind {settings.remote}/{branch} by {behind} commit(s)",
-            f"pull first (git pull {settings.remote} {branch}), then run prepare again",
-        )
+    require_remote(git, settings.remote, alternative="run with --offline")
+    require_up_to_date(git, settings.remote, branch)
 
 
 def _check_index(

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from packaging.version import Version
-
-from poetry_release_plugin.core.commits import bump_rule, release_commit_matcher
+from poetry_release_plugin.core.commits import bump_rule
 from poetry_release_plugin.core.simple_api import has_version
+from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
-from poetry_release_plugin.workflows.history import commits_between, last_release_tag
+from poetry_release_plugin.workflows.history import changes_since, last_release_tag
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,11 +73,8 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     git = adapters.git
     tag = settings.tag_for(project.version)
     last = last_release_tag(git, settings)
-    is_release_commit = release_commit_matcher(settings.commit_message).match
-    since = [
-        c for c in commits_between(git, last) if not c.is_merge and not is_release_commit(c.subject)
-    ]
-    major = Version(project.version).major if project.files_in_sync else 0
+    since = changes_since(git, settings, last)
+    major = parse_version(project.version).major if project.files_in_sync else 0
     notes: list[str] = []
     choice = project.tag_choice
     if choice is not None and choice.warning is not None:

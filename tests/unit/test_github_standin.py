@@ -8,9 +8,10 @@ import httpx
 import pytest
 from github_standin import GitHubStandIn, Server, schema_errors
 
-from poetry_release_plugin.adapters.github import GitHub, GitHubError, Token
+from poetry_release_plugin.adapters.github import GitHub, Token
 from poetry_release_plugin.adapters.http import RetryPolicy
 from poetry_release_plugin.core.github_address import GitHubAddress
+from poetry_release_plugin.errors import GitHubError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

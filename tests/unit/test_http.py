@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from poetry_release_plugin.adapters.http import HttpUnavailable, RetryPolicy, redact_url, send
+from poetry_release_plugin.adapters.http import RetryPolicy, redact_url, send
+from poetry_release_plugin.errors import HttpUnavailable
 
 URL = "https://api.example.invalid/repos/o/r/releases"
 POLICY = RetryPolicy(attempts=4, first_delay=1.0, max_delay=10.0, total_seconds=60.0)

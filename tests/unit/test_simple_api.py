@@ -7,12 +7,12 @@ import json
 import pytest
 
 from poetry_release_plugin.core.simple_api import (
-    UnreadablePage,
     has_version,
     parse_html_page,
     parse_json_page,
     project_page_url,
 )
+from poetry_release_plugin.errors import UnreadablePage
 
 # What pypiserver 2.4 serves for a project page.
 PYPISERVER_PAGE = """<!DOCTYPE html>

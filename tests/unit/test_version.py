@@ -96,3 +96,20 @@ def test_version_info_round_trips_to_the_same_version(text: str) -> None:
     for label, number in zip(rest[::2], rest[1::2], strict=True):
         rebuilt += f"{label}{number}" if label in ("a", "b", "rc") else f".{label}{number}"
     assert parse_version(rebuilt) == parse_version(text)
+
+
+@given(
+    versions,
+    st.sampled_from(["major", "minor", "patch", "premajor", "preminor", "prepatch", "prerelease"]),
+    st.booleans(),
+)
+def test_every_bump_equals_poetrys_own_version_command(
+    text: str, rule: str, next_phase: bool
+) -> None:
+    # Poetry's `poetry version RULE` logic; this fails the day Poetry's rules change.
+    from poetry.console.commands.version import VersionCommand
+
+    if rule == "prerelease" and parse_version(text).pre is None and parse_version(text).dev:
+        return  # Poetry itself fails (an assertion) on a dev release without a pre-release
+    expected = VersionCommand().increment_version(text, rule, next_phase)
+    assert bump_version(text, rule, next_phase=next_phase) == expected

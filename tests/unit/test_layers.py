@@ -1,0 +1,56 @@
+"""The layers hold: the pure core imports no I/O or console machinery, the plugin stays light."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import poetry_release_plugin.core
+
+CORE_MODULES = sorted(
+    f"poetry_release_plugin.core.{module.name}"
+    for module in pkgutil.iter_modules(poetry_release_plugin.core.__path__)
+)
+# I/O, HTTP and console machinery: none of it belongs in the pure core.
+FORBIDDEN = (
+    "cleo",
+    "httpx",
+    "httpcore",
+    "requests",
+    "subprocess",
+    "poetry.console",
+    "poetry.utils",
+)
+
+
+def modules_after_import(module: str) -> list[str]:
+    """sys.modules of a fresh interpreter after importing `module`."""
+    script = f"import importlib, json, sys; importlib.import_module({module!r}); print(json.dumps(sorted(sys.modules)))"
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded: list[str] = json.loads(completed.stdout)
+    return loaded
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_a_core_module_imports_no_io_or_console_code(module: str) -> None:
+    loaded = modules_after_import(module)
+    offending = [
+        name for name in loaded if any(name == f or name.startswith(f"{f}.") for f in FORBIDDEN)
+    ]
+    assert offending == []
+
+
+def test_the_core_has_modules_to_check() -> None:
+    assert "poetry_release_plugin.core.version" in CORE_MODULES
+
+
+def test_credentials_never_show_their_secret_in_repr() -> None:
+    from poetry_release_plugin.adapters.publisher import Credentials
+
+    assert "hunter2-secret" not in repr(Credentials("token", "hunter2-secret"))
