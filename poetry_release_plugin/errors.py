@@ -165,3 +165,17 @@ class NothingToRelease(ReleaseError):
             f"Nothing to release since {where}: no feat, fix, perf or breaking commit",
             "commit releasable changes first, or give a rule (patch, minor, ...) explicitly",
         )
+
+
+class ShallowClone(ReleaseError):
+    """A shallow clone lacks the history that decides something, and may not fetch it."""
+
+    def __init__(self, purpose: str, reason: str) -> None:
+        self.purpose = purpose
+        self.reason = reason
+        super().__init__(
+            f"This is a shallow clone, so the commits and tags that decide {purpose} are "
+            f"missing, and {reason}",
+            "fetch them (git fetch --unshallow --tags), or run without --offline; in GitHub "
+            "Actions, check out with fetch-depth: 0 (actions/checkout)",
+        )

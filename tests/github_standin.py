@@ -271,6 +271,8 @@ class GitHubStandIn:
         )
         if not release["draft"] and release["published_at"] is None:
             release["published_at"] = _now()
+            web = f"https://github.com/{self.owner}/{self.name}"
+            release["html_url"] = f"{web}/releases/tag/{release['tag_name']}"
         return self._json(release)
 
     def _release(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -134,6 +134,12 @@ class ReleaseProject:
         """Tags the bare remote holds."""
         return self.git("tag", "--list", cwd=self.remote)
 
+    def clone(self, folder: Path, *args: str) -> ReleaseProject:
+        """A clone of the remote into `folder` (`git clone ARGS`: `--depth 1` works, through a
+        file:// URL), with the same remote and environment."""
+        self.git("clone", "--quiet", *args, self.remote.as_uri(), str(folder), cwd=folder.parent)
+        return ReleaseProject(folder, self.remote, self.env)
+
     def head_files(self) -> list[str]:
         """Paths changed by the HEAD commit."""
         return self.git("show", "--name-only", "--format=", "HEAD").splitlines()

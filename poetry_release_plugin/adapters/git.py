@@ -95,6 +95,14 @@ class Git:
         """Fetch `remote`'s branches (not its tags: those are asked of the remote directly)."""
         self.run("fetch", "--quiet", "--no-tags", remote, timeout=300)
 
+    def is_shallow(self) -> bool:
+        """Whether this is a shallow clone (`git clone --depth N`, a default CI checkout)."""
+        return self.run("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+
+    def fetch_full_history(self, remote: str) -> None:
+        """Turn a shallow clone into a full one: every missing commit, and the remote's tags."""
+        self.run("fetch", "--quiet", "--unshallow", "--tags", remote, timeout=600)
+
     def commits_behind(self, remote: str, branch: str) -> int | None:
         """How many commits `remote/branch` has that HEAD lacks (None if it has no such branch)."""
         upstream = f"refs/remotes/{remote}/{branch}"

@@ -180,6 +180,21 @@ class GitHub:
                 return existing
         return GitHubRelease.from_json(self._expect(response, 201, f"create the release of {tag}"))
 
+    def update_release(
+        self, release: GitHubRelease, *, body: str | None = None, publish: bool = False
+    ) -> GitHubRelease:
+        """Rewrite a release's body, or publish a draft (as the latest release unless it is a
+        pre-release)."""
+        payload: dict[str, Any] = {}
+        if body is not None:
+            payload["body"] = body
+        if publish:
+            payload["draft"] = False
+            payload["make_latest"] = "false" if release.prerelease else "true"
+        response = self._request("PATCH", f"{self._repo}/releases/{release.id}", json=payload)
+        action = f"update the release of {release.tag_name}"
+        return GitHubRelease.from_json(self._expect(response, 200, action))
+
     def workflow_runs(self, head_sha: str) -> list[WorkflowRun]:
         """The Actions runs for a commit."""
         response = self._request(

@@ -48,10 +48,19 @@ and it finishes the job, never making a second tag or release.
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.workflows.cut import CutAdapters, CutRequest, plan_cut, run_cut
+        from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.project import load_project
 
-        project = with_tag_format(load_project(self.project_root), Git(self.project_root))
+        git = Git(self.project_root)
+        project = load_project(self.project_root)
+        ensure_full_history(
+            git,
+            self.option("remote") or project.settings.remote,
+            self.reporter,
+            purpose=f"the notes of {project.version}",
+        )
+        project = with_tag_format(project, git)
         request = CutRequest(
             push=not self.option("no-push"),
             github_release=not self.option("no-github-release"),
@@ -62,7 +71,6 @@ and it finishes the job, never making a second tag or release.
             dry_run=bool(self.option("dry-run")),
             remote=self.option("remote"),
         )
-        git = Git(project.root)
         address = functools.cache(lambda: self._address(project, git, request))
         github = functools.cache(lambda: self._github(address()))
         adapters = CutAdapters(

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, ClassVar
 
-from cleo.helpers import argument
+from cleo.helpers import argument, option
 
-from poetry_release_plugin.console.base import ReleaseCommand
+from poetry_release_plugin.console.base import ConsoleReporter, ReleaseCommand
 
 if TYPE_CHECKING:
     from cleo.io.inputs.argument import Argument
     from cleo.io.inputs.option import Option
+
+    from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.workflows.notes import ReleaseNotes
 
 
 class NotesCommand(ReleaseCommand):
@@ -21,12 +24,18 @@ class NotesCommand(ReleaseCommand):
     arguments: ClassVar[list[Argument]] = [
         argument("version", "The version (default: the project's current version).", optional=True)
     ]
-    options: ClassVar[list[Option]] = [*ReleaseCommand.common_options]
+    options: ClassVar[list[Option]] = [
+        option("update", None, "Rewrite the version's GitHub release body with these notes."),
+        option("offline", None, "Fetch nothing (a shallow clone is then refused)."),
+        *ReleaseCommand.common_options,
+    ]
 
     help = """\
 Prints the release notes of a version: its section of the changelog, or, without one, sections
 generated from the Conventional Commits between its tag and the previous release tag; then the
 line that installs it and the link comparing it with the previous release.
+With <comment>--update</>, the version's GitHub release gets these notes as its body (after a
+changelog fix, or a release cut from a shallow clone with notes that said too little).
 """
 
     def run_release(self) -> int:
@@ -34,20 +43,31 @@ line that installs it and the link comparing it with the previous release.
         from poetry_release_plugin.core.github_address import resolve_github_address
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
+        from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.notes import release_notes
         from poetry_release_plugin.workflows.project import load_project
 
         git = Git(self.project_root)
-        project = with_tag_format(load_project(self.project_root), git)
+        project = load_project(self.project_root)
         version = parse_version(self.argument("version") or project.version).text
+        ensure_full_history(
+            git,
+            project.settings.remote,
+            ConsoleReporter(self.io.error_output),  # stdout carries the notes alone
+            purpose=f"the notes of {version}",
+            offline=bool(self.option("offline")),
+        )
+        project = with_tag_format(project, git)
+        remote_url = git.remote_url(project.settings.remote)
         try:
-            address = resolve_github_address(
-                project.settings, os.environ, git.remote_url(project.settings.remote)
-            )
+            address = resolve_github_address(project.settings, os.environ, remote_url)
         except ConfigError:
+            if self.option("update"):
+                raise
             address = None
         notes = release_notes(project, git, version, address)
+        updated = self._update(notes, address) if self.option("update") else None
         if self.json_mode:
             self.emit_json(
                 {
@@ -59,8 +79,34 @@ line that installs it and the link comparing it with the previous release.
                     "install": notes.install_line,
                     "compare_url": notes.compare_url,
                     "body": notes.render(),
+                    **({"updated": updated} if updated is not None else {}),
                 }
             )
         else:
             self.say(notes.render().rstrip("\n"), raw=True)
         return 0
+
+    def _update(self, notes: ReleaseNotes, address: GitHubAddress | None) -> bool:
+        """Rewrite the GitHub release's body; whether it said something else before."""
+        from poetry_release_plugin.adapters.github import GitHub, require_token
+        from poetry_release_plugin.errors import ReleaseError
+        from poetry_release_plugin.workflows.notes import is_same_body
+
+        assert address is not None
+        reporter = ConsoleReporter(self.io.error_output)
+        github = GitHub(address, require_token(os.environ))
+        try:
+            release = github.release_for_tag(notes.tag)
+            if release is None:
+                raise ReleaseError(
+                    f"GitHub has no release for {notes.tag} to update",
+                    "create it with poetry release cut",
+                )
+            if is_same_body(release.body, notes.render()):
+                reporter.info(f"The release of {notes.tag} already has these notes")
+                return False
+            github.update_release(release, body=notes.render())
+            reporter.info(f"Updated the body of {release.html_url}")
+            return True
+        finally:
+            github.close()

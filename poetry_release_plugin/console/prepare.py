@@ -86,6 +86,7 @@ every file byte for byte.
         from poetry_release_plugin.workflows.prepare import (
             PrepareRequest,
             apply_prepare,
+            ensure_prepare_history,
             plan_prepare,
         )
         from poetry_release_plugin.workflows.project import load_project
@@ -102,7 +103,9 @@ every file byte for byte.
             release_date=date.today().isoformat(),
         )
         git = Git(self.project_root)
-        project = with_tag_format(load_project(self.project_root), git)
+        project = load_project(self.project_root)
+        ensure_prepare_history(project, request, git, self.reporter)
+        project = with_tag_format(project, git)
         self._project = project
         with tempfile.TemporaryDirectory(prefix="poetry-release-") as scratch:
             adapters = self._adapters(git, Path(scratch))

@@ -42,6 +42,7 @@ class StatusCommand(ReleaseCommand):
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.errors import GitError
+        from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.project import load_project
         from poetry_release_plugin.workflows.status import StatusAdapters, release_status
@@ -50,6 +51,14 @@ class StatusCommand(ReleaseCommand):
         git = Git(project.root)
         if not git.is_work_tree():
             raise GitError(f"{project.root} is not inside a git work tree", "run git init first")
+        offline = bool(self.option("offline"))
+        ensure_full_history(
+            git,
+            project.settings.remote,
+            self.reporter,
+            purpose="the commits since the last release",
+            offline=offline,
+        )
         project = with_tag_format(project, git)
         opened: list[GitHub] = []
         adapters = StatusAdapters(
@@ -58,7 +67,7 @@ class StatusCommand(ReleaseCommand):
             index=lambda: self._index(project),
         )
         try:
-            status = release_status(project, adapters, offline=bool(self.option("offline")))
+            status = release_status(project, adapters, offline=offline)
         finally:
             for client in opened:
                 client.close()
@@ -102,8 +111,12 @@ class StatusCommand(ReleaseCommand):
         self.say(f"  tag format: {escape(status.tag_format_detail)}")
         self.say(f"  last release tag: {status.last_tag or '-'} ({since})")
         local, remote = _yes_no(status.tag_local), _yes_no(status.tag_remote)
-        self.say(f"  tag {status.tag}: local {local}, remote {remote}")
-        self.say(f"  GitHub release: {_yes_no(status.github_release)}")
+        elsewhere = (
+            " <comment>(on another commit than HEAD)</comment>" if status.tag_elsewhere else ""
+        )
+        self.say(f"  tag {status.tag}: local {local}, remote {remote}{elsewhere}")
+        github = "<comment>draft</comment> (cut publishes it)" if status.github_draft else None
+        self.say(f"  GitHub release: {github or _yes_no(status.github_release)}")
         self.say(f"  on the index: {_yes_no(status.on_index)}")
         for note in status.notes:
             self.say(f"  <comment>{escape(note)}</comment>")
@@ -122,6 +135,8 @@ class StatusCommand(ReleaseCommand):
                     "tag_local": status.tag_local,
                     "tag_remote": status.tag_remote,
                     "github_release": status.github_release,
+                    "github_release_draft": status.github_draft,
+                    "tag_on_other_commit": status.tag_elsewhere,
                     "on_index": status.on_index,
                     "next": status.next,
                 }

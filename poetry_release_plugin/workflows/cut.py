@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import GitError, ReleaseError
+from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
     require_release_branch,
@@ -205,10 +206,7 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
     github = adapters.github()
     existing = github.release_for_tag(plan.tag)
     if existing is not None:
-        kind = "draft " if existing.draft else ""
-        return StepReport(
-            "github release", StepResult.ALREADY_DONE, f"{kind}release exists: {existing.html_url}"
-        )
+        return _existing_release(plan, request, adapters, existing)
     title = plan.project.settings.release_title_for(plan.version)
     if request.dry_run:
         flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", request.draft)) if on]
@@ -222,6 +220,33 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
         draft=request.draft,
     )
     return StepReport("github release", StepResult.DONE, created.html_url)
+
+
+def _existing_release(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, existing: GitHubRelease
+) -> StepReport:
+    """A release made before: a draft is published (unless --draft), and a body that says
+    something else than the version's notes is pointed out, never silently rewritten."""
+    stale = ""
+    if not is_same_body(existing.body, adapters.notes()):
+        stale = (
+            f"; its body differs from the notes of {plan.version}: "
+            f"poetry release notes {plan.version} --update rewrites it"
+        )
+    if not existing.draft:
+        return StepReport(
+            "github release", StepResult.ALREADY_DONE, f"release exists: {existing.html_url}{stale}"
+        )
+    if request.draft:
+        return StepReport(
+            "github release", StepResult.ALREADY_DONE, f"draft exists: {existing.html_url}{stale}"
+        )
+    if request.dry_run:
+        return StepReport("github release", StepResult.PLANNED, f"publish the draft{stale}")
+    published = adapters.github().update_release(existing, publish=True)
+    return StepReport(
+        "github release", StepResult.DONE, f"draft published: {published.html_url}{stale}"
+    )
 
 
 def _publish(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:

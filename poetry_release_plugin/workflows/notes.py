@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.changelog import extract_section
 from poetry_release_plugin.core.commits import group_changes, render_sections
-from poetry_release_plugin.workflows.history import changes_since, last_release_tag
+from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.workflows.history import changes_since, commits_between, last_release_tag
 
 if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
@@ -59,12 +60,15 @@ def release_notes(
     between its tag (or HEAD, before the tag exists) and the previous release tag."""
     settings = project.settings
     tag = settings.tag_for(version)
-    end = tag if git.tag_commit(tag) is not None else "HEAD"
+    tagged = git.tag_commit(tag) is not None
+    end = tag if tagged else "HEAD"
     previous = last_release_tag(git, settings, end, below=version)
     section = extract_section(project.changelog.text, version) if project.changelog else None
     if section:
         changes, source = section, "changelog"
     else:
+        if not tagged and (version != project.version or not commits_between(git, previous)):
+            raise _unknown_version(project, version, tag)
         changes, source = generated_changes(git, settings, previous, end), "commits"
     compare = None
     if address is not None:
@@ -82,3 +86,18 @@ def release_notes(
         source,
         compare,
     )
+
+
+def _unknown_version(project: Project, version: str, tag: str) -> ReleaseError:
+    changelog = f"no section in {project.changelog.path}" if project.changelog else "no changelog"
+    return ReleaseError(
+        f"{project.metadata.name} {version} has no tag {tag}, {changelog} and no commits of "
+        f"its own, so it has no release notes (the project's version is {project.version})",
+        "give a version that was released or is being prepared "
+        "(git tag --list shows the released ones)",
+    )
+
+
+def is_same_body(published: str | None, notes: str) -> bool:
+    """Whether a release body already says `notes` (line endings and outer blanks aside)."""
+    return (published or "").replace("\r\n", "\n").strip() == notes.replace("\r\n", "\n").strip()

@@ -40,6 +40,7 @@ from poetry_release_plugin.errors import (
     TagExists,
     VersionOnIndex,
 )
+from poetry_release_plugin.workflows.full_history import ensure_full_history
 from poetry_release_plugin.workflows.history import (
     changes_since,
     ensure_history_readable,
@@ -194,6 +195,28 @@ def plan_prepare(
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project, current, new, rule, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
+    )
+
+
+def ensure_prepare_history(
+    project: Project, request: PrepareRequest, git: Git, reporter: Reporter
+) -> None:
+    """A shallow clone is made whole first (before the tag format is read from its tags):
+    offline, only a release that no commit decides (an explicit rule, a changelog with
+    Unreleased entries) may go on without its history."""
+    decided_by_commits = []
+    if request.rule is None:
+        decided_by_commits.append("the new version")
+    if project.changelog is not None and not has_unreleased_entries(project.changelog.text):
+        decided_by_commits.append("the changelog section")
+    if request.offline and not decided_by_commits:
+        return
+    ensure_full_history(
+        git,
+        project.settings.remote,
+        reporter,
+        purpose=" and ".join(decided_by_commits) or "the release",
+        offline=request.offline,
     )
 
 

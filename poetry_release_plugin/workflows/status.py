@@ -42,16 +42,21 @@ class ReleaseStatus:
     tag_format: str = "v{version}"
     tag_format_source: str = "default"
     tag_format_detail: str = ""
+    github_draft: bool = False
+    tag_elsewhere: bool = False
 
     @property
     def next(self) -> str:
-        """What to run next: prepare, cut, verify, or done."""
+        """What to run next (prepare, cut, verify, or done): always the command that makes
+        progress from here, the one `cut` agrees with (see `cut`'s plan for each state)."""
         if not self.files_in_sync:
             return "prepare"
-        released = self.last_tag == self.tag
-        if not self.tag_local and not released:
-            return "cut"
-        if self.tag_remote is False or self.github_release is False:
+        finished = self.tag_remote is not False and self.github_release is not False
+        if self.tag_elsewhere:  # HEAD moved past this version's release: cut refuses here
+            if finished and self.on_index is not True:
+                return "verify"
+            return "done" if finished and not self.releasable_since else "prepare"
+        if not self.tag_local or not finished:  # a draft counts as unfinished: cut publishes it
             return "cut"
         if self.on_index is not True:
             return "verify"
@@ -82,15 +87,19 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     tag_remote: bool | None = None
     github_release: bool | None = None
     on_index: bool | None = None
+    head = git.head()
+    local_tag = git.tag_commit(tag)
+    tag_elsewhere = local_tag is not None and local_tag != head
+    github_draft = False
     if not offline:
-        known, remote_has = _ask(
-            notes, "remote", lambda: _remote_has_tag(git, settings.remote, tag)
-        )
-        tag_remote = remote_has if known else None
+        known, remote_tag = _ask(notes, "remote", lambda: _remote_tag(git, settings.remote, tag))
+        tag_remote = (remote_tag is not None) if known and git.has_remote(settings.remote) else None
+        tag_elsewhere = tag_elsewhere or (remote_tag is not None and remote_tag != head)
         github = adapters.github() if settings.github_release else None
         if github is not None:
             known, release = _ask(notes, "GitHub", lambda: github.release_for_tag(tag))
             github_release = (release is not None and not release.draft) if known else None
+            github_draft = release is not None and release.draft
         elif settings.github_release:
             notes.append("GitHub: no token (GITHUB_TOKEN, GH_TOKEN or gh), so not asked")
         index = adapters.index()
@@ -109,7 +118,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         commits_since=len(since),
         releasable_since=bump_rule(since, major=major, major_on_zero=True) is not None,
         tag=tag,
-        tag_local=git.tag_commit(tag) is not None,
+        tag_local=local_tag is not None,
         tag_remote=tag_remote,
         github_release=github_release,
         on_index=on_index,
@@ -117,6 +126,8 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         tag_format=settings.tag_format,
         tag_format_source=choice.source if choice else "configured",
         tag_format_detail=choice.describe() if choice else settings.tag_format,
+        github_draft=github_draft,
+        tag_elsewhere=tag_elsewhere,
     )
 
 
@@ -129,7 +140,8 @@ def _ask(notes: list[str], what: str, question: Callable[[], T]) -> tuple[bool, 
         return False, None
 
 
-def _remote_has_tag(git: Git, remote: str, tag: str) -> bool | None:
+def _remote_tag(git: Git, remote: str, tag: str) -> str | None:
+    """The commit the remote's tag marks (None without the tag, or without the remote)."""
     if not git.has_remote(remote):
         return None
-    return git.remote_has_tag(remote, tag)
+    return git.remote_refs(remote, f"refs/tags/{tag}").get(f"refs/tags/{tag}")
