@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pytest
@@ -11,9 +14,9 @@ from support import GIT, PackageIndexServer, ReleaseProject, guide_layout, isola
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 
+_LEFTOVERS = pytest.StashKey[set[str]]()
 INDEX_USER = "uploader"
 INDEX_PASSWORD = "index-S3CRET-password-42"
 
@@ -42,6 +45,52 @@ class ProjectFactory(Protocol):
     def __call__(
         self, files: dict[str, str] | None = None, *, tags: tuple[str, ...] = ("v1.5.4",)
     ) -> ReleaseProject: ...
+
+
+def _temporary_leftovers() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("poetry-release-*")}
+
+
+def _processes_under(folder: Path) -> list[str]:
+    """Processes (other than this one) whose command line or working folder is inside `folder`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = str((proc / "cwd").readlink())
+        except OSError:
+            continue
+        if str(folder) in cmdline or cwd.startswith(str(folder)):
+            found.append(f"{proc.name}: {cmdline.strip()[:200]}")
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_LEFTOVERS] = _temporary_leftovers()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The suite leaves nothing behind: no folders in the temporary directory, no processes."""
+    if hasattr(session.config, "workerinput") or not Path("/proc").is_dir():
+        return  # checked once, by the controller, after every worker finished
+    problems = []
+    before: set[str] = session.config.stash.get(_LEFTOVERS, set())
+    new = _temporary_leftovers() - before
+    if new:
+        problems.append(f"left in {tempfile.gettempdir()}: {sorted(new)}")
+    basetemp = session.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    running = _processes_under(basetemp)
+    if running:
+        problems.append(f"still running: {running}")
+    if problems and session.exitstatus == 0:
+        session.exitstatus = 1
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None:
+            terminal.write_line(
+                f"The test suite left things behind: {'; '.join(problems)}", red=True
+            )
 
 
 @pytest.fixture(scope="session")

@@ -59,6 +59,7 @@ class Recorded:
     query: str
     authorization: str | None
     body: Any
+    received_at: float = field(default_factory=time.time)  # the stand-in's wall clock
 
 
 @dataclass
@@ -109,8 +110,10 @@ class GitHubStandIn:
 
     def rate_limit(
         self, method: str, path_pattern: str, *, reset_in: int = 2, times: int = 1
-    ) -> None:
-        """GitHub's primary rate limit: 403 with x-ratelimit-remaining 0 and the reset time."""
+    ) -> int:
+        """GitHub's primary rate limit: 403 with x-ratelimit-remaining 0 and the reset time
+        (epoch seconds, returned)."""
+        reset = int(time.time()) + reset_in
         self.fail(
             method,
             path_pattern,
@@ -118,13 +121,14 @@ class GitHubStandIn:
             times=times,
             headers={
                 "x-ratelimit-remaining": "0",
-                "x-ratelimit-reset": str(int(time.time()) + reset_in),
+                "x-ratelimit-reset": str(reset),
             },
             body={
                 "message": "API rate limit exceeded for user ID 1.",
                 "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
             },
         )
+        return reset
 
     def add_release(
         self, tag: str, *, draft: bool = False, prerelease: bool = False

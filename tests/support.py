@@ -19,7 +19,10 @@ GIT = shutil.which("git") or "git"
 
 
 def isolated_environment(home: Path) -> dict[str, str]:
-    """Environment variables for a hermetic `poetry`/`git` run: no user config, no venv."""
+    """Environment variables for a hermetic `poetry`/`git` run: no user config, no venv, and a
+    temporary folder of its own (what a run keeps, such as a failed check's log, stays there)."""
+    temporary = home / "tmp"
+    temporary.mkdir(parents=True, exist_ok=True)
     base = {
         key: value
         for key, value in os.environ.items()
@@ -29,6 +32,7 @@ def isolated_environment(home: Path) -> dict[str, str]:
     base.update(
         {
             "HOME": str(home),
+            "TMPDIR": str(temporary),
             "POETRY_CONFIG_DIR": str(home / "poetry-config"),
             "POETRY_CACHE_DIR": str(home / "poetry-cache"),
             "POETRY_DATA_DIR": str(home / "poetry-data"),

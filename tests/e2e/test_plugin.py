@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from support import POETRY, run
+from support import GIT, POETRY, run
 
 if TYPE_CHECKING:
     from conftest import ProjectFactory
@@ -76,12 +76,19 @@ def test_release_prepare_help_documents_its_options(
 
 
 def test_this_project_releases_itself_with_its_own_configuration(
-    environment: dict[str, str],
+    environment: dict[str, str], tmp_path: Path
 ) -> None:
-    root = Path(__file__).resolve().parents[2]
+    # A clone of this repository's committed state, on the release branch whatever branch or
+    # worktree the tests run from.
+    root = tmp_path / "self"
+    source = Path(__file__).resolve().parents[2]
+    assert (
+        run([GIT, "clone", "--quiet", str(source), str(root)], tmp_path, environment, 120).code == 0
+    )
+    assert run([GIT, "checkout", "--quiet", "-B", "main"], root, environment, 60).code == 0
 
     result = run(
-        [POETRY, "release", "prepare", "--dry-run", "--offline", "--allow-dirty", "--json"],
+        [POETRY, "release", "prepare", "--dry-run", "--offline", "--json"],
         root,
         environment,
         120,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import stat
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -144,12 +143,17 @@ def test_ctrl_c_before_any_write_changes_nothing(
         )
         project = make_project(files, tags=("v0.9.0",))
         before = project.snapshot()
-        started = time.monotonic()
+        silent.settimeout(0)
+
+        def index_asked() -> bool:
+            try:
+                silent.accept()[0].close()  # prepare reached the index look-up and waits
+            except BlockingIOError:
+                return False
+            return True
 
         code, output = interrupt(
-            project,
-            ["release", "prepare", "patch", "--no-checks"],
-            lambda: time.monotonic() - started > 2,
+            project, ["release", "prepare", "patch", "--no-checks"], index_asked
         )
     finally:
         silent.close()
