@@ -43,6 +43,8 @@ class ReleaseSettings:
     sign_tags: bool = False
     major_on_zero: bool = False
     sync_on_version: bool = True
+    trusted_publishing: str = "auto"
+    publisher_workflow: str | None = None
     explicit_keys: frozenset[str] = field(default_factory=frozenset)
 
     def tag_for(self, version: str) -> str:
@@ -194,6 +196,19 @@ def _check_table(key: str, table: dict[str, Any]) -> CheckSpec:
     return CheckSpec(name=name, argv=argv, timeout=float(timeout) if timeout else None)
 
 
+TRUSTED_PUBLISHING_MODES = ("auto", "always", "never")
+
+
+def _trusted_publishing(key: str, value: object) -> str:
+    text = _string(key, value)
+    if text not in TRUSTED_PUBLISHING_MODES:
+        raise ConfigError(
+            f"{TABLE} {key} = {text!r} is not one of {', '.join(TRUSTED_PUBLISHING_MODES)}",
+            'write "auto" (mint a token in CI when Poetry has no credentials), "always" or "never"',
+        )
+    return text
+
+
 def _github_repository(key: str, value: object) -> str:
     text = _string(key, value)
     owner, _, name = text.partition("/")
@@ -222,6 +237,8 @@ _PARSERS: dict[str, Any] = {
     "sign-tags": _boolean,
     "major-on-zero": _boolean,
     "sync-on-version": _boolean,
+    "trusted-publishing": _trusted_publishing,
+    "publisher-workflow": _string,
 }
 
 KNOWN_KEYS = tuple(_PARSERS)

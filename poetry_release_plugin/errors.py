@@ -30,16 +30,29 @@ class GitError(ReleaseError):
     """A git command failed or the repository is not in a releasable state."""
 
 
+class PushRejected(GitError):
+    """The remote refused the atomic push; `reason` says why, in the user's words."""
+
+    def __init__(self, what: str, fix: str, *, reason: str, remote_message: str) -> None:
+        self.reason = reason  # "remote moved", "hook rejected", "permission denied" or "refused"
+        self.remote_message = remote_message
+        super().__init__(what, fix)
+
+
+class PublishError(ReleaseError):
+    """Building, checking the credentials for, or uploading to the package index failed."""
+
+
+class TrustedPublishingError(PublishError):
+    """Minting a short-lived upload token from the job's OIDC identity failed."""
+
+
 class PackageIndexError(ReleaseError):
     """The package index refused or could not answer."""
 
 
 class GitHubError(ReleaseError):
     """GitHub refused a request or could not be reached."""
-
-
-class PublishError(ReleaseError):
-    """Building or uploading through Poetry failed."""
 
 
 class HttpUnavailable(ReleaseError):

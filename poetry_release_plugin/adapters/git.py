@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import Commit
-from poetry_release_plugin.errors import GitError
+from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -172,10 +172,26 @@ class Git:
         return found
 
     def push_atomic(self, remote: str, *refs: str) -> None:
-        """Push these refs all together or not at all (`git push --atomic`)."""
-        self.run(
-            "push", "--atomic", "--quiet", remote, *[f"{ref}:{ref}" for ref in refs], timeout=None
+        """Push these refs all together or not at all (`git push --atomic`); a refusal raises
+        PushRejected saying why (the remote moved, a hook declined, no permission)."""
+        result = self.run(
+            "push",
+            "--atomic",
+            "--quiet",
+            remote,
+            *[f"{ref}:{ref}" for ref in refs],
+            check=False,
+            timeout=None,
         )
+        if result.code != 0:
+            reason, remote_message = push_rejection(result.stderr or result.stdout)
+            detail = remote_message or (result.stderr.strip() or result.stdout.strip())
+            raise PushRejected(
+                f"git push --atomic {remote} failed ({reason}): {detail}",
+                "fix the cause shown by git",
+                reason=reason,
+                remote_message=remote_message,
+            )
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """Whether `ancestor` is in `descendant`'s history."""
@@ -191,3 +207,37 @@ class Git:
         head = self.head()
         assert head is not None
         return head
+
+
+_PERMISSION_SIGNS = (
+    "permission denied",
+    "permission to ",
+    "returned error: 403",
+    "returned error: 401",
+    "authentication failed",
+    "could not read from remote repository",
+    "access denied",
+    "not allowed to push",
+)
+
+
+def push_rejection(output: str) -> tuple[str, str]:
+    """Why git refused a push, from what it printed: the reason ("remote moved", "hook
+    rejected", "permission denied" or "refused") and the remote's own lines (a hook's text)."""
+    remote_lines = [
+        line.removeprefix("remote:").strip()
+        for line in output.splitlines()
+        if line.startswith("remote:") and line.removeprefix("remote:").strip()
+    ]
+    remote_message = "\n".join(remote_lines)
+    lowered = output.lower()
+    if "[remote rejected]" in lowered:
+        refused = [line.strip() for line in output.splitlines() if "[remote rejected]" in line]
+        return "hook rejected", remote_message or "\n".join(refused)
+    if "[rejected]" in lowered and any(
+        sign in lowered for sign in ("(fetch first)", "(non-fast-forward)", "(stale info)")
+    ):
+        return "remote moved", remote_message
+    if any(sign in lowered for sign in _PERMISSION_SIGNS):
+        return "permission denied", remote_message
+    return "refused", remote_message

@@ -162,11 +162,13 @@ class GitHub:
         return None
 
     def create_release(
-        self, *, tag: str, title: str, body: str, prerelease: bool, draft: bool
+        self, *, tag: str, commit: str, title: str, body: str, prerelease: bool, draft: bool
     ) -> GitHubRelease:
-        """Create the release of an existing tag."""
+        """Create the release of a pushed tag; `commit` is the tag's commit, so GitHub can never
+        make the tag elsewhere (it would create a missing tag at `target_commitish`)."""
         payload = {
             "tag_name": tag,
+            "target_commitish": commit,
             "name": title,
             "body": body,
             "draft": draft,

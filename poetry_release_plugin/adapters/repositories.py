@@ -21,6 +21,13 @@ def pypi_simple_url(*, test: bool = False) -> str:
     return urlunsplit((base.scheme, host, "/simple/", "", ""))
 
 
+def pypi_upload_url(*, test: bool = False) -> str:
+    """PyPI's upload endpoint (`upload.` host) or TestPyPI's (`test.` host), both `/legacy/`."""
+    base = urlsplit(pypi_simple_url())
+    host = f"test.{base.netloc}" if test else f"upload.{base.netloc}"
+    return urlunsplit((base.scheme, host, "/legacy/", "", ""))
+
+
 def simple_url_from_repository_url(url: str) -> str:
     """The Simple API root next to a repository's upload URL (`.../legacy/` -> `.../simple/`)."""
     parts = urlsplit(url)

@@ -12,12 +12,11 @@ from poetry_release_plugin.console.base import ReleaseCommand, escape
 
 if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
-    from cleo.io.io import IO
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.core.github_address import GitHubAddress
-    from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, StepReport
+    from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, Publishing, StepReport
     from poetry_release_plugin.workflows.project import Project
 
 
@@ -28,6 +27,12 @@ class CutCommand(ReleaseCommand):
     options: ClassVar[list[Option]] = [
         option("publish", None, "Also build and upload through Poetry's publisher."),
         option("repository", "r", "The Poetry repository to publish to.", flag=False),
+        option(
+            "trusted-publishing",
+            None,
+            "auto, always or never: upload with a token minted from the CI job's OIDC identity.",
+            flag=False,
+        ),
         option("draft", None, "Create the GitHub release as a draft."),
         option("sign", None, "Sign the tag (git's own signing configuration)."),
         option("no-push", None, "Tag only; push nothing."),
@@ -78,7 +83,7 @@ and it finishes the job, never making a second tag or release.
             reporter=self.reporter,
             github=github,
             notes=lambda: self._notes(project, git, address()),
-            publishing=functools.cache(lambda: _PoetryPublishing(self, request.repository)),
+            publishing=functools.cache(lambda: self._publishing(project, request)),
         )
         try:
             plan = plan_cut(project, request, adapters)
@@ -90,6 +95,22 @@ and it finishes the job, never making a second tag or release.
                 github().close()
         self._show(plan, request, reports)
         return 0
+
+    def _publishing(self, project: Project, request: CutRequest) -> Publishing:
+        from cleo.io.io import IO
+
+        from poetry_release_plugin.config import TRUSTED_PUBLISHING_MODES
+        from poetry_release_plugin.errors import ConfigError
+        from poetry_release_plugin.workflows.publish import IndexPublishing
+
+        mode = self.option("trusted-publishing") or project.settings.trusted_publishing
+        if mode not in TRUSTED_PUBLISHING_MODES:
+            raise ConfigError(
+                f"--trusted-publishing {mode} is not one of {', '.join(TRUSTED_PUBLISHING_MODES)}",
+                "give auto, always or never",
+            )
+        io = IO(self.io.input, self.human, self.io.error_output)  # Poetry's lines off stdout
+        return IndexPublishing(self.poetry, io, self.reporter, request.repository, mode)
 
     def _address(self, project: Project, git: Git, request: CutRequest) -> GitHubAddress:
         from poetry_release_plugin.core.github_address import resolve_github_address
@@ -110,6 +131,11 @@ and it finishes the job, never making a second tag or release.
     def _show(self, plan: CutPlan, request: CutRequest, reports: list[StepReport]) -> None:
         if request.dry_run:
             self.say("<comment>Dry run: nothing was changed.</comment>")
+        elif not request.push:
+            self.say(
+                "Nothing was pushed, so no GitHub release was made: run poetry release cut "
+                "when the tag should go out."
+            )
         elif "publish" not in plan.steps:
             self.say(
                 "The upload is left to CI: a workflow on the published release runs poetry publish."
@@ -129,31 +155,3 @@ and it finishes the job, never making a second tag or release.
                     ],
                 }
             )
-
-
-class _PoetryPublishing:
-    """Poetry's publisher, with the command's Poetry and output."""
-
-    def __init__(self, command: CutCommand, repository: str) -> None:
-        self.command = command
-        self.repository = repository
-        self.secret = ""
-
-    @property
-    def io(self) -> IO:
-        from cleo.io.io import IO
-
-        io = self.command.io
-        return IO(io.input, self.command.human, io.error_output)
-
-    def check(self) -> None:
-        from poetry_release_plugin.adapters.publisher import credentials_for
-
-        self.secret = credentials_for(self.command.poetry, self.io, self.repository).secret
-
-    def publish(self) -> list[str]:
-        from poetry_release_plugin.adapters.publisher import build_and_publish
-
-        if not self.secret:
-            self.check()
-        return build_and_publish(self.command.poetry, self.io, self.repository, self.secret)

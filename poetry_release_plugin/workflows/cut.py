@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import GitError, ReleaseError
+from poetry_release_plugin.errors import GitError, PushRejected, ReleaseError
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
@@ -34,6 +34,7 @@ class StepResult(Enum):
 
     DONE = "done"
     ALREADY_DONE = "already done"
+    SKIPPED = "skipped"
     PLANNED = "would run"
 
 
@@ -60,14 +61,22 @@ class CutRequest:
     remote: str | None = None
 
 
+@dataclass(frozen=True)
+class Upload:
+    """What an upload did: files sent, and files skipped because the index had them."""
+
+    uploaded: list[str]
+    already_on_index: list[str]
+
+
 class Publishing(Protocol):
     """Poetry's build and upload, behind the two calls `cut` needs."""
 
     def check(self) -> None:
-        """Refuse now if the repository or its credentials are unknown to Poetry."""
+        """Refuse now if the repository or its credentials are unknown or rejected."""
 
-    def publish(self) -> list[str]:
-        """Build and upload; the file names (files the index has already are skipped)."""
+    def publish(self) -> Upload:
+        """Build and upload (files the index has already are skipped)."""
 
 
 @dataclass
@@ -121,12 +130,15 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
                 "that version was released already: run poetry release prepare for the next one",
             )
         steps.append("push")
-    if request.github_release and settings.github_release:
+    github_release = request.github_release and settings.github_release and request.push
+    if github_release:  # never for a tag the remote does not have: GitHub would make one
         adapters.github().check_access()
         steps.append("github release")
     if request.publish:
         adapters.publishing().check()
         steps.append("publish")
+        if github_release and not request.draft:
+            steps.append("release published")
     return CutPlan(
         project,
         version.text,
@@ -147,6 +159,7 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
         "push": _push,
         "github release": _github_release,
         "publish": _publish,
+        "release published": _release_published,
     }
     reports = []
     for name in plan.steps:
@@ -193,12 +206,9 @@ def _push(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepRepo
     except GitError as error:
         if not plan.tag_on_head:
             git.delete_tag(plan.tag)  # made by this run: leave the repository as it was
-        raise GitError(
-            f"{plan.remote} refused the push of {plan.branch} and {plan.tag}, so neither was "
-            f"pushed ({error.what})",
-            f"git pull --rebase {plan.remote} {plan.branch} (the release commit then sits on "
-            "top), then run cut again",
-        ) from None
+        if isinstance(error, PushRejected):
+            raise _explain_push(plan, error) from None
+        raise
     return StepReport("push", StepResult.DONE, f"{plan.branch} and {plan.tag} to {plan.remote}")
 
 
@@ -208,17 +218,26 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
     if existing is not None:
         return _existing_release(plan, request, adapters, existing)
     title = plan.project.settings.release_title_for(plan.version)
+    draft = request.draft or "release published" in plan.steps
     if request.dry_run:
-        flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", request.draft)) if on]
-        detail = f"create {title!r}" + (f" ({', '.join(flags)})" if flags else "")
-        return StepReport("github release", StepResult.PLANNED, detail)
+        flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", draft)) if on]
+        detail = f"create {title!r} for {plan.head[:10]}"
+        return StepReport(
+            "github release",
+            StepResult.PLANNED,
+            detail + (f" ({', '.join(flags)})" if flags else ""),
+        )
     created: GitHubRelease = github.create_release(
         tag=plan.tag,
+        commit=plan.head,
         title=title,
         body=adapters.notes(),
         prerelease=plan.prerelease,
-        draft=request.draft,
+        draft=draft,
     )
+    if draft and not request.draft:
+        detail = f"a draft until the upload is done: {created.html_url}"
+        return StepReport("github release", StepResult.DONE, detail)
     return StepReport("github release", StepResult.DONE, created.html_url)
 
 
@@ -237,7 +256,7 @@ def _existing_release(
         return StepReport(
             "github release", StepResult.ALREADY_DONE, f"release exists: {existing.html_url}{stale}"
         )
-    if request.draft:
+    if request.draft or "release published" in plan.steps:  # --publish: after the upload
         return StepReport(
             "github release", StepResult.ALREADY_DONE, f"draft exists: {existing.html_url}{stale}"
         )
@@ -254,5 +273,58 @@ def _publish(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepR
         return StepReport(
             "publish", StepResult.PLANNED, f"build and upload to {request.repository}"
         )
-    files = adapters.publishing().publish()
-    return StepReport("publish", StepResult.DONE, f"{', '.join(files)} to {request.repository}")
+    upload = adapters.publishing().publish()
+    present = f"already on the index: {', '.join(upload.already_on_index)}"
+    if not upload.uploaded:
+        return StepReport("publish", StepResult.SKIPPED, present)
+    detail = f"{', '.join(upload.uploaded)} to {request.repository}"
+    return StepReport(
+        "publish", StepResult.DONE, detail + (f"; {present}" if upload.already_on_index else "")
+    )
+
+
+def _release_published(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+    github = adapters.github()
+    if request.dry_run:
+        return StepReport("release published", StepResult.PLANNED, "publish the draft release")
+    release = github.release_for_tag(plan.tag)
+    if release is None:
+        raise ReleaseError(
+            f"The GitHub release of {plan.tag} disappeared before it could be published",
+            "run poetry release cut --publish again: it creates the release anew",
+        )
+    if not release.draft:
+        return StepReport("release published", StepResult.ALREADY_DONE, release.html_url)
+    published = github.update_release(release, publish=True)
+    return StepReport("release published", StepResult.DONE, published.html_url)
+
+
+def _explain_push(plan: CutPlan, error: PushRejected) -> GitError:
+    """The refusal in the user's words, with what to do about that kind of refusal."""
+    refs = f"{plan.branch} and {plan.tag}"
+    said = f":\n{error.remote_message}" if error.remote_message else ""
+    if error.reason == "remote moved":
+        return GitError(
+            f"{plan.remote} refused the push of {refs} because its {plan.branch} has commits "
+            "this clone lacks, so neither was pushed",
+            f"git pull --rebase {plan.remote} {plan.branch} (the release commit then sits on "
+            "top), then run cut again",
+        )
+    if error.reason == "hook rejected":
+        return GitError(
+            f"A hook on {plan.remote} rejected the push of {refs}, so neither was pushed; "
+            f"it said{said or ' nothing'}",
+            "do what the hook asks (a protected branch or tag rule, a required check), "
+            "then run cut again; pulling will not help",
+        )
+    if error.reason == "permission denied":
+        return GitError(
+            f"{plan.remote} denied the push of {refs} (no permission), so neither was pushed"
+            + said,
+            f"use credentials that may push to {plan.remote} (a deploy key or token with write "
+            "access), then run cut again",
+        )
+    return GitError(
+        f"{plan.remote} refused the push of {refs}, so neither was pushed ({error.what})",
+        "fix the cause shown by git, then run cut again",
+    )

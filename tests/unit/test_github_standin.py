@@ -68,12 +68,19 @@ def test_the_adapter_creates_finds_and_reports_drafts(standin: GitHubStandIn) ->
     github = client(standin)
     github.check_access()
     draft = github.create_release(
-        tag="v2.0.0rc1", title="Release v2.0.0rc1", body="b", prerelease=True, draft=True
+        tag="v2.0.0rc1",
+        commit="0123456789abcdef0123456789abcdef01234567",
+        title="Release v2.0.0rc1",
+        body="b",
+        prerelease=True,
+        draft=True,
     )
     assert draft.draft
     assert draft.prerelease
     assert github.release_for_tag("v2.0.0rc1") == draft  # found by listing: by-tag hides drafts
     assert github.release_for_tag("v3.0.0") is None
+    published = github.update_release(draft, publish=True)
+    assert (published.draft, published.prerelease) == (False, True)
     assert standin.violations == []
 
 

@@ -1,0 +1,181 @@
+"""Trusted publishing: the CI job's OIDC identity exchanged for a short-lived upload token.
+
+The index names its audience (`GET <upload host>/_/oidc/audience`), PyPA's `id` library gets
+the job's identity token for it (GitHub Actions with `id-token: write`, GitLab CI `id_tokens`,
+and the other CI systems it knows), and the index swaps that for an API token
+(`POST <upload host>/_/oidc/mint-token`) valid for about 15 minutes. Neither token is ever
+printed: both are kept out of every message, and `MintedToken` hides its value.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from poetry_release_plugin.adapters.http import redact_url
+from poetry_release_plugin.core.trusted_publishing import (
+    IdentityClaims,
+    MintRefusal,
+    explain_mint_refusal,
+    oidc_url,
+)
+from poetry_release_plugin.errors import TrustedPublishingError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import requests
+
+DEFAULT_LIFETIME = 15 * 60.0  # what the index gives when its answer has no `expires`
+TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class MintedToken:
+    """A short-lived upload token; its value never shows in repr or messages."""
+
+    value: str
+    expires_at: float
+    claims: IdentityClaims
+
+    def __repr__(self) -> str:
+        return f"MintedToken(expires_at={self.expires_at:.0f}, value=<hidden>)"
+
+
+def ambient_identity_token(audience: str) -> str | None:
+    """The CI job's OIDC token for `audience` (PyPA's `id`), or None outside a known CI."""
+    import id as oidc
+
+    try:
+        return oidc.detect_credential(audience)
+    except oidc.GitHubOidcPermissionCredentialError:
+        raise TrustedPublishingError(
+            "This GitHub Actions job has no OIDC identity: the permission id-token: write is "
+            "missing (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are unset)",
+            "add `permissions: id-token: write` to the publish job (poetry release init-ci "
+            "writes such a workflow); on a pull request from a fork it is never granted",
+        ) from None
+    except oidc.IdentityError as error:
+        raise TrustedPublishingError(
+            f"Could not get this CI job's identity token for the audience {audience} ({error})",
+            "on GitLab CI declare id_tokens: { PYPI_ID_TOKEN: { aud: pypi } } in the job; "
+            "elsewhere check the CI system's OIDC settings, or configure a token",
+        ) from None
+
+
+class TrustedPublisher:
+    """Mints upload tokens for one index from the job's ambient identity."""
+
+    def __init__(
+        self,
+        upload_url: str,
+        session: requests.Session,
+        *,
+        index_name: str,
+        project: str,
+        identity: Callable[[str], str | None] = ambient_identity_token,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.upload_url = upload_url
+        self._session = session
+        self._index_name = index_name
+        self._project = project
+        self._identity = identity
+        self._clock = clock
+
+    def audience(self) -> str | None:
+        """The audience the index wants in identity tokens; None if it has no trusted
+        publishing (the endpoint is missing)."""
+        url = oidc_url(self.upload_url, "audience")
+        response = self._call("GET", url)
+        if response.status_code == 404:
+            return None
+        data = self._json(response, url)
+        audience = data.get("audience") if isinstance(data, dict) else None
+        if response.status_code != 200 or not isinstance(audience, str) or not audience:
+            raise TrustedPublishingError(
+                f"{redact_url(url)} answered HTTP {response.status_code} without an audience",
+                "check the repository's upload URL: trusted publishing needs an index that "
+                "supports it",
+            )
+        return audience
+
+    def identity_token(self) -> str | None:
+        """The job's identity token for this index, or None outside a CI job with one."""
+        audience = self.audience()
+        if audience is None:
+            return None
+        return self._identity(audience)
+
+    def mint(self, identity_token: str | None = None) -> MintedToken:
+        """A fresh upload token (a new identity token is fetched unless one is given)."""
+        token = identity_token or self.identity_token()
+        if token is None:
+            raise TrustedPublishingError(
+                "This job has no OIDC identity to publish with",
+                "run the upload in a CI job with one (GitHub Actions: permissions: "
+                "id-token: write), or configure a token",
+            )
+        claims = IdentityClaims.from_token(token)
+        url = oidc_url(self.upload_url, "mint-token")
+        minted_at = self._clock()
+        response = self._call("POST", url, json={"token": token})
+        data = self._json(response, url, secret=token)
+        if response.status_code == 200 and isinstance(data, dict) and data.get("token"):
+            expires = data.get("expires")
+            expires_at = (
+                float(expires)
+                if isinstance(expires, int | float) and not isinstance(expires, bool)
+                else minted_at + DEFAULT_LIFETIME
+            )
+            return MintedToken(str(data["token"]), expires_at, claims)
+        refusals = _refusals(data)
+        if not refusals:
+            refusals = [MintRefusal("", f"HTTP {response.status_code}")]
+        what, fix = explain_mint_refusal(refusals, claims, self._index_name, self._project)
+        raise TrustedPublishingError(_scrub(what, token), fix)
+
+    def _call(self, method: str, url: str, json: Any = None) -> requests.Response:
+        import requests
+
+        try:
+            return self._session.request(
+                method, url, json=json, timeout=TIMEOUT, allow_redirects=False
+            )
+        except requests.RequestException as error:
+            raise TrustedPublishingError(
+                f"The index at {redact_url(url)} did not answer ({type(error).__name__})",
+                "check the network and the repository's upload URL, then run again",
+            ) from None
+
+    def _json(self, response: requests.Response, url: str, secret: str = "") -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            if response.status_code == 404:
+                return None
+            raise TrustedPublishingError(
+                _scrub(
+                    f"{redact_url(url)} answered HTTP {response.status_code} with something "
+                    "that is not JSON",
+                    secret,
+                ),
+                "check the repository's upload URL: trusted publishing needs an index that "
+                "supports it",
+            ) from None
+
+
+def _refusals(data: Any) -> list[MintRefusal]:
+    errors = data.get("errors") if isinstance(data, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [
+        MintRefusal(str(e.get("code", "")), str(e.get("description", "")).strip())
+        for e in errors
+        if isinstance(e, dict)
+    ]
+
+
+def _scrub(text: str, secret: str) -> str:
+    return text.replace(secret, "<hidden>") if secret else text

@@ -1,0 +1,241 @@
+"""Uploads through Poetry's own uploader, one file at a time, with PEP 740 attestations.
+
+Poetry's `Uploader` does the upload (its metadata, hashes, certificates and "file exists"
+handling); this adapter adds what `poetry publish` lacks: the credentials are checked before
+anything is tagged, a file's `<file>.*.attestation` files go with it as the one multipart field
+`attestations` (a JSON array, as twine sends them), credentials are asked for again before each
+file (a minted token may not outlive a long upload), and a file the index already had is told
+apart from a file uploaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from poetry.publishing.uploader import Uploader, UploadError
+
+from poetry_release_plugin.adapters.http import redact_url
+from poetry_release_plugin.adapters.repositories import pypi_upload_url, repository_url
+from poetry_release_plugin.errors import PublishError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    import requests
+    from cleo.io.io import IO
+    from poetry.poetry import Poetry
+
+    from poetry_release_plugin.adapters.publisher import Credentials
+
+ATTESTATION_SUFFIX = ".attestation"
+
+
+@dataclass(frozen=True)
+class UploadTarget:
+    """Where a Poetry repository's uploads go, with Poetry's certificates for it."""
+
+    repository: str
+    url: str
+    cert: Path | bool
+    client_cert: Path | None
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """Files sent, and files the index already had (skipped)."""
+
+    uploaded: list[str]
+    already_on_index: list[str]
+
+
+def upload_target(poetry: Poetry, io: IO, repository: str) -> UploadTarget | None:
+    """The upload URL Poetry has for `repository` (PyPI's and TestPyPI's are known), or None."""
+    from poetry.utils.authenticator import Authenticator
+
+    url = repository_url(poetry.config, repository)
+    if url is None and repository in ("pypi", "testpypi"):
+        url = pypi_upload_url(test=repository == "testpypi")
+    if url is None:
+        return None
+    if url.endswith("/legacy"):
+        url += "/"  # as Poetry's publisher does: the index would redirect otherwise
+    certificates = Authenticator(poetry.config, io).get_certs_for_repository(repository)
+    return UploadTarget(
+        repository, url, certificates.cert or certificates.verify, certificates.client_cert
+    )
+
+
+def index_session(
+    poetry: Poetry, io: IO, target: UploadTarget, credentials: Credentials | None = None
+) -> requests.Session:
+    """A session as Poetry's uploader makes it (user agent, certificates), for `target`."""
+    uploader = Uploader(poetry, io)
+    if credentials is not None:
+        uploader.auth(credentials.username, credentials.secret)
+    session = uploader.make_session()
+    session.verify = str(target.cert) if isinstance(target.cert, Path) else target.cert
+    if target.client_cert:
+        session.cert = str(target.client_cert)
+    return session
+
+
+def check_credentials(
+    poetry: Poetry, io: IO, target: UploadTarget, credentials: Credentials
+) -> None:
+    """Ask the index whether it takes these credentials, without uploading anything: an
+    authenticated upload request with no file. 401/403 means rejected; any other answer
+    (the index complaining that the file is missing) means they passed as far as it tells."""
+    import requests
+
+    form = {":action": (None, "file_upload"), "protocol_version": (None, "1")}
+    secret = credentials.secret
+    with index_session(poetry, io, target, credentials) as session:
+        try:
+            response = session.post(target.url, files=form, allow_redirects=False, timeout=30)
+        except requests.RequestException as error:
+            raise PublishError(
+                f"The index at {redact_url(target.url)} did not answer ({type(error).__name__})",
+                f"check the URL of the repository {target.repository} and the network",
+            ) from None
+    if response.status_code in (401, 403):
+        said = _scrub(_reason(response), secret)
+        raise PublishError(
+            f"The index at {redact_url(target.url)} rejected the {credentials.kind} for "
+            f"{target.repository} (HTTP {response.status_code}{': ' + said if said else ''}); "
+            "nothing was tagged",
+            _credentials_fix(target.repository),
+        )
+
+
+def _credentials_fix(repository: str) -> str:
+    name = repository.upper().replace("-", "_")
+    return (
+        f"poetry config pypi-token.{repository} TOKEN (or set POETRY_PYPI_TOKEN_{name}, or "
+        f"POETRY_HTTP_BASIC_{name}_USERNAME and _PASSWORD), then run cut again"
+    )
+
+
+def attestation_statement_subjects(path: Path) -> list[tuple[str, str]]:
+    """The (file name, sha256) pairs a PEP 740 attestation file vouches for."""
+    try:
+        attestation = json.loads(path.read_text(encoding="utf-8"))
+        statement = json.loads(base64.b64decode(attestation["envelope"]["statement"]))
+        return [
+            (str(subject["name"]), str(subject["digest"]["sha256"]))
+            for subject in statement["subject"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError, binascii.Error):
+        raise PublishError(
+            f"{path} is not a PEP 740 attestation (an envelope with an in-toto statement)",
+            "make it again with PyPA's attestation tooling, or delete it",
+        ) from None
+
+
+def gather_attestations(files: Iterable[Path], folders: Iterable[Path]) -> None:
+    """Copy each `<file>.*.attestation` found in `folders` beside its file, after checking it
+    vouches for exactly these bytes (the index rejects a file whose attestation does not)."""
+    for file in files:
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        for folder in folders:
+            for found in sorted(folder.glob(f"{file.name}.*{ATTESTATION_SUFFIX}")):
+                if (file.name, digest) not in attestation_statement_subjects(found):
+                    raise PublishError(
+                        f"{found} was made for other bytes than the {file.name} built now",
+                        "build and attest again from this commit (builds are reproducible), "
+                        "or delete the stale attestation",
+                    )
+                beside = file.parent / found.name
+                if found.resolve() != beside.resolve():
+                    shutil.copyfile(found, beside)
+
+
+def attestations_of(file: Path) -> list[Any]:
+    """The attestation objects beside a distribution file, for the upload's form."""
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(file.parent.glob(f"{file.name}.*{ATTESTATION_SUFFIX}"))
+    ]
+
+
+class _OneFileUploader(Uploader):
+    """Poetry's uploader for one file, sending the file's attestations with it and keeping
+    the index's answers."""
+
+    def __init__(self, poetry: Poetry, io: IO, file: Path) -> None:
+        super().__init__(poetry, io, file.parent)
+        self._file = file
+        self.answers: list[int] = []
+
+    @property
+    def files(self) -> list[Path]:
+        return [self._file]
+
+    @classmethod
+    def post_data(cls, file: Path) -> dict[str, Any]:
+        data = super().post_data(file)
+        attestations = attestations_of(file)
+        if attestations:
+            data["attestations"] = json.dumps(attestations)
+        return data
+
+    def make_session(self) -> requests.Session:
+        session = super().make_session()
+        session.hooks["response"].append(self._keep_answer)
+        return session
+
+    def _keep_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.answers.append(response.status_code)
+
+
+def upload_files(
+    poetry: Poetry,
+    io: IO,
+    target: UploadTarget,
+    files: list[Path],
+    credentials: Callable[[], Credentials],
+) -> UploadOutcome:
+    """Upload each file with the credentials current at that moment; files the index has
+    already are skipped and reported as such."""
+    uploaded: list[str] = []
+    present: list[str] = []
+    for file in files:
+        current = credentials()
+        password = current.secret
+        uploader = _OneFileUploader(poetry, io, file)
+        uploader.auth(current.username, password)
+        try:
+            uploader.upload(
+                target.url, cert=target.cert, client_cert=target.client_cert, skip_existing=True
+            )
+        except UploadError as error:
+            detail = _scrub(str(error).split(" | ", 1)[0], password)  # Poetry adds the body
+            rejected = bool(uploader.answers) and uploader.answers[-1] in (401, 403)
+            raise PublishError(
+                f"Uploading {file.name} to {target.repository} failed: {detail}"
+                + (f" (after {', '.join(uploaded)} went up)" if uploaded else ""),
+                _credentials_fix(target.repository)
+                if rejected
+                else "check the repository's URL in Poetry's config, then run cut again "
+                "(files already up are skipped)",
+            ) from None
+        answer = uploader.answers[-1] if uploader.answers else 200
+        (uploaded if 200 <= answer < 300 else present).append(file.name)
+    return UploadOutcome(uploaded, present)
+
+
+def _reason(response: requests.Response) -> str:
+    text = (response.reason or "").strip()
+    body = response.text.strip().splitlines()
+    detail = body[0][:200] if body and not body[0].lstrip().startswith("<") else ""
+    return ": ".join(part for part in (text, detail) if part)
+
+
+def _scrub(text: str, secret: str) -> str:
+    return text.replace(secret, "<hidden>") if secret else text

@@ -1,0 +1,140 @@
+"""`cut --publish`: which credentials upload the release, checked before the tag.
+
+Poetry's own credentials for the repository, or (`trusted-publishing`) a short-lived token
+minted from the CI job's OIDC identity: `auto` mints one when Poetry has no credentials,
+`always` always mints, `never` never does. Before each file a token that would expire within
+`REMINT_MARGIN` seconds is minted again.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.adapters.publisher import Credentials
+from poetry_release_plugin.errors import PublishError, TrustedPublishingError
+from poetry_release_plugin.workflows.cut import Upload
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cleo.io.io import IO
+    from poetry.poetry import Poetry
+
+    from poetry_release_plugin.adapters.trusted_publishing import MintedToken, TrustedPublisher
+    from poetry_release_plugin.adapters.upload import UploadTarget
+    from poetry_release_plugin.workflows.prepare import Reporter
+
+REMINT_MARGIN = 300.0
+
+
+@dataclass
+class IndexPublishing:
+    """The upload of `cut --publish` through Poetry, with Poetry's or minted credentials."""
+
+    poetry: Poetry
+    io: IO
+    reporter: Reporter
+    repository: str
+    trusted_publishing: str = "auto"
+    clock: Callable[[], float] = time.time
+    _target: UploadTarget | None = field(default=None, init=False)
+    _credentials: Credentials | None = field(default=None, init=False)
+    _publisher: TrustedPublisher | None = field(default=None, init=False)
+    _minted: MintedToken | None = field(default=None, init=False)
+
+    def check(self) -> None:
+        """Settle the credentials and have the index check them, before anything is tagged."""
+        from poetry_release_plugin.adapters.publisher import configured_credentials
+        from poetry_release_plugin.adapters.upload import check_credentials, upload_target
+
+        target = upload_target(self.poetry, self.io, self.repository)
+        if target is None:
+            name = self.repository.upper().replace("-", "_")
+            raise PublishError(
+                f"Poetry has no repository named {self.repository}",
+                f"poetry config repositories.{self.repository} URL "
+                f"(or set POETRY_REPOSITORIES_{name}_URL)",
+            )
+        self._target = target
+        configured = configured_credentials(self.poetry, self.io, self.repository)
+        mode = self.trusted_publishing
+        if mode == "always" or (mode == "auto" and configured is None):
+            self._minted = self._mint_first(target, required=mode == "always")
+        if self._minted is None:
+            if configured is None:
+                raise self._no_credentials()
+            self._credentials = configured
+        check_credentials(self.poetry, self.io, target, self._current_credentials())
+
+    def publish(self) -> Upload:
+        """Build into a folder of our own, gather the attestations, upload file by file."""
+        from poetry_release_plugin.adapters.publisher import build_distributions
+        from poetry_release_plugin.adapters.upload import gather_attestations, upload_files
+
+        if self._target is None:
+            self.check()
+        assert self._target is not None
+        with tempfile.TemporaryDirectory(prefix="poetry-release-dist-") as scratch:
+            files = build_distributions(self.poetry, self.io, Path(scratch))
+            project_dist = self.poetry.pyproject_path.parent / "dist"
+            folders = [Path(scratch)] + ([project_dist] if project_dist.is_dir() else [])
+            gather_attestations(files, folders)
+            outcome = upload_files(
+                self.poetry, self.io, self._target, files, self._current_credentials
+            )
+        return Upload(outcome.uploaded, outcome.already_on_index)
+
+    def _mint_first(self, target: UploadTarget, *, required: bool) -> MintedToken | None:
+        from poetry_release_plugin.adapters.trusted_publishing import TrustedPublisher
+        from poetry_release_plugin.adapters.upload import index_session
+
+        self._publisher = TrustedPublisher(
+            target.url,
+            index_session(self.poetry, self.io, target),
+            index_name=self.repository,
+            project=self.poetry.package.pretty_name,
+        )
+        identity = self._publisher.identity_token()
+        if identity is None:
+            if required:
+                raise TrustedPublishingError(
+                    f"trusted-publishing is always, but this job has no OIDC identity for "
+                    f"{self.repository} (not a CI job with one, or the index has no trusted "
+                    "publishing)",
+                    "run cut --publish in the CI workflow poetry release init-ci writes, or "
+                    'set trusted-publishing = "auto" and configure a token',
+                )
+            return None
+        minted = self._publisher.mint(identity)
+        self.reporter.info(
+            f"trusted publishing: a short-lived token for {self.repository}, minted for "
+            f"{minted.claims.describe() or 'this job'}"
+        )
+        return minted
+
+    def _current_credentials(self) -> Credentials:
+        if self._minted is None:
+            assert self._credentials is not None
+            return self._credentials
+        if self._minted.expires_at - self.clock() < REMINT_MARGIN:
+            assert self._publisher is not None
+            self._minted = self._publisher.mint()
+            self.reporter.info("trusted publishing: minted a fresh token (the last would expire)")
+        return Credentials("token minted by trusted publishing", self._minted.value)
+
+    def _no_credentials(self) -> PublishError:
+        name = self.repository.upper().replace("-", "_")
+        how = (
+            f"poetry config pypi-token.{self.repository} TOKEN (or set "
+            f"POETRY_PYPI_TOKEN_{name}, or POETRY_HTTP_BASIC_{name}_USERNAME and _PASSWORD)"
+        )
+        if self.trusted_publishing == "auto":
+            how += (
+                "; or publish from CI with trusted publishing (poetry release init-ci), "
+                "which needs no token"
+            )
+        return PublishError(f"Poetry has no credentials for the repository {self.repository}", how)
