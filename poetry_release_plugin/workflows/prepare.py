@@ -6,7 +6,6 @@ that puts every file back, byte for byte, on any failure or interruption before 
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +27,7 @@ from poetry_release_plugin.core.sources import (
     write_pyproject_version,
     write_version_file,
 )
+from poetry_release_plugin.core.textdiff import unified_diff
 from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
 from poetry_release_plugin.errors import (
     CheckFailure,
@@ -110,13 +110,7 @@ class FileChange:
 
     def diff(self) -> str:
         """A unified diff of the change."""
-        lines = difflib.unified_diff(
-            self.before.splitlines(keepends=True),
-            self.after.splitlines(keepends=True),
-            fromfile=f"a/{self.path}",
-            tofile=f"b/{self.path}",
-        )
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        return unified_diff(self.path, self.before, self.after)
 
 
 @dataclass(frozen=True)
