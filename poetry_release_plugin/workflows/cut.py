@@ -98,7 +98,7 @@ class CutPlan:
     version: str
     tag: str
     remote: str
-    branch: str
+    branch: str | None  # None: detached at the release tag, which the remote has
     head: str
     tag_on_head: bool
     prerelease: bool
@@ -112,9 +112,13 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     version = parse_version(project.version)
     tag = settings.tag_for(version.text)
     remote = request.remote or settings.remote
-    head, branch = require_release_branch(git, project.root, settings)
-    require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
     tagged = git.tag_commit(tag)
+    branch: str | None
+    if tagged is not None and tagged == git.head() and git.current_branch() is None:
+        head, branch = tagged, None  # detached at the release tag: a CI job on the pushed tag
+    else:
+        head, branch = require_release_branch(git, project.root, settings)
+    require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
     if tagged is not None and tagged != head:
         raise ReleaseError(
             f"{tag} already marks another commit ({tagged[:10]}), not HEAD ({head[:10]})",
@@ -128,6 +132,11 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
             raise ReleaseError(
                 f"The remote {remote} has {tag} on another commit ({remote_tag[:10]})",
                 "that version was released already: run poetry release prepare for the next one",
+            )
+        if branch is None and remote_tag != head:
+            raise GitError(
+                f"HEAD is detached at {tag}, which the remote {remote} does not have",
+                "run cut on the release branch, which pushes the branch and the tag together",
             )
         steps.append("push")
     github_release = request.github_release and settings.github_release and request.push
@@ -189,6 +198,8 @@ def _tag(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepRepor
 
 def _push(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
     git = adapters.git
+    if plan.branch is None:  # checked by plan_cut: the remote has the tag on HEAD
+        return StepReport("push", StepResult.ALREADY_DONE, f"{plan.remote} has {plan.tag}")
     branch_ref, tag_ref = f"refs/heads/{plan.branch}", f"refs/tags/{plan.tag}"
     remote = git.remote_refs(plan.remote, branch_ref, tag_ref)
     remote_branch = remote.get(branch_ref)

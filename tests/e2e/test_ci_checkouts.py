@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conftest import github_environment
 from support import guide_layout
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from conftest import LocalIndex, ProjectFactory
     from github_standin import GitHubStandIn
     from support import ReleaseProject
@@ -64,3 +64,95 @@ def test_offline_a_shallow_clone_is_refused_naming_fetch_depth(
     assert "the new version" in result.stderr
     assert "fetch-depth: 0" in result.stderr
     assert clone.snapshot() == before
+
+
+def readme_release_job() -> list[list[str]]:
+    """The `poetry release ...` steps of the README's GitHub Actions job, in order (its
+    checkout must ask for the whole history)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## In CI") :]
+    block = section[section.index("```yaml") : section.index("```\n", section.index("```yaml") + 7)]
+    assert "fetch-depth: 0" in block
+    return [
+        shlex.split(line.split("- run: poetry ", 1)[1])
+        for line in block.splitlines()
+        if "- run: poetry release" in line
+    ]
+
+
+def actions_environment(github: GitHubStandIn, tag: str, sha: str) -> dict[str, str]:
+    """What GitHub Actions sets for a job on a pushed tag (the API pointed at the stand-in)."""
+    return {
+        **github_environment(github),
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_REF": f"refs/tags/{tag}",
+        "GITHUB_REF_NAME": tag,
+        "GITHUB_REF_TYPE": "tag",
+        "GITHUB_SHA": sha,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_WORKFLOW": "Release",
+        "GITHUB_RUN_ID": "1",
+    }
+
+
+def test_the_readme_release_job_runs_on_a_depth_1_checkout_detached_at_the_tag(
+    make_project: ProjectFactory,
+    local_index: LocalIndex,
+    index: LocalIndex,
+    github: GitHubStandIn,
+    tmp_path: Path,
+) -> None:
+    project = breaking_history(make_project, local_index)
+    pyproject = project.read("pyproject.toml").replace(
+        "[tool.poetry-release]\n", '[tool.poetry-release]\nrepository = "demo"\n'
+    )
+    project.write("pyproject.toml", pyproject)
+    project.commit_all("build: publish to the demo index")
+    assert project.poetry("release", "prepare", "--no-checks").code == 0
+    pushed = project.poetry("release", "cut", "--no-github-release")  # the maintainer's push
+    assert pushed.code == 0, pushed.output
+    sha = project.git("rev-parse", "HEAD")
+    # actions/checkout on the pushed tag: one commit, detached at the tag
+    ci = project.clone(tmp_path / "runner", "--depth", "1", "--branch", "v2.0.0")
+    assert ci.git("rev-parse", "--is-shallow-repository") == "true"
+    env = {**actions_environment(github, "v2.0.0", sha), **index.poetry_environment("demo")}
+
+    commands = readme_release_job()
+    assert commands == [["release", "cut", "--publish"], ["release", "verify", "--install"]]
+
+    cut, verify = (ci.poetry(*command, extra_env=env) for command in commands)
+
+    assert cut.code == 0, cut.output
+    assert "fetching the full history and tags from origin" in cut.stdout
+    assert "push: already done" in cut.stdout
+    assert verify.code == 0, verify.output
+    assert "2.0.0 is out" in verify.stdout
+    release = github.release("v2.0.0")
+    assert release is not None
+    assert not release["draft"]
+    assert "drop python 3.9" in release["body"]
+    assert "small thing" in release["body"]
+    assert sorted(path.name for path in index.packages.iterdir()) == [
+        "arshai-2.0.0-py3-none-any.whl",
+        "arshai-2.0.0.tar.gz",
+    ]
+    assert ci.git("rev-parse", "HEAD") == sha
+    assert project.remote_tags().splitlines() == ["v1.0.0", "v2.0.0"]
+
+
+def test_cut_detached_at_a_tag_the_remote_lacks_is_refused(
+    make_project: ProjectFactory, local_index: LocalIndex, github: GitHubStandIn
+) -> None:
+    project = breaking_history(make_project, local_index)
+    assert project.poetry("release", "prepare", "--offline", NO_CHECKS).code == 0
+    project.git("tag", "--annotate", "--message", "Release v2.0.0", "v2.0.0")
+    project.git("checkout", "--quiet", "--detach", "v2.0.0")
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 1, result.output
+    assert "HEAD is detached at v2.0.0, which the remote origin does not have" in result.stderr
+    assert "v2.0.0" not in project.remote_tags()
+    assert github.releases == []
