@@ -72,6 +72,10 @@ class Git:
         result = self.run("rev-parse", "--is-inside-work-tree", check=False)
         return result.code == 0 and result.stdout.strip() == "true"
 
+    def top_level(self) -> str:
+        """The work tree's root folder."""
+        return self.run("rev-parse", "--show-toplevel").stdout.strip()
+
     def current_branch(self) -> str | None:
         """The checked-out branch, or None when HEAD is detached."""
         result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
@@ -131,10 +135,11 @@ class Git:
         output = self.run("tag", "--merged", revision, "--list", pattern).stdout
         return output.split()
 
-    def log(self, revision_range: str) -> list[Commit]:
-        """Commits of a range (newest first), from one `git log` call."""
+    def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
+        """Commits of a range (newest first), from one `git log` call; with `paths`, only
+        those touching them (relative to the work tree's folder)."""
         output = self.run(
-            "log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", timeout=300
+            "log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", *paths, timeout=300
         ).stdout
         commits = []
         for record in output.split("\x1e"):

@@ -106,6 +106,31 @@ def read_metadata(text: str) -> ProjectMetadata:
     )
 
 
+def declared_paths(text: str) -> tuple[str, ...]:
+    """Every path pyproject.toml declares as part of the package, as written: packages (with
+    their `from`), `include`, the readme. Those outside the project's folder count as its own."""
+    document = _parse_toml(text)
+    poetry = _table(document, "tool", "poetry") or {}
+    project = _table(document, "project") or {}
+    found: list[str] = []
+    for entry in [*(poetry.get("packages") or []), *(poetry.get("include") or [])]:
+        if isinstance(entry, str):
+            found.append(entry)
+        elif isinstance(entry, dict):
+            path = entry.get("include", entry.get("path"))  # packages, or an include table
+            base = str(entry.get("from", "")).rstrip("/")
+            if isinstance(path, str):
+                found.append(f"{base}/{path}" if base else path)
+    for readme in (poetry.get("readme"), project.get("readme")):
+        if isinstance(readme, str):
+            found.append(readme)
+        elif isinstance(readme, list):
+            found.extend(item for item in readme if isinstance(item, str))
+        elif isinstance(readme, dict) and isinstance(readme.get("file"), str):
+            found.append(readme["file"])
+    return tuple(dict.fromkeys(found))
+
+
 def _packages(project_name: str, includes: Any) -> tuple[PackageLocation, ...]:
     """The packages Poetry would ship: `[tool.poetry].packages`, else the project's own name."""
     found: list[PackageLocation] = []

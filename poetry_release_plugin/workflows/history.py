@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import changes_only
+from poetry_release_plugin.core.sources import declared_paths
 from poetry_release_plugin.core.tag_formats import (
     AmbiguousTagFormat,
     TagFormatChoice,
@@ -48,8 +52,51 @@ def with_tag_format(project: Project, git: Git) -> Project:
             f"Cannot tell the release tag format: the tags follow {listed}",
             f'set tag-format in [tool.poetry-release], for example tag-format = "{example}"',
         ) from None
+    paths = history_paths(project, git)
+    if paths:  # a project in a subfolder: its tags must tell it from the repository's others
+        choice = _project_tag_format(project, choice)
     settings = dataclasses.replace(settings, tag_format=choice.tag_format)
-    return dataclasses.replace(project, settings=settings, tag_choice=choice)
+    return dataclasses.replace(project, settings=settings, tag_choice=choice, history_paths=paths)
+
+
+def history_paths(project: Project, git: Git) -> tuple[str, ...]:
+    """The paths whose commits are the project's, relative to its folder: none (every commit)
+    for a project at the repository's root; in a subfolder, the folder and what pyproject.toml
+    declares from outside it (a shared package, the readme)."""
+    if not git.is_work_tree():
+        return ()
+    top = Path(git.top_level()).resolve()
+    root = project.root.resolve()
+    if root == top:
+        return ()
+    paths = ["."]
+    for declared in declared_paths(project.pyproject_text):
+        target = (root / declared).resolve()
+        if not target.is_relative_to(root) and target.is_relative_to(top):
+            paths.append(Path(os.path.relpath(target, root)).as_posix())
+    return tuple(dict.fromkeys(paths))
+
+
+def _project_tag_format(project: Project, choice: TagFormatChoice) -> TagFormatChoice:
+    """In a subfolder, the tag format must carry the project (its name or its folder's): the
+    default becomes `{name}-v{version}`, anything else that does not is refused."""
+    name = project.metadata.name
+    if choice.source == "default":
+        return dataclasses.replace(choice, tag_format=f"{name}-v{{version}}")
+    fixed = _normalized(choice.tag_format.replace("{version}", " "))
+    if _normalized(name) in fixed or _normalized(project.root.resolve().name) in fixed:
+        return choice
+    how = "configured" if choice.source == "configured" else "inferred from the tags"
+    raise ConfigError(
+        f"{name} lives in the subfolder {project.root.name}/ of its repository, and its tag "
+        f"format {choice.tag_format} ({how}) does not name it, so its tags cannot be told from "
+        "the other projects' tags",
+        f'set tag-format = "{name}-v{{version}}" in [tool.poetry-release]',
+    )
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"[-_.]+", "-", text).lower()
 
 
 def release_tags(git: Git, settings: ReleaseSettings, revision: str = "HEAD") -> list[ReleaseTag]:
@@ -86,15 +133,22 @@ def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag
         )
 
 
-def commits_between(git: Git, start: ReleaseTag | None, end: str = "HEAD") -> list[Commit]:
-    """Commits after `start` (all of history without one) up to `end`, newest first."""
-    return git.log(f"{start.name}..{end}" if start is not None else end)
+def commits_between(
+    git: Git, start: ReleaseTag | None, end: str = "HEAD", paths: tuple[str, ...] = ()
+) -> list[Commit]:
+    """Commits after `start` (all of history without one) up to `end`, newest first; with
+    `paths`, only those touching them (a project in a subfolder)."""
+    return git.log(f"{start.name}..{end}" if start is not None else end, paths)
 
 
 def changes_since(
-    git: Git, settings: ReleaseSettings, start: ReleaseTag | None, end: str = "HEAD"
+    git: Git,
+    settings: ReleaseSettings,
+    start: ReleaseTag | None,
+    end: str = "HEAD",
+    paths: tuple[str, ...] = (),
 ) -> list[Commit]:
     """The commits that describe changes after `start` up to `end`, newest first: merges and
     release commits (`commit-message`) are dropped. What decides the version, the generated
     changelog section, the notes and status's "commits since"."""
-    return changes_only(commits_between(git, start, end), settings.commit_message)
+    return changes_only(commits_between(git, start, end, paths), settings.commit_message)

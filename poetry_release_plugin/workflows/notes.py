@@ -47,10 +47,15 @@ class ReleaseNotes:
 
 
 def generated_changes(
-    git: Git, settings: ReleaseSettings, since: ReleaseTag | None, end: str = "HEAD"
+    git: Git,
+    settings: ReleaseSettings,
+    since: ReleaseTag | None,
+    end: str = "HEAD",
+    paths: tuple[str, ...] = (),
 ) -> str:
-    """Release-note sections generated from the Conventional Commits after `since`."""
-    return render_sections(group_changes(changes_since(git, settings, since, end)))
+    """Release-note sections generated from the Conventional Commits after `since` (touching
+    `paths`, if given)."""
+    return render_sections(group_changes(changes_since(git, settings, since, end, paths)))
 
 
 def release_notes(
@@ -61,15 +66,18 @@ def release_notes(
     settings = project.settings
     tag = settings.tag_for(version)
     tagged = git.tag_commit(tag) is not None
+    paths = project.history_paths
     end = tag if tagged else "HEAD"
     previous = last_release_tag(git, settings, end, below=version)
     section = extract_section(project.changelog.text, version) if project.changelog else None
     if section:
         changes, source = section, "changelog"
     else:
-        if not tagged and (version != project.version or not commits_between(git, previous)):
+        if not tagged and (
+            version != project.version or not commits_between(git, previous, paths=paths)
+        ):
             raise _unknown_version(project, version, tag)
-        changes, source = generated_changes(git, settings, previous, end), "commits"
+        changes, source = generated_changes(git, settings, previous, end, paths), "commits"
     compare = None
     if address is not None:
         compare = (

@@ -219,7 +219,7 @@ def _rule_from_commits(
 ) -> str:
     """The bump the Conventional Commits since the last release tag call for."""
     settings = project.settings
-    commits = changes_since(git, settings, previous)
+    commits = changes_since(git, settings, previous, paths=project.history_paths)
     rule = bump_rule(commits, major=current.major, major_on_zero=settings.major_on_zero)
     if rule is None:
         raise NothingToRelease(previous.name if previous else None)
@@ -314,7 +314,9 @@ def _planned_changes(
         generated = ""
         if not has_unreleased_entries(changelog.text):
             ensure_history_readable(project.tag_choice, previous)
-            generated = generated_changes(git, project.settings, previous)
+            generated = generated_changes(
+                git, project.settings, previous, paths=project.history_paths
+            )
         after = promote_unreleased(
             changelog.text,
             new.text,

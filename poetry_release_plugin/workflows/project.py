@@ -51,6 +51,7 @@ class Project:
     version_files: tuple[VersionFile, ...]
     changelog: ChangelogFile | None = None
     tag_choice: TagFormatChoice | None = None  # set by history.with_tag_format
+    history_paths: tuple[str, ...] = ()  # the project's own paths in a monorepo; () for all
 
     @property
     def version(self) -> str:

@@ -78,7 +78,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     git = adapters.git
     tag = settings.tag_for(project.version)
     last = last_release_tag(git, settings)
-    since = changes_since(git, settings, last)
+    since = changes_since(git, settings, last, paths=project.history_paths)
     major = parse_version(project.version).major if project.files_in_sync else 0
     notes: list[str] = []
     choice = project.tag_choice

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from poetry_release_plugin.core.sources import (
+    declared_paths,
     find_version_assignments,
     read_metadata,
     write_pyproject_version,
@@ -119,3 +120,19 @@ def test_version_file_rewrite_keeps_every_other_byte(
         info_line, "__version_info__ = (1, 5, 5)"
     )
     assert result == expected
+
+
+def test_declared_paths_lists_packages_includes_and_the_readme() -> None:
+    text = (
+        '[project]\nname = "pkga"\nversion = "1.0.0"\nreadme = "../README.md"\n\n'
+        '[tool.poetry]\npackages = [{ include = "pkga" }, { include = "shared", from = "../libs" }]\n'
+        'include = ["../LICENSE", { path = "data" }]\n'
+    )
+
+    assert declared_paths(text) == (
+        "pkga",
+        "../libs/shared",
+        "../LICENSE",
+        "data",
+        "../README.md",
+    )
