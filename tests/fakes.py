@@ -1,0 +1,292 @@
+"""In-memory stand-ins for the adapters, so each workflow's decisions are tested in milliseconds.
+
+They keep the state the real ones would (a commit graph, refs on a remote, releases on GitHub,
+files on an index) and answer from it; none of them runs a process or opens a socket. The
+end-to-end tests drive the real git, GitHub stand-in and pypiserver for the wiring.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from poetry_release_plugin.adapters.git import Git
+from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
+from poetry_release_plugin.config import parse_settings
+from poetry_release_plugin.core.commits import Commit
+from poetry_release_plugin.core.sources import find_version_assignments, read_metadata
+from poetry_release_plugin.errors import GitError, GitHubError, PushRejected
+from poetry_release_plugin.workflows.project import ChangelogFile, Project, VersionFile
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from poetry_release_plugin.adapters.git import GitResult
+
+ROOT = Path("/nowhere/project")
+
+
+def pyproject(version: str = "1.0.0", release: str = "", name: str = "widget-kit") -> str:
+    """A Poetry project's pyproject.toml, with `[tool.poetry-release]` lines if given."""
+    return (
+        f'[project]\nname = "{name}"\nversion = "{version}"\nrequires-python = ">=3.10"\n\n'
+        '[tool.poetry]\npackages = [{ include = "widget_kit" }]\n\n'
+        f"[tool.poetry-release]\n{release}"
+    )
+
+
+def project(
+    version: str = "1.0.0",
+    *,
+    release: str = "",
+    version_file: str | None = '__version__ = "{version}"\n',
+    changelog: str | None = None,
+) -> Project:
+    """A project as `load_project` would read it, without a disk."""
+    text = pyproject(version, release)
+    metadata = read_metadata(text)
+    files: tuple[VersionFile, ...] = ()
+    if version_file is not None:
+        source = version_file.format(version=version)
+        found = find_version_assignments(source, "widget_kit/_version.py")
+        assert found is not None
+        files = (VersionFile("widget_kit/_version.py", source, found.version),)
+    settings = parse_settings(metadata.release_table)
+    log = ChangelogFile("CHANGELOG.md", changelog) if changelog is not None else None
+    return Project(ROOT, text, metadata, settings, files, log)
+
+
+class MemoryGit(Git):
+    """A repository with one branch, local tags and one remote, all in memory."""
+
+    def __init__(self) -> None:
+        super().__init__(ROOT)
+        self.messages: dict[str, str] = {}
+        self.parents: dict[str, tuple[str, ...]] = {}
+        self.branch: str | None = "main"
+        self.head_commit: str | None = None
+        self.tags: dict[str, str] = {}
+        self.remote: dict[str, str] = {}  # refs/heads/..., refs/tags/... on origin
+        self.remote_name = "origin"
+        self.dirty: list[str] = []
+        self.work_tree = True
+        self.shallow = False
+        self.fetches = 0
+        self.reject_push: str | None = None  # a PushRejected reason
+
+    # building the history a test needs
+    def commit(self, message: str, *, merge_of: str | None = None) -> str:
+        """A new commit on HEAD (a merge of `merge_of` too, if given); its sha."""
+        parents = tuple(p for p in (self.head_commit, merge_of) if p is not None)
+        sha = hashlib.sha1(f"{len(self.messages)}{message}".encode()).hexdigest()
+        self.messages[sha] = message
+        self.parents[sha] = parents
+        self.head_commit = sha
+        return sha
+
+    def publish(self) -> None:
+        """`git push origin main --tags`."""
+        assert self.head_commit is not None
+        assert self.branch is not None
+        self.remote[f"refs/heads/{self.branch}"] = self.head_commit
+        self.remote.update({f"refs/tags/{name}": sha for name, sha in self.tags.items()})
+
+    def ancestors(self, sha: str) -> list[str]:
+        """`sha` and every commit before it, newest first."""
+        seen: list[str] = []
+        stack = [sha]
+        while stack:
+            current = stack.pop(0)
+            if current not in seen:
+                seen.append(current)
+                stack.extend(self.parents[current])
+        return seen
+
+    def _resolve(self, revision: str) -> str:
+        if revision == "HEAD":
+            assert self.head_commit is not None
+            return self.head_commit
+        if revision in self.tags:
+            return self.tags[revision]
+        assert revision in self.messages, f"unknown revision {revision}"
+        return revision
+
+    # the Git interface
+    def run(self, *args: str, check: bool = True, timeout: float | None = 120) -> GitResult:
+        raise AssertionError(f"a workflow ran real git: git {' '.join(args)}")
+
+    def is_work_tree(self) -> bool:
+        return self.work_tree
+
+    def current_branch(self) -> str | None:
+        return self.branch
+
+    def head(self) -> str | None:
+        return self.head_commit
+
+    def changed_paths(self) -> list[str]:
+        return list(self.dirty)
+
+    def has_remote(self, remote: str) -> bool:
+        return remote == self.remote_name
+
+    def fetch(self, remote: str) -> None:
+        self.fetches += 1
+
+    def is_shallow(self) -> bool:
+        return self.shallow
+
+    def fetch_full_history(self, remote: str) -> None:
+        self.shallow = False
+
+    def commits_behind(self, remote: str, branch: str) -> int | None:
+        upstream = self.remote.get(f"refs/heads/{branch}")
+        if upstream is None or self.head_commit is None:
+            return None
+        mine = set(self.ancestors(self.head_commit))
+        return len([c for c in self.ancestors(upstream) if c not in mine])
+
+    def tag_commit(self, tag: str) -> str | None:
+        return self.tags.get(tag)
+
+    def remote_has_tag(self, remote: str, tag: str) -> bool:
+        return f"refs/tags/{tag}" in self.remote
+
+    def all_tags(self) -> list[str]:
+        return sorted(self.tags)
+
+    def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
+        reachable = set(self.ancestors(self._resolve(revision)))
+        return sorted(
+            name
+            for name, sha in self.tags.items()
+            if sha in reachable and fnmatch.fnmatchcase(name, pattern)
+        )
+
+    def log(self, revision_range: str) -> list[Commit]:
+        start, _, end = revision_range.rpartition("..")
+        excluded = set(self.ancestors(self._resolve(start))) if start else set()
+        return [
+            Commit(sha, self.messages[sha], len(self.parents[sha]))
+            for sha in self.ancestors(self._resolve(end or "HEAD"))
+            if sha not in excluded
+        ]
+
+    def remote_url(self, remote: str) -> str | None:
+        return "https://github.com/acme/widget-kit.git" if self.has_remote(remote) else None
+
+    def create_tag(self, tag: str, message: str, *, sign: bool) -> None:
+        if tag in self.tags:
+            raise GitError(f"tag '{tag}' already exists", "fix the cause shown by git")
+        assert self.head_commit is not None
+        self.tags[tag] = self.head_commit
+
+    def delete_tag(self, tag: str) -> None:
+        del self.tags[tag]
+
+    def remote_refs(self, remote: str, *refs: str) -> dict[str, str]:
+        return {ref: self.remote[ref] for ref in refs if ref in self.remote}
+
+    def push_atomic(self, remote: str, *refs: str) -> None:
+        if self.reject_push is not None:
+            raise PushRejected(
+                f"git push --atomic {remote} failed ({self.reject_push})",
+                "fix the cause shown by git",
+                reason=self.reject_push,
+                remote_message="",
+            )
+        assert self.head_commit is not None
+        updates = {
+            ref: self.head_commit if ref.startswith("refs/heads/") else self.tags[ref[10:]]
+            for ref in refs
+        }
+        for ref, sha in updates.items():
+            current = self.remote.get(ref)
+            if current is not None and current not in self.ancestors(sha):
+                raise PushRejected(
+                    f"git push --atomic {remote} failed (remote moved)",
+                    "fix the cause shown by git",
+                    reason="remote moved",
+                    remote_message="",
+                )
+        self.remote.update(updates)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        return ancestor in self.ancestors(descendant)
+
+    def stage(self, paths: Sequence[str]) -> None:
+        self.dirty = [p for p in self.dirty if p not in paths]
+
+    def commit_paths(self, message: str, paths: Sequence[str]) -> str:
+        return self.commit(message)
+
+
+@dataclass
+class MemoryGitHub(GitHub):
+    """GitHub's releases of one repository, in memory; `refuse` makes check_access fail."""
+
+    releases: list[GitHubRelease] = field(default_factory=list)
+    runs: list[WorkflowRun] = field(default_factory=list)
+    refuse: str | None = None
+    created: list[dict[str, Any]] = field(default_factory=list)
+
+    def close(self) -> None:
+        pass
+
+    def check_access(self) -> None:
+        if self.refuse is not None:
+            raise GitHubError(self.refuse, "fix the token")
+
+    def release_for_tag(self, tag: str) -> GitHubRelease | None:
+        return next((r for r in self.releases if r.tag_name == tag), None)
+
+    def create_release(
+        self, *, tag: str, commit: str, title: str, body: str, prerelease: bool, draft: bool
+    ) -> GitHubRelease:
+        self.created.append({"tag": tag, "commit": commit, "title": title, "draft": draft})
+        release = GitHubRelease(
+            len(self.releases) + 1,
+            tag,
+            title,
+            draft,
+            prerelease,
+            f"https://github.com/acme/widget-kit/releases/tag/{tag}",
+            body,
+        )
+        self.releases.append(release)
+        return release
+
+    def update_release(
+        self, release: GitHubRelease, *, body: str | None = None, publish: bool = False
+    ) -> GitHubRelease:
+        updated = GitHubRelease(
+            release.id,
+            release.tag_name,
+            release.name,
+            release.draft and not publish,
+            release.prerelease,
+            release.html_url,
+            release.body if body is None else body,
+        )
+        self.releases = [updated if r.id == release.id else r for r in self.releases]
+        return updated
+
+    def workflow_runs(self, head_sha: str) -> list[WorkflowRun]:
+        return list(self.runs)
+
+
+class Said:
+    """A reporter that keeps what a workflow said."""
+
+    def __init__(self) -> None:
+        self.infos: list[str] = []
+        self.warnings: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.infos.append(message)
+
+    def warning(self, message: str) -> None:
+        self.warnings.append(message)

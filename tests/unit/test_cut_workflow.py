@@ -1,0 +1,281 @@
+"""`cut`'s decisions through in-memory adapters: every refusal, every branch of its resume logic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from fakes import MemoryGit, MemoryGitHub, Said, project
+
+from poetry_release_plugin.adapters.github import GitHubRelease
+from poetry_release_plugin.errors import GitError, GitHubError, PublishError, ReleaseError
+from poetry_release_plugin.workflows.cut import (
+    CutAdapters,
+    CutRequest,
+    StepResult,
+    Upload,
+    plan_cut,
+    run_cut,
+)
+
+NOTES = "### New Features\n\n- widgets (abc1234)\n"
+
+
+@dataclass
+class Publishing:
+    """Poetry's publisher as cut sees it: a credentials check and an upload."""
+
+    present: list[str] = field(default_factory=list)
+    refuse: str | None = None
+    uploads: int = 0
+
+    def check(self) -> None:
+        if self.refuse:
+            raise PublishError(self.refuse, "fix the credentials")
+
+    def publish(self) -> Upload:
+        self.uploads += 1
+        files = ["widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"]
+        return Upload([f for f in files if f not in self.present], list(self.present))
+
+
+@dataclass
+class Release:
+    """A repository where `prepare` made 1.1.0 (v1.0.0 released before), and its adapters."""
+
+    git: MemoryGit = field(default_factory=MemoryGit)
+    github: MemoryGitHub = field(default_factory=MemoryGitHub)
+    publishing: Publishing = field(default_factory=Publishing)
+    said: Said = field(default_factory=Said)
+
+    def __post_init__(self) -> None:
+        self.git.commit("chore: start")
+        self.git.tags["v1.0.0"] = self.git.commit("chore: bump version to 1.0.0")
+        self.git.commit("feat: widgets")
+        self.release_commit = self.git.commit("chore: bump version to 1.1.0")
+        self.git.publish()
+
+    def adapters(self) -> CutAdapters:
+        return CutAdapters(
+            git=self.git,
+            reporter=self.said,
+            github=lambda: self.github,
+            notes=lambda: NOTES,
+            publishing=lambda: self.publishing,
+        )
+
+    def cut(self, **options: bool) -> dict[str, StepResult]:
+        request = CutRequest(**options)  # type: ignore[arg-type]
+        adapters = self.adapters()
+        plan = plan_cut(project("1.1.0"), request, adapters)
+        return {report.name: report.result for report in run_cut(plan, request, adapters)}
+
+
+def test_a_prepared_release_is_tagged_pushed_and_released_on_its_commit() -> None:
+    release = Release()
+
+    steps = release.cut()
+
+    assert steps == {
+        "tag": StepResult.DONE,
+        "push": StepResult.DONE,
+        "github release": StepResult.DONE,
+    }
+    assert release.git.remote["refs/tags/v1.1.0"] == release.release_commit
+    assert release.git.remote["refs/heads/main"] == release.release_commit
+    assert release.github.created == [
+        {
+            "tag": "v1.1.0",
+            "commit": release.release_commit,
+            "title": "Release v1.1.0",
+            "draft": False,
+        }
+    ]
+    assert release.github.releases[0].body == NOTES
+
+
+def test_cut_twice_makes_nothing_new() -> None:
+    release = Release()
+    release.cut()
+
+    steps = release.cut()
+
+    assert set(steps.values()) == {StepResult.ALREADY_DONE}
+    assert len(release.github.releases) == 1
+
+
+def test_a_cut_stopped_after_the_tag_pushes_and_releases_the_same_tag() -> None:
+    release = Release()
+    release.git.tags["v1.1.0"] = release.release_commit  # the tag step ran, then Ctrl-C
+
+    steps = release.cut()
+
+    assert steps["tag"] is StepResult.ALREADY_DONE
+    assert steps["push"] is StepResult.DONE
+    assert steps["github release"] is StepResult.DONE
+
+
+def test_a_cut_stopped_after_the_push_creates_only_the_release() -> None:
+    release = Release()
+    release.git.tags["v1.1.0"] = release.release_commit
+    release.git.publish()
+
+    steps = release.cut()
+
+    assert steps == {
+        "tag": StepResult.ALREADY_DONE,
+        "push": StepResult.ALREADY_DONE,
+        "github release": StepResult.DONE,
+    }
+
+
+def test_a_draft_left_by_an_earlier_cut_is_published_not_duplicated() -> None:
+    release = Release()
+    release.cut(draft=True)
+    assert release.github.releases[0].draft
+
+    steps = release.cut()
+
+    assert steps["github release"] is StepResult.DONE
+    assert len(release.github.releases) == 1
+    assert not release.github.releases[0].draft
+
+
+def test_an_existing_release_with_other_notes_is_reported_not_rewritten() -> None:
+    release = Release()
+    release.git.tags["v1.1.0"] = release.release_commit
+    release.git.publish()
+    release.github.releases.append(
+        GitHubRelease(
+            7, "v1.1.0", "Release v1.1.0", False, False, "https://x/7", "No notable changes."
+        )
+    )
+
+    steps = release.cut()
+
+    assert steps["github release"] is StepResult.ALREADY_DONE
+    assert release.github.releases[0].body == "No notable changes."
+    assert any("--update" in line for line in release.said.infos)
+
+
+def test_publish_uploads_before_the_draft_release_is_published() -> None:
+    release = Release()
+
+    steps = release.cut(publish=True)
+
+    assert list(steps) == ["tag", "push", "github release", "publish", "release published"]
+    assert release.github.created[0]["draft"] is True
+    assert release.publishing.uploads == 1
+    assert not release.github.releases[0].draft
+
+
+def test_files_the_index_has_already_are_reported_as_skipped() -> None:
+    release = Release()
+    release.publishing.present = ["widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"]
+
+    steps = release.cut(publish=True)
+
+    assert steps["publish"] is StepResult.SKIPPED
+
+
+def test_rejected_upload_credentials_stop_cut_before_the_tag() -> None:
+    release = Release()
+    release.publishing.refuse = "The index refused the credentials for repository pypi"
+
+    with pytest.raises(PublishError, match="refused the credentials"):
+        release.cut(publish=True)
+
+    assert "v1.1.0" not in release.git.tags
+    assert release.github.releases == []
+
+
+def test_a_rejected_github_token_stops_cut_before_the_tag() -> None:
+    release = Release()
+    release.github.refuse = "GitHub rejected the token from GITHUB_TOKEN"
+
+    with pytest.raises(GitHubError):
+        release.cut()
+
+    assert release.git.tags == {"v1.0.0": release.git.tags["v1.0.0"]}
+
+
+def test_no_push_tags_only_and_creates_no_github_release() -> None:
+    release = Release()
+
+    steps = release.cut(push=False)
+
+    assert steps == {"tag": StepResult.DONE}
+    assert "refs/tags/v1.1.0" not in release.git.remote
+    assert release.github.releases == []
+
+
+def test_dry_run_plans_every_step_and_changes_nothing() -> None:
+    release = Release()
+
+    steps = release.cut(dry_run=True, publish=True)
+
+    assert set(steps.values()) == {StepResult.PLANNED}
+    assert "v1.1.0" not in release.git.tags
+    assert release.github.releases == []
+    assert release.publishing.uploads == 0
+
+
+def test_a_push_the_remote_refuses_removes_the_tag_this_run_made() -> None:
+    release = Release()
+    release.git.reject_push = "hook rejected"
+
+    with pytest.raises(GitError, match="hook") as raised:
+        release.cut()
+
+    assert "pulling will not help" in raised.value.fix
+    assert "v1.1.0" not in release.git.tags
+    assert release.github.releases == []
+
+
+def test_a_remote_that_moved_is_told_to_pull() -> None:
+    release = Release()
+    release.git.reject_push = "remote moved"
+
+    with pytest.raises(GitError, match="has commits this clone lacks") as raised:
+        release.cut()
+
+    assert "git pull --rebase" in raised.value.fix
+
+
+@pytest.mark.parametrize(
+    ("arrange", "message"),
+    [
+        (lambda r: setattr(r.git, "branch", None), "detached"),
+        (lambda r: setattr(r.git, "branch", "feature/x"), "not a release branch"),
+        (lambda r: r.git.dirty.append("README.md"), "uncommitted changes"),
+        (lambda r: setattr(r.git, "work_tree", False), "not inside a git work tree"),
+        (lambda r: setattr(r.git, "remote_name", "upstream"), "remote origin is not configured"),
+    ],
+)
+def test_a_repository_that_is_not_ready_is_refused_before_anything(
+    arrange: object, message: str
+) -> None:
+    release = Release()
+    arrange(release)  # type: ignore[operator]
+
+    with pytest.raises(ReleaseError, match=message):
+        release.cut()
+
+    assert "v1.1.0" not in release.git.tags
+
+
+def test_a_tag_on_another_commit_is_refused() -> None:
+    release = Release()
+    release.git.tags["v1.1.0"] = release.git.ancestors(release.release_commit)[1]
+
+    with pytest.raises(ReleaseError, match="already marks another commit"):
+        release.cut()
+
+
+def test_a_remote_tag_on_another_commit_is_refused() -> None:
+    release = Release()
+    release.git.remote["refs/tags/v1.1.0"] = release.git.ancestors(release.release_commit)[2]
+
+    with pytest.raises(ReleaseError, match="has v1.1.0 on another commit"):
+        release.cut()
+    assert release.github.releases == []
