@@ -66,6 +66,7 @@ class MemoryGit(Git):
         super().__init__(ROOT)
         self.messages: dict[str, str] = {}
         self.parents: dict[str, tuple[str, ...]] = {}
+        self.touched: dict[str, tuple[str, ...]] = {}
         self.branch: str | None = "main"
         self.head_commit: str | None = None
         self.tags: dict[str, str] = {}
@@ -78,12 +79,16 @@ class MemoryGit(Git):
         self.reject_push: str | None = None  # a PushRejected reason
 
     # building the history a test needs
-    def commit(self, message: str, *, merge_of: str | None = None) -> str:
-        """A new commit on HEAD (a merge of `merge_of` too, if given); its sha."""
+    def commit(
+        self, message: str, *, merge_of: str | None = None, touching: tuple[str, ...] = ("src",)
+    ) -> str:
+        """A new commit on HEAD (a merge of `merge_of` too, if given) changing files under the
+        `touching` folders; its sha."""
         parents = tuple(p for p in (self.head_commit, merge_of) if p is not None)
         sha = hashlib.sha1(f"{len(self.messages)}{message}".encode()).hexdigest()
         self.messages[sha] = message
         self.parents[sha] = parents
+        self.touched[sha] = touching
         self.head_commit = sha
         return sha
 
@@ -120,6 +125,9 @@ class MemoryGit(Git):
 
     def is_work_tree(self) -> bool:
         return self.work_tree
+
+    def top_level(self) -> str:
+        return str(ROOT)
 
     def current_branch(self) -> str | None:
         return self.branch
@@ -166,13 +174,15 @@ class MemoryGit(Git):
             if sha in reachable and fnmatch.fnmatchcase(name, pattern)
         )
 
-    def log(self, revision_range: str) -> list[Commit]:
+    def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
         start, _, end = revision_range.rpartition("..")
         excluded = set(self.ancestors(self._resolve(start))) if start else set()
+        wanted = [path.rstrip("/") for path in paths if path != "."]
         return [
             Commit(sha, self.messages[sha], len(self.parents[sha]))
             for sha in self.ancestors(self._resolve(end or "HEAD"))
             if sha not in excluded
+            and (not wanted or any(t.startswith(tuple(wanted)) for t in self.touched[sha]))
         ]
 
     def remote_url(self, remote: str) -> str | None:
