@@ -1,0 +1,115 @@
+"""`notes` and `status` through in-memory adapters: what they read from history, and `next`."""
+
+from __future__ import annotations
+
+import pytest
+from fakes import MemoryGit, MemoryGitHub, project
+
+from poetry_release_plugin.adapters.github import GitHubRelease
+from poetry_release_plugin.core.github_address import GitHubAddress
+from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.workflows.notes import release_notes
+from poetry_release_plugin.workflows.status import StatusAdapters, release_status
+
+ADDRESS = GitHubAddress("acme", "widget-kit", "https://github.com", "https://api.github.com")
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [1.1.0] - 2026-11-20
+
+### Added
+
+- Widgets, by hand.
+
+## [1.0.0] - 2026-01-01
+
+- First release.
+"""
+
+
+def history() -> MemoryGit:
+    """v1.0.0, then a feature, a fix, a docs change and the release commit of 1.1.0 (tagged)."""
+    git = MemoryGit()
+    git.commit("chore: start")
+    git.tags["v1.0.0"] = git.commit("chore: bump version to 1.0.0")
+    git.commit("feat: widgets")
+    git.commit("fix: the wobble")
+    git.commit("docs: a typo")
+    git.tags["v1.1.0"] = git.commit("chore: bump version to 1.1.0")
+    git.publish()
+    return git
+
+
+def test_notes_come_from_the_changelog_section_when_there_is_one() -> None:
+    notes = release_notes(project("1.1.0", changelog=CHANGELOG), history(), "1.1.0", ADDRESS)
+
+    assert notes.source == "changelog"
+    assert "Widgets, by hand." in notes.changes
+    assert notes.compare_url == "https://github.com/acme/widget-kit/compare/v1.0.0...v1.1.0"
+    assert "pip install widget-kit==1.1.0" in notes.render()
+
+
+def test_notes_without_a_section_are_the_commits_between_the_two_tags() -> None:
+    notes = release_notes(project("1.1.0"), history(), "1.1.0", ADDRESS)
+
+    assert notes.source == "commits"
+    assert "widgets" in notes.changes
+    assert "the wobble" in notes.changes
+    assert "typo" not in notes.changes  # docs are left out
+    assert "bump version" not in notes.changes
+    assert notes.previous_tag == "v1.0.0"
+
+
+def test_notes_of_an_older_release_stop_at_its_own_tag() -> None:
+    git = history()
+    git.commit("feat: after 1.1.0")
+
+    notes = release_notes(project("1.1.0"), git, "1.0.0", None)
+
+    assert notes.previous_tag is None
+    assert "after 1.1.0" not in notes.changes
+
+
+def test_notes_of_a_version_nobody_released_are_refused() -> None:
+    with pytest.raises(ReleaseError, match="9.9.9 has no tag v9.9.9"):
+        release_notes(project("1.1.0"), history(), "9.9.9", None)
+
+
+def release(tag: str, *, draft: bool = False) -> GitHubRelease:
+    return GitHubRelease(1, tag, f"Release {tag}", draft, False, f"https://x/{tag}", "notes")
+
+
+@pytest.mark.parametrize(
+    ("arrange", "expected"),
+    [
+        (lambda git, github: git.tags.pop("v1.1.0"), "cut"),  # prepared, not tagged
+        (lambda git, github: git.remote.pop("refs/tags/v1.1.0"), "cut"),  # tagged, not pushed
+        (lambda git, github: None, "cut"),  # pushed, no GitHub release
+        (lambda git, github: github.releases.append(release("v1.1.0", draft=True)), "cut"),
+        (lambda git, github: github.releases.append(release("v1.1.0")), "verify"),
+    ],
+)
+def test_status_next_is_the_command_that_makes_progress(arrange: object, expected: str) -> None:
+    git, github = history(), MemoryGitHub()
+    arrange(git, github)  # type: ignore[operator]
+    adapters = StatusAdapters(git=git, github=lambda: github, index=lambda: None)
+
+    status = release_status(project("1.1.0"), adapters, offline=False)
+
+    assert status.next == expected
+
+
+def test_status_counts_only_the_changes_since_the_last_release() -> None:
+    git = history()
+    git.commit("feat: next thing")
+    git.commit("ci: cache")
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    status = release_status(project("1.1.0"), adapters, offline=True)
+
+    assert status.last_tag == "v1.1.0"
+    assert status.commits_since == 2
+    assert status.releasable_since
+    assert status.tag_remote is None  # offline: not asked
