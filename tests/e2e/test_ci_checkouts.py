@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,36 @@ def test_offline_a_shallow_clone_is_refused_naming_fetch_depth(
     assert "the new version" in result.stderr
     assert "fetch-depth: 0" in result.stderr
     assert clone.snapshot() == before
+
+
+def test_status_and_notes_in_a_shallow_clone_fetch_before_they_count(
+    make_project: ProjectFactory, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    project = breaking_history(make_project, local_index)
+    offline = project.clone(tmp_path / "offline", "--depth", "1")
+    clone = project.clone(tmp_path / "ci", "--depth", "1")
+
+    refused = offline.poetry("release", "status", "--offline")
+    status = clone.poetry("release", "status", "--json", "--offline")
+    fetched = clone.clone(tmp_path / "again", "--depth", "1")  # a fresh shallow clone
+    notes = fetched.poetry("release", "notes", "1.0.0")
+
+    assert refused.code == 1, refused.output
+    assert "fetch-depth: 0" in refused.stderr
+    assert status.code == 1  # offline: refused too, never "0 commits since"
+    assert notes.code == 0, notes.output
+    assert "fetching the full history and tags" in notes.stderr
+    assert "Initial commit" in notes.stdout  # 1.0.0's own commit, not HEAD's
+    assert "small thing" not in notes.stdout
+    online = clone.poetry("release", "status", "--json")
+    assert online.code == 0, online.output
+    payload = json.loads(online.stdout)
+    assert (payload["last_tag"], payload["commits_since"], payload["tag_local"]) == (
+        "v1.0.0",
+        2,
+        True,
+    )
+    assert payload["next"] == "verify"  # 1.0.0 is tagged and pushed; never "cut"
 
 
 def readme_release_job() -> list[list[str]]:
