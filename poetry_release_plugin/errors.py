@@ -192,3 +192,30 @@ class ShallowClone(ReleaseError):
             "fetch them (git fetch --unshallow --tags), or run without --offline; in GitHub "
             "Actions, check out with fetch-depth: 0 (actions/checkout)",
         )
+
+
+class AlreadyReleased(ReleaseError):
+    """The version is released already somewhere: a tag, a GitHub release, the index."""
+
+    def __init__(self, version: str, places: list[str]) -> None:
+        self.version = version
+        self.places = places
+        super().__init__(
+            f"{version} is released already ({'; '.join(places)}); nothing was tagged, "
+            "pushed or created",
+            "run poetry release prepare to make the next version",
+        )
+
+
+class NotReleaseCommit(ReleaseError):
+    """HEAD is not the commit that set the version."""
+
+    def __init__(self, version: str, commit: str, subject: str, past: int) -> None:
+        self.version = version
+        self.commit = commit
+        self.past = past
+        super().__init__(
+            f"HEAD is {past} commit(s) past the commit that set {version} "
+            f"({commit[:10]} {subject}); cut tags only that commit, so nothing was tagged",
+            "run poetry release prepare to release what came since",
+        )

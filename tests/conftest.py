@@ -127,11 +127,12 @@ def github_environment(standin: GitHubStandIn) -> dict[str, str]:
 
 
 @pytest.fixture
-def environment(tmp_path: Path) -> dict[str, str]:
-    """A hermetic environment for `poetry` and `git`."""
+def environment(tmp_path: Path, local_index: LocalIndex) -> dict[str, str]:
+    """A hermetic environment for `poetry` and `git`: the repository `pypi` is the local index,
+    so no command of a test asks the public index whether a version is out."""
     home = tmp_path / "home"
     home.mkdir()
-    return isolated_environment(home)
+    return {**isolated_environment(home), "POETRY_REPOSITORIES_PYPI_URL": local_index.root_url}
 
 
 @pytest.fixture

@@ -126,6 +126,27 @@ class Git:
         output = self.run("ls-remote", "--tags", remote, f"refs/tags/{tag}", timeout=120).stdout
         return bool(output.strip())
 
+    def commits_changing(self, path: str, limit: int = 200) -> list[str]:
+        """The commits of HEAD's first-parent history that changed `path`, newest first."""
+        output = self.run(
+            "log", "--first-parent", f"--max-count={limit}", "--format=%H", "HEAD", "--", path
+        ).stdout
+        return output.split()
+
+    def file_at(self, revision: str, path: str) -> str | None:
+        """A file's text at a revision (`path` relative to the work tree's folder), or None
+        where it does not exist."""
+        result = self.run("show", f"{revision}:./{path}", check=False)
+        return result.stdout if result.code == 0 else None
+
+    def count_commits(self, revision_range: str) -> int:
+        """How many commits a range holds."""
+        return int(self.run("rev-list", "--count", revision_range).stdout.strip())
+
+    def subject(self, revision: str) -> str:
+        """A commit's subject line."""
+        return self.run("log", "-1", "--format=%s", revision).stdout.strip()
+
     def all_tags(self) -> list[str]:
         """Every local tag's name."""
         return self.run("tag", "--list").stdout.split()

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub
+    from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.core.github_address import GitHubAddress
     from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, Publishing, StepReport
     from poetry_release_plugin.workflows.project import Project
@@ -84,6 +85,7 @@ and it finishes the job, never making a second tag or release.
             github=github,
             notes=lambda: self._notes(project, git, address()),
             publishing=functools.cache(lambda: self._publishing(project, request)),
+            index=lambda: self._index(project, request.repository),
         )
         try:
             plan = plan_cut(project, request, adapters)
@@ -111,6 +113,14 @@ and it finishes the job, never making a second tag or release.
             )
         io = IO(self.io.input, self.human, self.io.error_output)  # Poetry's lines off stdout
         return IndexPublishing(self.poetry, io, self.reporter, request.repository, mode)
+
+    def _index(self, project: Project, repository: str) -> PackageIndex | None:
+        from poetry_release_plugin.adapters.http import RetryPolicy
+        from poetry_release_plugin.adapters.index import PackageIndex
+        from poetry_release_plugin.adapters.repositories import resolve_index_url
+
+        url = resolve_index_url(project.settings, self.poetry.config, repository)
+        return PackageIndex(url, policy=RetryPolicy(attempts=2, total_seconds=20)) if url else None
 
     def _address(self, project: Project, git: Git, request: CutRequest) -> GitHubAddress:
         from poetry_release_plugin.core.github_address import resolve_github_address

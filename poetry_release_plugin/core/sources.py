@@ -131,6 +131,19 @@ def declared_paths(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def version_in_pyproject(text: str | None) -> str | None:
+    """The version a pyproject.toml text holds, or None (no text, no version, not TOML)."""
+    if text is None:
+        return None
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError:
+        return None
+    for table in _version_tables(document).values():
+        return str(table["version"])
+    return None
+
+
 def _packages(project_name: str, includes: Any) -> tuple[PackageLocation, ...]:
     """The packages Poetry would ship: `[tool.poetry].packages`, else the project's own name."""
     found: list[PackageLocation] = []

@@ -11,8 +11,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from poetry_release_plugin.core.simple_api import has_version
+from poetry_release_plugin.core.tag_formats import candidate_formats
 from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import GitError, PushRejected, ReleaseError
+from poetry_release_plugin.errors import (
+    AlreadyReleased,
+    GitError,
+    NotReleaseCommit,
+    PushRejected,
+    ReleaseError,
+)
+from poetry_release_plugin.workflows.history import release_commit
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
@@ -25,6 +34,7 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
+    from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.workflows.prepare import Reporter
     from poetry_release_plugin.workflows.project import Project
 
@@ -88,6 +98,7 @@ class CutAdapters:
     github: Callable[[], GitHub]
     notes: Callable[[], str]
     publishing: Callable[[], Publishing]
+    index: Callable[[], PackageIndex | None] = lambda: None
 
 
 @dataclass(frozen=True)
@@ -120,10 +131,9 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         head, branch = require_release_branch(git, project.root, settings)
     require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
     if tagged is not None and tagged != head:
-        raise ReleaseError(
-            f"{tag} already marks another commit ({tagged[:10]}), not HEAD ({head[:10]})",
-            "HEAD is not a prepared release: run poetry release prepare first",
-        )
+        raise AlreadyReleased(version.text, [f"tag {tag} is on {tagged[:10]}, not HEAD"])
+    if tagged is None:
+        _ensure_head_set_the_version(project, git, head)
     steps = ["tag"]
     if request.push:
         require_remote(git, remote, alternative="run with --no-push")
@@ -148,6 +158,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         steps.append("publish")
         if github_release and not request.draft:
             steps.append("release published")
+    _ensure_not_released(project, version.text, head, remote, request, adapters)
     return CutPlan(
         project,
         version.text,
@@ -159,6 +170,72 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         version.is_unstable(),
         tuple(steps),
     )
+
+
+def _ensure_head_set_the_version(project: Project, git: Git, head: str) -> None:
+    """HEAD must be the last commit that changed the version in pyproject.toml."""
+    found = release_commit(git, project.version)
+    if found is not None and found.sha != head:
+        raise NotReleaseCommit(project.version, found.sha, found.subject, found.commits_past)
+
+
+def _ensure_not_released(
+    project: Project,
+    version: str,
+    head: str,
+    remote: str,
+    request: CutRequest,
+    adapters: CutAdapters,
+) -> None:
+    """Refuse a version released already: a tag of it in any of the repository's formats on
+    another commit (here or on the remote), or, while no tag of it is on HEAD, a GitHub release
+    for one of those tags or the version on the index."""
+    git = adapters.git
+    mine = project.settings.tag_for(version)
+    formats = [project.settings.tag_format, *candidate_formats(project.metadata.name)]
+    tags = list(dict.fromkeys(tag_format.format(version=version) for tag_format in formats))
+    existing = set(git.all_tags())
+    local = {tag: git.tag_commit(tag) if tag in existing else None for tag in tags}
+    remote_refs = (
+        git.remote_refs(remote, *[f"refs/tags/{tag}" for tag in tags])
+        if request.push and git.has_remote(remote)
+        else {}
+    )
+    places: list[str] = []
+    on_head = False
+    for tag in tags:
+        for where, commit in (("here", local[tag]), (remote, remote_refs.get(f"refs/tags/{tag}"))):
+            if commit is None:
+                continue
+            if commit == head and tag == mine:
+                on_head = True  # this cut's own tag: a run to resume
+            else:
+                places.append(f"tag {tag} on {commit[:10]} ({where})")
+    if not on_head:
+        if request.github_release and project.settings.github_release and request.push:
+            github = adapters.github()
+            for tag in tags:
+                release = github.release_for_tag(tag)
+                if release is not None:
+                    places.append(f"GitHub release {release.html_url}")
+        places.extend(_on_index(project, version, adapters))
+    if places:
+        raise AlreadyReleased(version, places)
+
+
+def _on_index(project: Project, version: str, adapters: CutAdapters) -> list[str]:
+    """Where the index has the version; an index that cannot answer is a warning."""
+    index = adapters.index()
+    if index is None:
+        return []
+    try:
+        files = index.project_files(project.metadata.name)
+    except ReleaseError as error:
+        adapters.reporter.warning(f"{error.what}; the index was not asked whether it has {version}")
+        return []
+    if files is not None and has_version(files, version):
+        return [f"on the index {index.url}"]
+    return []
 
 
 def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[StepReport]:

@@ -133,6 +133,33 @@ def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag
         )
 
 
+@dataclass(frozen=True)
+class ReleaseCommit:
+    """The commit that set the current version, and how far HEAD is past it."""
+
+    sha: str
+    subject: str
+    commits_past: int
+
+    def describe(self) -> str:
+        """How far HEAD is past the release commit, for messages."""
+        return f"{self.commits_past} commit(s) past {self.sha[:10]} ({self.subject})"
+
+
+def release_commit(git: Git, version: str) -> ReleaseCommit | None:
+    """The last commit that changed the version in pyproject.toml (comparing each commit with
+    its first parent), or None if history does not tell (pyproject.toml never committed)."""
+    from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
+
+    for sha in git.commits_changing(PYPROJECT):
+        mine = version_in_pyproject(git.file_at(sha, PYPROJECT))
+        if mine != version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT)):
+            if mine != version:  # the work tree holds another version than HEAD's history
+                return None
+            return ReleaseCommit(sha, git.subject(sha), git.count_commits(f"{sha}..HEAD"))
+    return None
+
+
 def commits_between(
     git: Git, start: ReleaseTag | None, end: str = "HEAD", paths: tuple[str, ...] = ()
 ) -> list[Commit]:

@@ -9,7 +9,11 @@ from poetry_release_plugin.core.commits import bump_rule
 from poetry_release_plugin.core.simple_api import has_version
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
-from poetry_release_plugin.workflows.history import changes_since, last_release_tag
+from poetry_release_plugin.workflows.history import (
+    changes_since,
+    last_release_tag,
+    release_commit,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +48,7 @@ class ReleaseStatus:
     tag_format_detail: str = ""
     github_draft: bool = False
     tag_elsewhere: bool = False
+    past_release_commit: str | None = None  # HEAD is past the commit that set the version
 
     @property
     def next(self) -> str:
@@ -56,6 +61,8 @@ class ReleaseStatus:
             if finished and self.on_index is not True:
                 return "verify"
             return "done" if finished and not self.releasable_since else "prepare"
+        if not self.tag_local and self.past_release_commit:  # cut refuses: nothing to tag here
+            return "prepare"
         if not self.tag_local or not finished:  # a draft counts as unfinished: cut publishes it
             return "cut"
         if self.on_index is not True:
@@ -107,6 +114,12 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
             name = project.metadata.name
             known, files = _ask(notes, "index", lambda: index.project_files(name))
             on_index = has_version(files or [], project.version) if known else None
+    past = None
+    if local_tag is None:
+        found = release_commit(git, project.version)
+        if found is not None and found.commits_past:
+            past = found.describe()
+            notes.append(f"HEAD is {past}: cut tags only that commit, so prepare comes first")
     return ReleaseStatus(
         version=project.version,
         files=(
@@ -128,6 +141,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         tag_format_detail=choice.describe() if choice else settings.tag_format,
         github_draft=github_draft,
         tag_elsewhere=tag_elsewhere,
+        past_release_commit=past,
     )
 
 

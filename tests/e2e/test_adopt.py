@@ -8,7 +8,7 @@ from conftest import github_environment
 from support import widget_kit_files
 
 if TYPE_CHECKING:
-    from conftest import ProjectFactory
+    from conftest import LocalIndex, ProjectFactory
     from github_standin import GitHubStandIn
 
 
@@ -41,3 +41,74 @@ def test_two_tag_formats_for_one_release_are_refused_naming_the_key(
     assert result.code == 1
     assert "Cannot tell the release tag format" in result.stderr
     assert "set tag-format in [tool.poetry-release]" in result.stderr
+
+
+def test_cut_past_the_release_commit_refuses_and_status_says_prepare(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = make_project(widget_kit_files(), tags=("0.9.0",))
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+    release_commit = project.git("rev-parse", "HEAD")
+    project.write("NOTES.md", "later\n")
+    project.commit_all("docs: a later commit")
+    before = project.snapshot()
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+    status = project.poetry("release", "status", "--offline", "--json")
+
+    assert result.code == 1
+    assert f"HEAD is 1 commit(s) past the commit that set 0.9.1 ({release_commit[:10]}" in (
+        result.stderr
+    )
+    assert "run poetry release prepare" in result.stderr
+    assert project.snapshot() == before
+    assert project.remote_tags() == "0.9.0"
+    assert github.releases == []
+    assert status.json()["next"] == "prepare"
+    assert "HEAD is 1 commit(s) past" in status.stderr
+
+
+def test_cut_refuses_a_version_released_under_another_tag_format(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = make_project(widget_kit_files(), tags=("0.8.0",))
+    project.git("tag", "v0.9.0", "HEAD")
+    project.git("push", "--quiet", "origin", "v0.9.0")
+    project.git("tag", "--delete", "v0.9.0")  # released from another clone: only on the remote
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 1
+    assert "0.9.0 is released already" in result.stderr
+    assert "tag v0.9.0 on" in result.stderr
+    assert project.git("tag", "--list") == "0.8.0"
+    assert github.releases == []
+
+
+def test_cut_refuses_a_version_with_a_github_release(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = make_project(widget_kit_files(), tags=("0.8.0",))
+    github.add_release("0.9.0")
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 1
+    assert "0.9.0 is released already (GitHub release" in result.stderr
+    assert project.git("tag", "--list") == "0.8.0"
+    assert len(github.releases) == 1
+
+
+def test_cut_refuses_a_version_the_index_has(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = make_project(widget_kit_files(), tags=("0.8.0",))
+    (index.packages / "widget_kit-0.9.0-py3-none-any.whl").write_bytes(b"released elsewhere")
+
+    result = project.poetry("release", "cut", extra_env=github_environment(github))
+
+    assert result.code == 1
+    assert f"0.9.0 is released already (on the index {index.url}" in result.stderr
+    assert project.git("tag", "--list") == "0.8.0"
+    assert project.remote_tags() == "0.8.0"
+    assert github.releases == []

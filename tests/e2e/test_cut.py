@@ -168,8 +168,8 @@ def test_a_commit_that_is_no_prepared_release_is_refused(
     result = project.poetry("release", "cut", extra_env=github_environment(github))
 
     assert result.code == 1
-    assert "v0.9.1 already marks another commit" in result.output
-    assert "run poetry release prepare first" in result.output
+    assert "0.9.1 is released already (tag v0.9.1 is on" in result.output
+    assert "run poetry release prepare" in result.output
 
 
 def test_dry_run_says_what_it_would_do_and_does_nothing(
