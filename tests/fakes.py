@@ -67,6 +67,7 @@ class MemoryGit(Git):
         self.messages: dict[str, str] = {}
         self.parents: dict[str, tuple[str, ...]] = {}
         self.touched: dict[str, tuple[str, ...]] = {}
+        self.pyprojects: dict[str, str] = {}  # pyproject.toml's text at each commit that set it
         self.branch: str | None = "main"
         self.head_commit: str | None = None
         self.tags: dict[str, str] = {}
@@ -80,15 +81,22 @@ class MemoryGit(Git):
 
     # building the history a test needs
     def commit(
-        self, message: str, *, merge_of: str | None = None, touching: tuple[str, ...] = ("src",)
+        self,
+        message: str,
+        *,
+        merge_of: str | None = None,
+        touching: tuple[str, ...] = ("src",),
+        pyproject: str | None = None,
     ) -> str:
         """A new commit on HEAD (a merge of `merge_of` too, if given) changing files under the
-        `touching` folders; its sha."""
+        `touching` folders (and pyproject.toml to `pyproject`, if given); its sha."""
         parents = tuple(p for p in (self.head_commit, merge_of) if p is not None)
         sha = hashlib.sha1(f"{len(self.messages)}{message}".encode()).hexdigest()
         self.messages[sha] = message
         self.parents[sha] = parents
         self.touched[sha] = touching
+        if pyproject is not None:
+            self.pyprojects[sha] = pyproject
         self.head_commit = sha
         return sha
 
@@ -165,6 +173,37 @@ class MemoryGit(Git):
 
     def all_tags(self) -> list[str]:
         return sorted(self.tags)
+
+    def _first_parents(self, sha: str) -> list[str]:
+        line = [sha]
+        while self.parents[line[-1]]:
+            line.append(self.parents[line[-1]][0])
+        return line
+
+    def commits_changing(self, path: str, limit: int = 200) -> list[str]:
+        assert path == "pyproject.toml"
+        assert self.head_commit is not None
+        return [c for c in self._first_parents(self.head_commit) if c in self.pyprojects][:limit]
+
+    def file_at(self, revision: str, path: str) -> str | None:
+        assert path == "pyproject.toml"
+        sha, _, up = revision.partition("^")
+        sha = self._resolve(sha)
+        if up:
+            if not self.parents[sha]:
+                return None
+            sha = self.parents[sha][0]
+        return next(
+            (self.pyprojects[c] for c in self._first_parents(sha) if c in self.pyprojects), None
+        )
+
+    def count_commits(self, revision_range: str) -> int:
+        start, _, end = revision_range.rpartition("..")
+        excluded = set(self.ancestors(self._resolve(start))) if start else set()
+        return len([c for c in self.ancestors(self._resolve(end or "HEAD")) if c not in excluded])
+
+    def subject(self, revision: str) -> str:
+        return self.messages[self._resolve(revision)].splitlines()[0]
 
     def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
         reachable = set(self.ancestors(self._resolve(revision)))

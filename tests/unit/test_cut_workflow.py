@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from fakes import MemoryGit, MemoryGitHub, Said, project
+from fakes import MemoryGit, MemoryGitHub, Said, project, pyproject
 
 from poetry_release_plugin.adapters.github import GitHubRelease
-from poetry_release_plugin.errors import GitError, GitHubError, PublishError, ReleaseError
+from poetry_release_plugin.errors import (
+    AlreadyReleased,
+    GitError,
+    GitHubError,
+    NotReleaseCommit,
+    PublishError,
+    ReleaseError,
+)
 from poetry_release_plugin.workflows.cut import (
     CutAdapters,
     CutRequest,
@@ -268,8 +275,40 @@ def test_a_tag_on_another_commit_is_refused() -> None:
     release = Release()
     release.git.tags["v1.1.0"] = release.git.ancestors(release.release_commit)[1]
 
-    with pytest.raises(ReleaseError, match="already marks another commit"):
+    with pytest.raises(AlreadyReleased, match=r"1.1.0 is released already \(tag v1.1.0 is on"):
         release.cut()
+
+
+def test_head_past_the_commit_that_set_the_version_is_refused_naming_it() -> None:
+    release = Release()
+    release.git.pyprojects[release.git.ancestors(release.release_commit)[-1]] = pyproject("1.0.0")
+    release.git.pyprojects[release.release_commit] = pyproject("1.1.0")
+    release.git.commit("docs: later")
+    release.git.commit("ci: later")
+
+    with pytest.raises(NotReleaseCommit) as refused:
+        release.cut()
+
+    assert (refused.value.commit, refused.value.past) == (release.release_commit, 2)
+    assert "bump version to 1.1.0" in str(refused.value)
+    assert release.git.tags == {"v1.0.0": release.git.ancestors(release.release_commit)[2]}
+
+
+def test_a_version_released_under_another_tag_format_or_on_github_is_refused() -> None:
+    release = Release()
+    release.git.remote["refs/tags/1.1.0"] = release.release_commit
+    release.github.releases.append(
+        GitHubRelease(7, "widget-kit-v1.1.0", "r", False, False, "https://gh/r/7", "")
+    )
+
+    with pytest.raises(AlreadyReleased) as refused:
+        release.cut()
+
+    assert refused.value.places == [
+        f"tag 1.1.0 on {release.release_commit[:10]} (origin)",
+        "GitHub release https://gh/r/7",
+    ]
+    assert "v1.1.0" not in release.git.tags
 
 
 def test_a_remote_tag_on_another_commit_is_refused() -> None:
