@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -54,6 +55,7 @@ class ConventionalCommit:
         return self.bang or bool(self.breaking_notes)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the bump and the notes read the same commits
 def parse_message(message: str) -> ConventionalCommit | None:
     """The Conventional Commit a message is, or None if its header does not follow the spec."""
     lines = message.replace("\r\n", "\n").strip("\n").split("\n")
