@@ -20,6 +20,7 @@ class CheckSpec:
     name: str
     argv: tuple[str, ...]
     timeout: float | None = None
+    env: tuple[str, ...] = ()  # release credentials this check may see (all others it sees)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _split_command(key: str, command: str) -> tuple[str, ...]:
     return argv
 
 
-_CHECKS_TYPE = "a list of command strings or { name, run } tables"
+_CHECKS_TYPE = "a list of command strings or { name, run, timeout, env } tables"
 
 
 def _checks(key: str, value: object) -> tuple[CheckSpec, ...]:
@@ -170,7 +171,7 @@ def _name_by_whole_command_when_ambiguous(
     `["make lint", "make test"]` gives the checks `make lint` and `make test`."""
     first_words = [spec.name for spec in specs]
     return [
-        CheckSpec(name=item, argv=spec.argv, timeout=spec.timeout)
+        CheckSpec(name=item, argv=spec.argv, timeout=spec.timeout, env=spec.env)
         if isinstance(item, str) and first_words.count(spec.name) > 1
         else spec
         for spec, item in zip(specs, items, strict=True)
@@ -178,11 +179,11 @@ def _name_by_whole_command_when_ambiguous(
 
 
 def _check_table(key: str, table: dict[str, Any]) -> CheckSpec:
-    unknown = sorted(set(table) - {"name", "run", "timeout"})
+    unknown = sorted(set(table) - {"name", "run", "timeout", "env"})
     if unknown:
         raise ConfigError(
             f"{TABLE} {key}: unknown key {unknown[0]!r} in a check table",
-            "a check table takes name, run and timeout",
+            "a check table takes name, run, timeout and env",
         )
     if "run" not in table:
         raise ConfigError(f"{TABLE} {key}: a check table needs run", 'add run = "command"')
@@ -193,7 +194,8 @@ def _check_table(key: str, table: dict[str, Any]) -> CheckSpec:
         isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
     ):
         raise _wrong_type(f"{key}.timeout", "a positive number of seconds", timeout)
-    return CheckSpec(name=name, argv=argv, timeout=float(timeout) if timeout else None)
+    env = _string_list(f"{key}.env", table.get("env", []))
+    return CheckSpec(name=name, argv=argv, timeout=float(timeout) if timeout else None, env=env)
 
 
 TRUSTED_PUBLISHING_MODES = ("auto", "always", "never")

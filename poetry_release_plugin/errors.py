@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
+from poetry_release_plugin.core.redaction import redact
+
 
 class ReleaseError(Exception):
-    """An expected failure: the command prints its message and exits 1, without a traceback."""
+    """An expected failure: the command prints its message and exits 1, without a traceback.
+
+    Its message never holds a secret: URL credentials and known tokens are redacted here."""
 
     def __init__(self, what: str, fix: str = "") -> None:
+        what, fix = redact(what), redact(fix)
         self.what = what
         self.fix = fix
         super().__init__(f"{what}: {fix}" if fix else what)
@@ -20,6 +25,21 @@ class ReleaseError(Exception):
 
 class ConfigError(ReleaseError):
     """`[tool.poetry-release]` or the project's metadata is wrong."""
+
+
+class NotOnGitHub(ConfigError):
+    """The remote is on a host that is not GitHub, and no GitHub API was configured for it."""
+
+    def __init__(self, remote: str, host: str) -> None:
+        self.remote = remote
+        self.host = host
+        super().__init__(
+            f"The remote {remote} is on {host}, which is not GitHub, so no GitHub token is "
+            "sent there",
+            f'for a GitHub Enterprise server set github-api-url = "https://{host}/api/v3" in '
+            f"[tool.poetry-release] (or GITHUB_API_URL, or GH_HOST={host}); for another forge, "
+            "set github-release = false (cut: --no-github-release)",
+        )
 
 
 class ProjectError(ReleaseError):

@@ -1,8 +1,10 @@
 """Pre-release checks: each a child process in the project's environment, run side by side.
 
-Every check gets its own log file; a failing check's log is kept and its tail shown. Children
-run in their own process group, so a timeout, `--fail-fast` or Ctrl-C stops a check together
-with everything it started.
+Every check gets its own log file (mode 0600, in a 0700 folder: private to the user); a failing
+check's log is kept and its tail shown, both redacted. A check runs without the release's own
+credentials (GitHub tokens, Poetry's index passwords and tokens) in its environment, unless it
+names one in `env`. Children run in their own process group, so a timeout, `--fail-fast` or
+Ctrl-C stops a check together with everything it started.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.config import CheckSpec
+from poetry_release_plugin.core.redaction import redact, without_release_credentials
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -144,7 +147,7 @@ class CheckRunner:
         self.workers = workers or 2 * (os.cpu_count() or 1)
         self._lock = threading.Lock()
         self._running: dict[str, _Running] = {}
-        self._log_dir = Path(tempfile.mkdtemp(prefix="poetry-release-checks-"))
+        self._log_dir = Path(tempfile.mkdtemp(prefix="poetry-release-checks-"))  # mode 0700
 
     def run(self, checks: Sequence[CheckSpec]) -> list[CheckResult]:
         """Run every check; the results in the order given. Ctrl-C stops them all and re-raises."""
@@ -198,7 +201,9 @@ class CheckRunner:
 
     def _execute(self, running: _Running, log_path: Path) -> CheckResult:
         spec = running.spec
-        variables = self.env.variables() if self.env is not None else dict(os.environ)
+        variables = without_release_credentials(
+            self.env.variables() if self.env is not None else os.environ, keep=spec.env
+        )
         if spec.name in BUILTIN and spec.argv[0] == sys.executable:
             variables["POETRY_VIRTUALENVS_CREATE"] = "false"  # build only, never make a venv
         try:
@@ -242,9 +247,10 @@ class CheckRunner:
     def _collect(self, name: str, process: subprocess.Popen[bytes], log_path: Path) -> str:
         assert process.stdout is not None
         chunks: list[str] = []
-        with log_path.open("w", encoding="utf-8") as log:
+        descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as log:
             for raw in iter(process.stdout.readline, b""):
-                line = raw.decode("utf-8", "replace")
+                line = redact(raw.decode("utf-8", "replace"))
                 chunks.append(line)
                 log.write(line)
                 if self.on_output is not None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.redaction import without_release_credentials
+
 if TYPE_CHECKING:
     from poetry.poetry import Poetry
 
@@ -70,7 +72,7 @@ def imported_version(env: ProjectEnvironment, package: str, cwd: Path) -> Import
     completed = subprocess.run(
         [str(env.python), "-c", _IMPORT_SCRIPT, package],
         cwd=cwd,
-        env=env.variables(),
+        env=without_release_credentials(env.variables()),
         capture_output=True,
         text=True,
         timeout=120,

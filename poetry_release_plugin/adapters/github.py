@@ -1,7 +1,8 @@
 """GitHub's REST API for releases and workflow runs (httpx: timeouts, retries, no token leaks).
 
-The token goes only to the configured API origin: redirects are not followed, and every
-message is scrubbed of the token before it can reach the user.
+The token goes only to the API origin `core.github_address` allows (GitHub's, or one the user
+configured): redirects are not followed, and the token is remembered by the one redaction
+(`core.redaction`), so no message or log line can show it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from urllib.parse import quote
 import httpx
 
 from poetry_release_plugin.adapters.http import RetryPolicy, is_rate_limited, send
+from poetry_release_plugin.core.github_address import PUBLIC_HOST
+from poetry_release_plugin.core.redaction import remember_secret
 from poetry_release_plugin.errors import GitHubError, HttpUnavailable
 
 if TYPE_CHECKING:
@@ -37,33 +40,42 @@ class Token:
         return f"Token(source={self.source!r}, value=<hidden>)"
 
 
-def find_token(environ: Mapping[str, str]) -> Token | None:
-    """GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` if gh is installed; whitespace trimmed."""
+def find_token(environ: Mapping[str, str], host: str = PUBLIC_HOST) -> Token | None:
+    """GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` for `host` (the API's GitHub, so gh's
+    github.com token never goes to another server) if gh is installed; whitespace trimmed."""
     for name in TOKEN_VARIABLES:
         value = environ.get(name, "").strip()
         if value:
+            remember_secret(value)
             return Token(value, name)
     gh = shutil.which("gh")
     if gh is None:
         return None
     try:
         completed = subprocess.run(
-            [gh, "auth", "token"], capture_output=True, text=True, timeout=20, check=False
+            [gh, "auth", "token", "--hostname", host],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
     value = completed.stdout.strip()
+    remember_secret(value)
     return Token(value, "gh auth token") if completed.returncode == 0 and value else None
 
 
-def require_token(environ: Mapping[str, str]) -> Token:
+def require_token(environ: Mapping[str, str], host: str = PUBLIC_HOST) -> Token:
     """A token, or an error saying how to provide one."""
-    token = find_token(environ)
+    token = find_token(environ, host)
     if token is None:
         raise GitHubError(
-            "No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and gh is not logged in",
+            f"No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and gh is not logged in to "
+            f"{host}",
             "export GITHUB_TOKEN with a token that may create releases (contents: write), "
-            "run gh auth login, or use --no-github-release",
+            f"run gh auth login --hostname {host}, or use --no-github-release",
         )
     return token
 
@@ -119,6 +131,7 @@ class GitHub:
     ) -> None:
         self.address = address
         self.token = token
+        remember_secret(token.value)
         self._policy = policy or RetryPolicy(attempts=5, total_seconds=90)
         self._client = httpx.Client(
             base_url=address.api_url,
@@ -221,14 +234,12 @@ class GitHub:
             return send(self._client, method, path, policy=self._policy, headers=headers, json=json)
         except HttpUnavailable as error:
             raise GitHubError(
-                self._scrub(
-                    f"GitHub's API at {self.address.api_url} did not answer ({error.reason})"
-                ),
+                f"GitHub's API at {self.address.api_url} did not answer ({error.reason})",
                 "check github-api-url / GITHUB_API_URL and the network, then run again",
             ) from None
-        except httpx.HTTPError as error:  # anything else httpx raises, token scrubbed
+        except httpx.HTTPError as error:  # anything else httpx raises, named by its kind only
             raise GitHubError(
-                self._scrub(f"GitHub's API request failed ({type(error).__name__})"),
+                f"GitHub's API request failed ({type(error).__name__})",
                 "run again",
             ) from None
 
@@ -243,7 +254,7 @@ class GitHub:
                     "check github-api-url / GITHUB_API_URL points at GitHub's REST API",
                 ) from None
         what, fix = self._explain(response, action)
-        raise GitHubError(self._scrub(what), fix)
+        raise GitHubError(what, fix)
 
     def _explain(self, response: httpx.Response, action: str) -> tuple[str, str]:
         code = response.status_code
@@ -276,9 +287,6 @@ class GitHub:
                 "set github-repository to its current owner/name",
             )
         return (f"GitHub answered HTTP {code} when trying to {action} ({message})", "run again")
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.token.value, "<token>") if self.token.value else text
 
 
 def _message(response: httpx.Response) -> str:

@@ -12,6 +12,7 @@ from cleo.helpers import option
 from cleo.io.outputs.output import Type as OutputType
 from poetry.console.commands.command import Command
 
+from poetry_release_plugin.core.redaction import REDACTOR
 from poetry_release_plugin.errors import ProjectError, ReleaseError
 
 if TYPE_CHECKING:
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from cleo.io.inputs.option import Option
+    from cleo.io.io import IO
     from cleo.io.outputs.output import Output
+    from poetry.poetry import Poetry
 
 JSON_OPTION = option("json", None, "Print one JSON object on stdout (human text goes to stderr).")
 
@@ -52,6 +55,38 @@ class ReleaseCommand(Command):
     """Base of the `release` commands: subclasses implement `run_release`."""
 
     common_options: ClassVar[list[Option]] = [JSON_OPTION]
+    _json_output: Output | None = None
+    _json_emitted = False
+
+    def execute(self, io: IO) -> int:
+        """Run with outputs that hide every secret; in --json mode stdout holds only the JSON."""
+        from poetry_release_plugin.console.redacted_io import log_lines_through, redacted_io
+
+        REDACTOR.remember_environment(os.environ)
+        safe_io, self._json_output = redacted_io(io, json_mode=bool(io.input.option("json")))
+        with log_lines_through(safe_io):
+            return super().execute(safe_io)
+
+    @property
+    def poetry(self) -> Poetry:
+        """The project, loaded through this command's IO (Poetry's -vvv lines are redacted and
+        kept off a --json stdout); Poetry's own credentials are remembered as secrets."""
+        if self._poetry is None:
+            from poetry.factory import Factory
+
+            def flag(name: str) -> bool:
+                return self.io.input.has_option(name) and bool(self.io.input.option(name))
+
+            poetry = Factory().create_poetry(
+                cwd=self.get_application().project_directory,
+                io=self.io,
+                disable_plugins=flag("no-plugins"),
+                disable_cache=flag("no-cache"),
+            )
+            _remember_poetry_credentials(poetry)
+            self.set_poetry(poetry)
+        assert self._poetry is not None
+        return self._poetry
 
     @property
     def json_mode(self) -> bool:
@@ -86,8 +121,13 @@ class ReleaseCommand(Command):
         self.human.write_line(message, type=OutputType.RAW if raw else OutputType.NORMAL)
 
     def emit_json(self, payload: dict[str, Any]) -> None:
-        """The one JSON object of --json, on stdout, unformatted."""
-        self.io.output.write_line(json.dumps(payload, indent=2), type=OutputType.RAW)
+        """The one JSON object of --json, on stdout, unformatted, every secret redacted."""
+        if self._json_emitted:
+            return
+        self._json_emitted = True
+        output = self._json_output or self.io.output
+        text = json.dumps(REDACTOR.value(payload), indent=2)
+        output.write_line(text, type=OutputType.RAW)
 
     def handle(self) -> int:
         if os.name != "posix":
@@ -104,19 +144,48 @@ class ReleaseCommand(Command):
             return 1
         except KeyboardInterrupt:
             self.line_error("<error>Interrupted.</error>")
+            self._emit_failure("Interrupted", "Interrupted")
             return 130
+        except Exception as error:  # not ours: Poetry's or a library's, shown redacted
+            self.get_application().render_error(error, self.io)
+            self._emit_failure(str(error) or type(error).__name__, type(error).__name__)
+            return 1
         finally:
             signal.signal(signal.SIGTERM, previous)
 
     def render_error(self, error: ReleaseError) -> None:
         """One message: what is wrong and how to fix it."""
         self.line_error(f"<error>{escape(str(error))}</error>")
+        self._emit_failure(str(error), type(error).__name__)
+
+    def _emit_failure(self, message: str, kind: str) -> None:
         if self.json_mode:
-            self.emit_json({"ok": False, "error": str(error), "error_type": type(error).__name__})
+            self.emit_json({"ok": False, "error": message, "error_type": kind})
 
     def run_release(self) -> int:
         """The command's work; ReleaseError becomes one message and exit 1."""
         raise NotImplementedError
+
+
+def _remember_poetry_credentials(poetry: Poetry) -> None:
+    """Index passwords and tokens from Poetry's configuration (not its keyring) are secrets."""
+    from poetry_release_plugin.core.redaction import url_password
+
+    config = poetry.config
+
+    def entries(name: str) -> list[Any]:
+        table = config.get(name) or {}
+        return list(table.values()) if isinstance(table, dict) else []
+
+    REDACTOR.remember(
+        *(str(entry) for entry in entries("pypi-token")),
+        *(entry.get("password") for entry in entries("http-basic") if isinstance(entry, dict)),
+        *(
+            url_password(str(entry.get("url", "")))
+            for entry in entries("repositories")
+            if isinstance(entry, dict)
+        ),
+    )
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:

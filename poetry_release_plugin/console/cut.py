@@ -131,7 +131,7 @@ and it finishes the job, never making a second tag or release.
     def _github(self, address: GitHubAddress) -> GitHub:
         from poetry_release_plugin.adapters.github import GitHub, require_token
 
-        return GitHub(address, require_token(os.environ))
+        return GitHub(address, require_token(os.environ, address.api_host))
 
     def _notes(self, project: Project, git: Git, address: GitHubAddress) -> str:
         from poetry_release_plugin.workflows.notes import release_notes

@@ -94,7 +94,7 @@ changelog fix, or a release cut from a shallow clone with notes that said too li
 
         assert address is not None
         reporter = ConsoleReporter(self.io.error_output)
-        github = GitHub(address, require_token(os.environ))
+        github = GitHub(address, require_token(os.environ, address.api_host))
         try:
             release = github.release_for_tag(notes.tag)
             if release is None:

@@ -75,17 +75,15 @@ class StatusCommand(ReleaseCommand):
         return 0
 
     def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
+        """GitHub with a token, None without one; a remote that is not on GitHub (and no API
+        configured) raises, and status says how to configure an Enterprise host."""
         from poetry_release_plugin.adapters.github import GitHub, find_token
         from poetry_release_plugin.core.github_address import resolve_github_address
-        from poetry_release_plugin.errors import ConfigError
 
-        token = find_token(os.environ)
+        remote = git.remote_url(project.settings.remote)
+        address = resolve_github_address(project.settings, os.environ, remote)
+        token = find_token(os.environ, address.api_host)
         if token is None:
-            return None
-        try:
-            remote = git.remote_url(project.settings.remote)
-            address = resolve_github_address(project.settings, os.environ, remote)
-        except ConfigError:
             return None
         client = GitHub(address, token)
         opened.append(client)

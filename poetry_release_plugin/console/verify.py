@@ -119,18 +119,15 @@ Exit 0 only if no check failed.
         return self._show(request.version, rows)
 
     def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
+        """GitHub with a token, None without one; a remote whose GitHub cannot be told (or is
+        not on GitHub) raises, and the github row says why."""
         from poetry_release_plugin.adapters.github import GitHub, find_token
         from poetry_release_plugin.core.github_address import resolve_github_address
-        from poetry_release_plugin.errors import ConfigError
 
-        token = find_token(os.environ)
+        remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
+        address = resolve_github_address(project.settings, os.environ, remote_url)
+        token = find_token(os.environ, address.api_host)
         if token is None:
-            return None
-        try:
-            remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
-            address = resolve_github_address(project.settings, os.environ, remote_url)
-        except ConfigError as error:
-            self.reporter.warning(str(error))
             return None
         client = GitHub(address, token)
         opened.append(client)

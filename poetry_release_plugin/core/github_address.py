@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from poetry_release_plugin.errors import ConfigError
+from poetry_release_plugin.errors import ConfigError, NotOnGitHub
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from poetry_release_plugin.config import ReleaseSettings
 
 PUBLIC_HOST = "github.com"
+PUBLIC_API_URL = f"https://api.{PUBLIC_HOST}"
+# The names github.com answers git on (`ssh.github.com` is its SSH-over-443 endpoint).
+_PUBLIC_GIT_HOSTS = frozenset({PUBLIC_HOST, f"www.{PUBLIC_HOST}", f"ssh.{PUBLIC_HOST}"})
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
 
 
@@ -36,6 +39,12 @@ class GitHubAddress:
     def html_url(self) -> str:
         """The repository's web page."""
         return f"{self.web_url}/{self.full_name}"
+
+    @property
+    def api_host(self) -> str:
+        """The host the token is sent to, as gh names it (`github.com` for GitHub's own API)."""
+        host = urlsplit(self.api_url).netloc.lower()
+        return PUBLIC_HOST if host == f"api.{PUBLIC_HOST}" else host
 
     def compare_url(self, start: str, end: str) -> str:
         """The web page comparing two refs."""
@@ -62,10 +71,12 @@ def parse_remote_url(url: str) -> tuple[str, str, str] | None:
 def resolve_github_address(
     settings: ReleaseSettings, environ: Mapping[str, str], remote_url: str | None
 ) -> GitHubAddress:
-    """GITHUB_REPOSITORY or github-repository, else the remote's URL; API from GITHUB_API_URL,
-    github-api-url, else the host's (GitHub Enterprise: `https://HOST/api/v3`)."""
+    """GITHUB_REPOSITORY or github-repository, else the remote's URL. The API is the one the
+    user configured (GITHUB_API_URL, github-api-url, GH_HOST for an Enterprise host), else
+    GitHub's own; a remote on any other host is refused (NotOnGitHub), never guessed at, so the
+    token cannot reach a server that is not GitHub."""
     parsed = parse_remote_url(remote_url) if remote_url else None
-    host = parsed[0] if parsed else PUBLIC_HOST
+    host = parsed[0].lower() if parsed else None
     full_name = environ.get("GITHUB_REPOSITORY") or settings.github_repository
     if full_name:
         owner, _, name = full_name.partition("/")
@@ -78,8 +89,26 @@ def resolve_github_address(
             'set github-repository = "owner/name" in [tool.poetry-release] '
             "or the GITHUB_REPOSITORY environment variable",
         )
-    web_url = environ.get("GITHUB_SERVER_URL") or f"https://{host}"
-    api_url = environ.get("GITHUB_API_URL") or settings.github_api_url
-    if not api_url:
-        api_url = f"https://api.{PUBLIC_HOST}" if host == PUBLIC_HOST else f"{web_url}/api/v3"
+    enterprise = _host_name(environ.get("GH_HOST", ""))
+    if enterprise in _PUBLIC_GIT_HOSTS:
+        enterprise = ""
+    configured = environ.get("GITHUB_API_URL") or settings.github_api_url
+    web_host = host or enterprise or PUBLIC_HOST
+    if configured:
+        api_url = configured
+    elif host is None and enterprise:  # no remote to go by: GH_HOST says which GitHub
+        api_url = f"https://{enterprise}/api/v3"
+    elif host is None or host in _PUBLIC_GIT_HOSTS:
+        api_url, web_host = PUBLIC_API_URL, PUBLIC_HOST
+    elif host == enterprise:
+        api_url = f"https://{host}/api/v3"
+    else:
+        raise NotOnGitHub(settings.remote, host)
+    web_url = environ.get("GITHUB_SERVER_URL") or f"https://{web_host}"
     return GitHubAddress(owner, name, web_url.rstrip("/"), api_url.rstrip("/"))
+
+
+def _host_name(value: str) -> str:
+    """GH_HOST's host name (`ghe.example.com`, also when written as a URL)."""
+    value = value.strip().lower()
+    return (urlsplit(value).hostname or "") if "://" in value else value.strip("/")

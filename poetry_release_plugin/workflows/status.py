@@ -102,13 +102,11 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         known, remote_tag = _ask(notes, "remote", lambda: _remote_tag(git, settings.remote, tag))
         tag_remote = (remote_tag is not None) if known and git.has_remote(settings.remote) else None
         tag_elsewhere = tag_elsewhere or (remote_tag is not None and remote_tag != head)
-        github = adapters.github() if settings.github_release else None
+        github = _github(adapters, notes) if settings.github_release else None
         if github is not None:
             known, release = _ask(notes, "GitHub", lambda: github.release_for_tag(tag))
             github_release = (release is not None and not release.draft) if known else None
             github_draft = release is not None and release.draft
-        elif settings.github_release:
-            notes.append("GitHub: no token (GITHUB_TOKEN, GH_TOKEN or gh), so not asked")
         index = adapters.index()
         if index is not None:
             name = project.metadata.name
@@ -143,6 +141,19 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         tag_elsewhere=tag_elsewhere,
         past_release_commit=past,
     )
+
+
+def _github(adapters: StatusAdapters, notes: list[str]) -> GitHub | None:
+    """The GitHub client, or None with a note saying why GitHub is not asked (no token, or a
+    remote that is not on GitHub: the note says how to configure an Enterprise host)."""
+    try:
+        github = adapters.github()
+    except ReleaseError as error:
+        notes.append(f"GitHub: not asked: {error}")
+        return None
+    if github is None:
+        notes.append("GitHub: no token (GITHUB_TOKEN, GH_TOKEN or gh), so not asked")
+    return github
 
 
 def _ask(notes: list[str], what: str, question: Callable[[], T]) -> tuple[bool, T | None]:

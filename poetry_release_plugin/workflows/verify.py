@@ -70,7 +70,7 @@ class VerifyAdapters:
     """The side effects `verify` needs."""
 
     index: PackageIndex
-    github: Callable[[], GitHub | None]  # None: no token, skip with a note
+    github: Callable[[], GitHub | None]  # None: no token; ReleaseError: GitHub cannot be asked
     waiting: Callable[[str], None]
     install: Callable[[str, str, str, Path], tuple[bool, str]]
     sleep: Callable[[float], None] = time.sleep
@@ -82,21 +82,23 @@ class _Watch:
     github: GitHub | None
     runs: list[WorkflowRun] = field(default_factory=list)
     error: str | None = None
+    unavailable: str = "no GitHub token (GITHUB_TOKEN, GH_TOKEN, gh)"
 
 
 def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
     """Every check; the rows in the order index, files, install, github, workflow."""
-    watch = _Watch(_github_or_none(request, adapters))
+    watch = _Watch(None)
+    if request.github:
+        try:
+            watch.github = adapters.github()
+        except ReleaseError as error:  # a remote not on GitHub: the reason is the row's detail
+            watch.unavailable = error.what
     files, index_row = _wait_for_index(request, adapters, watch)
     rows = [index_row, _files_row(request, files)]
     rows.append(_install_row(request, adapters, found=files is not None))
     rows.append(_github_row(request, watch))
     rows.append(_workflow_row(request, watch))
     return rows
-
-
-def _github_or_none(request: VerifyRequest, adapters: VerifyAdapters) -> GitHub | None:
-    return adapters.github() if request.github else None
 
 
 def _wait_for_index(
@@ -213,7 +215,7 @@ def _github_row(request: VerifyRequest, watch: _Watch) -> CheckRow:
     if not request.github:
         return CheckRow("github", Outcome.SKIPPED, "--no-github")
     if watch.github is None:
-        return CheckRow("github", Outcome.SKIPPED, "no GitHub token (GITHUB_TOKEN, GH_TOKEN, gh)")
+        return CheckRow("github", Outcome.SKIPPED, watch.unavailable)
     try:
         release = watch.github.release_for_tag(request.tag)
     except ReleaseError as error:

@@ -73,3 +73,10 @@ def test_branch_patterns_allow_hotfix_branches() -> None:
 
 def test_changelog_false_disables_it() -> None:
     assert parse_settings({"changelog": False}).changelog is None
+
+
+def test_a_check_table_names_the_release_credentials_it_may_see() -> None:
+    settings = parse_settings({"checks": [{"name": "e2e", "run": "pytest", "env": ["GH_TOKEN"]}]})
+    assert settings.checks == (CheckSpec(name="e2e", argv=("pytest",), env=("GH_TOKEN",)),)
+    with pytest.raises(ConfigError, match=r"checks\.env must be a list of strings"):
+        parse_settings({"checks": [{"run": "pytest", "env": "GH_TOKEN"}]})

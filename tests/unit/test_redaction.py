@@ -1,0 +1,91 @@
+"""The one redaction: URL credentials, token shapes and known secrets never reach the user."""
+
+from __future__ import annotations
+
+import pytest
+
+from poetry_release_plugin.core.redaction import (
+    MASK,
+    Redactor,
+    is_release_credential,
+    url_password,
+    without_release_credentials,
+)
+
+TOKEN = "tok-Recognisable-0123456789"
+PASSWORD = "pw-Recognisable-S3cret"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("https://user:pw@host/simple/", "https://***@host/simple/"),
+        ("already on https://u:p%40ss@host:8080/x", "already on https://***@host:8080/x"),
+        ("(https://u:p@ss@host/simple/)", "(https://***@host/simple/)"),
+        ("git+ssh://git@host/o/r.git", "git+ssh://***@host/o/r.git"),
+        ("https://x-access-token:abc@github.com/o/r", "https://***@github.com/o/r"),
+        ('{"url": "https://u:p@h/"}', '{"url": "https://***@h/"}'),
+        ("Authorization: Bearer abc.def", "Authorization: Bearer ***"),
+        ("headers={'authorization': 'token xyz'}", "headers={'authorization': 'token ***'}"),
+        ("got ghp_" + "A" * 36 + " back", "got *** back"),
+        ("pypi-" + "B" * 40, "***"),
+        ("https://host/simple/ and mail@example.org", "https://host/simple/ and mail@example.org"),
+    ],
+)
+def test_credentials_are_hidden_by_their_shape(text: str, shown: str) -> None:
+    assert Redactor().text(text) == shown
+
+
+def test_known_secrets_are_hidden_as_written_and_as_url_encoded() -> None:
+    redactor = Redactor([TOKEN, "p@ss word!x"])
+    text = f"{TOKEN} then p%40ss%20word%21x and p@ss word!x"
+    assert redactor.text(text) == f"{MASK} then {MASK} and {MASK}"
+
+
+def test_secrets_from_the_environment_are_remembered_by_name_and_url() -> None:
+    redactor = Redactor()
+    redactor.remember_environment(
+        {
+            "GITHUB_TOKEN": TOKEN,
+            "POETRY_HTTP_BASIC_LOCAL_PASSWORD": PASSWORD,
+            "POETRY_HTTP_BASIC_LOCAL_USERNAME": "uploader",
+            "POETRY_REPOSITORIES_LOCAL_URL": "https://uploader:url-Secret-99@host/",
+            "SHORT_TOKEN": "abc",
+            "HOME": "/home/someone",
+        }
+    )
+    text = f"{TOKEN} {PASSWORD} url-Secret-99 uploader abc /home/someone"
+    assert redactor.text(text) == f"{MASK} {MASK} {MASK} uploader abc /home/someone"
+
+
+def test_json_like_values_are_redacted_throughout() -> None:
+    redactor = Redactor([TOKEN])
+    payload = {"ok": False, "error": TOKEN, "checks": [{"detail": "https://u:p@h/"}], "n": 1}
+    assert redactor.value(payload) == {
+        "ok": False,
+        "error": MASK,
+        "checks": [{"detail": "https://***@h/"}],
+        "n": 1,
+    }
+
+
+def test_url_password_is_decoded() -> None:
+    assert url_password("https://user:p%40ss@host/") == "p@ss"
+    assert url_password("https://user@host/") is None
+    assert url_password("not a url") is None
+
+
+def test_release_credentials_are_left_out_unless_named() -> None:
+    variables = {
+        "GITHUB_TOKEN": "1",
+        "GH_TOKEN": "2",
+        "POETRY_HTTP_BASIC_LOCAL_PASSWORD": "3",
+        "POETRY_PYPI_TOKEN_PYPI": "4",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "5",
+        "PATH": "/bin",
+        "DATABASE_PASSWORD": "6",
+    }
+    kept = without_release_credentials(variables, keep=["GH_TOKEN"])
+    assert kept == {"GH_TOKEN": "2", "PATH": "/bin", "DATABASE_PASSWORD": "6"}
+    assert is_release_credential("POETRY_PYPI_TOKEN_TESTPYPI")
+    assert not is_release_credential("MY_GITHUB_TOKEN_NOTE")
