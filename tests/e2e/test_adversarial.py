@@ -1,0 +1,478 @@
+"""Issue 14, attacked again: one test per finding of the adversarial review (real processes).
+
+Secrets are recognisable values that no shape-based rule would catch (not `ghp_...`), put where
+a user puts them: the environment, `[tool.poetry-release]`, `poetry.toml`, a Poetry source, a
+git remote. A loopback TLS server with a certificate made here (trusted through
+`SSL_CERT_FILE`, so a request *would* reach it) stands for a forge that is not GitHub.
+
+Sections follow the issue's list; each owner adds the tests of their bullets in theirs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+import os
+import random
+import re
+import shlex
+import shutil
+import socket
+import ssl
+import stat
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.client import HTTPSConnection
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from github_standin import GitHubStandIn, Server
+from support import guide_layout
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from conftest import LocalIndex, ProjectFactory
+    from support import ReleaseProject, Run
+
+TOKEN = "tok-ADVERSARY-7f3e9c1a5b"  # GITHUB_TOKEN / GH_TOKEN
+GH_CLI_TOKEN = "cli-ADVERSARY-4b2d8e6f1a"  # what a logged-in `gh auth token` prints
+PASSWORD = "pw-ADVERSARY-2d8b6e4f90"  # the index's password, in URLs and Poetry's variables
+OIDC_TOKEN = "oidc-ADVERSARY-5c7a9e1d3f"  # GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_TOKEN
+SECRETS = (TOKEN, GH_CLI_TOKEN, PASSWORD, OIDC_TOKEN)
+
+
+def assert_no_secret(*texts: str) -> None:
+    """None of the secrets, as written or URL-encoded, in any of the texts."""
+    for text in texts:
+        for secret in SECRETS:
+            assert secret not in text, f"{secret} leaked in:\n{text}"
+
+
+def one_json_object(result: Run) -> dict[str, Any]:
+    """stdout is exactly one JSON object (nothing before or after it)."""
+    payload = json.loads(result.stdout)
+    assert isinstance(payload, dict), result.stdout
+    return payload
+
+
+# --- a forge that is not GitHub: a loopback HTTPS server that records every request ---------
+
+
+@dataclass
+class Received:
+    """A request that reached the forge."""
+
+    method: str
+    path: str
+    user_agent: str
+    authorization: str | None
+
+
+@dataclass
+class Forge:
+    """The running forge: its URL, its certificate, what it received."""
+
+    host: str
+    url: str
+    certificate: Path
+    received: list[Received] = field(default_factory=list)
+
+    def from_the_plugin(self) -> list[Received]:
+        """Requests other than git's own (git talking to its remote is not the plugin)."""
+        return [r for r in self.received if not r.user_agent.startswith("git/")]
+
+
+def self_signed_certificate(folder: Path, address: str) -> tuple[Path, Path]:
+    """A certificate for `address` and localhost and its key, made now (cryptography, else the
+    openssl command)."""
+    certificate, key = folder / "forge.pem", folder / "forge.key"
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        subprocess.run(
+            [
+                shutil.which("openssl") or "openssl",
+                *("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+                *("-nodes", "-days", "1", "-subj", f"/CN={address}"),
+                *("-addext", f"subjectAltName=IP:{address},DNS:localhost"),
+                *("-keyout", str(key), "-out", str(certificate)),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        return certificate, key
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, address)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    public = private.public_key()
+    built = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address(address)), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
+        .sign(private, hashes.SHA256())
+    )
+    certificate.write_bytes(built.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certificate, key
+
+
+def loopback_https_address() -> tuple[str, int]:
+    """A loopback address of its own on port 443 when this user may bind it (a remote without a
+    port means 443, as the old guessed `https://HOST/api/v3` did), else 127.0.0.1 on a free port."""
+    address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(1, 254)}"
+    with socket.socket() as probe:
+        try:
+            probe.bind((address, 443))
+        except OSError:
+            return "127.0.0.1", 0
+    return address, 443
+
+
+@pytest.fixture
+def forge(tmp_path: Path) -> Iterator[Forge]:
+    """An HTTPS server on loopback answering 404 to everything, proven reachable and trusted
+    through its certificate before the test starts (so a leak would be recorded)."""
+    address, port = loopback_https_address()
+    certificate, key = self_signed_certificate(tmp_path, address)
+    received: list[Received] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        timeout = 10
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            received.append(
+                Received(
+                    self.command,
+                    self.path,
+                    self.headers.get("User-Agent", ""),
+                    self.headers.get("Authorization"),
+                )
+            )
+            body = b'{"message": "Not Found"}'
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PATCH = do_HEAD = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """No access log."""
+
+    class Quiet(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            """A client that gives up on the certificate (git) is not an error here."""
+
+    server = Quiet((address, port), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        probe = HTTPSConnection(
+            address, port, timeout=10, context=ssl.create_default_context(cafile=certificate)
+        )
+        probe.request("GET", "/probe")
+        assert probe.getresponse().status == 404
+        probe.close()
+        assert [r.path for r in received] == ["/probe"]
+        received.clear()
+        url = f"https://{address}" if port == 443 else f"https://{address}:{port}"
+        yield Forge(address, url, certificate, received)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def fake_gh(folder: Path) -> Path:
+    """A `gh` that is logged in: `gh auth token` prints GH_CLI_TOKEN; calls are logged."""
+    folder.mkdir(exist_ok=True)
+    script = folder / "gh"
+    script.write_text(
+        f'#!/bin/sh\necho "$@" >> "{folder / "calls"}"\necho "{GH_CLI_TOKEN}"\n', encoding="utf-8"
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def python_check(name: str, code: str, env: tuple[str, ...] = ()) -> str:
+    """A `{ name, run, env }` check table running `python -c CODE`."""
+    run = (
+        shlex.join([sys.executable, "-c", code])
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+    )
+    names = ", ".join(f'"{variable}"' for variable in env)
+    return f'{{ name = "{name}", run = "{run}", env = [{names}] }}'
+
+
+def with_release_settings(files: dict[str, str], lines: str) -> dict[str, str]:
+    """The guide's files with these lines added to `[tool.poetry-release]`."""
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        "[tool.poetry-release]\n", f"[tool.poetry-release]\n{lines}\n"
+    )
+    return files
+
+
+def index_url_with_password(index: LocalIndex) -> str:
+    """The local index's Simple API root with the user and PASSWORD in it."""
+    return index.url.replace("http://", f"http://uploader:{PASSWORD}@")
+
+
+# === Secrets (issue 14, items 1-3) ==========================================================
+
+
+def test_secrets_no_request_and_no_token_reaches_a_remote_host_that_is_not_github(
+    make_project: ProjectFactory, forge: Forge, index: LocalIndex, tmp_path: Path
+) -> None:
+    project = make_project()
+    project.git("remote", "set-url", "origin", f"{forge.url}/someone/project.git")
+    trusted = {"SSL_CERT_FILE": str(forge.certificate)}
+    with_token = {**trusted, "GITHUB_TOKEN": TOKEN}
+    gh = fake_gh(tmp_path / "gh-bin")
+    logged_in_gh = {**trusted, "PATH": f"{gh}{os.pathsep}{project.env['PATH']}"}
+
+    runs = [
+        project.poetry("release", "status", extra_env=with_token),
+        project.poetry("release", "status", "--json", extra_env=logged_in_gh),
+        project.poetry("release", "verify", "--timeout", "1", extra_env=with_token),
+        project.poetry("release", "verify", "--timeout", "1", extra_env=logged_in_gh),
+        project.poetry("release", "cut", "--dry-run", "--no-push", extra_env=with_token),
+        project.poetry("release", "cut", "--no-push", extra_env=logged_in_gh),
+        project.poetry("release", "notes", extra_env=with_token),
+    ]
+
+    assert forge.from_the_plugin() == []
+    assert not any(r.authorization for r in forge.received)
+    status, status_json = runs[0], one_json_object(runs[1])
+    assert status.code == 0, status.output
+    assert "not GitHub" in status.output
+    assert 'github-api-url = "https://' in status.output
+    assert f"GH_HOST={forge.host}" in status.output
+    assert status_json["github_release"] is None
+    assert "not GitHub" in runs[2].output  # verify's github row says why it was not asked
+    assert_no_secret(*(r.output for r in runs))
+
+
+def test_secrets_gh_is_asked_for_the_token_of_the_apis_own_host(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project()
+    gh = fake_gh(tmp_path / "gh-bin")
+    with Server(GitHubStandIn(token=GH_CLI_TOKEN)) as github:
+        environment = {
+            "PATH": f"{gh}{os.pathsep}{project.env['PATH']}",
+            "GITHUB_API_URL": github.url,
+            "GITHUB_REPOSITORY": "acme/widget-kit",
+        }
+        result = project.poetry("release", "status", "--json", "-vvv", extra_env=environment)
+
+    assert result.code == 0, result.output
+    host = github.url.removeprefix("http://")
+    assert (gh / "calls").read_text().splitlines() == [f"auth token --hostname {host}"]
+    assert {r.authorization for r in github.requests} == {f"Bearer {GH_CLI_TOKEN}"}
+    assert_no_secret(result.output)
+
+
+def test_secrets_index_passwords_and_remote_credentials_are_never_printed(
+    make_project: ProjectFactory, index: LocalIndex
+) -> None:
+    url = index_url_with_password(index)
+    project = make_project(guide_layout(url))
+    (index.packages / "arshai-1.5.5.tar.gz").write_bytes(b"not really an sdist")
+    github = {"GITHUB_TOKEN": TOKEN}
+
+    prepare = project.poetry("release", "prepare", "patch", "--no-checks", "-vv")
+    verify = project.poetry("release", "verify", "1.5.5", "--timeout", "5", "--no-github", "-vv")
+    verify_json = project.poetry("release", "verify", "1.5.5", "--no-github", "--json")
+    project.git("remote", "set-url", "origin", f"https://someone:{TOKEN}@127.0.0.1:9/")
+    verify_remote = project.poetry("release", "verify", "1.5.5", "--timeout", "1", extra_env=github)
+    status_remote = project.poetry("release", "status", extra_env=github)
+
+    assert prepare.code == 1
+    assert "already on the index http://***@127.0.0.1" in prepare.stderr
+    assert "HTTP Request: GET http://***@127.0.0.1" in prepare.output  # httpx's line at -vv
+    assert "http://***@127.0.0.1" in verify.stdout  # the table's index row
+    index_row = one_json_object(verify_json)["checks"][0]
+    assert "http://***@127.0.0.1" in index_row["detail"]
+    assert "remote origin (https://***@127.0.0.1:9/)" in verify_remote.output
+    assert_no_secret(*(r.output for r in (prepare, verify, verify_json, verify_remote)))
+    assert "remote origin (https://***@127.0.0.1:9/)" in status_remote.output
+    assert_no_secret(status_remote.output)
+
+
+def test_secrets_checks_get_no_release_credentials_and_keep_private_redacted_logs(
+    make_project: ProjectFactory, index: LocalIndex, tmp_path: Path
+) -> None:
+    seen = tmp_path / "seen.json"
+    leak = (
+        "import os, pathlib, sys\n"
+        "for name in sorted(os.environ):\n"
+        "    if 'TOKEN' in name or 'PASSWORD' in name: print(f'{name}={os.environ[name]}')\n"
+        "print(pathlib.Path('pyproject.toml').read_text())\n"
+        "sys.exit(1)"
+    )
+    named = (
+        "import json, os, sys\n"
+        "names = ['GH_TOKEN', 'GITHUB_TOKEN', 'POETRY_HTTP_BASIC_LOCAL_PASSWORD']\n"
+        f"open({str(seen)!r}, 'w').write(json.dumps({{n: n in os.environ for n in names}}))"
+    )
+    checks = (
+        f"checks = [{python_check('leak', leak)}, {python_check('named', named, ('GH_TOKEN',))}]"
+    )
+    project = make_project(
+        with_release_settings(guide_layout(index_url_with_password(index)), checks)
+    )
+    secrets = {
+        "GITHUB_TOKEN": TOKEN,
+        "GH_TOKEN": TOKEN,
+        "POETRY_HTTP_BASIC_LOCAL_USERNAME": "uploader",
+        "POETRY_HTTP_BASIC_LOCAL_PASSWORD": PASSWORD,
+        "POETRY_PYPI_TOKEN_LOCAL": PASSWORD,
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": OIDC_TOKEN,
+    }
+
+    result = project.poetry("release", "prepare", "patch", "-v", extra_env=secrets)
+
+    assert result.code == 1, result.output
+    assert 'index-url = "http://***@127.0.0.1' in result.output  # the tail, shown and redacted
+    assert not re.search(
+        r"^(GITHUB_TOKEN|POETRY_HTTP_BASIC_\w+|ACTIONS_ID_\w+)=", result.output, re.M
+    )
+    assert json.loads(seen.read_text()) == {
+        "GH_TOKEN": True,
+        "GITHUB_TOKEN": False,
+        "POETRY_HTTP_BASIC_LOCAL_PASSWORD": False,
+    }
+    log = Path(re.findall(r"Full log: (\S+)", result.output)[0])
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
+    assert_no_secret(result.output, log.read_text())
+
+
+POETRY_TOML = """\
+[repositories.local]
+url = "{url}"
+"""
+
+SOURCE = """
+[[tool.poetry.source]]
+name = "private"
+url = "{url}"
+priority = "supplemental"
+"""
+
+
+@pytest.fixture
+def secretive_project(make_project: ProjectFactory, index: LocalIndex) -> ReleaseProject:
+    """The guide's project with a password in index-url, poetry.toml and a Poetry source."""
+    url = index_url_with_password(index)
+    files = with_release_settings(guide_layout(url), 'repository = "local"')
+    files["pyproject.toml"] += SOURCE.format(url=url)
+    files["poetry.toml"] = POETRY_TOML.format(url=url.removesuffix("simple/"))
+    return make_project(files)
+
+
+COMMANDS = {
+    "prepare": ("prepare", "patch", "--dry-run"),
+    "prepare-refused": ("prepare", "1.0.0", "--dry-run"),
+    "cut": ("cut", "--dry-run"),
+    "verify": ("verify", "--timeout", "1"),
+    "status": ("status",),
+    "notes": ("notes",),
+}
+
+
+@pytest.mark.parametrize("verbosity", ["-v", "-vv", "-vvv"])
+def test_secrets_json_is_one_object_at_every_verbosity_and_no_output_holds_a_secret(
+    secretive_project: ReleaseProject, verbosity: str
+) -> None:
+    environment = {
+        "GITHUB_TOKEN": TOKEN,
+        "POETRY_HTTP_BASIC_LOCAL_USERNAME": "uploader",
+        "POETRY_HTTP_BASIC_LOCAL_PASSWORD": PASSWORD,
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": OIDC_TOKEN,
+    }
+    with Server(GitHubStandIn(token=TOKEN)) as github:
+        environment |= {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": "acme/widget-kit"}
+        runs = {
+            name: secretive_project.poetry(
+                "release", *argv, verbosity, "--json", extra_env=environment
+            )
+            for name, argv in COMMANDS.items()
+        }
+        if verbosity == "-vvv":
+            runs |= {
+                f"{name} (text)": secretive_project.poetry(
+                    "release", *argv, verbosity, extra_env=environment
+                )
+                for name, argv in COMMANDS.items()
+            }
+
+    for name, result in runs.items():
+        assert_no_secret(result.stdout, result.stderr)
+        if "(text)" not in name:
+            payload = one_json_object(result)
+            assert payload.get("ok", True) is (result.code == 0), (name, result.output)
+    assert runs["prepare"].code == 0, runs["prepare"].output
+    assert runs["status"].code == 0, runs["status"].output
+    assert runs["prepare-refused"].code == 1
+    assert runs["verify"].code == 1
+    if verbosity != "-v":  # log lines were written, to stderr only
+        assert "[httpx" in runs["status"].stderr or "HTTP Request" in runs["status"].stderr
+
+
+# === Work destroyed or committed wrongly (issue 14, items 4-6: local-state) ==================
+# - edits made while a slow check ran survive the rollback, which names them
+# - two prepare runs at once: the second is refused, naming the first's process
+# - prepare --allow-dirty commits only the release's change; the WIP stays uncommitted
+# - a symlinked CHANGELOG.md is written through, never replaced
+# - kill -9 / SIGHUP during the checks: status reports it, prepare --abort restores, no orphan
+
+
+# === Faults handled wrongly (issue 14, items 7-9) ===========================================
+# - GitHub 502 on creating the release is retried within the budget (item 7)
+# - a trickling index cannot hold verify --timeout 5 or status; --timeout nan is refused (item 7)
+# - cut --no-push creates no GitHub release; target_commitish is always set (item 8)
+# - a hook-rejected tag is told apart from a moved branch; "skipped: already on the index";
+#   a wrong upload password is found before the tag (item 8)
+# - latin-1 with a coding line, a UTF-8 BOM: read and written back; undecodable: named (item 9)
