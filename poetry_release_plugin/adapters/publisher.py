@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.redaction import remember_secret
 from poetry_release_plugin.errors import PublishError
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ class Credentials:
     kind: str  # "token" or "username and password"
     secret: str = field(repr=False)
     username: str = "__token__"
+
+    def __post_init__(self) -> None:
+        remember_secret(self.secret)  # hidden from every output from now on (keyring's too)
 
 
 def configured_credentials(poetry: Poetry, io: IO, repository: str) -> Credentials | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.adapters.http import redact_url
+from poetry_release_plugin.core.redaction import remember_secret
 from poetry_release_plugin.core.trusted_publishing import (
     IdentityClaims,
     MintRefusal,
@@ -38,6 +39,9 @@ class MintedToken:
     value: str
     expires_at: float
     claims: IdentityClaims
+
+    def __post_init__(self) -> None:
+        remember_secret(self.value)  # hidden from every output from now on
 
     def __repr__(self) -> str:
         return f"MintedToken(expires_at={self.expires_at:.0f}, value=<hidden>)"
@@ -111,6 +115,7 @@ class TrustedPublisher:
     def mint(self, identity_token: str | None = None) -> MintedToken:
         """A fresh upload token (a new identity token is fetched unless one is given)."""
         token = identity_token or self.identity_token()
+        remember_secret(token)
         if token is None:
             raise TrustedPublishingError(
                 "This job has no OIDC identity to publish with",

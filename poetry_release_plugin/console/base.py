@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from cleo.formatters.formatter import Formatter
 from cleo.helpers import option
 from cleo.io.outputs.output import Type as OutputType
+from cleo.io.outputs.output import Verbosity
 from poetry.console.commands.command import Command
 
 from poetry_release_plugin.core.redaction import REDACTOR
@@ -57,6 +58,20 @@ class ReleaseCommand(Command):
     common_options: ClassVar[list[Option]] = [JSON_OPTION]
     _json_output: Output | None = None
     _json_emitted = False
+
+    def run(self, io: IO) -> int:
+        """A wrong option or argument still gives --json its one object (on a redacted stdout)."""
+        from cleo.exceptions import CleoError
+
+        try:
+            return super().run(io)
+        except CleoError as error:
+            if io.input.has_parameter_option("--json") and not self._json_emitted:
+                from poetry_release_plugin.console.redacted_io import redacted_output
+
+                self._json_output = redacted_output(io.output)
+                self.emit_json({"ok": False, "error": str(error), "error_type": "UsageError"})
+            raise
 
     def execute(self, io: IO) -> int:
         """Run with outputs that hide every secret; in --json mode stdout holds only the JSON."""
@@ -127,7 +142,7 @@ class ReleaseCommand(Command):
         self._json_emitted = True
         output = self._json_output or self.io.output
         text = json.dumps(REDACTOR.value(payload), indent=2)
-        output.write_line(text, type=OutputType.RAW)
+        output.write_line(text, verbosity=Verbosity.QUIET, type=OutputType.RAW)  # even with -q
 
     def handle(self) -> int:
         if os.name != "posix":

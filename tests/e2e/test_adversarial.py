@@ -419,6 +419,7 @@ COMMANDS = {
     "verify": ("verify", "--timeout", "1"),
     "status": ("status",),
     "notes": ("notes",),
+    "usage-error": ("status", "--no-such-option"),
 }
 
 
