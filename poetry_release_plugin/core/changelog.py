@@ -11,20 +11,39 @@ from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
+from poetry_release_plugin.errors import ProjectError
+
 _H2 = re.compile(r"^##(?!#)[ \t]*(?P<title>.*?)[ \t]*$")
+_SETEXT_H2 = re.compile(r"^ {0,3}-{2,}[ \t]*$")
 _LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:(?P<space>[ \t]*)(?P<url>\S+)[ \t]*$")
 _COMPARE = re.compile(r"^(?P<base>.+)/compare/(?P<start>.+?)\.\.\.(?P<end>[^/]+)$")
+_RELEASE_TAG = re.compile(r"^(?P<base>.+)/releases/tag/(?P<tag>[^/]+)$")
 _TITLE_VERSION = re.compile(r"^\[?[vV]?(?P<version>[0-9][^\]\s]*)\]?")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FENCE = re.compile(r"^ {0,3}(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 
 
 @dataclass(frozen=True)
 class Heading:
-    """A `## ` heading: Unreleased, or the version it names (None for anything else)."""
+    """A level-2 heading (`## ` or setext): Unreleased, or the version it names (None for
+    anything else); `underline` is the line after a setext heading's title."""
 
     line: int
     unreleased: bool
     version: str | None
+    underline: bool = False
+
+
+@dataclass(frozen=True)
+class ChangelogStyle:
+    """How a changelog writes a release: its heading, the blank lines between sections, and
+    the link reference of a version (`compare` or `tag`, in angle brackets or not)."""
+
+    heading: str = "## [{version}] - {date}"
+    setext: str | None = None  # the underline of a setext heading
+    gap: int = 1
+    link: str = "compare"
+    angle: bool = False
 
 
 def newline_of(text: str) -> str:
@@ -36,24 +55,70 @@ def _strip(line: str) -> str:
     return line.rstrip("\r\n")
 
 
-def _headings(lines: list[str]) -> list[Heading]:
-    found = []
-    in_fence = False
+def _fenced_lines(lines: list[str], path: str) -> set[int]:
+    """Lines inside code fences (the fences included). A fence closes only with its own
+    character, at least as long, and nothing after it; one left open is refused."""
+    inside: set[int] = set()
+    opener: tuple[int, str] | None = None
     for index, line in enumerate(lines):
+        match = _FENCE.match(_strip(line))
+        if opener is None:
+            if match is not None and not (match["marker"][0] == "`" and "`" in match["info"]):
+                opener = (index, match["marker"])
+                inside.add(index)
+            continue
+        inside.add(index)
+        marker = opener[1]
+        if (
+            match is not None
+            and match["marker"][0] == marker[0]
+            and len(match["marker"]) >= len(marker)
+            and not match["info"].strip()
+        ):
+            opener = None
+    if opener is not None:
+        raise ProjectError(
+            f"{path} line {opener[0] + 1} opens a code fence ({opener[1]}) that never closes, "
+            "so where sections begin cannot be told",
+            f"close the fence in {path}, then run prepare again",
+        )
+    return inside
+
+
+def _headings(lines: list[str], path: str = "CHANGELOG.md") -> list[Heading]:
+    found = []
+    fenced = _fenced_lines(lines, path)
+    for index, line in enumerate(lines):
+        if index in fenced:
+            continue
         text = _strip(line)
-        if _FENCE.match(text):
-            in_fence = not in_fence
+        match = _H2.match(text)
+        underline = False
+        if match is not None:
+            title = match["title"]
+        elif (
+            text.strip()
+            and not text.lstrip().startswith(("-", "*", "+", ">", "#", "[", "|"))
+            and index + 1 < len(lines)
+            and index + 1 not in fenced
+            and _SETEXT_H2.match(_strip(lines[index + 1]))
+            and (index == 0 or not _strip(lines[index - 1]).strip())
+        ):
+            title, underline = text.strip(), True
+        else:
             continue
-        match = None if in_fence else _H2.match(text)
-        if match is None:
-            continue
-        title = match["title"]
         if title.strip("[]").lower().startswith("unreleased"):
-            found.append(Heading(index, True, None))
+            found.append(Heading(index, True, None, underline))
             continue
         version = _TITLE_VERSION.match(title)
-        found.append(Heading(index, False, _valid(version["version"]) if version else None))
+        found.append(
+            Heading(index, False, _valid(version["version"]) if version else None, underline)
+        )
     return found
+
+
+def _body_start(heading: Heading) -> int:
+    return heading.line + (2 if heading.underline else 1)
 
 
 def _valid(text: str) -> str | None:
@@ -85,6 +150,65 @@ def _ended(line: str, newline: str) -> str:
     return line if line.endswith(("\n", "\r")) else line + newline
 
 
+def _blank_lines_before(lines: list[str], index: int) -> int:
+    count = 0
+    while index - count - 1 >= 0 and not _strip(lines[index - count - 1]).strip():
+        count += 1
+    return count
+
+
+def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
+    """The conventions of a changelog, read from its newest release and its link references."""
+    lines = text.splitlines(keepends=True)
+    headings = _headings(lines, path)
+    released = [h for h in headings if h.version is not None]
+    style = ChangelogStyle()
+    if released:
+        newest = released[0]
+        line = _strip(lines[newest.line])
+        title_at = 0 if newest.underline else len(line) - len(line.lstrip("#").lstrip())
+        match = _TITLE_VERSION.match(line[title_at:])
+        assert match is not None
+        start, end = title_at + match.start("version"), title_at + match.end("version")
+        head, tail = line[:start], line[end:]
+        tail = _DATE.sub("\x00", tail, count=1)
+        template = _braces(head) + "{version}" + _braces(tail).replace("\x00", "{date}")
+        setext = _strip(lines[newest.line + 1]) if newest.underline else None
+        later = released[1] if len(released) > 1 else newest
+        gap = _blank_lines_before(lines, later.line) if later.line > 0 else 1
+        style = ChangelogStyle(template, setext, max(gap, 1))
+    for label, _space, url in _link_references(lines):
+        if _valid(label) is None:
+            continue
+        angle = url.startswith("<") and url.endswith(">")
+        kind = "tag" if _RELEASE_TAG.match(url.strip("<>")) else "compare"
+        return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle)
+    return style
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _link_references(lines: list[str]) -> list[tuple[str, str, str]]:
+    found = []
+    for line in lines:
+        match = _LINK.match(_strip(line))
+        if match is not None:
+            found.append((match["label"], match["space"], match["url"]))
+    return found
+
+
+def _heading_lines(style: ChangelogStyle, version: str, date: str, newline: str) -> list[str]:
+    title = style.heading.format(version=version, date=date)
+    if style.setext is None:
+        return [title + newline]
+    underline = style.setext
+    if set(underline.strip()) == {"-"}:
+        underline = underline[: len(underline) - len(underline.lstrip())] + "-" * max(len(title), 3)
+    return [title + newline, underline + newline]
+
+
 def promote_unreleased(
     text: str,
     version: str,
@@ -93,74 +217,83 @@ def promote_unreleased(
     generated: str,
     tag: str,
     previous_tag: str | None,
+    path: str = "CHANGELOG.md",
 ) -> str:
-    """The changelog with a `## [version] - date` section made of Unreleased's entries.
+    """The changelog with a section for `version` made of Unreleased's entries, in the file's
+    own style (heading shape, blank lines between sections, link references).
 
     Unreleased stays, empty, above it. If Unreleased has no entries, `generated` (Markdown,
     from the commits) fills the new section. Without an Unreleased heading, the section goes
-    above the newest release. The link references are updated in the file's own style.
+    above the newest release. A code fence that never closes is refused with its line.
     """
     newline = newline_of(text)
     lines = text.splitlines(keepends=True)
-    headings = _headings(lines)
-    release_heading = f"## [{version}] - {date}{newline}"
+    headings = _headings(lines, path)
+    style = changelog_style(text, path)
+    release_heading = _heading_lines(style, version, date, newline)
+    gap = [newline] * style.gap
     fallback = [f"{line}{newline}" for line in (generated or "No notable changes.").splitlines()]
     unreleased = next((h for h in headings if h.unreleased), None)
     if unreleased is not None:
-        start, end = unreleased.line + 1, _section_end(lines, headings, unreleased)
-        body = lines[start:end]
+        title_end = _body_start(unreleased)
+        end = _section_end(lines, headings, unreleased)
+        body = lines[title_end:end]
+        lines[title_end - 1] = _ended(lines[title_end - 1], newline)
         if any(_strip(line).strip() for line in body):
-            inserted = [newline, release_heading]
-            if body and _strip(body[0]).strip():
-                inserted.append(newline)
-            lines[unreleased.line] = _ended(lines[unreleased.line], newline)
-            lines[start:start] = inserted
+            first = next(i for i, line in enumerate(body) if _strip(line).strip())
+            lines[title_end : title_end + first] = [*gap, *release_heading, newline]
         else:
-            lines[unreleased.line] = _ended(lines[unreleased.line], newline)
-            section = [newline, release_heading, newline, *fallback]
-            if end == len(lines) or not body:
-                section.append(newline)
-            lines[start:start] = section
+            after = gap if end < len(lines) else []
+            lines[title_end:end] = [*gap, *release_heading, newline, *fallback, *after]
     else:
         newest = next((h for h in headings if h.version is not None), None)
         at = newest.line if newest is not None else _links_start(lines)
         if at > 0:
             lines[at - 1] = _ended(lines[at - 1], newline)
-        lines[at:at] = [release_heading, newline, *fallback, newline]
-    return "".join(_update_links(lines, newline, version, tag, previous_tag))
+        lines[at:at] = [*release_heading, newline, *fallback, *gap]
+    return "".join(_update_links(lines, newline, version, tag, previous_tag, style))
 
 
 def _update_links(
-    lines: list[str], newline: str, version: str, tag: str, previous_tag: str | None
+    lines: list[str],
+    newline: str,
+    version: str,
+    tag: str,
+    previous_tag: str | None,
+    style: ChangelogStyle,
 ) -> list[str]:
     links = [(index, _LINK.match(_strip(line))) for index, line in enumerate(lines)]
     matches = [(index, match) for index, match in links if match is not None]
     unreleased = next((m for m in matches if m[1]["label"].lower() == "unreleased"), None)
+    versioned = next((m for m in matches if _valid(m[1]["label"]) is not None), None)
+
+    def wrap(url: str) -> str:
+        return f"<{url}>" if style.angle else url
+
     if unreleased is not None:
         index, match = unreleased
-        compare = _COMPARE.match(match["url"])
+        angle = match["url"].startswith("<")
+        compare = _COMPARE.match(match["url"].strip("<>"))
         if compare is None:
             return lines
         base, space = compare["base"], match["space"] or " "
-        lines[index] = _ended(
-            f"[{match['label']}]:{space}{base}/compare/{tag}...{compare['end']}", newline
-        )
-        lines.insert(
-            index + 1, f"[{version}]:{space}{_release_url(base, tag, previous_tag)}{newline}"
-        )
+        url = f"{base}/compare/{tag}...{compare['end']}"
+        lines[index] = _ended(f"[{match['label']}]:{space}{f'<{url}>' if angle else url}", newline)
+        release = _release_url(base, tag, previous_tag, style.link)
+        lines.insert(index + 1, f"[{version}]:{space}{wrap(release)}{newline}")
         return lines
-    versioned = next((m for m in matches if _valid(m[1]["label"]) is not None), None)
     if versioned is not None:
         index, match = versioned
-        compare = _COMPARE.match(match["url"])
-        if compare is not None:
-            url = _release_url(compare["base"], tag, previous_tag)
-            lines.insert(index, f"[{version}]:{match['space'] or ' '}{url}{newline}")
+        url = match["url"].strip("<>")
+        found = _COMPARE.match(url) or _RELEASE_TAG.match(url)
+        if found is not None:
+            release = _release_url(found["base"], tag, previous_tag, style.link)
+            lines.insert(index, f"[{version}]:{match['space'] or ' '}{wrap(release)}{newline}")
     return lines
 
 
-def _release_url(base: str, tag: str, previous_tag: str | None) -> str:
-    if previous_tag is None:
+def _release_url(base: str, tag: str, previous_tag: str | None, kind: str = "compare") -> str:
+    if previous_tag is None or kind == "tag":
         return f"{base}/releases/tag/{tag}"
     return f"{base}/compare/{previous_tag}...{tag}"
 
@@ -174,7 +307,8 @@ def extract_section(text: str, version: str) -> str | None:
     if heading is None:
         return None
     body = [
-        _strip(line) for line in lines[heading.line + 1 : _section_end(lines, headings, heading)]
+        _strip(line)
+        for line in lines[_body_start(heading) : _section_end(lines, headings, heading)]
     ]
     return "\n".join(body).strip("\n")
 
@@ -186,5 +320,5 @@ def has_unreleased_entries(text: str) -> bool:
     unreleased = next((h for h in headings if h.unreleased), None)
     if unreleased is None:
         return False
-    body = lines[unreleased.line + 1 : _section_end(lines, headings, unreleased)]
+    body = lines[_body_start(unreleased) : _section_end(lines, headings, unreleased)]
     return any(_strip(line).strip() for line in body)

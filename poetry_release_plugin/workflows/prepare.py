@@ -324,6 +324,7 @@ def _planned_changes(
             generated=generated,
             tag=tag,
             previous_tag=previous.name if previous else None,
+            path=changelog.path,
         )
         changes.append(FileChange(changelog.path, changelog.text, after))
     return tuple(change for change in changes if change.after != change.before)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from poetry_release_plugin.core.changelog import (
+    changelog_style,
     extract_section,
     has_unreleased_entries,
     promote_unreleased,
 )
+from poetry_release_plugin.errors import ProjectError
 
 KAC = """\
 # Changelog
@@ -79,7 +82,7 @@ def test_other_heading_styles_are_recognised() -> None:
         text, "1.1.0", "2026-11-24", generated="- y", tag="v1.1.0", previous_tag="v1.0.0"
     )
     assert result == text.replace(
-        "## 1.0.0 (2020-01-01)", "## [1.1.0] - 2026-11-24\n\n- y\n\n## 1.0.0 (2020-01-01)"
+        "## 1.0.0 (2020-01-01)", "## 1.1.0 (2026-11-24)\n\n- y\n\n## 1.0.0 (2020-01-01)"
     )
 
 
@@ -132,3 +135,103 @@ def test_no_line_is_lost_and_older_sections_stay_byte_for_byte(
     )
     assert not has_unreleased_entries(result)
     assert ("\r\n" in result) == (newline == "\r\n")
+
+
+# The shape of poetry-core's and poetry-plugin-export's CHANGELOG.md (MIT, python-poetry).
+POETRY_STYLE = """\
+# Change Log
+
+
+## [2.3.2] - 2026-03-29
+
+### Fixed
+
+- Fix an issue ([#930](https://github.com/python-poetry/poetry-core/pull/930)).
+
+
+## [2.3.1] - 2026-02-01
+
+### Changed
+
+- Update list of supported licenses.
+
+
+[Unreleased]: https://github.com/python-poetry/poetry-core/compare/2.3.2...main
+[2.3.2]: https://github.com/python-poetry/poetry-core/releases/tag/2.3.2
+[2.3.1]: https://github.com/python-poetry/poetry-core/releases/tag/2.3.1
+"""
+
+
+def test_a_file_without_unreleased_gets_a_section_in_its_own_style() -> None:
+    result = promote_unreleased(
+        POETRY_STYLE,
+        "2.3.3",
+        "2026-11-25",
+        generated="### Fixed\n\n- a fix",
+        tag="2.3.3",
+        previous_tag="2.3.2",
+    )
+    assert result == POETRY_STYLE.replace(
+        "## [2.3.2]", "## [2.3.3] - 2026-11-25\n\n### Fixed\n\n- a fix\n\n\n## [2.3.2]"
+    ).replace(
+        "[Unreleased]: https://github.com/python-poetry/poetry-core/compare/2.3.2...main\n",
+        "[Unreleased]: https://github.com/python-poetry/poetry-core/compare/2.3.3...main\n"
+        "[2.3.3]: https://github.com/python-poetry/poetry-core/releases/tag/2.3.3\n",
+    )
+
+
+def test_style_is_read_from_heading_gaps_and_links() -> None:
+    style = changelog_style(POETRY_STYLE)
+    assert (style.heading, style.gap, style.link, style.angle) == (
+        "## [{version}] - {date}",
+        2,
+        "tag",
+        False,
+    )
+    dashed = "## 1.0.0 - 2020-01-01\n\n- a\n\n## 0.9.0 - 2019-01-01\n\n- b\n"
+    assert changelog_style(dashed).heading == "## {version} - {date}"
+    en_dash = "## [v1.0.0] \u2013 2020-01-01\n\n- a\n"
+    assert changelog_style(en_dash).heading == "## [v{version}] \u2013 {date}"
+
+
+def test_angle_bracket_links_stay_in_angle_brackets() -> None:
+    text = (
+        "## [Unreleased]\n\n- new\n\n## [1.0.0] - 2020-01-01\n\n- a\n\n"
+        "[Unreleased]: <https://github.com/o/r/compare/v1.0.0...HEAD>\n"
+        "[1.0.0]: <https://github.com/o/r/releases/tag/v1.0.0>\n"
+    )
+    result = promote_unreleased(
+        text, "1.1.0", "2026-11-25", generated="", tag="v1.1.0", previous_tag="v1.0.0"
+    )
+    assert "[Unreleased]: <https://github.com/o/r/compare/v1.1.0...HEAD>\n" in result
+    assert "[1.1.0]: <https://github.com/o/r/releases/tag/v1.1.0>\n" in result
+
+
+def test_setext_headings_are_sections_and_are_copied() -> None:
+    text = "Changelog\n=========\n\n1.0.0 (2020-01-01)\n------------------\n\n- a\n"
+    result = promote_unreleased(
+        text, "1.1.0", "2026-11-25", generated="- b", tag="1.1.0", previous_tag="1.0.0"
+    )
+    assert result == text.replace(
+        "1.0.0 (2020-01-01)", "1.1.0 (2026-11-25)\n------------------\n\n- b\n\n1.0.0 (2020-01-01)"
+    )
+    assert extract_section(result, "1.0.0") == "- a"
+
+
+def test_a_fence_holding_other_fence_markers_hides_its_headings() -> None:
+    text = (
+        "## [Unreleased]\n\n````md\n```\n## [0.5.0] - fake\n```\n````\n\n"
+        "## [0.4.0] - 2020-01-01\n\n- a\n"
+    )
+    result = promote_unreleased(
+        text, "0.5.0", "2026-11-25", generated="", tag="v0.5.0", previous_tag="v0.4.0"
+    )
+    assert "## [0.5.0] - 2026-11-25\n\n````md\n```\n## [0.5.0] - fake" in result
+
+
+def test_a_fence_that_never_closes_is_refused_with_its_line() -> None:
+    text = "## [Unreleased]\n\n- a\n\n```\n## [0.4.0] - 2020-01-01\n"
+    with pytest.raises(ProjectError, match="CHANGELOG.md line 5 opens a code fence"):
+        promote_unreleased(
+            text, "0.5.0", "2026-11-25", generated="", tag="v0.5.0", previous_tag=None
+        )
