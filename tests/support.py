@@ -328,12 +328,20 @@ class PackageIndexServer:
 def interrupt(
     argv: list[str], cwd: Path, env: dict[str, str], ready: Any, timeout: float = 60
 ) -> tuple[int, str, float]:
-    """Run a command, wait until `ready()`, send it SIGINT (Ctrl-C): exit code, output, and the
-    seconds it took to stop after the signal."""
+    """Run a command, wait until `ready()`, press Ctrl-C: exit code, output, and the seconds it
+    took to stop after the signal. Like a terminal, SIGINT goes to the command's whole process
+    group (git and the hooks it runs included); what the plugin starts in sessions of its own
+    (the checks) only stops if the plugin stops it."""
     import signal
 
     process = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        argv,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + timeout
@@ -342,7 +350,7 @@ def interrupt(
             assert time.monotonic() < deadline, "never reached the stage to interrupt"
             time.sleep(0.05)
         interrupted = time.monotonic()
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         output, _ = process.communicate(timeout=30)
         took = time.monotonic() - interrupted
     finally:
