@@ -57,6 +57,11 @@ def prepared(r: Release) -> None:
     r.prepare()
 
 
+def prepared_then_a_commit(r: Release) -> None:
+    r.prepare()
+    r.commit("docs: after the release commit")
+
+
 def tagged_locally(r: Release) -> None:
     r.prepare()
     r.cut("--no-push", "--no-github-release")
@@ -102,6 +107,7 @@ STATES: dict[Callable[[Release], None], tuple[str, str | tuple[str, ...]]] = {
     files_disagree: ("prepare", "refuses"),
     tag_pushed_by_hand: ("cut", ("already done", "already done", "would run")),
     prepared: ("cut", ("would run", "would run", "would run")),
+    prepared_then_a_commit: ("prepare", "refuses"),
     tagged_locally: ("cut", ("already done", "would run", "would run")),
     pushed_without_github_release: ("cut", ("already done", "already done", "would run")),
     draft_release: ("cut", ("already done", "already done", "would run")),
