@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from conftest import github_environment
 from support import guide_layout
 
@@ -111,13 +112,16 @@ def readme_release_job() -> list[list[str]]:
     ]
 
 
-def actions_environment(github: GitHubStandIn, tag: str, sha: str) -> dict[str, str]:
-    """What GitHub Actions sets for a job on a pushed tag (the API pointed at the stand-in)."""
+def actions_environment(
+    github: GitHubStandIn, tag: str, sha: str, event: str = "push"
+) -> dict[str, str]:
+    """What GitHub Actions sets for a job on a pushed tag or a published release (the API
+    pointed at the stand-in): either way the ref is the tag."""
     return {
         **github_environment(github),
         "CI": "true",
         "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_NAME": event,
         "GITHUB_REF": f"refs/tags/{tag}",
         "GITHUB_REF_NAME": tag,
         "GITHUB_REF_TYPE": "tag",
@@ -128,12 +132,19 @@ def actions_environment(github: GitHubStandIn, tag: str, sha: str) -> dict[str, 
     }
 
 
+@pytest.mark.parametrize(
+    ("event", "maintainer_cut"),
+    [("push", ("--no-github-release",)), ("release", ())],
+    ids=["on the pushed tag", "on the published release"],
+)
 def test_the_readme_release_job_runs_on_a_depth_1_checkout_detached_at_the_tag(
     make_project: ProjectFactory,
     local_index: LocalIndex,
     index: LocalIndex,
     github: GitHubStandIn,
     tmp_path: Path,
+    event: str,
+    maintainer_cut: tuple[str, ...],
 ) -> None:
     project = breaking_history(make_project, local_index)
     pyproject = project.read("pyproject.toml").replace(
@@ -142,13 +153,14 @@ def test_the_readme_release_job_runs_on_a_depth_1_checkout_detached_at_the_tag(
     project.write("pyproject.toml", pyproject)
     project.commit_all("build: publish to the demo index")
     assert project.poetry("release", "prepare", "--no-checks").code == 0
-    pushed = project.poetry("release", "cut", "--no-github-release")  # the maintainer's push
+    env = github_environment(github)
+    pushed = project.poetry("release", "cut", *maintainer_cut, extra_env=env)  # on their machine
     assert pushed.code == 0, pushed.output
     sha = project.git("rev-parse", "HEAD")
     # actions/checkout on the pushed tag: one commit, detached at the tag
     ci = project.clone(tmp_path / "runner", "--depth", "1", "--branch", "v2.0.0")
     assert ci.git("rev-parse", "--is-shallow-repository") == "true"
-    env = {**actions_environment(github, "v2.0.0", sha), **index.poetry_environment("demo")}
+    env = {**actions_environment(github, "v2.0.0", sha, event), **index.poetry_environment("demo")}
 
     commands = readme_release_job()
     assert commands == [["release", "cut", "--publish"], ["release", "verify", "--install"]]
@@ -163,6 +175,7 @@ def test_the_readme_release_job_runs_on_a_depth_1_checkout_detached_at_the_tag(
     release = github.release("v2.0.0")
     assert release is not None
     assert not release["draft"]
+    assert len(github.releases) == 1
     assert "drop python 3.9" in release["body"]
     assert "small thing" in release["body"]
     assert sorted(path.name for path in index.packages.iterdir()) == [
