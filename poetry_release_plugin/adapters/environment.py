@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.redaction import without_release_credentials
+from poetry_release_plugin.core.sources import VersionReader
 
 if TYPE_CHECKING:
     from poetry.poetry import Poetry
@@ -47,9 +48,16 @@ def find_project_environment(poetry: Poetry) -> ProjectEnvironment | None:
 
 
 _IMPORT_SCRIPT = """
-import importlib, importlib.util, json, sys
-name = sys.argv[1]
-if importlib.util.find_spec(name) is None:
+import importlib, importlib.metadata, importlib.util, json, sys
+name, distribution = sys.argv[1], sys.argv[2]
+if not name:
+    try:
+        version = importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        print(json.dumps({"found": False}))
+    else:
+        print(json.dumps({"found": True, "version": version}))
+elif importlib.util.find_spec(name) is None:
     print(json.dumps({"found": False}))
 else:
     module = importlib.import_module(name)
@@ -67,10 +75,14 @@ class ImportedVersion:
     error: str | None = None
 
 
-def imported_version(env: ProjectEnvironment, package: str, cwd: Path) -> ImportedVersion:
-    """Import `package` in the environment (from `cwd`) and read its `__version__`."""
+def imported_version(
+    env: ProjectEnvironment, package: str | VersionReader, cwd: Path
+) -> ImportedVersion:
+    """Import `package` in the environment (from `cwd`) and read its `__version__`; given a
+    VersionReader without a module, ask `importlib.metadata` for the distribution's version."""
+    reader = package if isinstance(package, VersionReader) else VersionReader(package, "")
     completed = subprocess.run(
-        [str(env.python), "-c", _IMPORT_SCRIPT, package],
+        [str(env.python), "-c", _IMPORT_SCRIPT, reader.module or "", reader.distribution],
         cwd=cwd,
         env=without_release_credentials(env.variables()),
         capture_output=True,

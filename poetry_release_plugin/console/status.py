@@ -103,6 +103,8 @@ class StatusCommand(ReleaseCommand):
         for path, version in status.files:
             mark = "" if version == status.version else "  <error>disagrees</error>"
             self.say(f"  {escape(path)}: {escape(version)}{mark}")
+        if status.installed_version.startswith("no version file"):
+            self.say(f"  {escape(status.installed_version)}")
         since = (
             f"{status.commits_since} commit(s) since" if status.last_tag else "no release tag yet"
         )
@@ -125,6 +127,7 @@ class StatusCommand(ReleaseCommand):
                     "version": status.version,
                     "files": [{"path": p, "version": v} for p, v in status.files],
                     "files_in_sync": status.files_in_sync,
+                    "installed_version": status.installed_version,
                     "last_tag": status.last_tag,
                     "commits_since": status.commits_since,
                     "tag": status.tag,

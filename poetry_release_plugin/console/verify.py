@@ -91,7 +91,7 @@ Exit 0 only if no check failed.
         dist = self.option("dist")
         request = VerifyRequest(
             name=project.metadata.name,
-            package=packages[0] if packages else None,
+            package=project.version_reader.module or (packages[0] if packages else None),
             version=version,
             tag=tag,
             commit=git.tag_commit(tag) if git.is_work_tree() else None,

@@ -39,6 +39,23 @@ class ProjectMetadata:
     version_tables: tuple[str, ...]
     packages: tuple[PackageLocation, ...]
     release_table: dict[str, Any] | None
+    excludes: tuple[str, ...] = ()  # [tool.poetry].exclude, as written
+    package_mode: bool = True  # [tool.poetry] package-mode
+
+
+@dataclass(frozen=True)
+class VersionReader:
+    """How an installed copy of the project tells its version: import `module` and read its
+    `__version__`, or, without a version file, `importlib.metadata.version(distribution)`."""
+
+    module: str | None
+    distribution: str
+
+    def describe(self) -> str:
+        """The expression, as the user would write it."""
+        if self.module is None:
+            return f'importlib.metadata.version("{self.distribution}")'
+        return f"{self.module}.__version__"
 
 
 def _parse_toml(text: str) -> tomlkit.TOMLDocument:
@@ -103,7 +120,15 @@ def read_metadata(text: str) -> ProjectMetadata:
         version_tables=tuple(holders),
         packages=_packages(name, poetry.get("packages")),
         release_table=release_table.unwrap() if hasattr(release_table, "unwrap") else release_table,
+        excludes=_excludes(poetry.get("exclude")),
+        package_mode=poetry.get("package-mode", True) is not False,
     )
+
+
+def _excludes(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else list(value or [])
+    found = [item.get("path") if isinstance(item, dict) else item for item in items]
+    return tuple(str(item) for item in found if isinstance(item, str))
 
 
 def declared_paths(text: str) -> tuple[str, ...]:
@@ -181,12 +206,14 @@ class _Span:
 
 @dataclass(frozen=True)
 class VersionAssignments:
-    """The literal `__version__` of a module, and where it and `__version_info__` sit."""
+    """The literal `__version__` of a module, and where it (each assignment of it) and
+    `__version_info__` sit."""
 
     version: str
     quote: str
     version_span: _Span
     info_span: _Span | None
+    more_spans: tuple[_Span, ...] = ()  # further literal assignments of the same version
 
 
 def _offsets(text: str) -> list[int]:
@@ -206,6 +233,36 @@ def _span(text: str, starts: list[int], node: ast.expr) -> _Span:
     return _Span(
         _index(text, starts, node.lineno, node.col_offset),
         _index(text, starts, node.end_lineno, node.end_col_offset),
+    )
+
+
+def _assignments(tree: ast.Module, name: str) -> list[ast.expr]:
+    """Every value assigned to `name` anywhere in the module, in order."""
+    values: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        else:
+            continue
+        if node.value is not None and any(
+            isinstance(target, ast.Name) and target.id == name for target in targets
+        ):
+            values.append(node.value)
+    return sorted(values, key=lambda value: (value.lineno, value.col_offset))
+
+
+def assigns_version_at_runtime(text: str) -> bool:
+    """Whether a module sets `__version__` to something computed (such as
+    `importlib.metadata.version(...)`) rather than a string literal."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return any(
+        not (isinstance(value, ast.Constant) and isinstance(value.value, str))
+        for value in _assignments(tree, "__version__")
     )
 
 
@@ -243,9 +300,27 @@ def find_version_assignments(text: str, path: str) -> VersionAssignments | None:
     literal = _STRING_LITERAL.match(text[version_span.start : version_span.end])
     if literal is None:  # implicitly concatenated strings, for example
         return None
+    others = [other for other in _assignments(tree, "__version__") if other is not value]
+    odd = [
+        other
+        for other in others
+        if not (isinstance(other, ast.Constant) and other.value == value.value)
+        or _STRING_LITERAL.match(
+            text[_span(text, starts, other).start : _span(text, starts, other).end]
+        )
+        is None
+    ]
+    if odd:
+        lines = ", ".join(str(node.lineno) for node in [value, *odd])
+        raise ProjectError(
+            f"{path} assigns __version__ more than once, not all the same literal (lines {lines}), "
+            "so which one to rewrite cannot be told",
+            f'keep one __version__ = "X.Y.Z" in {path} (or list another file in version-files)',
+        )
     info = _module_assignment(tree, "__version_info__")
     info_span = _span(text, starts, info) if info is not None and _is_literal_tuple(info) else None
-    return VersionAssignments(value.value, literal.group(2), version_span, info_span)
+    more = tuple(_span(text, starts, other) for other in others)
+    return VersionAssignments(value.value, literal.group(2), version_span, info_span, more)
 
 
 def format_version_info(info: VersionInfo, quote: str) -> str:
@@ -267,6 +342,12 @@ def write_version_file(text: str, path: str, new_version: Version) -> str:
     replacements = [
         (found.version_span, f"{literal.group(1)}{found.quote}{new_version.text}{found.quote}")
     ]
+    for span in found.more_spans:
+        other = _STRING_LITERAL.match(text[span.start : span.end])
+        assert other is not None
+        replacements.append(
+            (span, f"{other.group(1)}{other.group(2)}{new_version.text}{other.group(2)}")
+        )
     if found.info_span is not None:
         replacements.append(
             (found.info_span, format_version_info(version_info(new_version), found.quote))

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.core.sources import VersionReader
     from poetry_release_plugin.workflows.history import ReleaseTag
     from poetry_release_plugin.workflows.project import Project
 
@@ -153,7 +154,7 @@ class PrepareAdapters:
     index: Callable[[str], PackageIndex | None]
     environment: Callable[[], ProjectEnvironment | None]
     check_runner: Callable[[ProjectEnvironment | None], CheckRunnerLike]
-    imported_version: Callable[[ProjectEnvironment, str, Path], ImportedVersion]
+    imported_version: Callable[[ProjectEnvironment, str | VersionReader, Path], ImportedVersion]
     build_dir: Path
 
 
@@ -331,6 +332,8 @@ def _planned_changes(
 
 
 def _main_package(project: Project) -> str:
+    if project.version_reader.module is not None:
+        return project.version_reader.module
     names = project.package_names()
     if not names:
         raise ConfigError(
@@ -383,30 +386,37 @@ def _run_checks(plan: PreparePlan, adapters: PrepareAdapters) -> list[CheckResul
 
 
 def _confirm(plan: PreparePlan, adapters: PrepareAdapters) -> str:
-    """Import each package in the project's environment and compare its `__version__`."""
-    if not plan.project.version_files:
-        return "no version file, nothing to import"
+    """Read the version as an installed copy tells it, in the project's environment: the
+    module holding the version file, else the distribution's metadata."""
+    reader = plan.project.version_reader
     env = adapters.environment()
     if env is None:
         return "skipped: the project has no environment yet (poetry install creates it)"
-    notes = []
-    for package in plan.project.package_names():
-        found = adapters.imported_version(env, package, plan.project.root)
-        if not found.found:
-            notes.append(f"skipped: {package} is not installed in the project's environment")
-        elif found.error is not None:
-            raise ReleaseError(
-                f"import {package} failed in the project's environment ({found.error})",
-                "fix the import (or run poetry install), then run prepare again",
-            )
-        elif found.version is None:
-            notes.append(f"skipped: {package} has no __version__")
-        elif parse_version(found.version) != plan.new:
-            raise ReleaseError(
-                f"import {package} reports __version__ {found.version}, not {plan.new.text}",
-                "make the package read its version from the file prepare writes "
-                "(or list that file in version-files), then run prepare again",
-            )
-        else:
-            notes.append(f"{package}.__version__ == {plan.new.text}")
-    return "; ".join(notes)
+    found = adapters.imported_version(env, reader, plan.project.root)
+    shown = reader.describe()
+    if reader.module is None:
+        if not found.found or found.version is None:
+            return f"skipped: {reader.distribution} is not installed in the project's environment"
+        if parse_version(found.version) == plan.new:
+            return f"{shown} == {plan.new.text}"
+        return (
+            f"skipped: the installed metadata says {found.version} until poetry install "
+            "refreshes it"
+        )
+    package = reader.module
+    if not found.found:
+        return f"skipped: {package} is not installed in the project's environment"
+    if found.error is not None:
+        raise ReleaseError(
+            f"import {package} failed in the project's environment ({found.error})",
+            "fix the import (or run poetry install), then run prepare again",
+        )
+    if found.version is None:
+        return f"skipped: {package} has no __version__"
+    if parse_version(found.version) != plan.new:
+        raise ReleaseError(
+            f"import {package} reports __version__ {found.version}, not {plan.new.text}",
+            "make the package read its version from the file prepare writes "
+            "(or list that file in version-files), then run prepare again",
+        )
+    return f"{shown} == {plan.new.text}"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import read_text
 from poetry_release_plugin.config import parse_settings
-from poetry_release_plugin.core.sources import PYPROJECT, find_version_assignments, read_metadata
+from poetry_release_plugin.core.sources import (
+    PYPROJECT,
+    VersionReader,
+    assigns_version_at_runtime,
+    find_version_assignments,
+    read_metadata,
+)
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import FileVersion, InvalidVersion, ProjectError, VersionMismatch
 
@@ -21,6 +28,11 @@ if TYPE_CHECKING:
     from poetry_release_plugin.core.tag_formats import TagFormatChoice
 
 VERSION_FILE_NAMES = ("_version.py", "__version__.py", "version.py", "__init__.py")
+# Folders of other people's code shipped inside a package: their `__version__` is theirs.
+VENDORED_FOLDERS = frozenset(
+    {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "_extern", "extern"}
+)
+MAX_PACKAGE_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,16 @@ class Project:
             _parsed_or_none(f.version) == expected for f in self.version_files
         )
 
+    @property
+    def version_reader(self) -> VersionReader:
+        """How an installed copy tells its version: the module holding the version file
+        (`acme.widgets`, not the namespace `acme`), else the distribution's metadata."""
+        for version_file in self.version_files:
+            module = _module_of(version_file.path, self.metadata.packages)
+            if module is not None:
+                return VersionReader(module, self.metadata.name)
+        return VersionReader(None, self.metadata.name)
+
     def package_names(self) -> list[str]:
         """Import names of the project's packages that exist on disk."""
         names = []
@@ -85,7 +107,7 @@ def load_project(root: Path, *, require_agreement: bool = True) -> Project:
     text = read_text(pyproject)
     metadata = read_metadata(text)
     settings = parse_settings(metadata.release_table)
-    version_files = tuple(_load_version_files(root, metadata.packages, settings))
+    version_files = tuple(_load_version_files(root, metadata.packages, settings, metadata.excludes))
     if require_agreement:
         _ensure_versions_agree(metadata.version, version_files)
     return Project(root, text, metadata, settings, version_files, _load_changelog(root, settings))
@@ -106,14 +128,34 @@ def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | No
     return None
 
 
+def _module_of(path: str, packages: tuple[PackageLocation, ...]) -> str | None:
+    """The importable module whose `__version__` a version file sets: the package folder it
+    sits in (the file's own package), or the top-level module file itself."""
+    parts = path.split("/")
+    for package in packages:
+        prefix = package.parent.strip("/").split("/") if package.parent else []
+        if parts[: len(prefix)] != prefix:
+            continue
+        inside = parts[len(prefix) :]
+        if not inside or inside[0] not in (package.name, f"{package.name}.py"):
+            continue
+        if len(inside) == 1:
+            return package.name
+        return ".".join(inside[:-1])
+    return None
+
+
 def _load_version_files(
-    root: Path, packages: tuple[PackageLocation, ...], settings: ReleaseSettings
+    root: Path,
+    packages: tuple[PackageLocation, ...],
+    settings: ReleaseSettings,
+    excludes: tuple[str, ...] = (),
 ) -> list[VersionFile]:
     if settings.version_files is not None:
         return [_listed_version_file(root, path) for path in settings.version_files]
     found: list[VersionFile] = []
     for package in packages:
-        found_file = _discover(root, package)
+        found_file = _discover(root, package, excludes)
         if found_file is not None and found_file.path not in {f.path for f in found}:
             found.append(found_file)
     return found
@@ -136,21 +178,55 @@ def _listed_version_file(root: Path, relative: str) -> VersionFile:
     return VersionFile(relative, text, assignments.version)
 
 
-def _discover(root: Path, package: PackageLocation) -> VersionFile | None:
-    """The first file of a package that assigns `__version__` a string literal."""
+def _discover(
+    root: Path, package: PackageLocation, excludes: tuple[str, ...]
+) -> VersionFile | None:
+    """The shallowest module of a package (namespace and nested packages included) that assigns
+    `__version__` a string literal, never inside vendored or excluded folders. A module that
+    computes `__version__` (from the installed metadata) ends the search: there is no file."""
     base = root / package.parent if package.parent else root
-    folder = base / package.name
-    candidates = [folder / name for name in VERSION_FILE_NAMES] if folder.is_dir() else []
-    candidates.append(base / f"{package.name}.py")
-    for path in candidates:
-        if not path.is_file():
-            continue
-        relative = path.relative_to(root).as_posix()
-        text = read_text(path)
-        assignments = find_version_assignments(text, relative)
-        if assignments is not None:
-            return VersionFile(relative, text, assignments.version)
+    level = [base / package.name] if (base / package.name).is_dir() else []
+    single = base / f"{package.name}.py"
+    candidates = [[single]] if single.is_file() else []
+    for _depth in range(MAX_PACKAGE_DEPTH):
+        if not level:
+            break
+        candidates.append([folder / name for folder in level for name in VERSION_FILE_NAMES])
+        level = sorted(
+            child
+            for folder in level
+            for child in folder.iterdir()
+            if child.is_dir() and _is_own_package_folder(root, child, excludes)
+        )
+    for paths in candidates:
+        for path in paths:
+            relative = path.relative_to(root).as_posix()
+            if not path.is_file() or _excluded(relative, excludes):
+                continue
+            text = read_text(path)
+            assignments = find_version_assignments(text, relative)
+            if assignments is not None:
+                return VersionFile(relative, text, assignments.version)
+            if assigns_version_at_runtime(text):
+                return None
     return None
+
+
+def _is_own_package_folder(root: Path, folder: Path, excludes: tuple[str, ...]) -> bool:
+    name = folder.name
+    if name in VENDORED_FOLDERS or name.startswith((".", "__")) or not name.isidentifier():
+        return False
+    return not _excluded(folder.relative_to(root).as_posix(), excludes)
+
+
+def _excluded(relative: str, excludes: tuple[str, ...]) -> bool:
+    """Whether `[tool.poetry].exclude` leaves this path out of the package."""
+    return any(
+        fnmatch.fnmatchcase(relative, pattern.rstrip("/"))
+        or relative.startswith(pattern.rstrip("/") + "/")
+        or fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
+        for pattern in excludes
+    )
 
 
 def _ensure_versions_agree(version: str, files: tuple[VersionFile, ...]) -> None:

@@ -49,6 +49,7 @@ class ReleaseStatus:
     github_draft: bool = False
     tag_elsewhere: bool = False
     past_release_commit: str | None = None  # HEAD is past the commit that set the version
+    installed_version: str = ""  # how an installed copy tells its version
 
     @property
     def next(self) -> str:
@@ -140,7 +141,15 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         github_draft=github_draft,
         tag_elsewhere=tag_elsewhere,
         past_release_commit=past,
+        installed_version=_installed_version(project),
     )
+
+
+def _installed_version(project: Project) -> str:
+    reader = project.version_reader
+    if reader.module is None:
+        return f"no version file: read from the installed metadata ({reader.describe()})"
+    return reader.describe()
 
 
 def _github(adapters: StatusAdapters, notes: list[str]) -> GitHub | None:

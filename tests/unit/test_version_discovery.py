@@ -1,0 +1,105 @@
+"""Where real projects keep their version: found in namespace, nested and src packages, never in
+vendored code; a module that reads the installed metadata means there is no version file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from poetry_release_plugin.core.sources import find_version_assignments, write_version_file
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.errors import ProjectError
+from poetry_release_plugin.workflows.project import load_project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def layout(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def pyproject(name: str, version: str, packages: str = "", extra: str = "") -> str:
+    return f'[project]\nname = "{name}"\nversion = "{version}"\n\n[tool.poetry]\n{packages}{extra}'
+
+
+def test_a_namespace_package_finds_its_own_version_above_vendored_ones(tmp_path: Path) -> None:
+    root = layout(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject(
+                "poetry-core", "2.3.2", 'packages = [{ include = "poetry", from = "src" }]\n'
+            ),
+            "src/poetry/core/__init__.py": 'import sys\n\n__version__ = "2.3.2"\n',
+            "src/poetry/core/_vendor/lark/__init__.py": '__version__ = "1.2.2"\n',
+            "src/poetry/core/_vendor/packaging/__init__.py": '__version__ = "25.0"\n',
+            "src/poetry/core/version/__init__.py": "",
+        },
+    )
+
+    project = load_project(root)
+
+    assert [f.path for f in project.version_files] == ["src/poetry/core/__init__.py"]
+    assert project.version_reader.module == "poetry.core"
+    assert project.version_reader.describe() == "poetry.core.__version__"
+
+
+def test_excluded_and_vendor_folders_are_never_searched(tmp_path: Path) -> None:
+    root = layout(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject(
+                "acme", "1.0.0", 'packages = [{ include = "acme" }]\n', 'exclude = ["acme/gen"]\n'
+            ),
+            "acme/gen/__init__.py": '__version__ = "9.9"\n',
+            "acme/third_party/x/__init__.py": '__version__ = "8.8"\n',
+            "acme/widgets/_version.py": '__version__ = "1.0.0"\n',
+        },
+    )
+
+    project = load_project(root)
+
+    assert [f.path for f in project.version_files] == ["acme/widgets/_version.py"]
+    assert project.version_reader.module == "acme.widgets"
+
+
+def test_a_version_read_from_metadata_means_no_version_file(tmp_path: Path) -> None:
+    root = layout(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject(
+                "poetry-plugin-export",
+                "1.10.0",
+                'packages = [{ include = "poetry_plugin_export", from = "src" }]\n',
+            ),
+            "src/poetry_plugin_export/__init__.py": (
+                "from importlib import metadata\n\n"
+                '__version__ = metadata.version("poetry-plugin-export")\n'
+            ),
+            "src/poetry_plugin_export/sub/__init__.py": '__version__ = "0.0.1"\n',
+        },
+    )
+
+    project = load_project(root)
+
+    assert project.version_files == ()
+    assert project.version_reader.module is None
+    assert project.version_reader.describe() == (
+        'importlib.metadata.version("poetry-plugin-export")'
+    )
+
+
+def test_every_assignment_of_the_same_version_is_rewritten() -> None:
+    text = 'if True:\n    __version__ = "1.0.0"\nelse:\n    __version__ = \'1.0.0\'\n__version__ = "1.0.0"\n'
+    rewritten = write_version_file(text, "v.py", parse_version("1.1.0"))
+    assert rewritten == text.replace("1.0.0", "1.1.0")
+
+
+def test_assignments_of_different_values_are_refused_naming_the_lines() -> None:
+    text = '__version__ = "1.0.0"\ntry:\n    __version__ = get()\nexcept Exception:\n    pass\n'
+    with pytest.raises(ProjectError, match=r"v.py assigns __version__ more than once.*lines 1, 3"):
+        find_version_assignments(text, "v.py")
