@@ -236,20 +236,21 @@ def _span(text: str, starts: list[int], node: ast.expr) -> _Span:
     )
 
 
+def _assigned_value(node: ast.AST, name: str) -> ast.expr | None:
+    """The value a statement assigns to `name`, if it is such an assignment."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets = [node.target]
+    else:
+        return None
+    named = any(isinstance(target, ast.Name) and target.id == name for target in targets)
+    return node.value if named else None
+
+
 def _assignments(tree: ast.Module, name: str) -> list[ast.expr]:
     """Every value assigned to `name` anywhere in the module, in order."""
-    values: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets = [node.target]
-        else:
-            continue
-        if node.value is not None and any(
-            isinstance(target, ast.Name) and target.id == name for target in targets
-        ):
-            values.append(node.value)
+    values = [v for node in ast.walk(tree) if (v := _assigned_value(node, name)) is not None]
     return sorted(values, key=lambda value: (value.lineno, value.col_offset))
 
 
@@ -268,16 +269,8 @@ def assigns_version_at_runtime(text: str) -> bool:
 
 def _module_assignment(tree: ast.Module, name: str) -> ast.expr | None:
     """The value first assigned to `name` at module level."""
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign):
-            targets = statement.targets
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets = [statement.target]
-        else:
-            continue
-        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
-            return statement.value
-    return None
+    values = (_assigned_value(statement, name) for statement in tree.body)
+    return next((value for value in values if value is not None), None)
 
 
 def _is_literal_tuple(node: ast.expr) -> bool:
