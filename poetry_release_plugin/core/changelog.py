@@ -6,6 +6,8 @@ line endings included, and no line is ever dropped.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -55,26 +57,46 @@ def _strip(line: str) -> str:
     return line.rstrip("\r\n")
 
 
-def _fenced_lines(lines: list[str], path: str) -> set[int]:
+def _candidate_lines(lines: list[str]) -> list[int]:
+    """Lines that may open or close a fence, be a `## ` heading or a setext underline: the
+    only ones the scans below need to look at (a changelog of megabytes has few)."""
+    starts = ("##", "``", "~~", "--")
+    return [index for index, line in enumerate(lines) if line.lstrip(" ")[:2] in starts]
+
+
+@dataclass(frozen=True)
+class _Fences:
+    """The code fences of a text, as (first line, last line) spans."""
+
+    spans: tuple[tuple[int, int], ...]
+
+    def __contains__(self, index: object) -> bool:
+        if not isinstance(index, int):
+            return False
+        at = bisect.bisect_right(self.spans, (index, len(self.spans) + index + 1)) - 1
+        return at >= 0 and self.spans[at][0] <= index <= self.spans[at][1]
+
+
+def _fenced_lines(lines: list[str], path: str, candidates: list[int]) -> _Fences:
     """Lines inside code fences (the fences included). A fence closes only with its own
     character, at least as long, and nothing after it; one left open is refused."""
-    inside: set[int] = set()
+    spans: list[tuple[int, int]] = []
     opener: tuple[int, str] | None = None
-    for index, line in enumerate(lines):
-        match = _FENCE.match(_strip(line))
-        if opener is None:
-            if match is not None and not (match["marker"][0] == "`" and "`" in match["info"]):
-                opener = (index, match["marker"])
-                inside.add(index)
+    for index in candidates:
+        match = _FENCE.match(_strip(lines[index]))
+        if match is None:
             continue
-        inside.add(index)
+        if opener is None:
+            if not (match["marker"][0] == "`" and "`" in match["info"]):
+                opener = (index, match["marker"])
+            continue
         marker = opener[1]
         if (
-            match is not None
-            and match["marker"][0] == marker[0]
+            match["marker"][0] == marker[0]
             and len(match["marker"]) >= len(marker)
             and not match["info"].strip()
         ):
+            spans.append((opener[0], index))
             opener = None
     if opener is not None:
         raise ProjectError(
@@ -82,31 +104,54 @@ def _fenced_lines(lines: list[str], path: str) -> set[int]:
             "so where sections begin cannot be told",
             f"close the fence in {path}, then run prepare again",
         )
-    return inside
+    return _Fences(tuple(spans))
 
 
-def _headings(lines: list[str], path: str = "CHANGELOG.md") -> list[Heading]:
-    found = []
-    fenced = _fenced_lines(lines, path)
-    for index, line in enumerate(lines):
+def _is_setext_title(lines: list[str], index: int, fenced: _Fences) -> bool:
+    """Whether line `index` is the title of a setext heading underlined by the next line."""
+    text = _strip(lines[index])
+    return (
+        bool(text.strip())
+        and not text.lstrip().startswith(("-", "*", "+", ">", "#", "[", "|"))
+        and index not in fenced
+        and (index == 0 or not _strip(lines[index - 1]).strip())
+    )
+
+
+@functools.lru_cache(maxsize=4)  # prepare reads one changelog several times
+def _scan(text: str, path: str) -> tuple[tuple[str, ...], tuple[Heading, ...]]:
+    """The text's lines (line endings kept) and its level-2 headings."""
+    lines = text.splitlines(keepends=True)
+    return tuple(lines), tuple(_headings(lines, path))
+
+
+def _read(text: str, path: str = "CHANGELOG.md") -> tuple[list[str], list[Heading]]:
+    """The lines (a list of its own, free to change) and the headings of a changelog."""
+    lines, headings = _scan(text, path)
+    return list(lines), list(headings)
+
+
+def _headings(lines: list[str], path: str) -> list[Heading]:
+    candidates = _candidate_lines(lines)
+    fenced = _fenced_lines(lines, path, candidates)
+    titles: dict[int, tuple[str, bool]] = {}
+    for index in candidates:
         if index in fenced:
             continue
-        text = _strip(line)
+        text = _strip(lines[index])
         match = _H2.match(text)
-        underline = False
         if match is not None:
-            title = match["title"]
+            titles[index] = (match["title"], False)
         elif (
-            text.strip()
-            and not text.lstrip().startswith(("-", "*", "+", ">", "#", "[", "|"))
-            and index + 1 < len(lines)
-            and index + 1 not in fenced
-            and _SETEXT_H2.match(_strip(lines[index + 1]))
-            and (index == 0 or not _strip(lines[index - 1]).strip())
+            index > 0
+            and index - 1 not in titles
+            and _SETEXT_H2.match(text)
+            and _is_setext_title(lines, index - 1, fenced)
         ):
-            title, underline = text.strip(), True
-        else:
-            continue
+            titles[index - 1] = (_strip(lines[index - 1]).strip(), True)
+    found = []
+    for index in sorted(titles):
+        title, underline = titles[index]
         if title.strip("[]").lower().startswith("unreleased"):
             found.append(Heading(index, True, None, underline))
             continue
@@ -159,8 +204,7 @@ def _blank_lines_before(lines: list[str], index: int) -> int:
 
 def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
     """The conventions of a changelog, read from its newest release and its link references."""
-    lines = text.splitlines(keepends=True)
-    headings = _headings(lines, path)
+    lines, headings = _read(text, path)
     released = [h for h in headings if h.version is not None]
     style = ChangelogStyle()
     if released:
@@ -193,7 +237,7 @@ def _braces(text: str) -> str:
 def _link_references(lines: list[str]) -> list[tuple[str, str, str]]:
     found = []
     for line in lines:
-        match = _LINK.match(_strip(line))
+        match = _LINK.match(_strip(line)) if line.startswith("[") else None
         if match is not None:
             found.append((match["label"], match["space"], match["url"]))
     return found
@@ -227,8 +271,7 @@ def promote_unreleased(
     above the newest release. A code fence that never closes is refused with its line.
     """
     newline = newline_of(text)
-    lines = text.splitlines(keepends=True)
-    headings = _headings(lines, path)
+    lines, headings = _read(text, path)
     style = changelog_style(text, path)
     release_heading = _heading_lines(style, version, date, newline)
     gap = [newline] * style.gap
@@ -262,7 +305,11 @@ def _update_links(
     previous_tag: str | None,
     style: ChangelogStyle,
 ) -> list[str]:
-    links = [(index, _LINK.match(_strip(line))) for index, line in enumerate(lines)]
+    links = [
+        (index, _LINK.match(_strip(line)))
+        for index, line in enumerate(lines)
+        if line.startswith("[")
+    ]
     matches = [(index, match) for index, match in links if match is not None]
     unreleased = next((m for m in matches if m[1]["label"].lower() == "unreleased"), None)
     versioned = next((m for m in matches if _valid(m[1]["label"]) is not None), None)
@@ -301,8 +348,7 @@ def _release_url(base: str, tag: str, previous_tag: str | None, kind: str = "com
 def extract_section(text: str, version: str) -> str | None:
     """The body of a version's section (without its heading), or None if there is none."""
     wanted = _valid(version)
-    lines = text.splitlines(keepends=True)
-    headings = _headings(lines)
+    lines, headings = _read(text)
     heading = next((h for h in headings if h.version == wanted and wanted), None)
     if heading is None:
         return None
@@ -315,8 +361,7 @@ def extract_section(text: str, version: str) -> str | None:
 
 def has_unreleased_entries(text: str) -> bool:
     """Whether the Unreleased section lists anything."""
-    lines = text.splitlines(keepends=True)
-    headings = _headings(lines)
+    lines, headings = _read(text)
     unreleased = next((h for h in headings if h.unreleased), None)
     if unreleased is None:
         return False

@@ -20,10 +20,16 @@ def _common_edges(before: list[str], after: list[str]) -> tuple[int, int]:
     start = 0
     while start < limit and before[start] == after[start]:
         start += 1
-    end = 0
-    while end < limit - start and before[-1 - end] == after[-1 - end]:
-        end += 1
-    return start, end
+    # The shared end can be long (a whole changelog's history): find it by halving, comparing
+    # slices (C speed) rather than one line at a time.
+    low, high = 0, limit - start
+    while low < high:
+        middle = (low + high + 1) // 2
+        if before[len(before) - middle :] == after[len(after) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return start, low
 
 
 def _shift(header: str, offset: int) -> str:
