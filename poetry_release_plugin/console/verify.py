@@ -44,6 +44,11 @@ class VerifyCommand(ReleaseCommand):
         option("dist", None, "Compare these local files' sha256 with the index's.", flag=False),
         option("install", None, "Install it from the index into a fresh venv and import it."),
         option("no-github", None, "Do not check the GitHub release and workflows."),
+        option(
+            "provenance",
+            None,
+            "Check each file's PEP 740 provenance names this repository (and publisher-workflow).",
+        ),
         *ReleaseCommand.common_options,
     ]
 
@@ -59,8 +64,10 @@ Exit 0 only if no check failed.
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.http import RetryPolicy
         from poetry_release_plugin.adapters.index import PackageIndex
+        from poetry_release_plugin.adapters.integrity import fetch_provenance
         from poetry_release_plugin.adapters.repositories import resolve_index_url
         from poetry_release_plugin.adapters.venv import install_release
+        from poetry_release_plugin.core.provenance import provenance_url
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
         from poetry_release_plugin.workflows.history import with_tag_format
@@ -99,6 +106,9 @@ Exit 0 only if no check failed.
             dist_dir=Path(dist) if dist else None,
             install=bool(self.option("install")),
             github=not self.option("no-github") and settings.github_release,
+            provenance=bool(self.option("provenance")),
+            publisher_repository=self._repository_name(project, git),
+            publisher_workflow=settings.publisher_workflow,
         )
         github: list[GitHub] = []
         index = PackageIndex(index_url, policy=RetryPolicy(attempts=2, total_seconds=20))
@@ -109,6 +119,10 @@ Exit 0 only if no check failed.
             install=lambda name, v, package, folder: install_release(
                 index_url, name, v, package, folder
             ),
+            provenance=lambda filename: fetch_provenance(
+                provenance_url(index_url, request.name, version, filename),
+                RetryPolicy(attempts=2, total_seconds=20),
+            ),
         )
         self.say(f"Verifying <c1>{escape(request.name)}</c1> <b>{version}</b> ({tag})")
         try:
@@ -117,6 +131,19 @@ Exit 0 only if no check failed.
             for client in github:
                 client.close()
         return self._show(request.version, rows)
+
+    def _repository_name(self, project: Project, git: Git) -> str | None:
+        """owner/name of this repository (no token needed), or None if it cannot be told."""
+        if not self.option("provenance"):
+            return None
+        from poetry_release_plugin.core.github_address import resolve_github_address
+        from poetry_release_plugin.errors import ConfigError
+
+        try:
+            remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
+            return resolve_github_address(project.settings, os.environ, remote_url).full_name
+        except ConfigError:
+            return None
 
     def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
         """GitHub with a token, None without one; a remote whose GitHub cannot be told (or is

@@ -68,7 +68,7 @@ class IndexPublishing:
             if configured is None:
                 raise self._no_credentials()
             self._credentials = configured
-        check_credentials(self.poetry, self.io, target, self._current_credentials())
+        check_credentials(self.poetry, self.io, target, self._credentials or self._token())
 
     def publish(self) -> Upload:
         """Build into a folder of our own, gather the attestations, upload file by file."""
@@ -124,6 +124,10 @@ class IndexPublishing:
             assert self._publisher is not None
             self._minted = self._publisher.mint()
             self.reporter.info("trusted publishing: minted a fresh token (the last would expire)")
+        return self._token()
+
+    def _token(self) -> Credentials:
+        assert self._minted is not None
         return Credentials("token minted by trusted publishing", self._minted.value)
 
     def _no_credentials(self) -> PublishError:

@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from poetry_release_plugin.core.provenance import provenance_problem
 from poetry_release_plugin.core.simple_api import describe_file, has_version
 from poetry_release_plugin.errors import PackageIndexError, ReleaseError
 
@@ -63,6 +64,9 @@ class VerifyRequest:
     dist_dir: Path | None = None
     install: bool = False
     github: bool = True
+    provenance: bool = False
+    publisher_repository: str | None = None  # owner/name the provenance must name
+    publisher_workflow: str | None = None
 
 
 @dataclass
@@ -73,6 +77,7 @@ class VerifyAdapters:
     github: Callable[[], GitHub | None]  # None: no token; ReleaseError: GitHub cannot be asked
     waiting: Callable[[str], None]
     install: Callable[[str, str, str, Path], tuple[bool, str]]
+    provenance: Callable[[str], Any] = lambda filename: None  # a file's provenance, or None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -96,6 +101,8 @@ def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
     files, index_row = _wait_for_index(request, adapters, watch)
     rows = [index_row, _files_row(request, files)]
     rows.append(_install_row(request, adapters, found=files is not None))
+    if request.provenance:
+        rows.append(_provenance_row(request, adapters, files))
     rows.append(_github_row(request, watch))
     rows.append(_workflow_row(request, watch))
     return rows
@@ -209,6 +216,38 @@ def _install_row(request: VerifyRequest, adapters: VerifyAdapters, *, found: boo
     with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
         ok, detail = adapters.install(request.name, request.version, request.package, Path(scratch))
     return CheckRow("install", Outcome.OK if ok else Outcome.FAILED, detail)
+
+
+def _provenance_row(
+    request: VerifyRequest, adapters: VerifyAdapters, files: list[IndexFile] | None
+) -> CheckRow:
+    if files is None:
+        return CheckRow("provenance", Outcome.SKIPPED, "the version is not on the index")
+    if request.publisher_repository is None:
+        return CheckRow(
+            "provenance",
+            Outcome.FAILED,
+            "cannot tell which repository must have published it: set github-repository",
+        )
+    mine = sorted(f.filename for f in files if has_version([f], request.version))
+    problems = []
+    for filename in mine:
+        try:
+            found = adapters.provenance(filename)
+        except PackageIndexError as error:
+            problems.append(f"{filename}: {error.what}")
+            continue
+        problem = provenance_problem(
+            filename, found, request.publisher_repository, request.publisher_workflow
+        )
+        if problem:
+            problems.append(problem)
+    if problems:
+        return CheckRow("provenance", Outcome.FAILED, "; ".join(problems))
+    expected = request.publisher_repository + (
+        f" ({request.publisher_workflow})" if request.publisher_workflow else ""
+    )
+    return CheckRow("provenance", Outcome.OK, f"{len(mine)} file(s) published by {expected}")
 
 
 def _github_row(request: VerifyRequest, watch: _Watch) -> CheckRow:
