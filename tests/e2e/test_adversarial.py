@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from github_standin import GitHubStandIn, Server
-from support import guide_layout
+from support import ServedApp, guide_layout, widget_kit_files
+from test_cut import cut, prepared
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -473,7 +474,165 @@ def test_secrets_json_is_one_object_at_every_verbosity_and_no_output_holds_a_sec
 # === Faults handled wrongly (issue 14, items 7-9) ===========================================
 # - GitHub 502 on creating the release is retried within the budget (item 7)
 # - a trickling index cannot hold verify --timeout 5 or status; --timeout nan is refused (item 7)
-# - cut --no-push creates no GitHub release; target_commitish is always set (item 8)
-# - a hook-rejected tag is told apart from a moved branch; "skipped: already on the index";
-#   a wrong upload password is found before the tag (item 8)
 # - latin-1 with a coding line, a UTF-8 BOM: read and written back; undecodable: named (item 9)
+
+
+# --- cut's order protects users (issue 14, item 8) ---------------------------------------
+# --no-push makes no GitHub release; the release names the pushed tag's commit; with --publish
+# it is a draft until the upload is done; the upload credentials are checked before the tag;
+# push refusals told apart (moved branch, hook, permission); "skipped: already on the index".
+
+
+def publish_cut(
+    project: ReleaseProject, github: GitHubStandIn, index: LocalIndex, *args: str, **extra: str
+) -> Run:
+    return cut(
+        project,
+        github,
+        "--publish",
+        "-r",
+        "demo",
+        *args,
+        **{**index.poetry_environment("demo"), **extra},
+    )
+
+
+def test_item8_no_push_creates_no_github_release(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+
+    result = cut(project, github, "--no-push")
+
+    assert result.code == 0, result.output
+    assert project.git("tag", "--list", "v0.9.1") == "v0.9.1"
+    assert "v0.9.1" not in project.remote_tags()
+    assert github.releases == []
+    assert [r.method for r in github.requests if r.method != "GET"] == []
+    assert "no GitHub release was made" in result.output
+
+
+def test_item8_the_release_is_created_for_the_pushed_tags_commit(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    head = project.git("rev-parse", "HEAD")
+
+    result = cut(project, github)
+
+    assert result.code == 0, result.output
+    posted = next(r.body for r in github.requests if r.method == "POST")
+    assert posted["target_commitish"] == head
+    assert github.violations == []
+
+
+def test_item8_with_publish_the_release_is_a_draft_until_the_upload_is_done(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = prepared(make_project)
+
+    result = publish_cut(project, github, index, "--json")
+
+    assert result.code == 0, result.output
+    writes = [(r.method, r.body) for r in github.requests if r.method in ("POST", "PATCH")]
+    assert [method for method, _ in writes] == ["POST", "PATCH"]
+    assert writes[0][1]["draft"] is True
+    assert writes[1][1] == {"draft": False, "make_latest": "true"}
+    assert github.releases[0]["draft"] is False
+    steps = [(s["name"], s["result"]) for s in result.json()["steps"]]
+    assert steps == [
+        ("tag", "done"),
+        ("push", "done"),
+        ("github release", "done"),
+        ("publish", "done"),
+        ("release published", "done"),
+    ]
+    assert github.violations == []
+
+
+def test_item8_a_failed_publish_leaves_the_release_a_draft(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace(  # the build fails on it
+        'requires-python = ">=3.10"\n', 'requires-python = ">=3.10"\nreadme = "MISSING.md"\n'
+    )
+    project = make_project(files, tags=("v0.9.0",))
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+
+    failed = publish_cut(project, github, index)
+
+    assert failed.code == 1
+    assert "MISSING.md" in failed.output, failed.output
+    assert github.releases[0]["draft"] is True
+    assert not any(index.packages.iterdir())
+
+
+def test_item8_a_wrong_upload_password_is_found_before_the_tag(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = prepared(make_project)
+    result = publish_cut(project, github, index, POETRY_HTTP_BASIC_DEMO_PASSWORD=PASSWORD)
+
+    assert result.code == 1
+    assert "rejected the username and password for demo" in result.output
+    assert "nothing was tagged" in result.output
+    assert_no_secret(result.output)
+    assert project.git("tag", "--list", "v0.9.1") == ""
+    assert "v0.9.1" not in project.remote_tags()
+    assert github.releases == []
+
+
+def test_item8_files_already_on_the_index_are_said_to_be_skipped(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = prepared(make_project)
+    assert publish_cut(project, github, index).code == 0
+
+    again = publish_cut(project, github, index, "--json")
+
+    assert again.code == 0, again.output
+    publish = next(s for s in again.json()["steps"] if s["name"] == "publish")
+    assert publish["result"] == "skipped"
+    assert publish["detail"] == (
+        "already on the index: widget_kit-0.9.1.tar.gz, widget_kit-0.9.1-py3-none-any.whl"
+    )
+    assert "publish: skipped (already on the index" in again.stderr
+
+
+def test_item8_a_hook_that_rejects_the_push_is_shown_and_not_blamed_on_a_moved_branch(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    hook = project.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'release tags need a second approver'\nexit 1\n")
+    hook.chmod(0o755)
+
+    result = cut(project, github)
+
+    assert result.code == 1
+    assert "A hook on origin rejected the push" in result.output
+    assert "release tags need a second approver" in result.output
+    assert "pull --rebase" not in result.output
+    assert project.git("tag", "--list", "v0.9.1") == ""
+    assert github.releases == []
+
+
+def test_item8_a_denied_push_is_called_a_permission_problem(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    with ServedApp(_forbidden) as server:
+        project.git("remote", "set-url", "--push", "origin", f"{server.url}/widget-kit.git")
+
+        result = cut(project, github)
+
+    assert result.code == 1
+    assert "denied the push of main and v0.9.1 (no permission)" in result.output
+    assert "pull --rebase" not in result.output
+    assert project.git("tag", "--list", "v0.9.1") == ""
+
+
+def _forbidden(environ: dict[str, object], start_response: Any) -> list[bytes]:
+    start_response("403 Forbidden", [("Content-Type", "text/plain")])
+    return [b"Permission to acme/widget-kit.git denied to release-bot.\n"]
