@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from conftest import INDEX_PASSWORD
 from github_standin import GitHubStandIn, Server
 from support import ServedApp, guide_layout, widget_kit_files
 from test_cut import cut, prepared
@@ -461,6 +462,32 @@ def test_secrets_json_is_one_object_at_every_verbosity_and_no_output_holds_a_sec
     assert runs["verify"].code == 1
     if verbosity != "-v":  # log lines were written, to stderr only
         assert "[httpx" in runs["status"].stderr or "HTTP Request" in runs["status"].stderr
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "right"])
+def test_secrets_a_publish_at_vvv_with_json_prints_no_password_and_one_object(
+    make_project: ProjectFactory, index: LocalIndex, password: str
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+    upload = index.poetry_environment("demo")
+    if password != "right":  # a wrong password: the index refuses it, the message names no secret
+        upload["POETRY_HTTP_BASIC_DEMO_PASSWORD"] = password
+    with Server(GitHubStandIn(token=TOKEN)) as github:
+        environment = {
+            **upload,
+            "GITHUB_API_URL": github.url,
+            "GITHUB_REPOSITORY": "acme/widget-kit",
+            "GITHUB_TOKEN": TOKEN,
+        }
+        result = project.poetry(
+            "release", "cut", "--publish", "-r", "demo", "--json", "-vvv", extra_env=environment
+        )
+
+    payload = one_json_object(result)
+    assert payload["ok"] is (result.code == 0) is (password == "right"), result.output
+    assert_no_secret(result.stdout, result.stderr)
+    assert INDEX_PASSWORD not in result.output
 
 
 # === Work destroyed or committed wrongly (issue 14, items 4-6: local-state) ==================
