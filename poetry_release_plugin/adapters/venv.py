@@ -12,8 +12,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 # Prints the package's __version__ (or nothing) and exits non-zero if the import fails.
+# Without a module name, prints the distribution's version from its installed metadata.
 IMPORT_AND_PRINT = (
-    "import importlib, sys; m = importlib.import_module(sys.argv[1]); "
+    "import importlib, importlib.metadata, sys\n"
+    "if not sys.argv[1]:\n    print(importlib.metadata.version(sys.argv[2])); sys.exit()\n"
+    "m = importlib.import_module(sys.argv[1]); "
     "v = getattr(m, '__version__', None); print(v if isinstance(v, str) else '')"
 )
 
@@ -52,10 +55,13 @@ def hermetic_pip_environment() -> dict[str, str]:
     return variables
 
 
-def imported_version(venv: Venv, package: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Import `package` in the venv (from a folder without the project's sources)."""
+def imported_version(
+    venv: Venv, package: str, cwd: Path, distribution: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Import `package` in the venv (from a folder without the project's sources); with an
+    empty `package`, read `distribution`'s version from its installed metadata instead."""
     return subprocess.run(
-        [venv.python, "-c", IMPORT_AND_PRINT, package],
+        [venv.python, "-c", IMPORT_AND_PRINT, package, distribution],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -65,9 +71,10 @@ def imported_version(venv: Venv, package: str, cwd: Path) -> subprocess.Complete
 
 
 def install_release(
-    index_url: str, name: str, version: str, package: str, folder: Path
+    index_url: str, name: str, version: str, package: str | None, folder: Path
 ) -> tuple[bool, str]:
-    """`pip install NAME==VERSION` from that index only, into a fresh venv; import and compare.
+    """`pip install NAME==VERSION` from that index only, into a fresh venv; import `package`
+    and compare its `__version__` (without a package: `importlib.metadata.version(NAME)`).
 
     Hermetic: no pip configuration (it may add indexes or find-links that would make a missing
     release look installable), no cache, no prompts.
@@ -94,11 +101,12 @@ def install_release(
     if install.returncode != 0:
         lines = (install.stderr or install.stdout).strip().splitlines()
         return False, f"pip install {name}=={version} failed: {lines[-1] if lines else 'no output'}"
-    found = imported_version(venv, package, folder)
+    found = imported_version(venv, package or "", folder, name)
+    shown = f"{package}.__version__" if package else f'importlib.metadata.version("{name}")'
     if found.returncode != 0:
         lines = found.stderr.strip().splitlines()
-        return False, f"import {package} failed: {lines[-1] if lines else 'no output'}"
+        return False, f"{shown} failed: {lines[-1] if lines else 'no output'}"
     reported = found.stdout.strip()
     if reported != version:
-        return False, f"{package}.__version__ is {reported or 'missing'}, not {version}"
-    return True, f"pip install {name}=={version}; {package}.__version__ == {version}"
+        return False, f"{shown} is {reported or 'missing'}, not {version}"
+    return True, f"pip install {name}=={version}; {shown} == {version}"

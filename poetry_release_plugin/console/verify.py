@@ -94,11 +94,10 @@ Exit 0 only if no check failed.
             ) from None
         git = Git(project.root)
         tag = settings.tag_for(version)
-        packages = project.package_names()
         dist = self.option("dist")
         request = VerifyRequest(
             name=project.metadata.name,
-            package=project.version_reader.module or (packages[0] if packages else None),
+            package=project.version_reader.module,
             version=version,
             tag=tag,
             commit=git.tag_commit(tag) if git.is_work_tree() else None,

@@ -76,7 +76,7 @@ class VerifyAdapters:
     index: PackageIndex
     github: Callable[[], GitHub | None]  # None: no token; ReleaseError: GitHub cannot be asked
     waiting: Callable[[str], None]
-    install: Callable[[str, str, str, Path], tuple[bool, str]]
+    install: Callable[[str, str, str | None, Path], tuple[bool, str]]
     provenance: Callable[[str], Any] = lambda filename: None  # a file's provenance, or None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
@@ -211,8 +211,6 @@ def _install_row(request: VerifyRequest, adapters: VerifyAdapters, *, found: boo
         return CheckRow("install", Outcome.SKIPPED, "not asked (--install)")
     if not found:
         return CheckRow("install", Outcome.SKIPPED, "the version is not on the index")
-    if request.package is None:
-        return CheckRow("install", Outcome.FAILED, "the project has no package to import")
     with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
         ok, detail = adapters.install(request.name, request.version, request.package, Path(scratch))
     return CheckRow("install", Outcome.OK if ok else Outcome.FAILED, detail)
