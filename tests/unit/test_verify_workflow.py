@@ -1,0 +1,187 @@
+"""`verify`'s decisions through in-memory adapters and a fake clock: no test waits for real."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fakes import MemoryGitHub
+
+from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
+from poetry_release_plugin.adapters.index import PackageIndex
+from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.workflows.verify import (
+    CheckRow,
+    Outcome,
+    VerifyAdapters,
+    VerifyRequest,
+    verify,
+)
+
+FILES = ["widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"]
+
+
+@dataclass
+class Clock:
+    """Time that passes only when the workflow sleeps."""
+
+    now: float = 0.0
+    slept: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class LateIndex(PackageIndex):
+    """An index that lists the release's files from `arrives_at` on (never, if None)."""
+
+    def __init__(self, clock: Clock, arrives_at: float | None, files: list[str]) -> None:
+        super().__init__("https://index.invalid/simple/")
+        self.clock = clock
+        self.arrives_at = arrives_at
+        self.files = files
+        self.asked = 0
+
+    def project_files(self, project: str) -> list[IndexFile] | None:
+        self.asked += 1
+        if self.arrives_at is None or self.clock.now < self.arrives_at:
+            return [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
+        return [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+
+
+def released(*, draft: bool = False) -> MemoryGitHub:
+    github = MemoryGitHub()
+    github.releases.append(
+        GitHubRelease(1, "v1.1.0", "Release v1.1.0", draft, False, "https://x/v1.1.0", "notes")
+    )
+    return github
+
+
+def run_verify(
+    *,
+    arrives_at: float | None = 0.0,
+    files: list[str] = FILES,
+    github: MemoryGitHub | None = None,
+    timeout: float = 60.0,
+    install: bool = False,
+    clock: Clock | None = None,
+) -> dict[str, CheckRow]:
+    clock = clock or Clock()
+    request = VerifyRequest(
+        name="widget-kit",
+        package="widget_kit",
+        version="1.1.0",
+        tag="v1.1.0",
+        commit="c" * 40,
+        timeout=timeout,
+        install=install,
+    )
+    adapters = VerifyAdapters(
+        index=LateIndex(clock, arrives_at, files),
+        github=lambda: github,
+        waiting=lambda line: None,
+        install=lambda name, version, package, folder: (True, f"{package}.__version__ == 1.1.0"),
+        sleep=clock.sleep,
+        clock=lambda: clock.now,
+    )
+    return {row.name: row for row in verify(request, adapters)}
+
+
+def test_a_release_that_is_out_passes_every_check() -> None:
+    rows = run_verify(github=released(), install=True)
+
+    assert {name: row.outcome for name, row in rows.items()} == {
+        "index": Outcome.OK,
+        "files": Outcome.OK,
+        "install": Outcome.OK,
+        "github": Outcome.OK,
+        "workflow": Outcome.SKIPPED,  # no runs for the commit: a note, not a failure
+    }
+
+
+def test_a_late_upload_is_found_by_polling_until_it_lands() -> None:
+    clock = Clock()
+
+    rows = run_verify(arrives_at=25.0, clock=clock, github=released())
+
+    assert rows["index"].outcome is Outcome.OK
+    assert 25.0 <= clock.now < 60.0
+    assert max(clock.slept) <= 10.0  # the backoff is capped
+
+
+def test_a_version_that_never_arrives_fails_at_the_timeout() -> None:
+    clock = Clock()
+
+    rows = run_verify(arrives_at=None, timeout=30.0, clock=clock, github=released())
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert "after 30 s" in rows["index"].detail
+    assert rows["files"].outcome is Outcome.SKIPPED
+    assert clock.now <= 30.0
+
+
+def test_a_failed_publish_workflow_ends_the_wait_at_once() -> None:
+    clock = Clock()
+    github = released()
+    github.runs.append(
+        WorkflowRun(9, "Release", "release", "completed", "failure", "https://x/runs/9")
+    )
+
+    rows = run_verify(arrives_at=None, timeout=600.0, clock=clock, github=github)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert "https://x/runs/9" in rows["index"].detail
+    assert clock.now < 600.0
+    assert rows["workflow"].outcome is Outcome.FAILED
+
+
+def test_a_release_without_its_sdist_fails_on_files() -> None:
+    rows = run_verify(files=FILES[:1], github=released())
+
+    assert rows["files"].outcome is Outcome.FAILED
+    assert "no sdist" in rows["files"].detail
+
+
+def test_a_draft_github_release_is_not_out() -> None:
+    rows = run_verify(github=released(draft=True))
+
+    assert rows["github"].outcome is Outcome.FAILED
+    assert "draft" in rows["github"].detail
+
+
+def test_without_a_token_github_is_skipped_not_failed() -> None:
+    rows = run_verify(github=None)
+
+    assert rows["github"].outcome is Outcome.SKIPPED
+    assert rows["index"].outcome is Outcome.OK
+
+
+def test_install_is_only_tried_when_asked_and_the_version_is_there() -> None:
+    assert run_verify(install=False)["install"].outcome is Outcome.SKIPPED
+    assert run_verify(install=True, arrives_at=None, timeout=1)["install"].outcome is (
+        Outcome.SKIPPED
+    )
+
+
+def test_a_dist_folder_is_compared_by_sha256(tmp_path: Path) -> None:
+    clock = Clock()
+    wheel = tmp_path / FILES[0]
+    wheel.write_bytes(b"local bytes")
+    request = VerifyRequest(
+        "widget-kit", "widget_kit", "1.1.0", "v1.1.0", None, dist_dir=tmp_path, github=False
+    )
+    index = LateIndex(clock, 0.0, FILES)
+    adapters = VerifyAdapters(
+        index=index,
+        github=lambda: None,
+        waiting=lambda line: None,
+        install=lambda *args: (True, ""),
+        sleep=clock.sleep,
+        clock=lambda: clock.now,
+    )
+
+    rows = {row.name: row for row in verify(request, adapters)}
+
+    assert rows["files"].outcome is Outcome.FAILED
+    assert "gives no sha256" in rows["files"].detail
