@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fakes import MemoryGitHub
 
@@ -17,6 +17,9 @@ from poetry_release_plugin.workflows.verify import (
     VerifyRequest,
     verify,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FILES = ["widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"]
 
