@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import codecs
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,71 @@ if TYPE_CHECKING:
     from poetry_release_plugin.core.version import VersionInfo
 
 PYPROJECT = "pyproject.toml"
+
+
+# --- Encodings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextEncoding:
+    """How a file's text is stored: its codec, and whether it starts with a UTF-8 BOM."""
+
+    codec: str = "utf-8"
+    bom: bool = False
+
+    def encode(self, text: str, path: str) -> bytes:
+        """`text` stored as the file stored it before; a character the codec lacks is an error."""
+        try:
+            data = text.encode(self.codec)
+        except UnicodeEncodeError as error:
+            raise ProjectError(
+                f"{path} is stored as {self.codec}, which cannot hold "
+                f"{error.object[error.start : error.end]!r}",
+                f"save {path} as UTF-8 (and update its coding line), then run again",
+            ) from None
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+
+UTF8 = TextEncoding()
+_CODING_LINE = re.compile(rb"^[ \t\f]*#.*?coding[:=]")
+
+
+def decode_text(data: bytes, path: str) -> tuple[str, TextEncoding]:
+    """A UTF-8 file's text (a leading BOM is remembered, not kept in the text)."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    text = _decode(data[3:] if bom else data, "utf-8", path, f"save {path} as UTF-8")
+    return text, TextEncoding("utf-8", bom)
+
+
+def decode_python(data: bytes, path: str) -> tuple[str, TextEncoding]:
+    """A Python file's text in the encoding PEP 263 gives it (BOM, coding line, else UTF-8)."""
+    try:
+        codec, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        if not any(_CODING_LINE.match(line) for line in data.splitlines()[:2]):
+            codec = "utf-8"  # no declaration, and not UTF-8: said precisely below
+        else:
+            raise ProjectError(
+                f"{path} declares an encoding Python cannot use ({error.msg})",
+                f"fix the coding line of {path}",
+            ) from None
+    bom = codec == "utf-8-sig"
+    encoding = TextEncoding("utf-8" if bom else codec, bom)
+    fix = (
+        f"save {path} as {encoding.codec}, or declare its real encoding in a coding line "
+        "(# -*- coding: latin-1 -*-) on its first or second line"
+    )
+    return _decode(data[3:] if bom else data, encoding.codec, path, fix), encoding
+
+
+def _decode(data: bytes, codec: str, path: str, fix: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise ProjectError(
+            f"{path} is not valid {codec}: byte {data[error.start]:#04x} at offset {error.start}",
+            fix,
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.adapters.files import read_text
+from poetry_release_plugin.adapters.files import read_source
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
+    UTF8,
+    TextEncoding,
     VersionReader,
     assigns_version_at_runtime,
     find_version_assignments,
@@ -42,6 +44,7 @@ class VersionFile:
     path: str  # relative to the project root, with forward slashes
     text: str
     version: str
+    encoding: TextEncoding = UTF8
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class ChangelogFile:
 
     path: str
     text: str
+    encoding: TextEncoding = UTF8
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Project:
     changelog: ChangelogFile | None = None
     tag_choice: TagFormatChoice | None = None  # set by history.with_tag_format
     history_paths: tuple[str, ...] = ()  # the project's own paths in a monorepo; () for all
+    pyproject_encoding: TextEncoding = UTF8
 
     @property
     def version(self) -> str:
@@ -104,13 +109,16 @@ def load_project(root: Path, *, require_agreement: bool = True) -> Project:
     pyproject = root / PYPROJECT
     if not pyproject.is_file():
         raise ProjectError(f"No {PYPROJECT} in {root}", "run the command from the project's folder")
-    text = read_text(pyproject)
+    text, encoding = read_source(pyproject, PYPROJECT)
     metadata = read_metadata(text)
     settings = parse_settings(metadata.release_table)
     version_files = tuple(_load_version_files(root, metadata.packages, settings, metadata.excludes))
     if require_agreement:
         _ensure_versions_agree(metadata.version, version_files)
-    return Project(root, text, metadata, settings, version_files, _load_changelog(root, settings))
+    changelog = _load_changelog(root, settings)
+    return Project(
+        root, text, metadata, settings, version_files, changelog, pyproject_encoding=encoding
+    )
 
 
 def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | None:
@@ -119,7 +127,7 @@ def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | No
         return None
     path = root / settings.changelog
     if path.is_file():
-        return ChangelogFile(settings.changelog, read_text(path))
+        return ChangelogFile(settings.changelog, *read_source(path, settings.changelog))
     if "changelog" in settings.explicit_keys:
         raise ProjectError(
             f"changelog = {settings.changelog!r} does not exist",
@@ -168,14 +176,14 @@ def _listed_version_file(root: Path, relative: str) -> VersionFile:
             f"version-files lists {relative}, which does not exist",
             "fix the path in [tool.poetry-release] version-files",
         )
-    text = read_text(path)
+    text, encoding = read_source(path, relative, python=True)
     assignments = find_version_assignments(text, relative)
     if assignments is None:
         raise ProjectError(
             f"{relative} (listed in version-files) does not assign __version__ a string literal",
             f'write __version__ = "X.Y.Z" in {relative}, or remove it from version-files',
         )
-    return VersionFile(relative, text, assignments.version)
+    return VersionFile(relative, text, assignments.version, encoding)
 
 
 def _discover(
@@ -203,10 +211,10 @@ def _discover(
             relative = path.relative_to(root).as_posix()
             if not path.is_file() or _excluded(relative, excludes):
                 continue
-            text = read_text(path)
+            text, encoding = read_source(path, relative, python=True)
             assignments = find_version_assignments(text, relative)
             if assignments is not None:
-                return VersionFile(relative, text, assignments.version)
+                return VersionFile(relative, text, assignments.version, encoding)
             if assigns_version_at_runtime(text):
                 return None
     return None

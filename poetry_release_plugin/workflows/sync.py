@@ -41,6 +41,6 @@ def sync_version_files(root: Path) -> list[str]:
     with FileTransaction() as transaction:
         for version_file in stale:
             text = write_version_file(version_file.text, version_file.path, version)
-            transaction.write_text(root / version_file.path, text)
+            transaction.write_text(root / version_file.path, text, version_file.encoding)
         transaction.commit()
     return [f.path for f in stale]

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from poetry_release_plugin.core.sources import (
     declared_paths,
+    decode_python,
+    decode_text,
     find_version_assignments,
     read_metadata,
     write_pyproject_version,
@@ -136,3 +138,44 @@ def test_declared_paths_lists_packages_includes_and_the_readme() -> None:
         "data",
         "../README.md",
     )
+
+
+# --- Encodings (issue 14, item 9) -------------------------------------------------------------
+
+LATIN1 = '# -*- coding: latin-1 -*-\n# Zo\xe9\n__version__ = "1.5.4"\n'.encode("latin-1")
+
+
+def test_a_latin1_coding_line_is_read_and_written_back_in_latin1() -> None:
+    text, encoding = decode_python(LATIN1, "pkg/_version.py")
+
+    written = write_version_file(text, "pkg/_version.py", parse_version("1.5.5"))
+
+    assert encoding.encode(written, "pkg/_version.py") == LATIN1.replace(b"1.5.4", b"1.5.5")
+
+
+def test_a_bom_is_kept_out_of_the_text_and_written_back() -> None:
+    data = b'\xef\xbb\xbf__version__ = "1.0"\n'
+    text, encoding = decode_python(data, "v.py")
+    assert text.startswith("__version__")
+    assert find_version_assignments(text, "v.py") is not None
+    assert encoding.encode(text, "v.py") == data
+    changelog, markdown = decode_text(b"\xef\xbb\xbf# Changelog\n", "CHANGELOG.md")
+    assert (changelog, markdown.encode(changelog, "CHANGELOG.md")) == (
+        "# Changelog\n",
+        b"\xef\xbb\xbf# Changelog\n",
+    )
+
+
+def test_an_undecodable_file_is_an_error_naming_it() -> None:
+    with pytest.raises(ProjectError, match=r"pkg/v.py is not valid utf-8: byte 0xe9 at offset 4"):
+        decode_python(b"# Zo\xe9\n", "pkg/v.py")
+    with pytest.raises(ProjectError, match=r"CHANGELOG.md is not valid utf-8"):
+        decode_text(b"caf\xe9", "CHANGELOG.md")
+    with pytest.raises(ProjectError, match=r"v.py declares an encoding Python cannot use"):
+        decode_python(b"# coding: no-such-codec\n", "v.py")
+
+
+def test_a_character_the_files_encoding_lacks_is_an_error_naming_it() -> None:
+    _, encoding = decode_python(LATIN1, "v.py")
+    with pytest.raises(ProjectError, match=r"v.py is stored as iso-8859-1, which cannot hold '€'"):
+        encoding.encode("€", "v.py")
