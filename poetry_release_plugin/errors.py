@@ -167,14 +167,28 @@ class CheckFailure:
     reason: str
 
 
+def restored_note(kept: tuple[str, ...] = ()) -> str:
+    """What a rollback did: every file restored, or which ones were left as someone edited them."""
+    if not kept:
+        return "every file was restored and nothing was committed"
+    it, was, it_is = (
+        ("it", "it was", "it is") if len(kept) == 1 else ("them", "they were", "they are")
+    )
+    return (
+        f"{', '.join(kept)} changed since prepare wrote {it}, so {was} left as {it_is} "
+        "(the other files were restored; nothing was committed)"
+    )
+
+
 class ChecksFailed(ReleaseError):
     """One or more pre-release checks failed; the release was undone."""
 
-    def __init__(self, failures: list[CheckFailure]) -> None:
+    def __init__(self, failures: list[CheckFailure], kept: tuple[str, ...] = ()) -> None:
         self.failures = failures
+        self.kept = kept
         names = ", ".join(f.name for f in failures)
         super().__init__(
-            f"Check failed: {names}; every file was restored and nothing was committed",
+            f"Check failed: {names}; {restored_note(kept)}",
             "fix the problem shown above and run prepare again "
             "(or skip a check with --skip-check NAME)",
         )
@@ -183,9 +197,34 @@ class ChecksFailed(ReleaseError):
 class Interrupted(ReleaseError):
     """The user pressed Ctrl-C (or the process was terminated)."""
 
-    def __init__(self, stage: str) -> None:
+    def __init__(self, stage: str, kept: tuple[str, ...] = ()) -> None:
         self.stage = stage
-        super().__init__(f"Interrupted {stage}; every file was restored and nothing was committed")
+        self.kept = kept
+        super().__init__(f"Interrupted {stage}; {restored_note(kept)}")
+
+
+class RollbackIncomplete(ReleaseError):
+    """A step failed and the rollback left files someone edited meanwhile."""
+
+    def __init__(self, cause: ReleaseError, kept: tuple[str, ...]) -> None:
+        self.cause = cause
+        self.kept = kept
+        super().__init__(f"{cause.what}; {restored_note(kept)}", cause.fix)
+
+
+class ReleaseBusy(ReleaseError):
+    """Another `prepare` or `cut` holds the repository's release lock."""
+
+    def __init__(self, pid: int | None, command: str, started: str) -> None:
+        self.pid = pid
+        who = f"process {pid}" if pid is not None else "another process"
+        super().__init__(
+            f"Another poetry release {command} is running in this repository "
+            f"({who}, started {started})",
+            "wait for it to finish"
+            + (f" or stop it (kill {pid})" if pid is not None else "")
+            + ", then run again",
+        )
 
 
 class NothingToRelease(ReleaseError):

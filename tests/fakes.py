@@ -22,9 +22,9 @@ from poetry_release_plugin.errors import GitError, GitHubError, PushRejected
 from poetry_release_plugin.workflows.project import ChangelogFile, Project, VersionFile
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
-    from poetry_release_plugin.adapters.git import GitResult
+    from poetry_release_plugin.adapters.git import CommitContent, GitResult
 
 ROOT = Path("/nowhere/project")
 
@@ -128,7 +128,14 @@ class MemoryGit(Git):
         return revision
 
     # the Git interface
-    def run(self, *args: str, check: bool = True, timeout: float | None = 120) -> GitResult:
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        timeout: float | None = 120,
+        input: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> GitResult:
         raise AssertionError(f"a workflow ran real git: git {' '.join(args)}")
 
     def is_work_tree(self) -> bool:
@@ -266,10 +273,13 @@ class MemoryGit(Git):
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return ancestor in self.ancestors(descendant)
 
-    def stage(self, paths: Sequence[str]) -> None:
-        self.dirty = [p for p in self.dirty if p not in paths]
+    def blob_at(self, revision: str, path: str) -> bytes | None:
+        return None  # only asked for files with uncommitted changes (`dirty`)
 
-    def commit_paths(self, message: str, paths: Sequence[str]) -> str:
+    def stage_contents(self, contents: Mapping[str, CommitContent]) -> None:
+        self.dirty = [p for p in self.dirty if p not in contents]
+
+    def commit_contents(self, message: str, contents: Mapping[str, CommitContent]) -> str:
         return self.commit(message)
 
 

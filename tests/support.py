@@ -158,6 +158,19 @@ def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Run:
     return Run(completed.returncode, completed.stdout, completed.stderr, time.monotonic() - started)
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped, does not count)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "State:\tZ" not in status.read_text()
+    except FileNotFoundError:
+        return False
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:

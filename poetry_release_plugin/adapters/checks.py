@@ -4,13 +4,16 @@ Every check gets its own log file (mode 0600, in a 0700 folder: private to the u
 check's log is kept and its tail shown, both redacted. A check runs without the release's own
 credentials (GitHub tokens, Poetry's index passwords and tokens) in its environment, unless it
 names one in `env`. Children run in their own process group, so a timeout, `--fail-fast` or
-Ctrl-C stops a check together with everything it started.
+Ctrl-C stops a check together with everything it started. Each runs under a small guard
+(check_guard.py) that stops the group when `poetry` itself dies, even by `kill -9`, so a killed
+prepare leaves no check running.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +38,7 @@ BUILD = "build"
 INSTALL = "install"
 BUILTIN = (BUILD, INSTALL)
 TAIL_LINES = 40
+GUARD = Path(__file__).with_name("check_guard.py")
 
 
 class CheckState(Enum):
@@ -148,12 +152,16 @@ class CheckRunner:
         self._lock = threading.Lock()
         self._running: dict[str, _Running] = {}
         self._log_dir = Path(tempfile.mkdtemp(prefix="poetry-release-checks-"))  # mode 0700
+        self._lifeline = -1
 
     def run(self, checks: Sequence[CheckSpec]) -> list[CheckResult]:
         """Run every check; the results in the order given. Ctrl-C stops them all and re-raises."""
         results: dict[str, CheckResult] = {}
         for spec in checks:
             self.on_change(spec.name, CheckState.WAITING, 0.0)
+        # The guards read this pipe; only this process holds its write end, so it closes
+        # (and the guards stop their checks) however this process ends.
+        self._lifeline, lifeline_end = os.pipe()
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="check")
         futures: dict[Future[CheckResult], str] = {
             pool.submit(self._run_one, spec): spec.name for spec in checks
@@ -173,6 +181,8 @@ class CheckRunner:
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            os.close(self._lifeline)
+            os.close(lifeline_end)
         ordered = [results[spec.name] for spec in checks if spec.name in results]
         if all(result.ok for result in ordered):
             self._remove_logs()
@@ -206,15 +216,19 @@ class CheckRunner:
         )
         if spec.name in BUILTIN and spec.argv[0] == sys.executable:
             variables["POETRY_VIRTUALENVS_CREATE"] = "false"  # build only, never make a venv
+        executable = shutil.which(spec.argv[0], path=variables.get("PATH", os.defpath))
         try:
+            if executable is None:
+                raise FileNotFoundError(2, os.strerror(2))
             process = subprocess.Popen(
-                list(spec.argv),
+                [sys.executable, "-I", "-S", str(GUARD), str(self._lifeline), "--", *spec.argv],
                 cwd=self.root,
                 env=variables,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                pass_fds=(self._lifeline,),
             )
         except OSError as error:
             seconds = time.monotonic() - running.started

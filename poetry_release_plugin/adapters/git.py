@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
+    from collections.abc import Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class GitResult:
     stderr: str
 
 
+@dataclass(frozen=True)
+class CommitContent:
+    """A file's bytes for a commit: as in the work tree (git's filters apply, as `git add`
+    does), or `stored` (already a blob's content, taken as is)."""
+
+    data: bytes
+    stored: bool = False
+
+
 class Git:
     """A git work tree, and the few questions and actions a release needs of it."""
 
@@ -32,20 +42,41 @@ class Git:
         self.root = root
         self._executable = shutil.which("git")
 
-    def run(self, *args: str, check: bool = True, timeout: float | None = 120) -> GitResult:
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        timeout: float | None = 120,
+        input: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> GitResult:
         """Run `git ARGS` in the work tree; with `check`, a failure raises GitError."""
+        code, stdout, stderr = self._run_raw(args, timeout, input, env)
+        result = GitResult(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"))
+        if check and result.code != 0:
+            detail = result.stderr.strip() or result.stdout.strip()
+            raise GitError(f"git {' '.join(args)} failed: {detail}", "fix the cause shown by git")
+        return result
+
+    def _run_raw(
+        self,
+        args: Sequence[str],
+        timeout: float | None,
+        input: bytes | None,
+        env: Mapping[str, str] | None,
+    ) -> tuple[int, bytes, bytes]:
         if self._executable is None:
             raise GitError("git is not installed or not on PATH", "install git, then run again")
         process = subprocess.Popen(
             [self._executable, *args],
             cwd=self.root,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
+            env=None if env is None else {**os.environ, **env},
         )
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            stdout, stderr = process.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -60,12 +91,7 @@ class Git:
             except subprocess.TimeoutExpired:
                 process.kill()
             raise
-        completed = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
-        result = GitResult(completed.returncode, completed.stdout, completed.stderr)
-        if check and result.code != 0:
-            detail = result.stderr.strip() or result.stdout.strip()
-            raise GitError(f"git {' '.join(args)} failed: {detail}", "fix the cause shown by git")
-        return result
+        return process.returncode, stdout, stderr
 
     def is_work_tree(self) -> bool:
         """Whether the folder is inside a git work tree."""
@@ -223,16 +249,49 @@ class Git:
         """Whether `ancestor` is in `descendant`'s history."""
         return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).code == 0
 
-    def stage(self, paths: Sequence[str]) -> None:
-        """Stage these paths."""
-        self.run("add", "--", *paths)
+    def blob_at(self, revision: str, path: str) -> bytes | None:
+        """A file's stored bytes in a commit (`path` from the top of the work tree), or None."""
+        code, stdout, _ = self._run_raw(("cat-file", "blob", f"{revision}:{path}"), 120, None, None)
+        return stdout if code == 0 else None
 
-    def commit_paths(self, message: str, paths: Sequence[str]) -> str:
-        """Commit these paths only (other staged or dirty files stay out); the new commit."""
-        self.run("commit", "--quiet", "--message", message, "--only", "--", *paths, timeout=None)
+    def stage_contents(self, contents: Mapping[str, CommitContent]) -> None:
+        """Put these bytes in the index for these paths (from the top of the work tree), leaving
+        the work tree as it is."""
+        self.run("update-index", "--index-info", input=self._index_info(contents))
+
+    def commit_contents(self, message: str, contents: Mapping[str, CommitContent]) -> str:
+        """Commit HEAD's tree with these files' bytes, through a temporary index: nothing else
+        staged or changed in the work tree goes in. The index then holds the commit's bytes for
+        these paths; the work tree is left as it is. The new commit.
+
+        `git commit` (not commit-tree) makes it, so the user's hooks and signing still apply.
+        """
+        entries = self._index_info(contents)
+        git_dir = Path(self.run("rev-parse", "--absolute-git-dir").stdout.strip())
+        index = git_dir / f"poetry-release-{os.getpid()}.index"
+        temporary = {"GIT_INDEX_FILE": str(index)}
+        try:
+            self.run("read-tree", "HEAD", env=temporary)
+            self.run("update-index", "--index-info", input=entries, env=temporary)
+            self.run("commit", "--quiet", "--message", message, env=temporary, timeout=None)
+        finally:
+            index.unlink(missing_ok=True)
+            index.with_name(index.name + ".lock").unlink(missing_ok=True)
+        self.run("update-index", "--index-info", input=entries)
         head = self.head()
         assert head is not None
         return head
+
+    def _index_info(self, contents: Mapping[str, CommitContent]) -> bytes:
+        """`update-index --index-info` lines: each file's blob written, its mode at HEAD kept."""
+        lines = []
+        for path, content in contents.items():
+            filters = "--no-filters" if content.stored else f"--path={path}"
+            blob = self.run("hash-object", "-w", filters, "--stdin", input=content.data)
+            listed = self.run("ls-tree", "--full-tree", "HEAD", "--", path).stdout.split()
+            mode = listed[0] if listed else "100644"
+            lines.append(f"{mode} {blob.stdout.strip()}\t{path}\n")
+        return "".join(lines).encode()
 
 
 _PERMISSION_SIGNS = (

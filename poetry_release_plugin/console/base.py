@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from poetry_release_plugin.core.redaction import REDACTOR
 from poetry_release_plugin.errors import ProjectError, ReleaseError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
     from types import FrameType
 
@@ -49,13 +51,20 @@ class ConsoleReporter:
 
 
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C so every file is restored."""
+    """SIGTERM or SIGHUP (a closed terminal), handled like Ctrl-C so every file is restored."""
+
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 class ReleaseCommand(Command):
     """Base of the `release` commands: subclasses implement `run_release`."""
 
     common_options: ClassVar[list[Option]] = [JSON_OPTION]
+    # A command that changes the repository holds its release lock while it runs (not --dry-run).
+    locks_repository: ClassVar[bool] = False
     _json_output: Output | None = None
     _json_emitted = False
 
@@ -151,9 +160,14 @@ class ReleaseCommand(Command):
                 "run it there, or in WSL</error>"
             )
             return 1
-        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        previous = {
+            number: signal.signal(number, _raise_terminated)
+            for number in STOP_SIGNALS
+            if signal.getsignal(number) is not signal.SIG_IGN  # nohup keeps its promise
+        }
         try:
-            return self.run_release()
+            with self._repository_lock():
+                return self.run_release()
         except ReleaseError as error:
             self.render_error(error)
             return 1
@@ -166,7 +180,25 @@ class ReleaseCommand(Command):
             self._emit_failure(str(error) or type(error).__name__, type(error).__name__)
             return 1
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    @contextlib.contextmanager
+    def _repository_lock(self) -> Iterator[None]:
+        if not self.locks_repository or self.option("dry-run"):
+            yield
+            return
+        from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.journal import git_folders, release_lock
+
+        command = (self.name or "release").split()[-1]
+        with release_lock(git_folders(Git(self.project_root)), command) as previous:
+            if previous is not None:
+                self.reporter.warning(
+                    f"took over the release lock of process {previous.pid} ({previous.command}), "
+                    "which ended without letting go of it"
+                )
+            yield
 
     def render_error(self, error: ReleaseError) -> None:
         """One message: what is wrong and how to fix it."""

@@ -42,6 +42,7 @@ class CutCommand(ReleaseCommand):
         option("dry-run", None, "Say what each step would do; change nothing."),
         *ReleaseCommand.common_options,
     ]
+    locks_repository = True
 
     help = """\
 Cuts the release prepare made: an annotated tag on HEAD, <comment>git push --atomic</> of the branch

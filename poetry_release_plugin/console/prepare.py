@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.adapters.journal import GitFolders, LeftChanges
     from poetry_release_plugin.config import CheckSpec
     from poetry_release_plugin.workflows.prepare import PrepareAdapters, PrepareOutcome, PreparePlan
     from poetry_release_plugin.workflows.project import Project
@@ -67,8 +68,14 @@ class PrepareCommand(ReleaseCommand):
             multiple=True,
         ),
         option("fail-fast", None, "Stop the other checks at the first failure."),
+        option(
+            "abort",
+            None,
+            "Put back the files an interrupted prepare (killed, power cut) left changed.",
+        ),
         *ReleaseCommand.common_options,
     ]
+    locks_repository = True
 
     _project: Project
 
@@ -77,11 +84,33 @@ Prepares a release: checks that the project can be released, computes the new ve
 Poetry's own rules, writes it to pyproject.toml and every version file (<comment>__version__</>,
 <comment>__version_info__</>), runs the pre-release checks, confirms the package imports with the
 new version, and commits the written files. Any failure or Ctrl-C before the commit restores
-every file byte for byte.
+every file byte for byte (a file someone edited meanwhile is left as it is, and named).
+One prepare or cut runs per repository at a time. The original files are journaled inside
+.git first: after a kill -9 or a power cut, <comment>--abort</> (or the next prepare) restores them.
 """
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.journal import git_folders, read_journal
+
+        git = Git(self.project_root)
+        folders = git_folders(git)
+        if self.option("abort"):
+            self._recover(folders, git, asked=True)
+            return 0
+        if self.option("dry-run"):
+            record = read_journal(folders.journal) if folders is not None else None
+            if record is not None:
+                self.reporter.warning(
+                    f"an interrupted prepare (process {record.pid}) left changes: "
+                    "poetry release prepare --abort restores them (the next prepare does too)"
+                )
+            return self._prepare(git, folders)
+        self._recover(folders, git, asked=False)
+        return self._prepare(git, folders)
+
+    def _prepare(self, git: Git, folders: GitFolders | None) -> int:
+        from poetry_release_plugin.adapters.journal import Journal
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.prepare import (
             PrepareRequest,
@@ -102,7 +131,6 @@ every file byte for byte.
             skipped_checks=tuple(self.option("skip-check") or ()),
             release_date=date.today().isoformat(),
         )
-        git = Git(self.project_root)
         project = load_project(self.project_root)
         ensure_prepare_history(project, request, git, self.reporter)
         project = with_tag_format(project, git)
@@ -114,9 +142,65 @@ every file byte for byte.
             if request.dry_run:
                 self._show_dry_run(plan)
                 return 0
+            if folders is not None:
+                adapters.journal = Journal(folders.journal, head=git.head(), version=plan.new.text)
             outcome = apply_prepare(plan, request, adapters)
         self._show_outcome(outcome)
         return 0
+
+    def _recover(self, folders: GitFolders | None, git: Git, *, asked: bool) -> None:
+        """Put back what an interrupted prepare left (and say so), then forget its journal."""
+        from poetry_release_plugin.adapters.journal import read_journal, restore
+
+        record = read_journal(folders.journal) if folders is not None else None
+        left = restore(record, git.head()) if record is not None else None
+        if folders is not None:
+            folders.journal.unlink(missing_ok=True)
+        if left is None:
+            if asked:
+                self.say("Nothing to abort: no interrupted prepare left changes here.")
+                self._emit_abort(None)
+            return
+        self._show_recovery(left)
+        if asked:
+            self._emit_abort(left)
+
+    def _show_recovery(self, left: LeftChanges) -> None:
+        who = f"An interrupted prepare of {left.version} (process {left.pid})"
+        changed, edited = self._shown(left.changed), self._shown(left.edited)
+        if left.committed:
+            self.reporter.warning(
+                f"{who} was followed by a commit (HEAD moved), so its changes were kept: "
+                f"{changed or 'none left'}; check them with git diff"
+            )
+            return
+        if changed:
+            self.say(f"{escape(who)} had changed {escape(changed)}: <info>restored</info>.")
+        if edited:
+            self.reporter.warning(
+                f"{edited} changed since the interrupted prepare wrote them, "
+                "so they were left as they are"
+            )
+        if not changed and not edited:
+            self.say(f"{escape(who)} had changed nothing that needs restoring.")
+
+    def _shown(self, paths: Sequence[Path]) -> str:
+        from poetry_release_plugin.adapters.files import shown_path
+
+        return ", ".join(shown_path(self.project_root, path) for path in paths)
+
+    def _emit_abort(self, left: LeftChanges | None) -> None:
+        if not self.json_mode:
+            return
+        restored = self._shown(left.changed) if left and not left.committed else ""
+        self.emit_json(
+            {
+                "ok": True,
+                "aborted": left is not None,
+                "restored": restored.split(", ") if restored else [],
+                "kept": self._shown(left.edited).split(", ") if left and left.edited else [],
+            }
+        )
 
     def _adapters(self, git: Git, scratch: Path) -> PrepareAdapters:
         from poetry_release_plugin.adapters.environment import imported_version

@@ -10,11 +10,14 @@ from cleo.helpers import option
 from poetry_release_plugin.console.base import ReleaseCommand, escape
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cleo.io.inputs.option import Option
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.workflows.project import Project
     from poetry_release_plugin.workflows.status import ReleaseStatus
 
@@ -65,6 +68,7 @@ class StatusCommand(ReleaseCommand):
             git=git,
             github=lambda: self._github(project, git, opened),
             index=lambda: self._index(project),
+            left_by_prepare=lambda: _left_by_prepare(git),
         )
         try:
             status = release_status(project, adapters, offline=offline)
@@ -73,6 +77,25 @@ class StatusCommand(ReleaseCommand):
                 client.close()
         self._show(project, status)
         return 0
+
+    def _show_left_changes(self, left: LeftChanges) -> None:
+        root = self.project_root
+        changed, edited = _shown(root, left.changed), _shown(root, left.edited)
+        if left.running:
+            self.say(
+                f"  <comment>a prepare of {left.version} is running (process {left.pid}); "
+                f"it changed {escape(', '.join(changed) or 'nothing yet')}</comment>"
+            )
+            return
+        self.say(
+            f"  <error>an interrupted prepare of {left.version} (process {left.pid}) left "
+            f"changes in {escape(', '.join(changed) or 'no file')}</error>"
+        )
+        if edited:
+            self.say(
+                f"  <comment>{escape(', '.join(edited))} changed since it wrote them "
+                "(prepare --abort leaves them as they are)</comment>"
+            )
 
     def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
         """GitHub with a token, None without one; a remote that is not on GitHub (and no API
@@ -120,7 +143,13 @@ class StatusCommand(ReleaseCommand):
         self.say(f"  on the index: {_yes_no(status.on_index)}")
         for note in status.notes:
             self.say(f"  <comment>{escape(note)}</comment>")
-        self.say(f"Next: <c1>{NEXT_STEP[status.next]}</c1>")
+        left = status.left_by_prepare
+        if left is not None and not left.committed and (left.changed or left.edited):
+            self._show_left_changes(left)
+        if status.interrupted:
+            self.say("Next: <c1>poetry release prepare --abort</c1> (or prepare again)")
+        else:
+            self.say(f"Next: <c1>{NEXT_STEP[status.next]}</c1>")
         if self.json_mode:
             self.emit_json(
                 {
@@ -140,5 +169,33 @@ class StatusCommand(ReleaseCommand):
                     "tag_on_other_commit": status.tag_elsewhere,
                     "on_index": status.on_index,
                     "next": status.next,
+                    "interrupted_prepare": _left_payload(project, left),
                 }
             )
+
+
+def _left_by_prepare(git: Git) -> LeftChanges | None:
+    from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
+
+    folders = git_folders(git)
+    record = read_journal(folders.journal) if folders is not None else None
+    return left_changes(record, git.head()) if record is not None else None
+
+
+def _shown(root: Path, paths: tuple[Path, ...]) -> list[str]:
+    resolved = root.resolve()
+    return [
+        p.relative_to(resolved).as_posix() if p.is_relative_to(resolved) else str(p) for p in paths
+    ]
+
+
+def _left_payload(project: Project, left: LeftChanges | None) -> dict[str, object] | None:
+    if left is None or left.committed or not (left.changed or left.edited):
+        return None
+    return {
+        "pid": left.pid,
+        "running": left.running,
+        "version": left.version,
+        "changed": _shown(project.root, left.changed),
+        "edited": _shown(project.root, left.edited),
+    }

@@ -19,11 +19,16 @@ from poetry_release_plugin.adapters.checks import (
     builtin_install,
     default_checks,
 )
-from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.adapters.files import FileTransaction, shown_path
+from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import has_unreleased_entries, promote_unreleased
 from poetry_release_plugin.core.commits import bump_rule
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
+    UTF8,
+    TextEncoding,
+    decode_python,
+    decode_text,
     write_pyproject_version,
     write_version_file,
 )
@@ -36,7 +41,9 @@ from poetry_release_plugin.errors import (
     Interrupted,
     NothingToRelease,
     PackageIndexError,
+    ProjectError,
     ReleaseError,
+    RollbackIncomplete,
     TagExists,
     VersionOnIndex,
 )
@@ -61,6 +68,7 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.checks import CheckResult
     from poetry_release_plugin.adapters.environment import ImportedVersion, ProjectEnvironment
+    from poetry_release_plugin.adapters.files import WriteJournal
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.config import CheckSpec
@@ -103,11 +111,19 @@ class PrepareRequest:
 
 @dataclass(frozen=True)
 class FileChange:
-    """One file's text before and after the release."""
+    """One file's text before and after the release, and what the release commit holds."""
 
     path: str
     before: str
     after: str
+    encoding: TextEncoding = UTF8
+    stored_path: str = ""  # from the top of the work tree, through symlinks ("" = path)
+    committed: bytes | None = None  # HEAD's blob with the release's edits (None: the work tree's)
+
+    @property
+    def data(self) -> bytes:
+        """The bytes written to the work tree."""
+        return self.encoding.encode(self.after, self.path)
 
     def diff(self) -> str:
         """A unified diff of the change."""
@@ -156,6 +172,7 @@ class PrepareAdapters:
     check_runner: Callable[[ProjectEnvironment | None], CheckRunnerLike]
     imported_version: Callable[[ProjectEnvironment, str | VersionReader, Path], ImportedVersion]
     build_dir: Path
+    journal: WriteJournal | None = None
 
 
 def plan_prepare(
@@ -230,24 +247,25 @@ def _rule_from_commits(
 def apply_prepare(
     plan: PreparePlan, request: PrepareRequest, adapters: PrepareAdapters
 ) -> PrepareOutcome:
-    """Write the files, run the checks, confirm, commit; restore every file if any step fails."""
+    """Write the files, run the checks, confirm, commit; put back every file still ours if any
+    step fails (a file someone edited meanwhile is left as it is, and named)."""
     root = plan.project.root
     stage = "before the first write"
+    transaction = FileTransaction(adapters.journal)
     try:
-        with FileTransaction() as transaction:
+        with transaction:
             stage = "while writing the version"
-            for change in plan.changes:
-                transaction.write_text(root / change.path, change.after)
+            transaction.write_files({root / change.path: change.data for change in plan.changes})
             stage = "while the checks ran"
             results = _run_checks(plan, adapters)
             stage = "while confirming the version"
             confirmation = _confirm(plan, adapters)
             stage = "while committing"
-            paths = [change.path for change in plan.changes]
+            contents = _commit_contents(plan.changes)
             if request.commit:
                 head = adapters.git.head()
                 try:
-                    commit = adapters.git.commit_paths(plan.commit_message, paths)
+                    commit = adapters.git.commit_contents(plan.commit_message, contents)
                 except KeyboardInterrupt:
                     if adapters.git.head() != head:  # the commit landed: keep what it holds
                         transaction.commit()
@@ -255,13 +273,37 @@ def apply_prepare(
                     raise
                 transaction.commit()
                 return PrepareOutcome(plan, commit, False, tuple(results), confirmation)
-            adapters.git.stage(paths)
+            adapters.git.stage_contents(contents)
             transaction.commit()
             return PrepareOutcome(plan, None, True, tuple(results), confirmation)
     except KeyboardInterrupt:
         if stage.startswith("after the release commit"):
             raise ReleaseError(f"Interrupted {stage}", "check with poetry release status") from None
-        raise Interrupted(stage) from None
+        raise Interrupted(stage, _kept(transaction, root)) from None
+    except ChecksFailed as error:
+        if transaction.kept:
+            raise ChecksFailed(error.failures, _kept(transaction, root)) from None
+        raise
+    except ReleaseError as error:
+        if transaction.kept:
+            raise RollbackIncomplete(error, _kept(transaction, root)) from None
+        raise
+
+
+def _commit_contents(changes: Sequence[FileChange]) -> dict[str, CommitContent]:
+    """What the release commit holds for each file: the work tree's bytes when the file had no
+    uncommitted change, else HEAD's blob with the same edits (so work in progress stays out)."""
+    return {
+        change.stored_path or change.path: CommitContent(change.data, stored=False)
+        if change.committed is None
+        else CommitContent(change.committed, stored=True)
+        for change in changes
+    }
+
+
+def _kept(transaction: FileTransaction, root: Path) -> tuple[str, ...]:
+    """The files the rollback left as someone edited them, as the user calls them."""
+    return tuple(shown_path(root, path) for path in transaction.kept)
 
 
 def _check_repository(project: Project, request: PrepareRequest, git: Git) -> None:
@@ -305,21 +347,18 @@ def _planned_changes(
     release_date: str,
     git: Git,
 ) -> tuple[FileChange, ...]:
-    pyproject = write_pyproject_version(project.pyproject_text, new.text)
-    changes = [FileChange(PYPROJECT, project.pyproject_text, pyproject)]
-    for version_file in project.version_files:
-        after = write_version_file(version_file.text, version_file.path, new)
-        changes.append(FileChange(version_file.path, version_file.text, after))
-    changelog = project.changelog
-    if changelog is not None:
+    """Each file's change in the work tree, and the same edits applied to HEAD's content (what
+    the release commit holds: uncommitted work stays out of it)."""
+
+    def changelog_edit(text: str) -> str:
         generated = ""
-        if not has_unreleased_entries(changelog.text):
+        if not has_unreleased_entries(text):
             ensure_history_readable(project.tag_choice, previous)
             generated = generated_changes(
                 git, project.settings, previous, paths=project.history_paths
             )
-        after = promote_unreleased(
-            changelog.text,
+        return promote_unreleased(
+            text,
             new.text,
             release_date or date.today().isoformat(),
             generated=generated,
@@ -327,8 +366,57 @@ def _planned_changes(
             previous_tag=previous.name if previous else None,
             path=changelog.path,
         )
-        changes.append(FileChange(changelog.path, changelog.text, after))
-    return tuple(change for change in changes if change.after != change.before)
+
+    def version_file_edit(path: str) -> Callable[[str], str]:
+        return lambda text: write_version_file(text, path, new)
+
+    edits: list[tuple[str, str, TextEncoding, bool, Callable[[str], str]]] = [
+        (
+            PYPROJECT,
+            project.pyproject_text,
+            project.pyproject_encoding,
+            False,
+            lambda text: write_pyproject_version(text, new.text),
+        )
+    ]
+    for version_file in project.version_files:
+        path, text, encoding = version_file.path, version_file.text, version_file.encoding
+        edits.append((path, text, encoding, True, version_file_edit(path)))
+    if project.changelog is not None:
+        changelog = project.changelog
+        edits.append((changelog.path, changelog.text, changelog.encoding, False, changelog_edit))
+    top = Path(git.top_level()).resolve()
+    uncommitted = set(git.changed_paths())
+    changes = []
+    for path, before, encoding, python, edit in edits:
+        after = edit(before)
+        if after == before:
+            continue
+        encoding.encode(after, path)  # a character the file's encoding lacks fails here
+        stored = _stored_path(project.root, path, top)
+        committed = None
+        if stored in uncommitted:  # the commit gets HEAD's content with the same edits
+            at_head = git.blob_at("HEAD", stored)
+            if at_head is None:
+                raise ProjectError(
+                    f"{path} is not committed, so the release commit cannot hold its new version",
+                    f"commit {path} first (or stop listing it), then run prepare again",
+                )
+            head_text, head_encoding = (decode_python if python else decode_text)(at_head, path)
+            committed = head_encoding.encode(edit(head_text), path)
+        changes.append(FileChange(path, before, after, encoding, stored, committed))
+    return tuple(changes)
+
+
+def _stored_path(root: Path, path: str, top: Path) -> str:
+    """Where git keeps the file the release writes: through symlinks, from the work tree's top."""
+    real = (root / path).resolve()
+    if not real.is_relative_to(top):
+        raise ProjectError(
+            f"{path} leads to {real}, outside the repository, so the release commit cannot hold it",
+            f"make {path} a regular file of the repository (or stop listing it)",
+        )
+    return real.relative_to(top).as_posix()
 
 
 def _main_package(project: Project) -> str:

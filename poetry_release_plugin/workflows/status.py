@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from poetry_release_plugin.core.commits import bump_rule
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.workflows.project import Project
 
 
@@ -50,11 +51,21 @@ class ReleaseStatus:
     tag_elsewhere: bool = False
     past_release_commit: str | None = None  # HEAD is past the commit that set the version
     installed_version: str = ""  # how an installed copy tells its version
+    left_by_prepare: LeftChanges | None = None  # an interrupted (or running) prepare's changes
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether a prepare that is not running left files changed, uncommitted."""
+        left = self.left_by_prepare
+        return left is not None and not left.running and not left.committed and bool(left.changed)
 
     @property
     def next(self) -> str:
         """What to run next (prepare, cut, verify, or done): always the command that makes
         progress from here, the one `cut` agrees with (see `cut`'s plan for each state)."""
+        left = self.left_by_prepare
+        if left is not None and left.changed and not left.committed:
+            return "prepare"  # prepare --abort, or prepare again, puts the files back first
         if not self.files_in_sync:
             return "prepare"
         finished = self.tag_remote is not False and self.github_release is not False
@@ -78,6 +89,7 @@ class StatusAdapters:
     git: Git
     github: Callable[[], GitHub | None]
     index: Callable[[], PackageIndex | None]
+    left_by_prepare: Callable[[], LeftChanges | None] = field(default=lambda: None)
 
 
 def release_status(project: Project, adapters: StatusAdapters, *, offline: bool) -> ReleaseStatus:
@@ -142,6 +154,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         tag_elsewhere=tag_elsewhere,
         past_release_commit=past,
         installed_version=_installed_version(project),
+        left_by_prepare=adapters.left_by_prepare(),
     )
 
 

@@ -7,12 +7,13 @@ import shlex
 import subprocess
 import sys
 import sysconfig
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from support import POETRY, guide_layout, interrupt
+from support import POETRY, guide_layout, interrupt, process_alive
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import ProjectFactory
     from support import ReleaseProject
 
@@ -278,16 +279,7 @@ def test_ctrl_c_during_a_long_check_restores_everything(
     assert took < 10, f"took {took:.1f} s to stop"
     assert "Interrupted while the checks ran" in output
     assert project.snapshot() == before
-    assert not _alive(int(check_pid)), "the check's process outlived prepare"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/status")
-    return not (status.exists() and "State:\tZ" in status.read_text())
+    assert not process_alive(int(check_pid)), "the check's process outlived prepare"
 
 
 def test_install_check_installs_the_wheel_into_a_clean_venv(make_project: ProjectFactory) -> None:

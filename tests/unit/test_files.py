@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.adapters.files import FileTransaction, write_atomically
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 
@@ -53,3 +54,65 @@ def test_committed_files_stay_written_and_keep_their_mode(tmp_path: Path) -> Non
     assert target.read_text() == "new"
     assert target.stat().st_mode & 0o777 == 0o755
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.sh"]
+
+
+# --- Only what is still ours (issue 14, items 5 and 6) ----------------------------------------
+
+
+def test_a_rollback_leaves_a_file_edited_since_it_was_written_and_names_it(tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "pyproject.toml", tmp_path / "CHANGELOG.md"
+    ours.write_bytes(b"version 1\n")
+    theirs.write_bytes(b"log 1\n")
+
+    transaction = FileTransaction()
+
+    def release() -> None:
+        with transaction:
+            transaction.write_files({ours: b"version 2\n", theirs: b"log 2\n"})
+            theirs.write_bytes(b"log 2\nand the maintainer's line\n")
+            raise RuntimeError("a check failed")
+
+    with pytest.raises(RuntimeError):
+        release()
+
+    assert ours.read_bytes() == b"version 1\n"
+    assert theirs.read_bytes() == b"log 2\nand the maintainer's line\n"
+    assert transaction.kept == [theirs]
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    target = tmp_path / "docs" / "CHANGELOG.md"
+    target.write_bytes(b"old\n")
+    link = tmp_path / "CHANGELOG.md"
+    link.symlink_to("docs/CHANGELOG.md")
+
+    write_atomically(link, b"new\n")
+
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new\n"
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.recorded: list[dict[Path, tuple[bytes | None, bytes]]] = []
+        self.discarded = False
+
+    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes]]) -> None:
+        self.recorded.append(dict(originals))
+
+    def discard(self) -> None:
+        self.discarded = True
+
+
+def test_the_journal_hears_of_every_original_before_the_first_write(tmp_path: Path) -> None:
+    path = tmp_path / "v.py"
+    path.write_bytes(b"1\n")
+    journal = _Recorder()
+
+    with FileTransaction(journal) as transaction:
+        transaction.write_files({path: b"2\n", tmp_path / "new.txt": b"x"})
+        assert journal.recorded == [{path: (b"1\n", b"2\n"), tmp_path / "new.txt": (None, b"x")}]
+        transaction.commit()
+
+    assert journal.discarded

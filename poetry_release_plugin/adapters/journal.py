@@ -1,0 +1,291 @@
+"""One `prepare`/`cut` per repository at a time, and a journal that outlives a killed prepare.
+
+The lock is a file in the repository's common git folder (shared by all its worktrees) held
+with `flock`: the kernel lets go of it when its process ends, however it ends, so a lock left by
+a dead process is simply taken over. The journal lives in the work tree's own git folder:
+before prepare's first write it holds every file's original bytes, so after `kill -9`, a power
+cut or a closed terminal, `prepare --abort` (or the next prepare) puts back what is still ours.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from poetry_release_plugin.adapters.files import digest, put_back, read_or_none, write_atomically
+from poetry_release_plugin.errors import ReleaseBusy, ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from poetry_release_plugin.adapters.git import Git
+
+LOCK_NAME = "poetry-release.lock"
+JOURNAL_NAME = "poetry-release-journal.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    """The process that holds (or held) the repository's release lock."""
+
+    pid: int | None
+    command: str
+    started: str
+
+
+class RepositoryLock:
+    """The repository's release lock: one `prepare` or `cut` at a time."""
+
+    def __init__(self, path: Path, command: str) -> None:
+        self.path = path
+        self.command = command
+        self._descriptor: int | None = None
+
+    def acquire(self) -> LockOwner | None:
+        """Take the lock, or raise ReleaseBusy naming its holder.
+
+        Returns the previous owner when the lock was left by a process that ended without
+        letting go of it (killed), None otherwise.
+        """
+        while True:
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                owner = self._owner(descriptor)
+                os.close(descriptor)
+                raise ReleaseBusy(owner.pid, owner.command, owner.started) from None
+            if _same_file(descriptor, self.path):
+                break
+            os.close(descriptor)  # its owner removed it between our open and flock: again
+        previous = _parse_owner(os.pread(descriptor, 4096, 0))
+        record = {
+            "pid": os.getpid(),
+            "command": self.command,
+            "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, json.dumps(record).encode(), 0)
+        self._descriptor = descriptor
+        return previous
+
+    def release(self) -> None:
+        """Let go of the lock (the file goes too: a file left behind means a killed owner)."""
+        if self._descriptor is None:
+            return
+        self.path.unlink(missing_ok=True)
+        os.close(self._descriptor)
+        self._descriptor = None
+
+    def _owner(self, descriptor: int) -> LockOwner:
+        """Who holds the lock (it writes its record just after taking it: wait a moment)."""
+        for _ in range(40):
+            owner = _parse_owner(os.pread(descriptor, 4096, 0))
+            if owner is not None:
+                return owner
+            time.sleep(0.025)
+        return LockOwner(None, "prepare or cut", "just now")
+
+
+def _same_file(descriptor: int, path: Path) -> bool:
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    held = os.fstat(descriptor)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
+
+
+def _parse_owner(data: bytes) -> LockOwner | None:
+    try:
+        record = json.loads(data)
+        return LockOwner(int(record["pid"]), str(record["command"]), str(record["started"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class JournaledFile:
+    """A file prepare was about to write: its original bytes and a digest of the new ones."""
+
+    path: Path
+    original: bytes | None
+    written: str | None
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """What a prepare had started to change, as kept in the journal."""
+
+    pid: int
+    head: str | None
+    version: str
+    files: tuple[JournaledFile, ...]
+
+
+class Journal:
+    """The journal of one prepare: written before each write, removed once kept or undone."""
+
+    def __init__(self, path: Path, *, head: str | None, version: str) -> None:
+        self.path = path
+        self.head = head
+        self.version = version
+        self._files: dict[Path, JournaledFile] = {}
+
+    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes]]) -> None:
+        """Persist each file's original bytes before it is written (fsync'ed)."""
+        for path, (original, new) in originals.items():
+            known = self._files.get(path)
+            kept = known.original if known is not None else original
+            self._files[path] = JournaledFile(path, kept, digest(new))
+        payload = {
+            "format": FORMAT,
+            "pid": os.getpid(),
+            "head": self.head,
+            "version": self.version,
+            "files": [
+                {
+                    "path": str(entry.path),
+                    "original": None
+                    if entry.original is None
+                    else base64.b64encode(entry.original).decode(),
+                    "written": entry.written,
+                }
+                for entry in self._files.values()
+            ],
+        }
+        write_atomically(self.path, json.dumps(payload, indent=1).encode())
+        _sync_folder(self.path.parent)
+
+    def discard(self) -> None:
+        """Nothing left to recover."""
+        self.path.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` survive a power cut."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def read_journal(path: Path) -> JournalRecord | None:
+    """The journal a prepare left, or None."""
+    data = read_or_none(path)
+    if data is None:
+        return None
+    try:
+        payload: Any = json.loads(data)
+        files = tuple(
+            JournaledFile(
+                Path(entry["path"]),
+                None if entry["original"] is None else base64.b64decode(entry["original"]),
+                entry["written"],
+            )
+            for entry in payload["files"]
+        )
+        return JournalRecord(int(payload["pid"]), payload["head"], str(payload["version"]), files)
+    except (ValueError, KeyError, TypeError):
+        raise ReleaseError(
+            f"The journal of an interrupted prepare ({path}) cannot be read",
+            "check the project's files with git diff, then delete that file",
+        ) from None
+
+
+@dataclass(frozen=True)
+class LeftChanges:
+    """What an interrupted (or running) prepare left in the work tree."""
+
+    pid: int
+    running: bool
+    version: str
+    changed: tuple[Path, ...]  # still holding what prepare wrote
+    edited: tuple[Path, ...]  # changed by someone since prepare wrote them
+    committed: bool  # HEAD moved since: its commit landed (or another was made)
+
+
+def left_changes(record: JournalRecord, head: str | None) -> LeftChanges:
+    """Sort the journaled files by what they hold now; reads files, changes nothing."""
+    changed: list[Path] = []
+    edited: list[Path] = []
+    for entry in record.files:
+        current = read_or_none(entry.path)
+        if current == entry.original:
+            continue
+        (changed if digest(current) == entry.written else edited).append(entry.path)
+    return LeftChanges(
+        record.pid,
+        _alive(record.pid),
+        record.version,
+        tuple(changed),
+        tuple(edited),
+        committed=record.head != head,
+    )
+
+
+def restore(record: JournalRecord, head: str | None) -> LeftChanges:
+    """Put back every journaled file that still holds what prepare wrote (unless HEAD moved:
+    then the release commit landed and nothing is undone); what was there before."""
+    left = left_changes(record, head)
+    if not left.committed:
+        for entry in record.files:
+            if entry.path in left.changed:
+                put_back(entry.path, entry.original, entry.written)
+    return left
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class GitFolders:
+    """Where the lock (shared by worktrees) and the journal (this work tree's) live."""
+
+    lock: Path
+    journal: Path
+
+
+def git_folders(git: Git) -> GitFolders | None:
+    """The lock's and the journal's paths, or None outside a git work tree."""
+    result = git.run("rev-parse", "--absolute-git-dir", "--git-common-dir", check=False)
+    lines = result.stdout.splitlines()
+    if result.code != 0 or len(lines) != 2:
+        return None
+    own = Path(lines[0])
+    common = Path(lines[1]) if Path(lines[1]).is_absolute() else git.root / lines[1]
+    return GitFolders(common.resolve() / LOCK_NAME, own / JOURNAL_NAME)
+
+
+@contextlib.contextmanager
+def release_lock(folders: GitFolders | None, command: str) -> Iterator[LockOwner | None]:
+    """Hold the repository's lock for the block; yields a dead previous owner, if any."""
+    if folders is None:
+        yield None
+        return
+    lock = RepositoryLock(folders.lock, command)
+    previous = lock.acquire()
+    try:
+        yield previous
+    finally:
+        lock.release()

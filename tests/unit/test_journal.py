@@ -1,0 +1,94 @@
+"""The release lock and the journal of a prepare (issue 14, item 4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.adapters.journal import (
+    Journal,
+    RepositoryLock,
+    left_changes,
+    read_journal,
+    restore,
+)
+from poetry_release_plugin.errors import ReleaseBusy
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_a_held_lock_refuses_a_second_holder_naming_the_first(tmp_path: Path) -> None:
+    first = RepositoryLock(tmp_path / "poetry-release.lock", "prepare")
+    assert first.acquire() is None
+    try:
+        with pytest.raises(ReleaseBusy, match=rf"prepare is running .*\(process {os.getpid()},"):
+            RepositoryLock(tmp_path / "poetry-release.lock", "cut").acquire()
+    finally:
+        first.release()
+    again = RepositoryLock(tmp_path / "poetry-release.lock", "cut")
+    assert again.acquire() is None  # released: free again, and nothing to take over
+    again.release()
+    assert not (tmp_path / "poetry-release.lock").exists()
+
+
+def test_the_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    pid = int(dead.stdout)
+    path = tmp_path / "poetry-release.lock"
+    path.write_text(json.dumps({"pid": pid, "command": "prepare", "started": "earlier"}))
+
+    lock = RepositoryLock(path, "prepare")
+    previous = lock.acquire()
+    lock.release()
+
+    assert previous is not None
+    assert previous.pid == pid
+
+
+def test_a_journal_left_by_a_killed_prepare_restores_only_what_is_still_ours(
+    tmp_path: Path,
+) -> None:
+    ours, theirs, created = tmp_path / "a.py", tmp_path / "b.md", tmp_path / "c.txt"
+    ours.write_bytes(b"1\n")
+    theirs.write_bytes(b"log\n")
+    journal_path = tmp_path / "journal.json"
+    transaction = FileTransaction(Journal(journal_path, head="abc", version="2"))
+    transaction.write_files({ours: b"2\n", theirs: b"log 2\n", created: b"new\n"})
+    # killed here: no rollback ran; then someone edits one of the files
+    theirs.write_bytes(b"log 2\nedited\n")
+
+    record = read_journal(journal_path)
+    assert record is not None
+    left = left_changes(record, "abc")
+    assert (left.changed, left.edited, left.committed) == ((ours, created), (theirs,), False)
+    restore(record, "abc")
+
+    assert ours.read_bytes() == b"1\n"
+    assert not created.exists()
+    assert theirs.read_bytes() == b"log 2\nedited\n"
+
+
+def test_a_journal_whose_commit_landed_restores_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_bytes(b"1\n")
+    journal_path = tmp_path / "journal.json"
+    FileTransaction(Journal(journal_path, head="abc", version="2")).write_files({path: b"2\n"})
+    record = read_journal(journal_path)
+    assert record is not None
+
+    left = restore(record, "def")  # HEAD moved: the release commit was made
+
+    assert left.committed
+    assert path.read_bytes() == b"2\n"
