@@ -18,12 +18,14 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import socket
 import ssl
 import stat
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.client import HTTPSConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,14 +35,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from conftest import INDEX_PASSWORD
 from github_standin import GitHubStandIn, Server
-from support import ServedApp, guide_layout, widget_kit_files
+from support import CHANGELOG, POETRY, ServedApp, guide_layout, process_alive, widget_kit_files
 from test_cut import cut, prepared
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from conftest import LocalIndex, ProjectFactory
-    from support import ReleaseProject, Run
+    from support import ReleaseProject, Run, Snapshot
 
 TOKEN = "tok-ADVERSARY-7f3e9c1a5b"  # GITHUB_TOKEN / GH_TOKEN
 GH_CLI_TOKEN = "cli-ADVERSARY-4b2d8e6f1a"  # what a logged-in `gh auth token` prints
@@ -663,3 +665,309 @@ def test_item8_a_denied_push_is_called_a_permission_problem(
 def _forbidden(environ: dict[str, object], start_response: Any) -> list[bytes]:
     start_response("403 Forbidden", [("Content-Type", "text/plain")])
     return [b"Permission to acme/widget-kit.git denied to release-bot.\n"]
+
+
+# --- Local state: lock, journal, rollback, --allow-dirty, symlinks, encodings ------------------
+# (issue 14, items 4, 5, 6 and 9)
+
+OFFLINE_PREPARE = ("release", "prepare", "patch", "--offline")
+
+
+def _waits_for(marker: Path, go: Path, exit_code: int) -> str:
+    """Check code: write its pid to `marker`, wait (bounded) for `go`, then exit."""
+    return (
+        "import os, sys, time, pathlib; "
+        f"pathlib.Path({str(marker) + '.tmp'!r}).write_text(str(os.getpid())); "
+        f"os.replace({str(marker) + '.tmp'!r}, {str(marker)!r}); "
+        f"any(os.path.exists({str(go)!r}) or time.sleep(0.05) for _ in range(2400)); "
+        f"sys.exit({exit_code})"
+    )
+
+
+def _project(
+    make_project: ProjectFactory, *checks: str, extra: dict[str, str] | None = None
+) -> ReleaseProject:
+    files = guide_layout("http://127.0.0.1:9/simple/")
+    files["CHANGELOG.md"] = CHANGELOG
+    if checks:
+        files["pyproject.toml"] = files["pyproject.toml"].replace(
+            "[tool.poetry-release]\n", f"[tool.poetry-release]\nchecks = [{', '.join(checks)}]\n"
+        )
+    files.update(extra or {})
+    return make_project(files)
+
+
+def _start(project: ReleaseProject, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [POETRY, *args],
+        cwd=project.root,
+        env=project.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _wait_until(
+    condition: Callable[[], bool], process: subprocess.Popen[str] | None = None
+) -> None:
+    deadline = time.monotonic() + 90
+    while not condition():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(process.communicate()[0])
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.05)
+
+
+def _ends(pid: int) -> bool:
+    """Whether the process ends within 15 s (polled: its end is the observable)."""
+    deadline = time.monotonic() + 15
+    while process_alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@dataclass
+class _PrepareInACheck:
+    """A prepare (a real `poetry` process) waiting in its one check until `go` exists."""
+
+    project: ReleaseProject
+    before: Snapshot
+    process: subprocess.Popen[str]
+    check_pid: int
+    go: Path
+
+
+def _prepare_in_a_check(
+    make_project: ProjectFactory, tmp_path: Path, exit_code: int = 0
+) -> _PrepareInACheck:
+    marker, go = tmp_path / "check-started", tmp_path / "go"
+    project = _project(make_project, python_check("slow", _waits_for(marker, go, exit_code)))
+    before = project.snapshot()
+    process = _start(project, *OFFLINE_PREPARE)
+    _wait_until(marker.exists, process)
+    return _PrepareInACheck(project, before, process, int(marker.read_text()), go)
+
+
+def test_a_second_prepare_is_refused_naming_the_first_process(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    running = _prepare_in_a_check(make_project, tmp_path)
+    project, first = running.project, running.process
+    try:
+        second = project.poetry(*OFFLINE_PREPARE, "--no-checks")
+        cut = project.poetry("release", "cut", "--no-push")
+
+        running.go.touch()
+        output, _ = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.code == 1, second.output
+    assert f"Another poetry release prepare is running in this repository (process {first.pid}" in (
+        second.output
+    )
+    assert cut.code == 1, cut.output
+    assert f"(process {first.pid}" in cut.output
+    assert first.returncode == 0, output
+    assert project.git("show", "HEAD:pyproject.toml").count('version = "1.5.5"') == 1
+    assert project.git("status", "--porcelain") == ""
+
+
+def test_kill_9_during_a_check_then_status_and_abort_restore_every_byte(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    running = _prepare_in_a_check(make_project, tmp_path)
+    project, prepare = running.project, running.process
+
+    prepare.kill()  # SIGKILL: no handler runs, nothing is restored by the process itself
+    prepare.communicate(timeout=30)
+
+    assert _ends(running.check_pid), "the check outlived the killed prepare"
+    assert 'version = "1.5.5"' in project.read("pyproject.toml")  # left changed by the kill
+    state = project.poetry("release", "status", "--offline", "--json")
+    assert state.code == 0, state.output
+    payload = state.json()
+    assert payload["next"] == "prepare"
+    assert payload["interrupted_prepare"]["pid"] == prepare.pid
+    assert set(payload["interrupted_prepare"]["changed"]) == {
+        "pyproject.toml",
+        "arshai/_version.py",
+        "CHANGELOG.md",
+    }
+    human = project.poetry("release", "status", "--offline")
+    assert f"an interrupted prepare of 1.5.5 (process {prepare.pid}) left changes" in human.stdout
+    assert "Next: poetry release prepare --abort" in human.stdout
+
+    aborted = project.poetry("release", "prepare", "--abort")
+
+    assert aborted.code == 0, aborted.output
+    assert "restored" in aborted.output
+    assert f"took over the release lock of process {prepare.pid}" in aborted.output
+    assert project.snapshot() == running.before
+    assert not (project.root / ".git" / "poetry-release-journal.json").exists()
+    again = project.poetry("release", "status", "--offline", "--json").json()
+    assert again["interrupted_prepare"] is None
+
+
+def test_the_next_prepare_restores_what_a_killed_one_left_and_says_so(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    running = _prepare_in_a_check(make_project, tmp_path)
+    project, prepare = running.project, running.process
+    prepare.kill()
+    prepare.communicate(timeout=30)
+
+    result = project.poetry(*OFFLINE_PREPARE, "--no-checks")
+
+    assert result.code == 0, result.output
+    assert f"An interrupted prepare of 1.5.5 (process {prepare.pid}) had changed" in result.output
+    assert project.git("show", "HEAD:arshai/_version.py").count('"1.5.5"') == 1  # not 1.5.6
+
+
+def test_sighup_during_the_checks_restores_everything_and_stops_them(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    running = _prepare_in_a_check(make_project, tmp_path)
+    prepare = running.process
+
+    prepare.send_signal(signal.SIGHUP)  # the terminal closed
+    output, _ = prepare.communicate(timeout=60)
+
+    assert prepare.returncode != 0, output
+    assert "Interrupted while the checks ran; every file was restored" in output
+    assert running.project.snapshot() == running.before
+    assert _ends(running.check_pid)
+
+
+def test_an_edit_made_during_a_failing_check_is_kept_and_named(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    running = _prepare_in_a_check(make_project, tmp_path, exit_code=3)
+    project, prepare, before = running.project, running.process, running.before
+    edited = project.read("CHANGELOG.md") + "\nA note the maintainer wrote meanwhile.\n"
+    project.write("CHANGELOG.md", edited)
+
+    running.go.touch()
+    output, _ = prepare.communicate(timeout=120)
+
+    assert prepare.returncode == 1, output
+    assert "every file was restored" not in output
+    assert "CHANGELOG.md changed since prepare wrote it, so it was left as it is" in output
+    assert project.read("CHANGELOG.md") == edited
+    after = project.snapshot()
+    for path in ("pyproject.toml", "arshai/_version.py"):
+        assert after.files[path] == before.files[path]
+
+
+def test_allow_dirty_commits_only_the_release_and_leaves_the_wip_uncommitted(
+    make_project: ProjectFactory,
+) -> None:
+    project = _project(make_project)
+    wip_pyproject = project.read("pyproject.toml") + "# WIP: not ready for this release\n"
+    project.write("pyproject.toml", wip_pyproject)
+    project.write(
+        "CHANGELOG.md",
+        project.read("CHANGELOG.md").replace("# Changelog\n", "# Changelog\n<!-- WIP -->\n"),
+    )
+    project.write("notes.txt", "an untracked file\n")
+
+    result = project.poetry(*OFFLINE_PREPARE, "--no-checks", "--allow-dirty")
+
+    assert result.code == 0, result.output
+    committed = project.git("show", "HEAD:pyproject.toml")
+    assert 'version = "1.5.5"' in committed
+    assert "WIP" not in committed
+    changelog = project.git("show", "HEAD:CHANGELOG.md")
+    assert "## [1.5.5]" in changelog
+    assert "WIP" not in changelog
+    assert sorted(project.head_files()) == ["CHANGELOG.md", "arshai/_version.py", "pyproject.toml"]
+    assert project.read("pyproject.toml") == wip_pyproject.replace(
+        'version = "1.5.4"', 'version = "1.5.5"'
+    )
+    assert "<!-- WIP -->" in project.read("CHANGELOG.md")
+    assert "## [1.5.5]" in project.read("CHANGELOG.md")
+    assert project.git("diff", "--cached", "--name-only") == ""  # nothing staged
+    assert project.git("diff", "--name-only").splitlines() == ["CHANGELOG.md", "pyproject.toml"]
+    assert project.git("ls-files", "--others", "--exclude-standard") == "notes.txt"
+    changed = [
+        line
+        for line in project.git("diff", "HEAD").splitlines()
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ["+<!-- WIP -->", "+# WIP: not ready for this release"]
+
+
+def test_a_symlinked_changelog_stays_a_link_and_its_target_is_released(
+    make_project: ProjectFactory,
+) -> None:
+    project = _project(make_project, extra={"docs/CHANGELOG.md": CHANGELOG})
+    (project.root / "CHANGELOG.md").unlink()
+    (project.root / "CHANGELOG.md").symlink_to("docs/CHANGELOG.md")
+    project.commit_all("docs: one changelog, linked from the top")
+
+    result = project.poetry(*OFFLINE_PREPARE, "--no-checks")
+
+    assert result.code == 0, result.output
+    link = project.root / "CHANGELOG.md"
+    assert link.is_symlink()
+    assert str(link.readlink()) == "docs/CHANGELOG.md"
+    assert "## [1.5.5]" in project.read("docs/CHANGELOG.md")
+    assert project.git("ls-tree", "HEAD", "CHANGELOG.md").startswith("120000 ")
+    assert sorted(project.head_files()) == [
+        "arshai/_version.py",
+        "docs/CHANGELOG.md",
+        "pyproject.toml",
+    ]
+    assert project.git("status", "--porcelain") == ""
+
+
+LATIN1_VERSION_FILE = (
+    '# -*- coding: latin-1 -*-\n"""Version of arshai, by Zo\xe9."""\n\n'
+    '__version__ = "1.5.4"\n__version_info__ = (1, 5, 4)\n'
+).encode("latin-1")
+BOM_VERSION_FILE = b'\xef\xbb\xbf"""Caf\xc3\xa9."""\n__version__ = "1.5.4"\n'
+
+
+def test_a_latin1_coding_line_and_a_bom_are_written_back_as_they_were(
+    make_project: ProjectFactory,
+) -> None:
+    project = _project(make_project)
+    project.write(
+        "pyproject.toml",
+        project.read("pyproject.toml").replace(
+            "[tool.poetry-release]\n",
+            '[tool.poetry-release]\nversion-files = ["arshai/_version.py", "arshai/_bom.py"]\n',
+        ),
+    )
+    (project.root / "arshai" / "_version.py").write_bytes(LATIN1_VERSION_FILE)
+    (project.root / "arshai" / "_bom.py").write_bytes(BOM_VERSION_FILE)
+    project.commit_all("chore: a latin-1 version file and one with a BOM")
+
+    result = project.poetry(*OFFLINE_PREPARE, "--no-checks")
+
+    assert result.code == 0, result.output
+    assert (project.root / "arshai" / "_version.py").read_bytes() == LATIN1_VERSION_FILE.replace(
+        b"1.5.4", b"1.5.5"
+    ).replace(b"(1, 5, 4)", b"(1, 5, 5)")
+    assert (project.root / "arshai" / "_bom.py").read_bytes() == BOM_VERSION_FILE.replace(
+        b"1.5.4", b"1.5.5"
+    )
+    assert project.git("status", "--porcelain") == ""
+
+
+def test_an_undecodable_version_file_is_an_error_naming_it(make_project: ProjectFactory) -> None:
+    project = _project(make_project)
+    (project.root / "arshai" / "_version.py").write_bytes(
+        LATIN1_VERSION_FILE.replace(b"# -*- coding: latin-1 -*-\n", b"")
+    )
+    project.commit_all("chore: lose the coding line")
+
+    result = project.poetry("release", "status", "--offline")
+
+    assert result.code == 1
+    assert "arshai/_version.py is not valid utf-8: byte 0xe9" in result.output
+    assert "coding line" in result.output
+    assert "Traceback" not in result.output
