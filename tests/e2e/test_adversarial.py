@@ -971,3 +971,31 @@ def test_an_undecodable_version_file_is_an_error_naming_it(make_project: Project
     assert "arshai/_version.py is not valid utf-8: byte 0xe9" in result.output
     assert "coding line" in result.output
     assert "Traceback" not in result.output
+
+
+def test_no_commit_with_allow_dirty_stages_only_the_release(make_project: ProjectFactory) -> None:
+    project = _project(make_project)
+    wip = project.read("pyproject.toml") + "# WIP\n"
+    project.write("pyproject.toml", wip)
+
+    result = project.poetry(*OFFLINE_PREPARE, "--no-checks", "--allow-dirty", "--no-commit")
+
+    assert result.code == 0, result.output
+    staged = project.git("show", ":pyproject.toml")
+    assert 'version = "1.5.5"' in staged
+    assert "WIP" not in staged
+    assert project.read("pyproject.toml") == wip.replace('"1.5.4"', '"1.5.5"')
+
+
+def test_abort_with_nothing_to_abort_says_so_in_one_json_object(
+    make_project: ProjectFactory,
+) -> None:
+    project = _project(make_project)
+    before = project.snapshot()
+
+    result = project.poetry("release", "prepare", "--abort", "--json")
+
+    assert result.code == 0, result.output
+    assert result.json() == {"ok": True, "aborted": False, "restored": [], "kept": []}
+    assert "Nothing to abort" in result.stderr
+    assert project.snapshot() == before

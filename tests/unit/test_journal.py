@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.adapters.git import Git
 from poetry_release_plugin.adapters.journal import (
+    JOURNAL_NAME,
+    LOCK_NAME,
     Journal,
     RepositoryLock,
+    git_folders,
     left_changes,
     read_journal,
     restore,
@@ -92,3 +96,32 @@ def test_a_journal_whose_commit_landed_restores_nothing(tmp_path: Path) -> None:
 
     assert left.committed
     assert path.read_bytes() == b"2\n"
+
+
+def test_worktrees_share_the_lock_and_keep_their_own_journal(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    main, other = tmp_path / "main", tmp_path / "other"
+    main.mkdir()
+    for args in (
+        ["init", "--quiet", "--initial-branch", "main"],
+        ["commit", "--quiet", "--allow-empty", "--message", "first"],
+        ["worktree", "add", "--quiet", str(other), "-b", "hotfix"],
+    ):
+        subprocess.run(["git", *args], cwd=main, env=env, check=True, capture_output=True)
+
+    in_main, in_other = git_folders(Git(main)), git_folders(Git(other))
+
+    assert in_main is not None
+    assert in_other is not None
+    assert in_main.lock == in_other.lock == (main / ".git" / LOCK_NAME).resolve()
+    assert in_main.journal == (main / ".git" / JOURNAL_NAME).resolve()
+    assert in_other.journal.parent.parent == (main / ".git" / "worktrees").resolve()
+    assert git_folders(Git(tmp_path)) is None  # not a work tree: no lock, no journal
