@@ -278,3 +278,15 @@ class NotReleaseCommit(ReleaseError):
             f"({commit[:10]} {subject}); cut tags only that commit, so nothing was tagged",
             "run poetry release prepare to release what came since",
         )
+
+
+class RejectedByIndex(ReleaseError):
+    """The public index would refuse this version (PEP 440 local versions)."""
+
+    def __init__(self, version: str, repository: str) -> None:
+        self.version = version
+        self.repository = repository
+        super().__init__(
+            f"{version} is a local version (the part after +), which {repository} refuses",
+            "release a public version (without +...), or publish to another repository (-r)",
+        )

@@ -409,6 +409,13 @@ def write_version_file(text: str, path: str, new_version: Version) -> str:
         replacements.append(
             (span, f"{other.group(1)}{other.group(2)}{new_version.text}{other.group(2)}")
         )
+    if found.info_span is not None and new_version.epoch:
+        raise ProjectError(
+            f"{path} holds __version_info__, which has no place for the epoch of "
+            f"{new_version.text}",
+            f"remove __version_info__ from {path} (or give it up for this release), "
+            "or release a version without an epoch",
+        )
     if found.info_span is not None:
         replacements.append(
             (found.info_span, format_version_info(version_info(new_version), found.quote))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from poetry.core.constraints.version import Version
 from poetry.core.version.exceptions import InvalidVersionError
 
-from poetry_release_plugin.errors import InvalidVersion, VersionNotGreater
+from poetry_release_plugin.errors import InvalidVersion, RejectedByIndex, VersionNotGreater
 
 BUMP_RULES = ("major", "minor", "patch", "premajor", "preminor", "prepatch", "prerelease")
 
@@ -39,6 +39,15 @@ def bump_version(current: str, rule_or_version: str, *, next_phase: bool = False
         "patch": parsed.next_patch,
     }[rule_or_version.removeprefix("pre")]()
     return step.first_prerelease() if rule_or_version.startswith("pre") else step
+
+
+PUBLIC_INDEXES = ("pypi", "testpypi")
+
+
+def ensure_public_index_accepts(version: Version, repository: str) -> None:
+    """Refuse a local version (`1.0+local`) bound for PyPI or TestPyPI, which reject it."""
+    if repository in PUBLIC_INDEXES and version.local:
+        raise RejectedByIndex(version.text, repository)
 
 
 def ensure_forward(current: Version, new: Version) -> None:

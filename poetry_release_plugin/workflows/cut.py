@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.simple_api import has_version
 from poetry_release_plugin.core.tag_formats import candidate_formats
-from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
 from poetry_release_plugin.errors import (
     AlreadyReleased,
     GitError,
@@ -153,6 +153,12 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     if github_release:  # never for a tag the remote does not have: GitHub would make one
         adapters.github().check_access()
         steps.append("github release")
+    ensure_public_index_accepts(version, request.repository)
+    if request.publish and not project.metadata.package_mode:
+        raise ReleaseError(
+            "package-mode = false: this project builds no package, so there is nothing to publish",
+            "run cut without --publish",
+        )
     if request.publish:
         adapters.publishing().check()
         steps.append("publish")

@@ -33,7 +33,12 @@ from poetry_release_plugin.core.sources import (
     write_version_file,
 )
 from poetry_release_plugin.core.textdiff import unified_diff
-from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
+from poetry_release_plugin.core.version import (
+    bump_version,
+    ensure_forward,
+    ensure_public_index_accepts,
+    parse_version,
+)
 from poetry_release_plugin.errors import (
     CheckFailure,
     ChecksFailed,
@@ -193,6 +198,7 @@ def plan_prepare(
     rule = request.rule or _rule_from_commits(project, git, previous, current)
     new = bump_version(project.version, rule, next_phase=request.next_phase)
     ensure_forward(current, new)
+    ensure_public_index_accepts(new, repository or settings.repository)
     tag = settings.tag_for(new.text)
     if git.tag_commit(tag) is not None:
         raise TagExists(tag, "in this repository")
@@ -201,6 +207,11 @@ def plan_prepare(
         if git.remote_has_tag(settings.remote, tag):
             raise TagExists(tag, f"on the remote {settings.remote}")
         warnings.extend(_check_index(project, new, repository or settings.repository, adapters))
+    if not project.metadata.package_mode:
+        warnings.append(
+            "package-mode = false: this project builds no package, so it cannot be published "
+            "(no build or install check runs); the release is a version, a tag and notes"
+        )
     for warning in warnings:
         adapters.reporter.warning(warning)
     changes = _planned_changes(project, new, tag, previous, request.release_date, git)
@@ -460,6 +471,8 @@ def _planned_checks(
             f"--skip-check {unknown[0]}: there is no check of that name",
             f"the checks are: {', '.join(known)}",
         )
+    if not project.metadata.package_mode:  # nothing is built, so nothing to build or install
+        checks = [spec for spec in checks if spec.name not in (BUILD, INSTALL)]
     return [spec for spec in checks if spec.name not in request.skipped_checks], missing
 
 
@@ -477,6 +490,8 @@ def _confirm(plan: PreparePlan, adapters: PrepareAdapters) -> str:
     """Read the version as an installed copy tells it, in the project's environment: the
     module holding the version file, else the distribution's metadata."""
     reader = plan.project.version_reader
+    if not plan.project.metadata.package_mode:
+        return "skipped: package-mode = false, nothing is installed"
     env = adapters.environment()
     if env is None:
         return "skipped: the project has no environment yet (poetry install creates it)"

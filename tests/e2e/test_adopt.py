@@ -112,3 +112,34 @@ def test_cut_refuses_a_version_the_index_has(
     assert project.git("tag", "--list") == "0.8.0"
     assert project.remote_tags() == "0.8.0"
     assert github.releases == []
+
+
+def test_a_local_version_bound_for_the_public_index_is_refused(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    before = project.snapshot()
+
+    result = project.poetry("release", "prepare", "0.9.1+corp", "--offline", "--no-checks")
+
+    assert result.code == 1
+    assert "0.9.1+corp is a local version (the part after +), which pypi refuses" in result.stderr
+    assert project.snapshot() == before
+
+
+def test_a_project_that_is_no_package_gets_no_build_check_and_is_told(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        "[tool.poetry]\n", "[tool.poetry]\npackage-mode = false\n"
+    )
+    project = make_project(files, tags=("v0.9.0",))
+
+    result = project.poetry("release", "prepare", "patch", "--offline", "--dry-run")
+
+    assert result.code == 0, result.output
+    assert "package-mode = false: this project builds no package, so it cannot be published" in (
+        result.output
+    )
+    assert "Checks it would run: none" in result.stdout

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from poetry_release_plugin.core.sources import find_version_assignments, write_version_file
-from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import ProjectError
+from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
+from poetry_release_plugin.errors import ProjectError, RejectedByIndex
 from poetry_release_plugin.workflows.project import load_project
 
 if TYPE_CHECKING:
@@ -103,3 +103,26 @@ def test_assignments_of_different_values_are_refused_naming_the_lines() -> None:
     text = '__version__ = "1.0.0"\ntry:\n    __version__ = get()\nexcept Exception:\n    pass\n'
     with pytest.raises(ProjectError, match=r"v.py assigns __version__ more than once.*lines 1, 3"):
         find_version_assignments(text, "v.py")
+
+
+def test_an_epoch_cannot_go_into_version_info_and_is_refused_clearly() -> None:
+    text = '__version__ = "1.0.0"\n__version_info__ = (1, 0, 0)\n'
+    with pytest.raises(ProjectError, match=r"v.py holds __version_info__, .* epoch of 1!2.0"):
+        write_version_file(text, "v.py", parse_version("1!2.0"))
+    assert write_version_file('__version__ = "1.0.0"\n', "v.py", parse_version("1!2.0")) == (
+        '__version__ = "1!2.0"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "repository", "refused"),
+    [("1.0+local", "pypi", True), ("1.0+local", "testpypi", True), ("1.0+local", "corp", False)],
+)
+def test_a_local_version_is_refused_for_the_public_indexes(
+    version: str, repository: str, refused: bool
+) -> None:
+    if refused:
+        with pytest.raises(RejectedByIndex, match=rf"{repository} refuses"):
+            ensure_public_index_accepts(parse_version(version), repository)
+    else:
+        ensure_public_index_accepts(parse_version(version), repository)
