@@ -14,25 +14,22 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 
 GRACE_SECONDS = 3.0
-
-
 PARENT_GONE = threading.Event()
+CHECK_ENDED = threading.Event()
 
 
-def _watch_parent(descriptor: int, child: subprocess.Popen[bytes]) -> None:
+def _watch_parent(descriptor: int) -> None:
     """Block until the parent's end of the pipe closes, then stop the whole process group."""
     with contextlib.suppress(OSError):
         while os.read(descriptor, 512):
             pass
     PARENT_GONE.set()
     os.killpg(os.getpgrp(), signal.SIGTERM)  # the guard itself ignores SIGTERM
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        child.wait(timeout=GRACE_SECONDS)
+    CHECK_ENDED.wait(GRACE_SECONDS)
     os.killpg(os.getpgrp(), signal.SIGKILL)  # whatever is left, the guard included
 
 
@@ -42,19 +39,21 @@ def main(arguments: list[str]) -> int:
     if separator != "--" or not argv:
         print("usage: check_guard.py FD -- ARGV...", file=sys.stderr)
         return 2
-    try:
-        child = subprocess.Popen(argv)
+    try:  # posix_spawn, not subprocess: the guard starts in a third of the time
+        child = os.posix_spawnp(argv[0], argv, os.environ)
     except OSError as error:
         print(f"cannot run {argv[0]}: {error.strerror}", flush=True)
         return 127
     # The runner stops a check with SIGTERM to the group: the check ends, the guard reports it.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watcher = threading.Thread(target=_watch_parent, args=(int(descriptor), child), daemon=True)
+    watcher = threading.Thread(target=_watch_parent, args=(int(descriptor),), daemon=True)
     watcher.start()
-    code = child.wait()
+    _, status = os.waitpid(child, 0)
+    CHECK_ENDED.set()
     if PARENT_GONE.is_set():
         watcher.join()  # it ends the whole group, this process included
+    code = os.waitstatus_to_exitcode(status)
     if code < 0:  # end as the check ended, so the runner sees the same signal
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
