@@ -26,6 +26,8 @@ def test_the_demo_releases_its_sample_end_to_end(tmp_path: Path) -> None:
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
     assert "Committed" in output
+    assert "+## [0.3.0] - " in output  # the dry run's diff shows the changelog promotion
+    assert "not GitHub: a local server answering by GitHub's schemas" in output
     assert "chore: bump version to 0.3.0" in output
     assert "push: done (main and v0.3.0 to origin)" in output
     assert "publish: done (arshai-0.3.0.tar.gz, arshai-0.3.0-py3-none-any.whl to demo)" in output
