@@ -57,13 +57,19 @@ class RepositoryLock:
         letting go of it (killed), None otherwise.
         """
         while True:
-            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as error:
+                raise _unwritable(self.path, error) from None
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 owner = self._owner(descriptor)
                 os.close(descriptor)
                 raise ReleaseBusy(owner.pid, owner.command, owner.started) from None
+            except OSError as error:  # a file system without locks
+                os.close(descriptor)
+                raise _unwritable(self.path, error) from None
             if _same_file(descriptor, self.path):
                 break
             os.close(descriptor)  # its owner removed it between our open and flock: again
@@ -94,6 +100,13 @@ class RepositoryLock:
                 return owner
             time.sleep(0.025)
         return LockOwner(None, "prepare or cut", "just now")
+
+
+def _unwritable(path: Path, error: OSError) -> ReleaseError:
+    return ReleaseError(
+        f"Cannot keep the release's lock or journal in {path.parent} ({error.strerror})",
+        "make the repository's git folder writable (and lockable), then run again",
+    )
 
 
 def _same_file(descriptor: int, path: Path) -> bool:
@@ -163,7 +176,10 @@ class Journal:
                 for entry in self._files.values()
             ],
         }
-        write_atomically(self.path, json.dumps(payload, indent=1).encode())
+        try:
+            write_atomically(self.path, json.dumps(payload, indent=1).encode())
+        except OSError as error:
+            raise _unwritable(self.path, error) from None
         _sync_folder(self.path.parent)
 
     def discard(self) -> None:

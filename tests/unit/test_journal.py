@@ -22,7 +22,7 @@ from poetry_release_plugin.adapters.journal import (
     read_journal,
     restore,
 )
-from poetry_release_plugin.errors import ReleaseBusy
+from poetry_release_plugin.errors import ReleaseBusy, ReleaseError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -125,3 +125,13 @@ def test_worktrees_share_the_lock_and_keep_their_own_journal(tmp_path: Path) -> 
     assert in_main.journal == (main / ".git" / JOURNAL_NAME).resolve()
     assert in_other.journal.parent.parent == (main / ".git" / "worktrees").resolve()
     assert git_folders(Git(tmp_path)) is None  # not a work tree: no lock, no journal
+
+
+def test_a_git_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "git"
+    folder.write_text("not a folder: every write below it fails, whoever runs the test")
+
+    with pytest.raises(ReleaseError, match=r"Cannot keep the release's lock or journal in"):
+        RepositoryLock(folder / LOCK_NAME, "prepare").acquire()
+    with pytest.raises(ReleaseError, match=r"make the repository's git folder writable"):
+        Journal(folder / JOURNAL_NAME, head=None, version="2").record({})
