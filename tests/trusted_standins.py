@@ -66,6 +66,24 @@ class ActionsIdentity:
             "exp": now + 300,
         }
 
+    def gitlab_token(self, audience: str = "pypi") -> str:
+        """What GitLab puts in a job's `id_tokens` variable (issued, so the index knows it)."""
+        now = int(time.time())
+        token = make_jwt(
+            {
+                "iss": "https://gitlab.example",
+                "aud": audience,
+                "project_path": self.repository,
+                "ci_config_ref_uri": f"gitlab.example/{self.repository}//.gitlab-ci.yml@{self.ref}",
+                "environment": self.environment,
+                "ref": self.ref.rsplit("/", 1)[-1],
+                "iat": now,
+                "exp": now + 300,
+            }
+        )
+        self.issued.append(token)
+        return token
+
     def environment_variables(self) -> dict[str, str]:
         """What a job with `permissions: id-token: write` has."""
         return {
@@ -181,9 +199,14 @@ class PyPIStandIn:
         claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
         if claims.get("aud") != self.audience:
             return _errors("invalid-token", "audience mismatch")
+        if "project_path" in claims:  # GitLab CI: the pipeline file instead of a workflow
+            workflow_ref = claims["ci_config_ref_uri"]
+            repository = claims["project_path"]
+        else:
+            workflow_ref, repository = claims["job_workflow_ref"], claims["repository"]
         seen = Publisher(
-            claims["repository"],
-            claims["job_workflow_ref"].split("@")[0].rsplit("/", 1)[-1],
+            repository,
+            workflow_ref.split("@")[0].rsplit("/", 1)[-1],
             claims.get("environment", ""),
         )
         if self.publisher is None or seen != self.publisher:

@@ -169,6 +169,33 @@ def test_an_unregistered_workflow_is_shown_beside_what_to_register(ci: TrustedRe
     ) in result.output
 
 
+def test_a_gitlab_job_publishes_with_its_id_token(ci: TrustedRelease) -> None:
+    project, identity, pypi = ci.project, ci.identity, ci.pypi
+    pypi.publisher = Publisher(workflow=".gitlab-ci.yml")
+    token = identity.gitlab_token()
+    env = {**pypi.poetry_environment("trusted"), "GITLAB_CI": "true", "PYPI_ID_TOKEN": token}
+
+    result = cut_publish(project, env, "--no-github-release", "-vvv")
+
+    assert result.code == 0, result.output
+    assert len(list(pypi.files.iterdir())) == 2
+    assert "repository acme/widget-kit, workflow .gitlab-ci.yml, environment pypi" in result.output
+    assert secrets_in(result.output, identity, pypi) == []
+
+
+def test_outside_ci_with_no_credentials_cut_says_both_ways_out(ci: TrustedRelease) -> None:
+    project, github, pypi = ci.project, ci.github, ci.pypi
+    env = {**github_environment(github), **pypi.poetry_environment("trusted")}
+
+    result = cut_publish(project, env)
+
+    assert result.code == 1
+    assert "Poetry has no credentials for the repository trusted" in result.output
+    assert "poetry release init-ci" in result.output
+    assert pypi.mint_requests == []
+    assert project.git("tag", "--list", "v0.9.1") == ""
+
+
 def test_a_job_without_id_token_write_is_told_so(ci: TrustedRelease) -> None:
     project, github, identity, pypi = ci.project, ci.github, ci.identity, ci.pypi
     env = in_ci(github, identity, pypi)
