@@ -142,6 +142,7 @@ class PyPIStandIn:
     mint_requests: list[Any] = field(default_factory=list)
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)  # file -> object
     fail_uploads: int = 0
+    refuse_minted: bool = False  # a token for another project: minted, then refused on upload
     url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -239,7 +240,8 @@ class PyPIStandIn:
 
     def _upload_answer(self, request: Request, record: UploadRecord, content: Any) -> Response:
         password = record.password or ""
-        if record.username != "__token__" or self.minted.get(password, 0) < time.time():
+        fresh = self.minted.get(password, 0) >= time.time() and not self.refuse_minted
+        if record.username != "__token__" or not fresh:
             return Response(
                 "403 Invalid or non-existent authentication information.",
                 403,

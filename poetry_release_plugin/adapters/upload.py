@@ -110,11 +110,17 @@ def check_credentials(
             f"The index at {redact_url(target.url)} rejected the {credentials.kind} for "
             f"{target.repository} (HTTP {response.status_code}{': ' + said if said else ''}); "
             "nothing was tagged",
-            _credentials_fix(target.repository),
+            _credentials_fix(target.repository, credentials),
         )
 
 
-def _credentials_fix(repository: str) -> str:
+def _credentials_fix(repository: str, credentials: Credentials) -> str:
+    if credentials.kind.startswith("token minted"):
+        return (
+            f"the index refused the token it minted for this job: check that the trusted "
+            f"publisher on {repository} may upload this project (not a pending publisher "
+            "of another name), then run cut again"
+        )
     name = repository.upper().replace("-", "_")
     return (
         f"poetry config pypi-token.{repository} TOKEN (or set POETRY_PYPI_TOKEN_{name}, or "
@@ -220,7 +226,7 @@ def upload_files(
             raise PublishError(
                 f"Uploading {file.name} to {target.repository} failed: {detail}"
                 + (f" (after {', '.join(uploaded)} went up)" if uploaded else ""),
-                _credentials_fix(target.repository)
+                _credentials_fix(target.repository, current)
                 if rejected
                 else "check the repository's URL in Poetry's config, then run cut again "
                 "(files already up are skipped)",

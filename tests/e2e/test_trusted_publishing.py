@@ -169,6 +169,19 @@ def test_an_unregistered_workflow_is_shown_beside_what_to_register(ci: TrustedRe
     ) in result.output
 
 
+def test_a_minted_token_the_upload_refuses_stops_cut_before_the_tag(ci: TrustedRelease) -> None:
+    project, github, identity, pypi = ci.project, ci.github, ci.identity, ci.pypi
+    pypi.refuse_minted = True
+
+    result = cut_publish(project, in_ci(github, identity, pypi), "-vvv")
+
+    assert result.code == 1
+    assert "rejected the token minted by trusted publishing for trusted (HTTP 403" in result.output
+    assert "may upload this project" in result.output
+    assert secrets_in(result.output, identity, pypi) == []
+    assert project.git("tag", "--list", "v0.9.1") == ""
+
+
 def test_a_gitlab_job_publishes_with_its_id_token(ci: TrustedRelease) -> None:
     project, identity, pypi = ci.project, ci.identity, ci.pypi
     pypi.publisher = Publisher(workflow=".gitlab-ci.yml")
