@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import Commit
+from poetry_release_plugin.core.redaction import is_release_credential
 from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
@@ -270,10 +271,15 @@ class Git:
         git_dir = Path(self.run("rev-parse", "--absolute-git-dir").stdout.strip())
         index = git_dir / f"poetry-release-{os.getpid()}.index"
         temporary = {"GIT_INDEX_FILE": str(index)}
+        # The user's commit hooks, like the checks, get none of the release's own credentials
+        # (blanked: an overlay of the environment cannot unset them).
+        hooks = {name: "" for name in os.environ if is_release_credential(name)}
         try:
             self.run("read-tree", "HEAD", env=temporary)
             self.run("update-index", "--index-info", input=entries, env=temporary)
-            self.run("commit", "--quiet", "--message", message, env=temporary, timeout=None)
+            self.run(
+                "commit", "--quiet", "--message", message, env={**hooks, **temporary}, timeout=None
+            )
         finally:
             index.unlink(missing_ok=True)
             index.with_name(index.name + ".lock").unlink(missing_ok=True)

@@ -31,7 +31,10 @@ _AUTHORIZATION = re.compile(
 _TOKEN_SHAPES = re.compile(
     r"\b(?:gh[opusr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|pypi-[A-Za-z0-9_\-]{16,})"
 )
-_SECRET_NAME = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|PRIVATE_KEY", re.I)
+_SECRET_NAME = re.compile(
+    r"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|PRIVATE_KEY|_KEY$|(?:^|_)(?:PAT|AUTH)$",
+    re.I,
+)
 
 # The release's own credentials: what `cut`, `verify` and Poetry's publisher use. Checks and the
 # project's own code never need them, so they are not passed on unless a check asks by name.

@@ -393,6 +393,24 @@ def test_secrets_checks_get_no_release_credentials_and_keep_private_redacted_log
     assert_no_secret(result.output, log.read_text())
 
 
+def test_secrets_commit_hooks_get_no_release_credentials(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project()
+    seen = tmp_path / "hook-saw"
+    hook = project.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f'#!/bin/sh\nenv | grep -c -e ADVERSARY > "{seen}"\nexit 0\n')
+    hook.chmod(0o755)
+    secrets = {"GITHUB_TOKEN": TOKEN, "POETRY_HTTP_BASIC_LOCAL_PASSWORD": PASSWORD}
+
+    result = project.poetry(
+        "release", "prepare", "patch", "--no-checks", "--offline", extra_env=secrets
+    )
+
+    assert result.code == 0, result.output
+    assert seen.read_text().strip() == "0"
+
+
 POETRY_TOML = """\
 [repositories.local]
 url = "{url}"

@@ -52,10 +52,16 @@ def test_secrets_from_the_environment_are_remembered_by_name_and_url() -> None:
             "POETRY_REPOSITORIES_LOCAL_URL": "https://uploader:url-Secret-99@host/",
             "SHORT_TOKEN": "abc",
             "HOME": "/home/someone",
+            "GITHUB_PAT": "pat-Secret-1234",
+            "SIGNING_KEY": "key-Secret-5678",
+            "SSH_AUTH_SOCK": "/tmp/ssh-agent.sock",
         }
     )
     text = f"{TOKEN} {PASSWORD} url-Secret-99 uploader abc /home/someone"
     assert redactor.text(text) == f"{MASK} {MASK} {MASK} uploader abc /home/someone"
+    assert redactor.text("pat-Secret-1234 key-Secret-5678 /tmp/ssh-agent.sock") == (
+        f"{MASK} {MASK} /tmp/ssh-agent.sock"
+    )
 
 
 def test_json_like_values_are_redacted_throughout() -> None:
