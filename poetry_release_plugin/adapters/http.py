@@ -54,7 +54,9 @@ def is_rate_limited(response: httpx.Response) -> bool:
 
 
 def retry_delay(response: httpx.Response, now: float) -> float | None:
-    """Seconds the server asks us to wait, from Retry-After or x-ratelimit-reset."""
+    """Seconds the server asks us to wait: Retry-After, or for a rate limit the time until
+    x-ratelimit-reset. GitHub sends x-ratelimit-reset on every answer, 5xx included: on
+    anything but a rate limit it says nothing about when to try again."""
     retry_after = response.headers.get("retry-after")
     if retry_after:
         if retry_after.strip().isdigit():
@@ -64,7 +66,7 @@ def retry_delay(response: httpx.Response, now: float) -> float | None:
         except (TypeError, ValueError):
             return None
     reset = response.headers.get("x-ratelimit-reset")
-    if reset and reset.strip().isdigit():
+    if is_rate_limited(response) and reset and reset.strip().isdigit():
         return max(0.0, float(reset) - now)
     return None
 
@@ -92,14 +94,19 @@ def send(
     response: httpx.Response | None = None
     for attempt in range(1, policy.attempts + 1):
         try:
-            response = client.request(
-                method,
-                url,
-                headers=headers,
-                json=json,
-                timeout=httpx.Timeout(
-                    policy.timeout_seconds, connect=policy.connect_timeout_seconds
+            response = _answer_by(
+                client,
+                client.build_request(
+                    method,
+                    url,
+                    headers=headers,
+                    json=json,
+                    timeout=httpx.Timeout(
+                        policy.timeout_seconds, connect=policy.connect_timeout_seconds
+                    ),
                 ),
+                min(deadline, clock() + policy.timeout_seconds * 2),
+                clock,
             )
         except (httpx.TooManyRedirects, httpx.DecodingError) as error:
             raise HttpUnavailable(redact_url(url), _describe_transport_error(error)) from None
@@ -120,6 +127,33 @@ def send(
         sleep(wait)
         delay = min(delay * 2, policy.max_delay)
     raise HttpUnavailable(redact_url(url), reason, response)
+
+
+def _answer_by(
+    client: httpx.Client, request: httpx.Request, deadline: float, clock: Callable[[], float]
+) -> httpx.Response:
+    """The whole answer, read before `deadline`: a server that trickles its answer a byte at
+    a time (each read within the read timeout) is cut off all the same."""
+    response = client.send(request, stream=True)
+    if response.is_stream_consumed:  # an in-memory answer (a mock transport): nothing to wait for
+        response.read()
+        return response
+    try:
+        chunks = []
+        for chunk in response.iter_raw():
+            chunks.append(chunk)
+            if clock() > deadline:
+                raise httpx.ReadTimeout("the answer did not arrive in time", request=request)
+        body = b"".join(chunks)
+    finally:
+        response.close()
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=body,
+        request=request,
+        extensions=response.extensions,
+    )
 
 
 def _describe_transport_error(error: httpx.RequestError) -> str:

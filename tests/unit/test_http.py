@@ -109,3 +109,53 @@ def test_connection_errors_give_up_after_the_attempts_without_credentials() -> N
 
 def test_redact_url_drops_user_and_password() -> None:
     assert redact_url("https://u:p@h:8080/simple/?q=1") == "https://h:8080/simple/?q=1"
+
+
+def test_a_server_error_is_retried_though_it_carries_githubs_rate_limit_headers() -> None:
+    # GitHub sends x-ratelimit-reset on every answer, 5xx included: it is no reason to wait.
+    time = FakeTime()
+    headers = {"x-ratelimit-remaining": "4999", "x-ratelimit-reset": str(int(time.now) + 3600)}
+    client, seen = scripted(httpx.Response(502, headers=headers), httpx.Response(201))
+
+    response = send(client, "POST", URL, policy=POLICY, sleep=time.sleep, clock=lambda: time.now)
+
+    assert response.status_code == 201
+    assert len(seen) == 2
+    assert time.slept == [1.0]
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_cut_off() -> None:
+    import socket
+    import threading
+
+    stop = threading.Event()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+
+    def trickle() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            with connection:
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n")
+                for _ in range(400):  # 80 s if nobody hangs up: far beyond the deadline
+                    if stop.wait(0.2):
+                        return
+                    try:
+                        connection.sendall(b"x")
+                    except OSError:
+                        break
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    policy = RetryPolicy(attempts=1, total_seconds=3.0, timeout_seconds=1.0)
+    try:
+        with httpx.Client() as client, pytest.raises(HttpUnavailable, match="no answer in time"):
+            send(client, "GET", f"http://127.0.0.1:{server.getsockname()[1]}/", policy=policy)
+    finally:
+        stop.set()
+        server.close()
+        thread.join(timeout=5)
