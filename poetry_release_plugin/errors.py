@@ -85,8 +85,20 @@ class HttpUnavailable(ReleaseError):
         super().__init__(f"{url} did not answer usefully ({reason})", "try again later")
 
 
-class UnreadablePage(ValueError):
-    """An index's answer that is not a Simple API project page."""
+class IndexCredentialsRefused(PackageIndexError):
+    """The index answered 401/403: the repository's credentials are missing or wrong."""
+
+
+class DeadlineExceeded(Exception):
+    """Network work gave no result in time (internal: adapters turn it into their own error)."""
+
+
+class BuildFailed(ReleaseError):
+    """`poetry build` failed; `output` is what it printed."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        super().__init__("poetry build failed", "fix the build, then run the command again")
 
 
 @dataclass(frozen=True)

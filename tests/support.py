@@ -149,6 +149,13 @@ class ReleaseProject:
         return self.git("show", "--name-only", "--format=", "HEAD").splitlines()
 
 
+def build(project: ReleaseProject, output: Path) -> list[Path]:
+    """`poetry build` of the project into `output`; the files there."""
+    result = project.poetry("build", "--output", str(output))
+    assert result.code == 0, result.output
+    return sorted(output.iterdir())
+
+
 def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Run:
     """Run a command to completion, capturing its output."""
     started = time.monotonic()
@@ -292,11 +299,14 @@ class ServedApp:
 
 
 class PackageIndexServer:
-    """A real pypiserver on a free 127.0.0.1 port serving `packages`: reads are open, uploads
-    need `user`/`password` (apr_md5_crypt: sha256_crypt costs ~84 ms a request), and no request
-    ever falls back to a public index. Files copied into `packages` are listed at once."""
+    """A real pypiserver on a free 127.0.0.1 port serving `packages`: reads are open (unless
+    `authenticate` names `download`), uploads need `user`/`password` (apr_md5_crypt:
+    sha256_crypt costs ~84 ms a request), and no request ever falls back to a public index.
+    Files copied into `packages` are listed at once."""
 
-    def __init__(self, packages: Path, user: str, password: str) -> None:
+    def __init__(
+        self, packages: Path, user: str, password: str, *, authenticate: str = "update"
+    ) -> None:
         from passlib.apache import HtpasswdFile
 
         packages.mkdir(parents=True, exist_ok=True)
@@ -317,7 +327,7 @@ class PackageIndexServer:
             str(port),
             "--disable-fallback",
             "-a",
-            "update",
+            authenticate,
             "-P",
             str(htpasswd),
             str(packages),

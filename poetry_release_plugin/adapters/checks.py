@@ -73,23 +73,16 @@ class CheckResult:
 
 
 def builtin_build(output_dir: Path) -> CheckSpec:
-    """The build check: sdist and wheel by `poetry build` into a temporary folder, never dist/."""
-    argv = (
-        sys.executable,
-        "-m",
-        "poetry",
-        "build",
-        "--no-interaction",
-        "--output",
-        str(output_dir),
-    )
+    """The build check: sdist and wheel by `poetry build` into a temporary folder, never dist/
+    (shared with the install check: see `adapters/build.py`)."""
+    argv = (sys.executable, "-m", "poetry_release_plugin.adapters.build", str(output_dir))
     return CheckSpec(name=BUILD, argv=argv)
 
 
-def builtin_install(package: str, version: str, python: Path) -> CheckSpec:
+def builtin_install(package: str, version: str, python: Path, dist: Path) -> CheckSpec:
     """The install check: the built wheel in a fresh venv, imported, `__version__` compared."""
     module = "poetry_release_plugin.adapters.install_check"
-    argv = (sys.executable, "-m", module, package, version, "--python", str(python))
+    argv = (sys.executable, "-m", module, package, version, str(dist), "--python", str(python))
     return CheckSpec(name=INSTALL, argv=argv)
 
 

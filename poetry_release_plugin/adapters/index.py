@@ -1,59 +1,257 @@
-"""A package index's Simple API over HTTP: which files of a project it lists."""
+"""A package index through Poetry's own repository machinery.
+
+Poetry's `LegacyRepository` and its `Authenticator` give the repository's credentials
+(`http-basic.<name>`, `POETRY_HTTP_BASIC_<NAME>_*`, keyring, or userinfo in the URL), its
+certificates (`certificates.<name>.cert`, `.client-cert`) and its retries; Poetry's own page
+classes read PEP 691 JSON and PEP 503 HTML with their hashes. The one thing read here is the
+status code, which Poetry's higher-level calls fold into "not found": an index that refuses
+the credentials must say so. Every request has a total deadline (see `deadline.py`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-import httpx
-
-from poetry_release_plugin.adapters.http import RetryPolicy, redact_url, send
+from poetry_release_plugin.adapters.deadline import within_deadline
+from poetry_release_plugin.adapters.http import redact_url
 from poetry_release_plugin.core.simple_api import (
     ACCEPT,
     JSON_CONTENT_TYPE,
-    parse_html_page,
-    parse_json_page,
+    describe_file,
     project_page_url,
 )
-from poetry_release_plugin.errors import HttpUnavailable, PackageIndexError, UnreadablePage
+from poetry_release_plugin.errors import (
+    DeadlineExceeded,
+    IndexCredentialsRefused,
+    PackageIndexError,
+)
 
 if TYPE_CHECKING:
+    import requests
+    from poetry.config.config import Config
+    from poetry.repositories.legacy_repository import LegacyRepository
+
     from poetry_release_plugin.core.simple_api import IndexFile
+
+REQUEST_SECONDS = 10.0
+READ_TIMEOUT = 10.0
+MAX_REDIRECTS = 30  # requests' own limit
+NOT_FOUND = (404, 410)
+REFUSED = (401, 403)
+HTML_CONTENT_TYPES = ("text/html", "application/vnd.pypi.simple.v1+html")
+
+
+@dataclass(frozen=True)
+class IndexAddress:
+    """An index's Simple API root and the Poetry repository whose settings apply to it."""
+
+    repository: str
+    url: str = field(repr=False)  # may carry credentials: never printed
+
+    @property
+    def shown(self) -> str:
+        """The URL as it may be printed (no credentials)."""
+        return redact_url(self.url)
+
+
+@dataclass(frozen=True)
+class PipIndex:
+    """How pip reaches an index with Poetry's settings (the URL may carry credentials)."""
+
+    url: str = field(repr=False)
+    cert: str | None = None
+    client_cert: str | None = None
+    trusted_host: str | None = None
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+
+@dataclass
+class _Seen:
+    validators: dict[str, str]
+    files: list[IndexFile]
 
 
 class PackageIndex:
-    """One index, by its Simple API root (for example `https://host/simple/`)."""
+    """One index, asked through Poetry with the repository's credentials and certificates."""
 
-    def __init__(self, url: str, *, policy: RetryPolicy | None = None) -> None:
-        self.url = url
-        self._policy = policy or RetryPolicy()
+    def __init__(
+        self, address: IndexAddress, config: Config, *, request_seconds: float = REQUEST_SECONDS
+    ) -> None:
+        from poetry.repositories.legacy_repository import LegacyRepository
 
-    def project_files(self, project: str) -> list[IndexFile] | None:
-        """The files the index lists for `project`, or None if it has never heard of it."""
-        page = project_page_url(self.url, project)
-        with httpx.Client(follow_redirects=True, max_redirects=10) as client:
-            try:
-                response = send(
-                    client, "GET", page, policy=self._policy, headers={"Accept": ACCEPT}
-                )
-            except HttpUnavailable as error:
-                raise PackageIndexError(
-                    f"The index {redact_url(self.url)} did not answer ({error.reason})",
-                    "check index-url / the repository, or run with --offline",
-                ) from None
-        if response.status_code == 404:
+        self.address = address
+        self.repository = address.repository
+        self.url = address.shown
+        self.request_seconds = request_seconds
+        # "pypi" is reserved for Poetry's PyPI repository class; its pages need no credentials.
+        name = "pypi-simple" if address.repository == "pypi" else address.repository
+        self._poetry_repository: LegacyRepository = LegacyRepository(
+            name, address.url, config=config, disable_cache=True
+        )
+        self._seen: dict[str, _Seen] = {}
+        self._last_answer = ""  # what the last attempt got, for "no answer in time" messages
+        self._redirects = 0
+
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
+        """The files the index lists for `project`, or None if it has never heard of it.
+
+        Asks conditionally when the index gave validators before (a 304 costs nothing), and
+        never for longer than `seconds` (default: this index's request budget).
+        """
+        page = project_page_url(self.address.url, project)
+        seen = self._seen.get(page)
+        headers = {"Accept": ACCEPT, **(seen.validators if seen else {})}
+        budget = self.request_seconds if seconds is None else min(seconds, self.request_seconds)
+        self._last_answer, self._redirects = "", 0
+        try:
+            response = within_deadline(budget, lambda: self._get(page, headers, budget))
+        except DeadlineExceeded:
+            last = f" (it last answered {self._last_answer})" if self._last_answer else ""
+            raise PackageIndexError(
+                f"The index {self.url} gave no complete answer within {budget:g} s{last}",
+                "check that it is up (or give more time with --timeout), or run with --offline",
+            ) from None
+        except Exception as error:  # requests' and Poetry's errors: described, never echoed
+            raise PackageIndexError(
+                f"The index {self.url} did not answer ({_describe(error, self.repository)})",
+                "check the repository's URL and certificates in Poetry's config, "
+                "or run with --offline",
+            ) from None
+        if response.status_code == 304 and seen is not None:
+            return seen.files
+        if response.status_code in NOT_FOUND:
             return None
+        if response.status_code in REFUSED:
+            raise self._refused(page)
         if response.status_code != 200:
             raise PackageIndexError(
-                f"The index answered HTTP {response.status_code} for {redact_url(page)}",
-                "check index-url / the repository and its credentials",
+                f"The index {self.url} answered HTTP {response.status_code} for {project}",
+                "check the repository's URL in Poetry's config (or index-url)",
             )
-        content_type = response.headers.get("content-type", "").split(";")[0].strip()
-        try:
-            if content_type == JSON_CONTENT_TYPE:
-                return parse_json_page(response.text, str(response.url))
-            return parse_html_page(response.text, str(response.url))
-        except UnreadablePage as error:
-            raise PackageIndexError(
-                f"The index's answer for {redact_url(page)} is {error}",
-                "check that index-url points at a Simple API root (it usually ends in /simple/)",
-            ) from None
+        files = _files_of(response, self.repository)
+        validators = {
+            request_header: response.headers[answer_header]
+            for answer_header, request_header in (
+                ("ETag", "If-None-Match"),
+                ("Last-Modified", "If-Modified-Since"),
+            )
+            if answer_header in response.headers
+        }
+        self._seen[page] = _Seen(validators, files)
+        return files
+
+    def pip_index(self) -> PipIndex:
+        """This index for pip: its URL with Poetry's credentials, and its certificates."""
+        return pip_index_for(self._poetry_repository)
+
+    def _get(self, url: str, headers: dict[str, str], budget: float) -> requests.Response:
+        authenticator = self._poetry_repository.session
+        hooks = authenticator.get_session(url).hooks["response"]
+        if self._remember not in hooks:
+            hooks.append(self._remember)  # Poetry retries 5xx itself: keep what it got
+        return authenticator.get(
+            url,
+            raise_for_status=False,
+            headers=headers,
+            timeout=(min(5.0, budget), min(READ_TIMEOUT, budget)),
+        )
+
+    def _remember(self, response: requests.Response, *args: object, **kwargs: object) -> None:
+        self._redirects = self._redirects + 1 if response.is_redirect else 0
+        too_many = self._redirects > MAX_REDIRECTS
+        self._last_answer = "too many redirects" if too_many else f"HTTP {response.status_code}"
+
+    def _refused(self, page: str) -> PackageIndexError:
+        credential = self._poetry_repository.session.get_credentials_for_url(page)
+        name = self.repository.upper().replace("-", "_")
+        fix = (
+            f"poetry config http-basic.{self.repository} USER PASSWORD (or set "
+            f"POETRY_HTTP_BASIC_{name}_USERNAME and _PASSWORD, or use keyring)"
+        )
+        if credential.password:
+            return IndexCredentialsRefused(
+                f"The index {self.url} refused the credentials for repository {self.repository}",
+                f"check them: {fix}",
+            )
+        return IndexCredentialsRefused(
+            f"The index {self.url} needs credentials, and Poetry has none for repository "
+            f"{self.repository}",
+            fix,
+        )
+
+
+def pip_index_for(repository: object) -> PipIndex:
+    """pip's view of a Poetry HTTP repository: URL with credentials, CA, client certificate."""
+    from poetry.repositories.http_repository import HTTPRepository
+
+    assert isinstance(repository, HTTPRepository)
+    url = repository.authenticated_url
+    credential = repository.session.get_credentials_for_url(repository.url)
+    certificates = repository.certificates
+    return PipIndex(
+        url=url if url.endswith("/") else f"{url}/",
+        cert=str(certificates.cert) if certificates.cert else None,
+        client_cert=str(certificates.client_cert) if certificates.client_cert else None,
+        trusted_host=None if certificates.verify else urlsplit(repository.url).hostname,
+        secrets=tuple(filter(None, (credential.password,))),
+    )
+
+
+def _files_of(response: requests.Response, repository: str = "") -> list[IndexFile]:
+    """The files of a project page, read by Poetry's own PEP 691 / PEP 503 page classes."""
+    from poetry.repositories.link_sources.html import HTMLPage
+    from poetry.repositories.link_sources.json import SimpleJsonPage
+
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+    if content_type not in (*HTML_CONTENT_TYPES, JSON_CONTENT_TYPE):
+        raise PackageIndexError(
+            f"The index's answer for {redact_url(response.url)} is not a Simple API page "
+            f"(content type {content_type or 'none'})",
+            "check that index-url points at a Simple API root (it usually ends in /simple/)",
+        )
+    try:
+        page = (
+            SimpleJsonPage(response.url, response.json())
+            if content_type == JSON_CONTENT_TYPE
+            else HTMLPage(response.url, response.text)
+        )
+        links = list(page.links)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise PackageIndexError(
+            f"The index's answer for {redact_url(response.url)} is not a Simple API page "
+            f"({type(error).__name__})",
+            "check that index-url points at a Simple API root (it usually ends in /simple/)",
+        ) from None
+    return [
+        describe_file(link.filename, link.url_without_fragment, link.hashes.get("sha256"))
+        for link in links
+    ]
+
+
+def _describe(error: BaseException, repository: str) -> str:
+    """A short reason for a failed request, from the error and its causes (no URLs)."""
+    import requests
+
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for item in chain:
+        if isinstance(item, requests.exceptions.SSLError):
+            return (
+                "its TLS certificate is not trusted: set certificates."
+                f"{repository}.cert to its CA bundle"
+            )
+    for item in chain:
+        if isinstance(item, requests.exceptions.TooManyRedirects):
+            return "too many redirects"
+        if isinstance(item, requests.exceptions.Timeout):
+            return "no answer in time"
+        if isinstance(item, requests.exceptions.ConnectionError | ConnectionError):
+            return "connection failed"
+    return type(error).__name__

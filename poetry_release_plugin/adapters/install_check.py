@@ -1,60 +1,55 @@
-"""The `install` check: build the wheel, install it into a fresh venv, import it, compare.
+"""The `install` check: the built wheel in a fresh venv, imported, `__version__` compared.
 
 The guide's "test installation in a clean environment", before the tag: it catches files or
-dependencies missing from the package. Run as a child process by the check runner:
+dependencies missing from the package. It installs the wheel of this run's build (see
+`build.py`: built once, shared with the `build` check). Run as a child process by the check
+runner, from the project's folder:
 
-    python -m poetry_release_plugin.adapters.install_check PACKAGE VERSION [--python PYTHON]
+    python -m poetry_release_plugin.adapters.install_check PACKAGE VERSION DIST [--python PYTHON]
 """
 
 from __future__ import annotations
 
 import argparse
-import shlex
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from poetry_release_plugin.adapters.venv import create_venv, imported_version
+from poetry_release_plugin.adapters.build import build_once
+from poetry_release_plugin.adapters.environment import imported_version
+from poetry_release_plugin.adapters.venv import create_venv, pip_install
+from poetry_release_plugin.errors import BuildFailed
 
 
-def _run(argv: list[str] | tuple[str, ...]) -> None:
-    print("$", shlex.join(argv), flush=True)
-    subprocess.run(argv, check=True)
-
-
-def check_install(package: str, version: str, python: str) -> int:
+def check_install(package: str, version: str, dist: Path, python: str) -> int:
     """0 when the built wheel installs and imports with `__version__ == version`."""
+    try:
+        built = build_once(Path.cwd(), dist, echo=True)
+    except BuildFailed:
+        print("the build failed, so there is no wheel to install")
+        return 1
+    wheels = [path for path in built if path.suffix == ".whl"]
+    if not wheels:
+        print("the build made no wheel")
+        return 1
     with tempfile.TemporaryDirectory(prefix="poetry-release-install-") as scratch:
-        dist, venv = Path(scratch) / "dist", Path(scratch) / "venv"
-        _run(
-            [
-                sys.executable,
-                "-m",
-                "poetry",
-                "build",
-                "--no-interaction",
-                "--format",
-                "wheel",
-                "--output",
-                str(dist),
-            ]
-        )
-        wheels = sorted(dist.glob("*.whl"))
-        if not wheels:
-            print("the build made no wheel")
+        folder = Path(scratch)
+        print(f"$ python -m venv {folder / 'venv'}", flush=True)
+        venv = create_venv(folder / "venv", python)
+        print(f"$ pip install {wheels[0].name}", flush=True)
+        installed = pip_install(venv, [str(wheels[0])], None, folder)
+        print(installed.stdout + installed.stderr, flush=True)
+        if installed.returncode != 0:
+            print(f"pip install {wheels[0].name} failed")
             return 1
-        print(f"$ python -m venv {venv}", flush=True)
-        env = create_venv(venv, python)
-        _run([*env.pip, "install", "--no-input", "--disable-pip-version-check", str(wheels[0])])
-        found = imported_version(env, package, Path(scratch))
-        if found.returncode != 0:
-            print(found.stderr)
+        found = imported_version(venv.environment, package, folder)
+        if found.error is not None or not found.found:
             print(f"import {package} failed in a clean venv with only the wheel installed")
+            print(found.error or "no such module")
             return 1
-        reported = found.stdout.strip()
-        if reported != version:
-            print(f"the installed {package}.__version__ is {reported}, not {version}")
+        if found.version != version:
+            print(f"the installed {package}.__version__ is {found.version}, not {version}")
             return 1
         print(f"installed {wheels[0].name} into a clean venv: {package}.__version__ == {version}")
         return 0
@@ -64,10 +59,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("package")
     parser.add_argument("version")
+    parser.add_argument("dist", type=Path)
     parser.add_argument("--python", default=sys.executable)
     args = parser.parse_args()
     try:
-        sys.exit(check_install(args.package, args.version, args.python))
+        sys.exit(check_install(args.package, args.version, args.dist, args.python))
     except subprocess.CalledProcessError as error:
         print(f"{error.cmd[0]} failed with exit code {error.returncode}")
         sys.exit(1)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.redaction import remember_secret
-from poetry_release_plugin.errors import PublishError
+from poetry_release_plugin.errors import BuildFailed, PublishError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,15 +46,17 @@ def configured_credentials(poetry: Poetry, io: IO, repository: str) -> Credentia
 
 
 def build_distributions(poetry: Poetry, io: IO, dist: Path) -> list[Path]:
-    """Build sdist and wheel into `dist` (a folder of our own); the files of this version."""
-    from poetry.console.commands.build import BuildHandler, BuildOptions
+    """Build sdist and wheel into `dist` (a folder of our own) the one way the plugin builds
+    (`adapters/build.py`); the files of this version."""
     from poetry.publishing.uploader import Uploader
-    from poetry.utils.env import EnvManager
 
-    env = EnvManager(poetry).get()
-    options = BuildOptions(clean=True, formats=["sdist", "wheel"], output=str(dist))
-    if BuildHandler(poetry, env, io).build(options) != 0:
+    from poetry_release_plugin.adapters.build import build_once
+
+    try:
+        build_once(poetry.pyproject_path.parent, dist)
+    except BuildFailed as error:
+        tail = "\n".join(error.output.strip().splitlines()[-5:])
         raise PublishError(
-            "Building the sdist and wheel failed", "fix the build, then run cut again"
-        )
+            f"Building the sdist and wheel failed:\n{tail}", "fix the build, then run cut again"
+        ) from None
     return Uploader(poetry, io, dist_dir=dist).files  # the files Poetry's publisher would send

@@ -6,6 +6,8 @@ import inspect
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from poetry_release_plugin.adapters.index import IndexAddress
+
 if TYPE_CHECKING:
     from poetry.config.config import Config
 
@@ -55,14 +57,16 @@ def simple_index_url(config: Config, repository: str) -> str | None:
     return None
 
 
-def resolve_index_url(
+def index_address(
     settings: ReleaseSettings, config: Config, repository: str | None, override: str | None = None
-) -> str | None:
-    """The index to look a release up in: the override, index-url (for the configured
-    repository), else the Simple API of the repository as Poetry knows it."""
-    if override:
-        return override
+) -> IndexAddress | None:
+    """The index to look a release up in, and the Poetry repository whose credentials and
+    certificates apply: the override, index-url (for the configured repository), else the
+    Simple API of the repository as Poetry knows it. None when nothing says which index."""
     name = repository or settings.repository
+    if override:
+        return IndexAddress(name, override)
     if settings.index_url and name == settings.repository:
-        return settings.index_url
-    return simple_index_url(config, name)
+        return IndexAddress(name, settings.index_url)
+    url = simple_index_url(config, name)
+    return IndexAddress(name, url) if url else None

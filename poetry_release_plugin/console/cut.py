@@ -86,7 +86,7 @@ and it finishes the job, never making a second tag or release.
             github=github,
             notes=lambda: self._notes(project, git, address()),
             publishing=functools.cache(lambda: self._publishing(project, request)),
-            index=lambda: self._index(project, request.repository),
+            index=lambda: self._index(project, git, request.repository),
         )
         try:
             plan = plan_cut(project, request, adapters)
@@ -115,13 +115,10 @@ and it finishes the job, never making a second tag or release.
         io = IO(self.io.input, self.human, self.io.error_output)  # Poetry's lines off stdout
         return IndexPublishing(self.poetry, io, self.reporter, request.repository, mode)
 
-    def _index(self, project: Project, repository: str) -> PackageIndex | None:
-        from poetry_release_plugin.adapters.http import RetryPolicy
-        from poetry_release_plugin.adapters.index import PackageIndex
-        from poetry_release_plugin.adapters.repositories import resolve_index_url
+    def _index(self, project: Project, git: Git, repository: str) -> PackageIndex | None:
+        from poetry_release_plugin.console.services import Services
 
-        url = resolve_index_url(project.settings, self.poetry.config, repository)
-        return PackageIndex(url, policy=RetryPolicy(attempts=2, total_seconds=20)) if url else None
+        return Services(self.poetry, project, git, self.reporter).index(repository)
 
     def _address(self, project: Project, git: Git, request: CutRequest) -> GitHubAddress:
         from poetry_release_plugin.core.github_address import resolve_github_address

@@ -228,14 +228,11 @@ One prepare or cut runs per repository at a time. The original files are journal
             return None
 
     def _index_for(self, repository: str) -> PackageIndex | None:
-        from poetry_release_plugin.adapters.http import RetryPolicy
-        from poetry_release_plugin.adapters.index import PackageIndex
-        from poetry_release_plugin.adapters.repositories import resolve_index_url
+        from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.console.services import Services
 
-        url = resolve_index_url(self._project.settings, self.poetry.config, repository)
-        if url is None:
-            return None
-        return PackageIndex(url, policy=RetryPolicy(attempts=2, total_seconds=20))
+        project = self._project
+        return Services(self.poetry, project, Git(project.root), self.reporter).index(repository)
 
     def _check_runner(self, env: ProjectEnvironment | None) -> _DisplayedChecks:
         return _DisplayedChecks(self, env)

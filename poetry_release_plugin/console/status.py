@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from contextlib import closing
 from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
 
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.adapters.github import GitHub
-    from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.workflows.project import Project
     from poetry_release_plugin.workflows.status import ReleaseStatus
@@ -39,11 +37,14 @@ class StatusCommand(ReleaseCommand):
 
     options: ClassVar[list[Option]] = [
         option("offline", None, "Ask neither the remote, GitHub nor the index."),
+        option("repository", "r", "The Poetry repository whose index to ask.", flag=False),
+        option("index-url", None, "The index's Simple API root.", flag=False),
         *ReleaseCommand.common_options,
     ]
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.errors import GitError
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
@@ -63,18 +64,14 @@ class StatusCommand(ReleaseCommand):
             offline=offline,
         )
         project = with_tag_format(project, git)
-        opened: list[GitHub] = []
-        adapters = StatusAdapters(
-            git=git,
-            github=lambda: self._github(project, git, opened),
-            index=lambda: self._index(project),
-            left_by_prepare=lambda: _left_by_prepare(git),
-        )
-        try:
+        with closing(Services(self.poetry, project, git, self.reporter)) as services:
+            adapters = StatusAdapters(
+                git=git,
+                github=services.github,
+                index=lambda: services.index(self.option("repository"), self.option("index-url")),
+                left_by_prepare=lambda: _left_by_prepare(git),
+            )
             status = release_status(project, adapters, offline=offline)
-        finally:
-            for client in opened:
-                client.close()
         self._show(project, status)
         return 0
 
@@ -96,29 +93,6 @@ class StatusCommand(ReleaseCommand):
                 f"  <comment>{escape(', '.join(edited))} changed since it wrote them "
                 "(prepare --abort leaves them as they are)</comment>"
             )
-
-    def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
-        """GitHub with a token, None without one; a remote that is not on GitHub (and no API
-        configured) raises, and status says how to configure an Enterprise host."""
-        from poetry_release_plugin.adapters.github import GitHub, find_token
-        from poetry_release_plugin.core.github_address import resolve_github_address
-
-        remote = git.remote_url(project.settings.remote)
-        address = resolve_github_address(project.settings, os.environ, remote)
-        token = find_token(os.environ, address.api_host)
-        if token is None:
-            return None
-        client = GitHub(address, token)
-        opened.append(client)
-        return client
-
-    def _index(self, project: Project) -> PackageIndex | None:
-        from poetry_release_plugin.adapters.http import RetryPolicy
-        from poetry_release_plugin.adapters.index import PackageIndex
-        from poetry_release_plugin.adapters.repositories import resolve_index_url
-
-        url = resolve_index_url(project.settings, self.poetry.config, None)
-        return PackageIndex(url, policy=RetryPolicy(attempts=2, total_seconds=20)) if url else None
 
     def _show(self, project: Project, status: ReleaseStatus) -> None:
         name = escape(project.metadata.name)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,7 +19,6 @@ if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
 
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.workflows.project import Project
     from poetry_release_plugin.workflows.verify import CheckRow
 
@@ -43,6 +44,7 @@ class VerifyCommand(ReleaseCommand):
         ),
         option("dist", None, "Compare these local files' sha256 with the index's.", flag=False),
         option("install", None, "Install it from the index into a fresh venv and import it."),
+        option("no-deps", None, "With --install: install the package alone, no dependencies."),
         option("no-github", None, "Do not check the GitHub release and workflows."),
         option(
             "provenance",
@@ -53,20 +55,20 @@ class VerifyCommand(ReleaseCommand):
     ]
 
     help = """\
-Checks that a release is really out: the version on the index (polled until <comment>--timeout</>,
-backoff up to 10 s), its wheel and sdist (with <comment>--dist</>, byte for byte by sha256), with
-<comment>--install</> a clean install from that index only and its <comment>__version__</>, the
-GitHub release, and the GitHub Actions runs of the tag's commit (a failed run ends the wait).
+Checks that a release is really out: the version on the index (asked every 1.5 s until
+<comment>--timeout</>), its wheel and sdist (with <comment>--dist</>, byte for byte by sha256), with
+<comment>--install</> a clean install (the package from that index only, hashes checked, its
+dependencies from Poetry's sources) and its <comment>__version__</>, the GitHub release, and the
+GitHub Actions runs of the tag's commit (a failed run ends the wait).
 Exit 0 only if no check failed.
 """
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.http import RetryPolicy
-        from poetry_release_plugin.adapters.index import PackageIndex
         from poetry_release_plugin.adapters.integrity import fetch_provenance
-        from poetry_release_plugin.adapters.repositories import resolve_index_url
         from poetry_release_plugin.adapters.venv import install_release
+        from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.core.provenance import provenance_url
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
@@ -77,21 +79,7 @@ Exit 0 only if no check failed.
         project = with_tag_format(load_project(self.project_root), Git(self.project_root))
         settings = project.settings
         version = parse_version(self.argument("version") or project.version).text
-        repository = self.option("repository")
-        index_url = resolve_index_url(
-            settings, self.poetry.config, repository, self.option("index-url")
-        )
-        if index_url is None:
-            raise ConfigError(
-                f"Cannot tell which index the repository {repository or settings.repository!r} is",
-                "give --index-url, or set index-url in [tool.poetry-release]",
-            )
-        try:
-            timeout = float(self.option("timeout"))
-        except ValueError:
-            raise ConfigError(
-                f"--timeout {self.option('timeout')!r} is not a number", "give seconds"
-            ) from None
+        timeout = parse_timeout(self.option("timeout"))
         git = Git(project.root)
         tag = settings.tag_for(version)
         dist = self.option("dist")
@@ -109,26 +97,30 @@ Exit 0 only if no check failed.
             publisher_repository=self._repository_name(project, git),
             publisher_workflow=settings.publisher_workflow,
         )
-        github: list[GitHub] = []
-        index = PackageIndex(index_url, policy=RetryPolicy(attempts=2, total_seconds=20))
-        adapters = VerifyAdapters(
-            index=index,
-            github=lambda: self._github(project, git, github),
-            waiting=self._waiting(),
-            install=lambda name, v, package, folder: install_release(
-                index_url, name, v, package, folder
-            ),
-            provenance=lambda filename: fetch_provenance(
-                provenance_url(index_url, request.name, version, filename),
-                RetryPolicy(attempts=2, total_seconds=20),
-            ),
-        )
-        self.say(f"Verifying <c1>{escape(request.name)}</c1> <b>{version}</b> ({tag})")
-        try:
+        with closing(Services(self.poetry, project, git, self.reporter)) as services:
+            repository = self.option("repository")
+            index = services.index(repository, self.option("index-url"))
+            if index is None:
+                raise ConfigError(
+                    "Cannot tell which index the repository "
+                    f"{repository or settings.repository!r} is",
+                    "give --index-url, or set index-url in [tool.poetry-release]",
+                )
+            sources = None if self.option("no-deps") else services.dependency_indexes()
+            adapters = VerifyAdapters(
+                index=index,
+                github=services.github,
+                waiting=self._waiting(),
+                install=lambda name, v, package, files, folder: install_release(
+                    name, v, package, files, folder, index.pip_index(), sources
+                ),
+                provenance=lambda filename: fetch_provenance(
+                    provenance_url(index.address.url, request.name, version, filename),
+                    RetryPolicy(attempts=2, total_seconds=20),
+                ),
+            )
+            self.say(f"Verifying <c1>{escape(request.name)}</c1> <b>{version}</b> ({tag})")
             rows = verify(request, adapters)
-        finally:
-            for client in github:
-                client.close()
         return self._show(request.version, rows)
 
     def _repository_name(self, project: Project, git: Git) -> str | None:
@@ -143,21 +135,6 @@ Exit 0 only if no check failed.
             return resolve_github_address(project.settings, os.environ, remote_url).full_name
         except ConfigError:
             return None
-
-    def _github(self, project: Project, git: Git, opened: list[GitHub]) -> GitHub | None:
-        """GitHub with a token, None without one; a remote whose GitHub cannot be told (or is
-        not on GitHub) raises, and the github row says why."""
-        from poetry_release_plugin.adapters.github import GitHub, find_token
-        from poetry_release_plugin.core.github_address import resolve_github_address
-
-        remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
-        address = resolve_github_address(project.settings, os.environ, remote_url)
-        token = find_token(os.environ, address.api_host)
-        if token is None:
-            return None
-        client = GitHub(address, token)
-        opened.append(client)
-        return client
 
     def _waiting(self) -> Callable[[str], None]:
         output = self.human
@@ -198,3 +175,19 @@ Exit 0 only if no check failed.
         failed = ", ".join(row.name for row in rows if row.ok is False)
         self.line_error(f"<error>{version} is not (fully) out: {failed} failed</error>")
         return 1
+
+
+def parse_timeout(text: str) -> float:
+    """--timeout as seconds: a finite number above zero, or a ConfigError saying so."""
+    from poetry_release_plugin.errors import ConfigError
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ConfigError(
+            f"--timeout {text!r} is not a number of seconds above zero",
+            "give seconds, for example --timeout 600",
+        )
+    return seconds

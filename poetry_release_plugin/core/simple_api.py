@@ -1,17 +1,14 @@
-"""The Simple Repository API (PEP 503 HTML, PEP 691 JSON): pages in, files and versions out."""
+"""The Simple Repository API (PEP 503 HTML, PEP 691 JSON): file names, versions and pages.
+
+Reading the pages is Poetry's (`adapters/index.py`); what a file name says is decided here.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from packaging.version import InvalidVersion, Version
-
-from poetry_release_plugin.errors import UnreadablePage
 
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_CONTENT_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
@@ -66,65 +63,15 @@ def describe_file(filename: str, url: str, sha256: str | None) -> IndexFile:
     return IndexFile(filename, url, version, kind, sha256)
 
 
-def parse_json_page(text: str, page_url: str) -> list[IndexFile]:
-    """Files of a PEP 691 JSON project page."""
-    try:
-        data: Any = json.loads(text)
-        entries = data["files"]
-        return [
-            describe_file(
-                entry["filename"],
-                urljoin(page_url, entry["url"]),
-                (entry.get("hashes") or {}).get("sha256"),
-            )
-            for entry in entries
-        ]
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise UnreadablePage(f"not a Simple API JSON page ({error})") from None
-
-
-class _AnchorParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.anchors: list[tuple[str, str]] = []
-        self._href: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._href = dict(attrs).get("href") or ""
-            self._text = []
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._href is not None:
-            self.anchors.append((self._href, "".join(self._text).strip()))
-            self._href = None
-
-
-def parse_html_page(text: str, page_url: str) -> list[IndexFile]:
-    """Files of a PEP 503 HTML project page (hashes from `#sha256=` fragments)."""
-    if "<a" not in text.lower() and "<html" not in text.lower():
-        raise UnreadablePage("not a Simple API HTML page")
-    parser = _AnchorParser()
-    parser.feed(text)
-    files = []
-    for href, label in parser.anchors:
-        url = urljoin(page_url, href)
-        parts = urlsplit(url)
-        filename = label or parts.path.rsplit("/", 1)[-1]
-        fragment = dict(piece.split("=", 1) for piece in parts.fragment.split("&") if "=" in piece)
-        files.append(describe_file(filename, url.split("#", 1)[0], fragment.get("sha256")))
-    return files
-
-
 def has_version(files: list[IndexFile], version: str) -> bool:
     """Whether any listed file is of `version` (compared as PEP 440 versions)."""
+    return bool(files_of_version(files, version))
+
+
+def files_of_version(files: list[IndexFile], version: str) -> list[IndexFile]:
+    """The listed files of `version` (compared as PEP 440 versions)."""
     try:
         wanted = Version(version)
     except InvalidVersion:
-        return False
-    return any(file.version is not None and Version(file.version) == wanted for file in files)
+        return []
+    return [file for file in files if file.version is not None and Version(file.version) == wanted]

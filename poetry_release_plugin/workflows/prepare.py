@@ -43,6 +43,7 @@ from poetry_release_plugin.errors import (
     CheckFailure,
     ChecksFailed,
     ConfigError,
+    IndexCredentialsRefused,
     Interrupted,
     NothingToRelease,
     PackageIndexError,
@@ -341,6 +342,8 @@ def _check_index(
         ]
     try:
         files = index.project_files(name)
+    except IndexCredentialsRefused:
+        raise
     except PackageIndexError as error:
         return [f"{error.what}; the index was not checked"]
     from poetry_release_plugin.core.simple_api import has_version
@@ -451,7 +454,10 @@ def _planned_checks(
     builtins = {
         BUILD: lambda: builtin_build(adapters.build_dir / "dist"),
         INSTALL: lambda: builtin_install(
-            _main_package(project), new.text, env.python if env else Path(sys.executable)
+            _main_package(project),
+            new.text,
+            env.python if env else Path(sys.executable),
+            adapters.build_dir / "dist",
         ),
     }
     configured = project.settings.checks

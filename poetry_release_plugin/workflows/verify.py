@@ -1,7 +1,8 @@
 """`poetry release verify`: is the release really out? Index, files, install, GitHub, CI.
 
-The index is polled until the timeout, with backoff from 1 s capped at 10 s; meanwhile the
-GitHub Actions runs of the tag's commit are watched, and a failed one ends the wait at once.
+The index is asked every 1.5 s until the timeout (conditional requests: an unchanged page costs
+a 304), so an upload is noticed within about two seconds of landing; meanwhile the GitHub
+Actions runs of the tag's commit are watched every 10 s, and a failed one ends the wait.
 """
 
 from __future__ import annotations
@@ -12,20 +13,20 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from poetry_release_plugin.core.provenance import provenance_problem
-from poetry_release_plugin.core.simple_api import describe_file, has_version
-from poetry_release_plugin.errors import PackageIndexError, ReleaseError
+from poetry_release_plugin.core.simple_api import describe_file, files_of_version, has_version
+from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError, ReleaseError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
-    from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.core.simple_api import IndexFile
 
-FIRST_DELAY, MAX_DELAY = 1.0, 10.0
+POLL_SECONDS = 1.5
+GITHUB_POLL_SECONDS = 10.0
 FAILED_CONCLUSIONS = {"failure", "cancelled", "timed_out", "startup_failure", "action_required"}
 
 
@@ -69,14 +70,36 @@ class VerifyRequest:
     publisher_workflow: str | None = None
 
 
+class IndexReader(Protocol):
+    """What verify asks a package index (`adapters.index.PackageIndex`)."""
+
+    @property
+    def url(self) -> str:
+        """The index's address as it may be printed."""
+
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
+        """The files listed for `project` (None: unknown project), within `seconds`."""
+
+
+class Installer(Protocol):
+    """Installs a release into a fresh venv in `folder` and imports it: (ok, detail)."""
+
+    def __call__(
+        self, name: str, version: str, package: str | None, files: list[IndexFile], folder: Path
+    ) -> tuple[bool, str]:
+        """`files`: the version's files on the index, with their hashes."""
+
+
 @dataclass
 class VerifyAdapters:
     """The side effects `verify` needs."""
 
-    index: PackageIndex
+    index: IndexReader
     github: Callable[[], GitHub | None]  # None: no token; ReleaseError: GitHub cannot be asked
     waiting: Callable[[str], None]
-    install: Callable[[str, str, str | None, Path], tuple[bool, str]]
+    install: Installer
     provenance: Callable[[str], Any] = lambda filename: None  # a file's provenance, or None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
@@ -88,6 +111,7 @@ class _Watch:
     runs: list[WorkflowRun] = field(default_factory=list)
     error: str | None = None
     unavailable: str = "no GitHub token (GITHUB_TOKEN, GH_TOKEN, gh)"
+    asked_at: float | None = None
 
 
 def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
@@ -100,7 +124,7 @@ def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
             watch.unavailable = error.what
     files, index_row = _wait_for_index(request, adapters, watch)
     rows = [index_row, _files_row(request, files)]
-    rows.append(_install_row(request, adapters, found=files is not None))
+    rows.append(_install_row(request, adapters, files))
     if request.provenance:
         rows.append(_provenance_row(request, adapters, files))
     rows.append(_github_row(request, watch))
@@ -111,45 +135,54 @@ def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
 def _wait_for_index(
     request: VerifyRequest, adapters: VerifyAdapters, watch: _Watch
 ) -> tuple[list[IndexFile] | None, CheckRow]:
-    deadline = adapters.clock() + request.timeout
-    delay = FIRST_DELAY
     started = adapters.clock()
+    deadline = started + request.timeout
     last_error = ""
     while True:
-        try:
-            files = adapters.index.project_files(request.name) or []
-            if has_version(files, request.version):
-                waited = adapters.clock() - started
-                detail = f"{request.name} {request.version} on {adapters.index.url}"
-                return files, CheckRow("index", Outcome.OK, detail + _waited(waited))
-            last_error = ""
-        except PackageIndexError as error:
-            last_error = error.what
-        failed_run = _poll_runs(request, watch)
-        if failed_run is not None:
-            detail = f"the workflow {failed_run.name!r} failed: {failed_run.html_url}"
-            return None, CheckRow("index", Outcome.FAILED, f"not on the index; {detail}")
-        remaining = deadline - adapters.clock()
-        if remaining <= 0:
+        asked = adapters.clock()
+        if asked >= deadline:
             reason = f" ({last_error})" if last_error else ""
             detail = (
                 f"{request.name} {request.version} is not on {adapters.index.url} "
                 f"after {request.timeout:g} s{reason}"
             )
             return None, CheckRow("index", Outcome.FAILED, detail)
-        adapters.waiting(_waiting_line(request, watch, remaining))
-        adapters.sleep(min(delay, remaining))
-        delay = min(delay * 2, MAX_DELAY)
+        try:
+            files = adapters.index.project_files(request.name, seconds=deadline - asked)
+            if has_version(files or [], request.version):
+                waited = adapters.clock() - started
+                detail = f"{request.name} {request.version} on {adapters.index.url}"
+                return files, CheckRow("index", Outcome.OK, detail + _waited(waited))
+            last_error = ""
+        except IndexCredentialsRefused as error:
+            return None, CheckRow("index", Outcome.FAILED, error.what)
+        except PackageIndexError as error:
+            last_error = error.what
+        failed_run = _poll_runs(request, watch, adapters.clock())
+        if failed_run is not None:
+            detail = f"the workflow {failed_run.name!r} failed: {failed_run.html_url}"
+            return None, CheckRow("index", Outcome.FAILED, f"not on the index; {detail}")
+        remaining = deadline - adapters.clock()
+        if remaining > 0:
+            adapters.waiting(_waiting_line(request, watch, remaining))
+            adapters.sleep(min(max(asked + POLL_SECONDS - adapters.clock(), 0.0), remaining))
 
 
 def _waited(seconds: float) -> str:
     return f" (after {seconds:.0f} s)" if seconds >= 1 else ""
 
 
-def _poll_runs(request: VerifyRequest, watch: _Watch) -> WorkflowRun | None:
-    """Refresh the tag commit's Actions runs; a failed one, if any."""
+def _poll_runs(
+    request: VerifyRequest, watch: _Watch, now: float | None = None
+) -> WorkflowRun | None:
+    """Refresh the tag commit's Actions runs (at most every 10 s while waiting, when `now` is
+    given); a failed one, if any."""
     if watch.github is None or request.commit is None:
         return None
+    if now is not None:
+        if watch.asked_at is not None and now - watch.asked_at < GITHUB_POLL_SECONDS:
+            return None
+        watch.asked_at = now
     try:
         runs = watch.github.workflow_runs(request.commit)
     except ReleaseError as error:
@@ -170,7 +203,7 @@ def _waiting_line(request: VerifyRequest, watch: _Watch, remaining: float) -> st
 def _files_row(request: VerifyRequest, files: list[IndexFile] | None) -> CheckRow:
     if files is None:
         return CheckRow("files", Outcome.SKIPPED, "the version is not on the index")
-    mine = [f for f in files if f.version is not None and has_version([f], request.version)]
+    mine = files_of_version(files, request.version)
     kinds = {f.kind for f in mine}
     missing = [kind for kind in ("wheel", "sdist") if kind not in kinds]
     if missing:
@@ -206,13 +239,18 @@ def _files_row(request: VerifyRequest, files: list[IndexFile] | None) -> CheckRo
     return CheckRow("files", Outcome.OK, f"{len(local)} file(s) match {request.dist_dir} by sha256")
 
 
-def _install_row(request: VerifyRequest, adapters: VerifyAdapters, *, found: bool) -> CheckRow:
+def _install_row(
+    request: VerifyRequest, adapters: VerifyAdapters, files: list[IndexFile] | None
+) -> CheckRow:
     if not request.install:
         return CheckRow("install", Outcome.SKIPPED, "not asked (--install)")
-    if not found:
+    if files is None:
         return CheckRow("install", Outcome.SKIPPED, "the version is not on the index")
+    mine = files_of_version(files, request.version)
     with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
-        ok, detail = adapters.install(request.name, request.version, request.package, Path(scratch))
+        ok, detail = adapters.install(
+            request.name, request.version, request.package, mine, Path(scratch)
+        )
     return CheckRow("install", Outcome.OK if ok else Outcome.FAILED, detail)
 
 

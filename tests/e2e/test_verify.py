@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from conftest import github_environment
 from json_index_standin import JsonIndex
-from support import POETRY, widget_kit_files
+from support import POETRY, build, widget_kit_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,12 +29,6 @@ def released(
     result = project.poetry("release", "cut", "--publish", "-r", "demo", extra_env=env)
     assert result.code == 0, result.output
     return project
-
-
-def build(project: ReleaseProject, output: Path) -> list[Path]:
-    result = project.poetry("build", "--output", str(output))
-    assert result.code == 0, result.output
-    return sorted(output.iterdir())
 
 
 def test_a_published_release_verifies_with_install_and_json(

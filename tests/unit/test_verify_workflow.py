@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from fakes import MemoryGitHub
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
-from poetry_release_plugin.adapters.index import PackageIndex
 from poetry_release_plugin.core.simple_api import IndexFile, describe_file
 from poetry_release_plugin.workflows.verify import (
     CheckRow,
@@ -36,17 +35,20 @@ class Clock:
         self.now += seconds
 
 
-class LateIndex(PackageIndex):
+class LateIndex:
     """An index that lists the release's files from `arrives_at` on (never, if None)."""
 
+    url = "https://index.invalid/simple/"
+
     def __init__(self, clock: Clock, arrives_at: float | None, files: list[str]) -> None:
-        super().__init__("https://index.invalid/simple/")
         self.clock = clock
         self.arrives_at = arrives_at
         self.files = files
         self.asked = 0
 
-    def project_files(self, project: str) -> list[IndexFile] | None:
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
         self.asked += 1
         if self.arrives_at is None or self.clock.now < self.arrives_at:
             return [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
@@ -84,7 +86,10 @@ def run_verify(
         index=LateIndex(clock, arrives_at, files),
         github=lambda: github,
         waiting=lambda line: None,
-        install=lambda name, version, package, folder: (True, f"{package}.__version__ == 1.1.0"),
+        install=lambda name, version, package, files, folder: (
+            True,
+            f"{package}.__version__ == 1.1.0",
+        ),
         sleep=clock.sleep,
         clock=lambda: clock.now,
     )

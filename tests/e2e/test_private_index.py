@@ -1,0 +1,165 @@
+"""A private index that needs credentials for everything, through Poetry's own configuration;
+and `verify --install` taking the dependencies from the project's Poetry sources."""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING
+
+import pytest
+from support import PackageIndexServer, build, widget_kit_files
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from conftest import ProjectFactory
+    from support import ReleaseProject
+
+USER = "reader"
+PASSWORD = "private-Pa55word-never-shown"
+WRONG = "wrong-Pa55word-never-shown"
+
+
+@pytest.fixture
+def private(tmp_path: Path) -> Iterator[PackageIndexServer]:
+    """pypiserver asking for credentials to list, download and upload."""
+    with PackageIndexServer(
+        tmp_path / "private", USER, PASSWORD, authenticate="list,download,update"
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def deps_index(tmp_path: Path) -> Iterator[PackageIndexServer]:
+    """A second, open pypiserver serving the project's dependency."""
+    with PackageIndexServer(tmp_path / "deps", "nobody", "unused") as server:
+        yield server
+
+
+def configured(project: ReleaseProject, server: PackageIndexServer) -> None:
+    """Poetry's own config: repositories.private and http-basic.private."""
+    for args in (
+        ("config", "repositories.private", server.root_url),
+        ("config", "http-basic.private", USER, PASSWORD),
+    ):
+        result = project.poetry(*args)
+        assert result.code == 0, result.output
+
+
+def test_a_private_index_is_asked_with_poetrys_credentials(
+    make_project: ProjectFactory, private: PackageIndexServer, tmp_path: Path
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    configured(project, private)
+    # 0.9.1 is on the private index already (a file named so is enough to be listed).
+    for path in build(project, tmp_path / "built"):
+        shutil.copy(path, private.packages / path.name.replace("0.9.0", "0.9.1"))
+
+    refused = project.poetry("release", "prepare", "patch", "-r", "private", "--no-checks")
+
+    assert refused.code == 1, refused.output
+    assert "0.9.1" in refused.output
+    assert "already" in refused.output
+    for path in private.packages.iterdir():
+        path.unlink()
+
+    prepared = project.poetry("release", "prepare", "patch", "-r", "private", "--no-checks")
+    cut = project.poetry("release", "cut", "--publish", "-r", "private", "--no-github-release")
+    status = project.poetry("release", "status", "-r", "private", "--json")
+    verified = project.poetry(
+        "release", "verify", "-r", "private", "--install", "--no-github", "--timeout", "30"
+    )
+
+    assert prepared.code == 0, prepared.output
+    assert cut.code == 0, cut.output
+    assert status.code == 0, status.output
+    assert status.json()["on_index"] is True
+    assert verified.code == 0, verified.output
+    assert "widget_kit.__version__ == 0.9.1" in verified.output
+    for run in (prepared, cut, status, verified):
+        assert PASSWORD not in run.output
+
+
+def test_wrong_credentials_are_named_as_refused_never_shown(
+    make_project: ProjectFactory, private: PackageIndexServer
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    configured(project, private)
+    wrong = {"POETRY_HTTP_BASIC_PRIVATE_PASSWORD": WRONG}
+
+    prepare = project.poetry(
+        "release", "prepare", "patch", "-r", "private", "--no-checks", "--dry-run", extra_env=wrong
+    )
+    status = project.poetry("release", "status", "-r", "private", extra_env=wrong)
+    verify = project.poetry(
+        "release", "verify", "-r", "private", "--no-github", "--timeout", "5", extra_env=wrong
+    )
+
+    assert (prepare.code, status.code, verify.code) == (1, 0, 1), prepare.output
+    for run in (prepare, status, verify):
+        assert "refused the credentials for repository private" in run.output, run.output
+        assert WRONG not in run.output
+        assert PASSWORD not in run.output
+        assert "Traceback" not in run.output
+
+
+DEPENDENT = """\
+[project]
+name = "widget-kit"
+version = "0.9.0"
+requires-python = ">=3.10"
+dependencies = ["tiny-dep>=1.0"]
+
+[tool.poetry]
+packages = [{ include = "widget_kit" }]
+
+[[tool.poetry.source]]
+name = "deps"
+url = "DEPS_URL"
+priority = "primary"
+"""
+
+
+def test_verify_install_takes_dependencies_from_poetrys_sources(
+    make_project: ProjectFactory,
+    private: PackageIndexServer,
+    deps_index: PackageIndexServer,
+    tmp_path: Path,
+) -> None:
+    dependency = tmp_path / "tiny-dep"
+    dependency.mkdir()
+    (dependency / "pyproject.toml").write_text(
+        '[project]\nname = "tiny-dep"\nversion = "1.0"\n\n'
+        '[tool.poetry]\npackages = [{ include = "tiny_dep" }]\n'
+    )
+    (dependency / "tiny_dep").mkdir()
+    (dependency / "tiny_dep" / "__init__.py").write_text("ANSWER = 42\n")
+    files = widget_kit_files()
+    files["pyproject.toml"] = DEPENDENT.replace("DEPS_URL", deps_index.url)
+    files["widget_kit/__init__.py"] = 'from tiny_dep import ANSWER\n\n__version__ = "0.9.0"\n'
+    project = make_project(files, tags=("v0.9.0",))
+    built = project.poetry("-P", str(dependency), "build", "--output", str(deps_index.packages))
+    assert built.code == 0, built.output
+    configured(project, private)
+    build(project, private.packages)
+
+    verified = project.poetry(
+        "release", "verify", "-r", "private", "--install", "--no-github", "--timeout", "30"
+    )
+    alone = project.poetry(
+        "release",
+        "verify",
+        "-r",
+        "private",
+        "--install",
+        "--no-deps",
+        "--no-github",
+        "--timeout",
+        "30",
+    )
+
+    assert verified.code == 0, verified.output
+    assert "dependencies from Poetry's sources" in verified.output
+    assert alone.code == 1, alone.output  # the package alone cannot import its dependency
+    assert "No module named 'tiny_dep'" in alone.output
