@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The lowest Poetry that pyproject.toml's dependencies allow (a unit test keeps them equal).
+POETRY_FLOOR := 2.1.0
+FLOOR_VENV := .venv-floor
+FLOOR_STAMP := $(FLOOR_VENV)/.installed
 
-.PHONY: install test test-unit test-e2e lint demo bench clean
+.PHONY: install test test-unit test-e2e test-floor lint demo bench clean
 
 install: $(STAMP)
 
@@ -25,6 +29,16 @@ test-unit: $(STAMP)
 test-e2e: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup tests/e2e $(PYTEST_ARGS)
 
+# The whole release (and the version rules) on the lowest allowed Poetry, in its own venv; the
+# test tools come from .venv, the `poetry` under test from $(FLOOR_VENV).
+$(FLOOR_STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install --quiet "poetry==$(POETRY_FLOOR)" -e .
+	touch $(FLOOR_STAMP)
+
+test-floor: $(STAMP) $(FLOOR_STAMP)
+	RELEASE_TEST_POETRY=$(FLOOR_VENV)/bin/poetry $(BIN)/pytest -n 2 --dist loadgroup -m floor tests/e2e $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,4 +52,4 @@ bench: $(STAMP)
 	cat benchmarks/RESULTS.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-POETRY = str(Path(sys.executable).parent / "poetry")
+# The `poetry` under test: this venv's, or another one's (CI runs the `floor` tests on the
+# lowest Poetry the plugin allows, from its own venv).
+POETRY = os.environ.get("RELEASE_TEST_POETRY") or str(Path(sys.executable).parent / "poetry")
 GIT = shutil.which("git") or "git"
 
 

@@ -1,4 +1,5 @@
-"""HTTP with explicit timeouts and bounded retries, shared by the index and GitHub adapters.
+"""HTTP with explicit timeouts and bounded retries for the GitHub adapter (the index goes through
+Poetry: see `index.py`).
 
 Retries connection errors, 5xx answers and rate limits (429, or 403 with
 `x-ratelimit-remaining: 0`), honouring `Retry-After` and `x-ratelimit-reset`, and never for

@@ -106,13 +106,19 @@ Exit 0 only if no check failed.
                     f"{repository or settings.repository!r} is",
                     "give --index-url, or set index-url in [tool.poetry-release]",
                 )
-            sources = None if self.option("no-deps") else services.dependency_indexes()
+            no_deps = bool(self.option("no-deps"))
             adapters = VerifyAdapters(
                 index=index,
                 github=services.github,
                 waiting=self._waiting(),
                 install=lambda name, v, package, files, folder: install_release(
-                    name, v, package, files, folder, index.pip_index(), sources
+                    name,
+                    v,
+                    package,
+                    files,
+                    folder,
+                    index.pip_index(),
+                    None if no_deps else services.dependency_indexes(),
                 ),
                 provenance=lambda filename: fetch_provenance(
                     provenance_url(index.address.url, request.name, version, filename),

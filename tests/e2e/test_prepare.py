@@ -106,6 +106,7 @@ def test_pep621_src_layout_keeps_single_quotes_and_comments(
         ("1.3.1rc1", "patch", ()),
     ],
 )
+@pytest.mark.floor
 def test_every_rule_gives_what_poetry_version_gives(
     make_project: ProjectFactory, start: str, rule: str, extra: tuple[str, ...]
 ) -> None:
