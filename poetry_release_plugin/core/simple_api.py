@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from packaging.version import InvalidVersion, Version
 
@@ -23,6 +24,19 @@ class IndexFile:
     version: str | None
     kind: str | None  # "wheel" or "sdist"
     sha256: str | None
+
+
+class IndexReader(Protocol):
+    """What the workflows ask a package index (`adapters.index.PackageIndex`; fakes in tests)."""
+
+    @property
+    def url(self) -> str:
+        """The index's address as it may be printed."""
+
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
+        """The files listed for `project` (None: unknown project), within `seconds`."""
 
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")

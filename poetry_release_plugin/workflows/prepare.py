@@ -76,8 +76,8 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.environment import ImportedVersion, ProjectEnvironment
     from poetry_release_plugin.adapters.files import WriteJournal
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.core.sources import VersionReader
     from poetry_release_plugin.workflows.history import ReleaseTag
     from poetry_release_plugin.workflows.project import Project
@@ -173,7 +173,7 @@ class PrepareAdapters:
 
     git: Git
     reporter: Reporter
-    index: Callable[[str], PackageIndex | None]
+    index: Callable[[str], IndexReader | None]
     environment: Callable[[], ProjectEnvironment | None]
     check_runner: Callable[[ProjectEnvironment | None], CheckRunnerLike]
     imported_version: Callable[[ProjectEnvironment, str | VersionReader, Path], ImportedVersion]

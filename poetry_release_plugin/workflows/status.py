@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub
-    from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.adapters.journal import LeftChanges
+    from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.workflows.project import Project
 
 
@@ -88,7 +88,7 @@ class StatusAdapters:
 
     git: Git
     github: Callable[[], GitHub | None]
-    index: Callable[[], PackageIndex | None]
+    index: Callable[[], IndexReader | None]
     left_by_prepare: Callable[[], LeftChanges | None] = field(default=lambda: None)
 
 

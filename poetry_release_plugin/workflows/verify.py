@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
-    from poetry_release_plugin.core.simple_api import IndexFile
+    from poetry_release_plugin.core.simple_api import IndexFile, IndexReader
 
 POLL_SECONDS = 1.5
 GITHUB_POLL_SECONDS = 10.0
@@ -68,19 +68,6 @@ class VerifyRequest:
     provenance: bool = False
     publisher_repository: str | None = None  # owner/name the provenance must name
     publisher_workflow: str | None = None
-
-
-class IndexReader(Protocol):
-    """What verify asks a package index (`adapters.index.PackageIndex`)."""
-
-    @property
-    def url(self) -> str:
-        """The index's address as it may be printed."""
-
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
-        """The files listed for `project` (None: unknown project), within `seconds`."""
 
 
 class Installer(Protocol):

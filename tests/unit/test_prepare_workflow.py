@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from fakes import MemoryGit, Said, project
 
-from poetry_release_plugin.adapters.index import PackageIndex
-from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, describe_file
 from poetry_release_plugin.errors import (
     GitError,
     InvalidVersion,
@@ -46,15 +45,18 @@ CHANGELOG = """# Changelog
 """
 
 
-class MemoryIndex(PackageIndex):
+class MemoryIndex:
     """An index listing the files it was given; `down` makes it unreachable."""
 
+    url = "https://index.invalid/simple/"
+
     def __init__(self, files: list[str] | None = None, *, down: bool = False) -> None:
-        super().__init__("https://index.invalid/simple/")
         self.files = files
         self.down = down
 
-    def project_files(self, project: str) -> list[IndexFile] | None:
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
         if self.down:
             raise PackageIndexError("The index did not answer (connection failed)", "try later")
         if self.files is None:
@@ -67,7 +69,7 @@ class Repository:
     """A released 1.0.0 (tag v1.0.0, pushed) and the adapters prepare would get."""
 
     git: MemoryGit = field(default_factory=MemoryGit)
-    index: PackageIndex | None = field(default_factory=MemoryIndex)
+    index: IndexReader | None = field(default_factory=MemoryIndex)
     said: Said = field(default_factory=Said)
 
     def __post_init__(self) -> None:
