@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
-    from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.workflows.prepare import Reporter
     from poetry_release_plugin.workflows.project import Project
 
@@ -98,7 +98,7 @@ class CutAdapters:
     github: Callable[[], GitHub]
     notes: Callable[[], str]
     publishing: Callable[[], Publishing]
-    index: Callable[[], PackageIndex | None] = lambda: None
+    index: Callable[[], IndexReader | None] = lambda: None
 
 
 @dataclass(frozen=True)
