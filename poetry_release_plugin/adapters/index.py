@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from poetry_release_plugin.adapters.deadline import within_deadline
 from poetry_release_plugin.adapters.http import redact_url
+from poetry_release_plugin.core.redaction import redact, remember_secret
 from poetry_release_plugin.core.simple_api import (
     ACCEPT,
     JSON_CONTENT_TYPE,
@@ -52,8 +53,8 @@ class IndexAddress:
 
     @property
     def shown(self) -> str:
-        """The URL as it may be printed (no credentials)."""
-        return redact_url(self.url)
+        """The URL as it may be printed (credentials hidden)."""
+        return redact(self.url)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ def pip_index_for(repository: object) -> PipIndex:
     url = repository.authenticated_url
     credential = repository.session.get_credentials_for_url(repository.url)
     certificates = repository.certificates
+    remember_secret(credential.password)  # hidden from every output from now on
     return PipIndex(
         url=url if url.endswith("/") else f"{url}/",
         cert=str(certificates.cert) if certificates.cert else None,

@@ -334,7 +334,6 @@ def test_secrets_index_passwords_and_remote_credentials_are_never_printed(
 
     assert prepare.code == 1
     assert "already on the index http://***@127.0.0.1" in prepare.stderr
-    assert "HTTP Request: GET http://***@127.0.0.1" in prepare.output  # httpx's line at -vv
     assert "http://***@127.0.0.1" in verify.stdout  # the table's index row
     index_row = one_json_object(verify_json)["checks"][0]
     assert "http://***@127.0.0.1" in index_row["detail"]

@@ -38,7 +38,10 @@ def deps_index(tmp_path: Path) -> Iterator[PackageIndexServer]:
 
 
 def configured(project: ReleaseProject, server: PackageIndexServer) -> None:
-    """Poetry's own config: repositories.private and http-basic.private."""
+    """Poetry's own config: repositories.private and http-basic.private. (Any
+    POETRY_REPOSITORIES_*_URL variable hides every repository of the config file from Poetry's
+    credential look-up, so the suite's usual one goes.)"""
+    project.env.pop("POETRY_REPOSITORIES_PYPI_URL", None)
     for args in (
         ("config", "repositories.private", server.root_url),
         ("config", "http-basic.private", USER, PASSWORD),
