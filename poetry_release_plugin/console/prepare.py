@@ -91,7 +91,7 @@ One prepare or cut runs per repository at a time. The original files are journal
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
-        from poetry_release_plugin.adapters.journal import git_folders, read_journal
+        from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
 
         git = Git(self.project_root)
         folders = git_folders(git)
@@ -100,9 +100,14 @@ One prepare or cut runs per repository at a time. The original files are journal
             return 0
         if self.option("dry-run"):
             record = read_journal(folders.journal) if folders is not None else None
-            if record is not None:
+            left = left_changes(record, git.head()) if record is not None else None
+            if left is not None and left.running:
                 self.reporter.warning(
-                    f"an interrupted prepare (process {record.pid}) left changes: "
+                    f"a prepare is running (process {left.pid}): the files hold its changes"
+                )
+            elif left is not None and left.changed and not left.committed:
+                self.reporter.warning(
+                    f"an interrupted prepare (process {left.pid}) left changes: "
                     "poetry release prepare --abort restores them (the next prepare does too)"
                 )
             return self._prepare(git, folders)

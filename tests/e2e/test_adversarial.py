@@ -776,6 +776,8 @@ def test_a_second_prepare_is_refused_naming_the_first_process(
     try:
         second = project.poetry(*OFFLINE_PREPARE, "--no-checks")
         cut = project.poetry("release", "cut", "--no-push")
+        dry_run = project.poetry(*OFFLINE_PREPARE, "--no-checks", "--dry-run")
+        state = project.poetry("release", "status", "--offline")
 
         running.go.touch()
         output, _ = first.communicate(timeout=120)
@@ -788,6 +790,8 @@ def test_a_second_prepare_is_refused_naming_the_first_process(
     )
     assert cut.code == 1, cut.output
     assert f"(process {first.pid}" in cut.output
+    assert f"a prepare is running (process {first.pid})" in dry_run.output  # not "interrupted"
+    assert f"a prepare of 1.5.5 is running (process {first.pid})" in state.output
     assert first.returncode == 0, output
     assert project.git("show", "HEAD:pyproject.toml").count('version = "1.5.5"') == 1
     assert project.git("status", "--porcelain") == ""
