@@ -24,6 +24,7 @@ NEXT_STEP = {
     "cut": "poetry release cut",
     "verify": "poetry release verify",
     "done": "nothing: the release is out",
+    "release branch": "check out a release branch (prepare and cut run only there)",
 }
 
 

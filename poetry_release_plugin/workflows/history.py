@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.core.commits import changes_only
+from poetry_release_plugin.core.commits import bump_rule, changes_only
 from poetry_release_plugin.core.sources import declared_paths
 from poetry_release_plugin.core.tag_formats import (
     AmbiguousTagFormat,
@@ -179,3 +179,10 @@ def changes_since(
     release commits (`commit-message`) are dropped. What decides the version, the generated
     changelog section, the notes and status's "commits since"."""
     return changes_only(commits_between(git, start, end, paths), settings.commit_message)
+
+
+def release_rule(project: Project, commits: list[Commit]) -> str | None:
+    """The bump these changes call for (None: nothing releasable), by `prepare`'s rule: the
+    current major and `major-on-zero`. What `prepare` bumps by and `status` calls releasable."""
+    major = parse_version(project.version).major
+    return bump_rule(commits, major=major, major_on_zero=project.settings.major_on_zero)

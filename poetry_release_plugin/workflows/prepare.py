@@ -22,7 +22,6 @@ from poetry_release_plugin.adapters.checks import (
 from poetry_release_plugin.adapters.files import FileTransaction, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import has_unreleased_entries, promote_unreleased
-from poetry_release_plugin.core.commits import bump_rule
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     UTF8,
@@ -58,6 +57,7 @@ from poetry_release_plugin.workflows.history import (
     changes_since,
     ensure_history_readable,
     last_release_tag,
+    release_rule,
 )
 from poetry_release_plugin.workflows.notes import generated_changes
 from poetry_release_plugin.workflows.preconditions import (
@@ -196,7 +196,7 @@ def plan_prepare(
     previous = last_release_tag(git, settings)
     if request.rule is None:
         ensure_history_readable(project.tag_choice, previous)
-    rule = request.rule or _rule_from_commits(project, git, previous, current)
+    rule = request.rule or _rule_from_commits(project, git, previous)
     new = bump_version(project.version, rule, next_phase=request.next_phase)
     ensure_forward(current, new)
     ensure_public_index_accepts(new, repository or settings.repository)
@@ -244,13 +244,11 @@ def ensure_prepare_history(
     )
 
 
-def _rule_from_commits(
-    project: Project, git: Git, previous: ReleaseTag | None, current: Version
-) -> str:
+def _rule_from_commits(project: Project, git: Git, previous: ReleaseTag | None) -> str:
     """The bump the Conventional Commits since the last release tag call for."""
     settings = project.settings
     commits = changes_since(git, settings, previous, paths=project.history_paths)
-    rule = bump_rule(commits, major=current.major, major_on_zero=settings.major_on_zero)
+    rule = release_rule(project, commits)
     if rule is None:
         raise NothingToRelease(previous.name if previous else None)
     return rule

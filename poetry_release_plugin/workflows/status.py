@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from poetry_release_plugin.core.commits import bump_rule
 from poetry_release_plugin.core.simple_api import has_version
-from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.errors import InvalidVersion, ReleaseError
 from poetry_release_plugin.workflows.history import (
     changes_since,
     last_release_tag,
     release_commit,
+    release_rule,
 )
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.adapters.journal import LeftChanges
+    from poetry_release_plugin.core.commits import Commit
     from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.workflows.project import Project
 
@@ -52,6 +53,7 @@ class ReleaseStatus:
     past_release_commit: str | None = None  # HEAD is past the commit that set the version
     installed_version: str = ""  # how an installed copy tells its version
     left_by_prepare: LeftChanges | None = None  # an interrupted (or running) prepare's changes
+    off_release_branch: str = ""  # the branch checked out, when it is not a release branch
 
     @property
     def interrupted(self) -> bool:
@@ -62,7 +64,14 @@ class ReleaseStatus:
     @property
     def next(self) -> str:
         """What to run next (prepare, cut, verify, or done): always the command that makes
-        progress from here, the one `cut` agrees with (see `cut`'s plan for each state)."""
+        progress from here, the one `cut` agrees with (see `cut`'s plan for each state); off a
+        release branch, where prepare and cut refuse, checking one out comes first."""
+        step = self._next_on_release_branch()
+        if self.off_release_branch and step in ("prepare", "cut"):
+            return "release branch"
+        return step
+
+    def _next_on_release_branch(self) -> str:
         left = self.left_by_prepare
         if left is not None and left.changed and not left.committed:
             return "prepare"  # prepare --abort, or prepare again, puts the files back first
@@ -70,9 +79,11 @@ class ReleaseStatus:
             return "prepare"
         finished = self.tag_remote is not False and self.github_release is not False
         if self.tag_elsewhere:  # HEAD moved past this version's release: cut refuses here
-            if finished and self.on_index is not True:
-                return "verify"
-            return "done" if finished and not self.releasable_since else "prepare"
+            if self.releasable_since and (not finished or self.on_index is True):
+                return "prepare"
+            if finished and self.on_index is True:
+                return "done"
+            return "verify"  # prepare would find nothing to release: verify names what is missing
         if not self.tag_local and self.past_release_commit:  # cut refuses: nothing to tag here
             return "prepare"
         if not self.tag_local or not finished:  # a draft counts as unfinished: cut publishes it
@@ -99,8 +110,14 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     tag = settings.tag_for(project.version)
     last = last_release_tag(git, settings)
     since = changes_since(git, settings, last, paths=project.history_paths)
-    major = parse_version(project.version).major if project.files_in_sync else 0
     notes: list[str] = []
+    branch = git.current_branch()
+    off_release_branch = branch if branch and not settings.is_release_branch(branch) else ""
+    if off_release_branch:
+        notes.append(
+            f"on branch {branch}, which is not a release branch ({', '.join(settings.branch)}): "
+            "prepare and cut run only on one"
+        )
     choice = project.tag_choice
     if choice is not None and choice.warning is not None:
         notes.append(f"warning: {choice.warning}")
@@ -140,7 +157,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         files_in_sync=project.files_in_sync,
         last_tag=last.name if last else None,
         commits_since=len(since),
-        releasable_since=bump_rule(since, major=major, major_on_zero=True) is not None,
+        releasable_since=_releasable(project, since),
         tag=tag,
         tag_local=local_tag is not None,
         tag_remote=tag_remote,
@@ -155,7 +172,16 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         past_release_commit=past,
         installed_version=_installed_version(project),
         left_by_prepare=adapters.left_by_prepare(),
+        off_release_branch=off_release_branch,
     )
+
+
+def _releasable(project: Project, since: list[Commit]) -> bool:
+    """Whether `prepare` would find something to release in these changes (its own rule)."""
+    try:
+        return release_rule(project, since) is not None
+    except InvalidVersion:  # status still shows a project whose version does not parse
+        return bump_rule(since, major=1, major_on_zero=True) is not None
 
 
 def _installed_version(project: Project) -> str:

@@ -113,3 +113,39 @@ def test_status_counts_only_the_changes_since_the_last_release() -> None:
     assert status.commits_since == 2
     assert status.releasable_since
     assert status.tag_remote is None  # offline: not asked
+
+
+def test_status_never_sends_to_prepare_when_prepare_would_find_nothing_to_release() -> None:
+    git, github = history(), MemoryGitHub()  # 1.1.0 tagged and pushed, no GitHub release
+    git.commit("update the readme")  # not a conventional commit: nothing to release
+    adapters = StatusAdapters(git=git, github=lambda: github, index=lambda: None)
+
+    status = release_status(project("1.1.0"), adapters, offline=False)
+
+    assert not status.releasable_since
+    assert status.next == "verify"  # names the missing GitHub release; prepare would refuse
+
+
+def test_status_releasable_follows_prepares_rule() -> None:
+    git = history()
+    git.commit("feat!: a breaking widget")
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    assert release_status(project("1.1.0"), adapters, offline=True).releasable_since
+    git.tags["v1.2.0"] = git.commit("chore: bump version to 1.2.0")
+    git.commit("build: a new lock file")
+    assert not release_status(project("1.2.0"), adapters, offline=True).releasable_since
+
+
+def test_status_off_a_release_branch_does_not_send_to_cut() -> None:
+    git = history()
+    git.tags.pop("v1.1.0")  # prepared, not tagged: cut would be next on main
+    git.branch = "feature/widgets"
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    status = release_status(project("1.1.0"), adapters, offline=True)
+
+    assert status.next == "release branch"
+    assert any(
+        "feature/widgets" in note and "not a release branch" in note for note in status.notes
+    )
