@@ -143,3 +143,45 @@ def test_a_project_that_is_no_package_gets_no_build_check_and_is_told(
         result.output
     )
     assert "Checks it would run: none" in result.stdout
+
+
+def test_a_configured_tag_format_matching_no_tag_warns_and_refuses_to_guess_commits(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] += '\n[tool.poetry-release]\ntag-format = "v{version}"\n'
+    project = make_project(files, tags=("0.8.0", "0.9.0"))
+    project.write("NEW.md", "x\n")
+    project.commit_all("feat: something new")
+    before = project.snapshot()
+
+    status = project.poetry("release", "status", "--offline")
+    prepared = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert status.code == 0, status.output
+    assert (
+        "tag-format v{version} matches no tag, but tags follow {version} (0.9.0)" in status.stdout
+    )
+    assert prepared.code == 1
+    assert "Cannot tell which commits are new: tag-format v{version} matches no tag" in (
+        prepared.stderr
+    )
+    assert project.snapshot() == before
+
+
+def test_the_guide_shaped_sample_releases_as_before(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = make_project()  # arshai 1.5.4, tagged v1.5.4, laid out like the deployment guide
+
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+    assert project.poetry("release", "cut", extra_env=github_environment(github)).code == 0
+
+    assert project.read("arshai/_version.py") == (
+        '"""Version information for arshai."""\n\n'
+        '__version__ = "1.5.5"\n__version_info__ = (1, 5, 5)\n'
+    )
+    assert 'version = "1.5.5"\n' in project.read("pyproject.toml")
+    assert project.git("log", "-1", "--format=%s") == "chore: bump version to 1.5.5"
+    assert project.git("tag", "-l", "--format=%(contents:subject)", "v1.5.5") == "Release v1.5.5"
+    assert [(r["tag_name"], r["name"]) for r in github.releases] == [("v1.5.5", "Release v1.5.5")]
