@@ -79,10 +79,16 @@ def builtin_build(output_dir: Path) -> CheckSpec:
     return CheckSpec(name=BUILD, argv=argv)
 
 
-def builtin_install(package: str, version: str, python: Path, dist: Path) -> CheckSpec:
-    """The install check: the built wheel in a fresh venv, imported, `__version__` compared."""
+def builtin_install(
+    package: str, version: str, python: Path, dist: Path, distribution: str = ""
+) -> CheckSpec:
+    """The install check: the built wheel in a fresh venv, imported, `__version__` compared
+    (with an empty `package`: the distribution's installed metadata)."""
     module = "poetry_release_plugin.adapters.install_check"
-    argv = (sys.executable, "-m", module, package, version, str(dist), "--python", str(python))
+    argv: tuple[str, ...] = (sys.executable, "-m", module, package, version, str(dist))
+    argv = (*argv, "--python", str(python))
+    if distribution:
+        argv = (*argv, "--distribution", distribution)
     return CheckSpec(name=INSTALL, argv=argv)
 
 

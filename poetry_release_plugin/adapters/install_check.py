@@ -19,11 +19,17 @@ from pathlib import Path
 from poetry_release_plugin.adapters.build import build_once
 from poetry_release_plugin.adapters.environment import imported_version
 from poetry_release_plugin.adapters.venv import create_venv, pip_install
+from poetry_release_plugin.core.sources import VersionReader
 from poetry_release_plugin.errors import BuildFailed
 
 
-def check_install(package: str, version: str, dist: Path, python: str) -> int:
-    """0 when the built wheel installs and imports with `__version__ == version`."""
+def check_install(
+    package: str, version: str, dist: Path, python: str, distribution: str = ""
+) -> int:
+    """0 when the built wheel installs and imports with `__version__ == version` (with an
+    empty `package`: when `importlib.metadata.version(distribution) == version`)."""
+    reader = VersionReader(package or None, distribution)
+    shown = reader.describe()
     try:
         built = build_once(Path.cwd(), dist, echo=True)
     except BuildFailed:
@@ -43,15 +49,16 @@ def check_install(package: str, version: str, dist: Path, python: str) -> int:
         if installed.returncode != 0:
             print(f"pip install {wheels[0].name} failed")
             return 1
-        found = imported_version(venv.environment, package, folder)
+        found = imported_version(venv.environment, reader, folder)
         if found.error is not None or not found.found:
-            print(f"import {package} failed in a clean venv with only the wheel installed")
+            what = f"import {package}" if package else shown
+            print(f"{what} failed in a clean venv with only the wheel installed")
             print(found.error or "no such module")
             return 1
         if found.version != version:
-            print(f"the installed {package}.__version__ is {found.version}, not {version}")
+            print(f"the installed {shown} is {found.version}, not {version}")
             return 1
-        print(f"installed {wheels[0].name} into a clean venv: {package}.__version__ == {version}")
+        print(f"installed {wheels[0].name} into a clean venv: {shown} == {version}")
         return 0
 
 
@@ -61,9 +68,12 @@ def main() -> None:
     parser.add_argument("version")
     parser.add_argument("dist", type=Path)
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--distribution", default="", help="read its metadata if no package")
     args = parser.parse_args()
     try:
-        sys.exit(check_install(args.package, args.version, args.dist, args.python))
+        sys.exit(
+            check_install(args.package, args.version, args.dist, args.python, args.distribution)
+        )
     except subprocess.CalledProcessError as error:
         print(f"{error.cmd[0]} failed with exit code {error.returncode}")
         sys.exit(1)

@@ -432,15 +432,8 @@ def _stored_path(root: Path, path: str, top: Path) -> str:
 
 
 def _main_package(project: Project) -> str:
-    if project.version_reader.module is not None:
-        return project.version_reader.module
-    names = project.package_names()
-    if not names:
-        raise ConfigError(
-            "The install check needs a package to import, and the project has none on disk",
-            "remove install from checks, or declare packages in [tool.poetry]",
-        )
-    return names[0]
+    """The module the install check imports; empty: it reads the installed metadata."""
+    return project.version_reader.module or ""
 
 
 def _planned_checks(
@@ -456,6 +449,7 @@ def _planned_checks(
             new.text,
             env.python if env else Path(sys.executable),
             adapters.build_dir / "dist",
+            project.metadata.name,
         ),
     }
     configured = project.settings.checks

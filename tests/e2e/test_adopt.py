@@ -185,3 +185,24 @@ def test_the_guide_shaped_sample_releases_as_before(
     assert project.git("log", "-1", "--format=%s") == "chore: bump version to 1.5.5"
     assert project.git("tag", "-l", "--format=%(contents:subject)", "v1.5.5") == "Release v1.5.5"
     assert [(r["tag_name"], r["name"]) for r in github.releases] == [("v1.5.5", "Release v1.5.5")]
+
+
+def test_the_install_check_of_a_project_without_version_file_reads_the_metadata(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "widget-kit"\nversion = "0.9.0"\nrequires-python = ">=3.10"\n'
+                '\n[tool.poetry]\npackages = [{ include = "widget_kit" }]\n'
+                '\n[tool.poetry-release]\nchecks = ["install"]\n'
+            ),
+            "widget_kit/__init__.py": '"""No __version__ here: the metadata has it."""\n',
+        },
+        tags=("v0.9.0",),
+    )
+
+    result = project.poetry("release", "prepare", "patch", "--offline")
+
+    assert result.code == 0, result.output
+    assert "| install | passed |" in result.output  # no __version__: compared by the metadata
