@@ -278,6 +278,21 @@ class AlreadyReleased(ReleaseError):
         )
 
 
+class VersionBelowRelease(ReleaseError):
+    """The version is not above the highest release tag in HEAD's history."""
+
+    def __init__(self, version: str, tag: str, *, fix: str = "") -> None:
+        self.version = version
+        self.tag = tag
+        super().__init__(
+            f"{version} is not above {tag}, the highest release tag in this branch's history, "
+            "so nothing was changed",
+            fix
+            or f"run poetry release prepare with a version above {tag} "
+            "(poetry release prepare X.Y.Z)",
+        )
+
+
 class NotReleaseCommit(ReleaseError):
     """HEAD is not the commit that set the version."""
 

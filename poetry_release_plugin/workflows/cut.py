@@ -20,8 +20,9 @@ from poetry_release_plugin.errors import (
     NotReleaseCommit,
     PushRejected,
     ReleaseError,
+    VersionBelowRelease,
 )
-from poetry_release_plugin.workflows.history import release_commit
+from poetry_release_plugin.workflows.history import higher_release_tag, release_commit
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
@@ -130,6 +131,9 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     else:
         head, branch = require_release_branch(git, project.root, settings)
     require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
+    higher = higher_release_tag(project, git)
+    if higher is not None:
+        raise VersionBelowRelease(version.text, higher.name)
     if tagged is not None and tagged != head:
         raise AlreadyReleased(version.text, [f"tag {tag} is on {tagged[:10]}, not HEAD"])
     if tagged is None:

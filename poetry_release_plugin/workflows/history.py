@@ -122,6 +122,16 @@ def last_release_tag(
     return None
 
 
+def higher_release_tag(project: Project, git: Git) -> ReleaseTag | None:
+    """The highest release tag in HEAD's history when it marks a version above the project's
+    (releasing the project's version would go backwards), else None. A backport branch, whose
+    history lacks the newer releases, has none."""
+    tags = release_tags(git, project.settings)
+    if tags and tags[0].version > parse_version(project.version):
+        return tags[0]
+    return None
+
+
 def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag | None) -> None:
     """Refuse to read the commits since the last release when the configured tag-format matches
     none of the repository's release tags (every commit since the first would count)."""

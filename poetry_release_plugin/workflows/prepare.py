@@ -50,6 +50,7 @@ from poetry_release_plugin.errors import (
     ReleaseError,
     RollbackIncomplete,
     TagExists,
+    VersionBelowRelease,
     VersionOnIndex,
 )
 from poetry_release_plugin.workflows.full_history import ensure_full_history
@@ -199,6 +200,10 @@ def plan_prepare(
     rule = request.rule or _rule_from_commits(project, git, previous)
     new = bump_version(project.version, rule, next_phase=request.next_phase)
     ensure_forward(current, new)
+    if previous is not None and previous.version > new:
+        raise VersionBelowRelease(
+            new.text, previous.name, fix="give a version above it: poetry release prepare X.Y.Z"
+        )
     ensure_public_index_accepts(new, repository or settings.repository)
     tag = settings.tag_for(new.text)
     if git.tag_commit(tag) is not None:

@@ -10,6 +10,7 @@ from poetry_release_plugin.core.simple_api import has_version
 from poetry_release_plugin.errors import InvalidVersion, ReleaseError
 from poetry_release_plugin.workflows.history import (
     changes_since,
+    higher_release_tag,
     last_release_tag,
     release_commit,
     release_rule,
@@ -54,6 +55,7 @@ class ReleaseStatus:
     installed_version: str = ""  # how an installed copy tells its version
     left_by_prepare: LeftChanges | None = None  # an interrupted (or running) prepare's changes
     off_release_branch: str = ""  # the branch checked out, when it is not a release branch
+    below_tag: str = ""  # a release tag in HEAD's history above the version: cut refuses
 
     @property
     def interrupted(self) -> bool:
@@ -75,7 +77,7 @@ class ReleaseStatus:
         left = self.left_by_prepare
         if left is not None and left.changed and not left.committed:
             return "prepare"  # prepare --abort, or prepare again, puts the files back first
-        if not self.files_in_sync:
+        if not self.files_in_sync or self.below_tag:
             return "prepare"
         finished = self.tag_remote is not False and self.github_release is not False
         if self.tag_elsewhere:  # HEAD moved past this version's release: cut refuses here
@@ -142,6 +144,12 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
             name = project.metadata.name
             known, files = _ask(notes, "index", lambda: index.project_files(name))
             on_index = has_version(files or [], project.version) if known else None
+    higher = higher_release_tag(project, git) if project.files_in_sync else None
+    if higher is not None:
+        notes.append(
+            f"{project.version} is not above {higher.name}, the highest release tag in this "
+            "branch's history: cut refuses it, so prepare comes first"
+        )
     past = None
     if local_tag is None:
         found = release_commit(git, project.version)
@@ -173,6 +181,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         installed_version=_installed_version(project),
         left_by_prepare=adapters.left_by_prepare(),
         off_release_branch=off_release_branch,
+        below_tag=higher.name if higher is not None else "",
     )
 
 

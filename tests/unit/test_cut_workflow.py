@@ -15,6 +15,7 @@ from poetry_release_plugin.errors import (
     NotReleaseCommit,
     PublishError,
     ReleaseError,
+    VersionBelowRelease,
 )
 from poetry_release_plugin.workflows.cut import (
     CutAdapters,
@@ -318,3 +319,24 @@ def test_a_remote_tag_on_another_commit_is_refused() -> None:
     with pytest.raises(ReleaseError, match="has v1.1.0 on another commit"):
         release.cut()
     assert release.github.releases == []
+
+
+def test_a_version_below_the_newest_release_tag_is_refused_naming_it() -> None:
+    release = Release()  # 1.1.0 prepared; a v1.5.0 tag in the history says it goes backwards
+    release.git.tags["v1.5.0"] = release.git.ancestors(release.release_commit)[1]
+
+    with pytest.raises(VersionBelowRelease, match=r"1.1.0 is not above v1.5.0"):
+        release.cut()
+
+    assert "v1.1.0" not in release.git.tags
+    assert "refs/tags/v1.1.0" not in release.git.remote
+    assert release.github.created == []
+
+
+def test_a_backport_below_a_release_outside_its_history_is_cut() -> None:
+    release = Release()
+    head = release.git.head_commit
+    release.git.tags["v1.5.0"] = release.git.commit("chore: bump version to 1.5.0")  # elsewhere
+    release.git.head_commit = head
+
+    assert release.cut()["tag"] is StepResult.DONE

@@ -149,3 +149,16 @@ def test_status_off_a_release_branch_does_not_send_to_cut() -> None:
     assert any(
         "feature/widgets" in note and "not a release branch" in note for note in status.notes
     )
+
+
+def test_status_points_a_version_below_the_newest_release_tag_to_prepare() -> None:
+    git = history()
+    git.tags["v1.5.0"] = git.commit("chore: bump version to 1.5.0")
+    git.commit("chore: set the version back to 1.1.1")  # committed, never tagged: cut refuses
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    status = release_status(project("1.1.1"), adapters, offline=True)
+
+    assert status.next == "prepare"
+    assert status.below_tag == "v1.5.0"
+    assert any("1.1.1 is not above v1.5.0" in note for note in status.notes)

@@ -17,6 +17,7 @@ from poetry_release_plugin.errors import (
     PackageIndexError,
     ReleaseError,
     TagExists,
+    VersionBelowRelease,
     VersionNotGreater,
     VersionOnIndex,
 )
@@ -251,3 +252,14 @@ def test_a_project_never_published_is_fine() -> None:
     repository.index = MemoryIndex(None)
 
     assert repository.plan("patch").new.text == "1.0.1"
+
+
+def test_a_new_version_below_the_newest_release_tag_is_refused_naming_it() -> None:
+    repository = Repository()
+    repository.git.tags["v1.5.0"] = repository.git.commit("chore: bump version to 1.5.0")
+    repository.git.commit("chore: set the version back to 1.0.0")
+
+    with pytest.raises(VersionBelowRelease, match=r"1.0.1 is not above v1.5.0") as refused:
+        repository.plan("patch")
+    assert "prepare X.Y.Z" in refused.value.fix
+    assert repository.plan("1.6.0").new.text == "1.6.0"
