@@ -291,6 +291,7 @@ class MemoryGitHub(GitHub):
     runs: list[WorkflowRun] = field(default_factory=list)
     refuse: str | None = None
     created: list[dict[str, Any]] = field(default_factory=list)
+    latest: list[tuple[str, bool]] = field(default_factory=list)  # (tag, made latest) per call
 
     def close(self) -> None:
         pass
@@ -303,9 +304,18 @@ class MemoryGitHub(GitHub):
         return next((r for r in self.releases if r.tag_name == tag), None)
 
     def create_release(
-        self, *, tag: str, commit: str, title: str, body: str, prerelease: bool, draft: bool
+        self,
+        *,
+        tag: str,
+        commit: str,
+        title: str,
+        body: str,
+        prerelease: bool,
+        draft: bool,
+        latest: bool,
     ) -> GitHubRelease:
         self.created.append({"tag": tag, "commit": commit, "title": title, "draft": draft})
+        self.latest.append((tag, latest and not (prerelease or draft)))
         release = GitHubRelease(
             len(self.releases) + 1,
             tag,
@@ -319,8 +329,15 @@ class MemoryGitHub(GitHub):
         return release
 
     def update_release(
-        self, release: GitHubRelease, *, body: str | None = None, publish: bool = False
+        self,
+        release: GitHubRelease,
+        *,
+        body: str | None = None,
+        publish: bool = False,
+        latest: bool = True,
     ) -> GitHubRelease:
+        if publish:
+            self.latest.append((release.tag_name, latest and not release.prerelease))
         updated = GitHubRelease(
             release.id,
             release.tag_name,

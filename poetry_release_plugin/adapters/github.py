@@ -175,10 +175,19 @@ class GitHub:
         return None
 
     def create_release(
-        self, *, tag: str, commit: str, title: str, body: str, prerelease: bool, draft: bool
+        self,
+        *,
+        tag: str,
+        commit: str,
+        title: str,
+        body: str,
+        prerelease: bool,
+        draft: bool,
+        latest: bool,
     ) -> GitHubRelease:
         """Create the release of a pushed tag; `commit` is the tag's commit, so GitHub can never
-        make the tag elsewhere (it would create a missing tag at `target_commitish`)."""
+        make the tag elsewhere (it would create a missing tag at `target_commitish`). `latest`:
+        whether it becomes the repository's latest release (never a draft's or pre-release's)."""
         payload = {
             "tag_name": tag,
             "target_commitish": commit,
@@ -186,7 +195,7 @@ class GitHub:
             "body": body,
             "draft": draft,
             "prerelease": prerelease,
-            "make_latest": "false" if prerelease or draft else "true",
+            "make_latest": "true" if latest and not (prerelease or draft) else "false",
         }
         response = self._request("POST", f"{self._repo}/releases", json=payload)
         if response.status_code == 422 and "already_exists" in _message(response):
@@ -196,16 +205,21 @@ class GitHub:
         return GitHubRelease.from_json(self._expect(response, 201, f"create the release of {tag}"))
 
     def update_release(
-        self, release: GitHubRelease, *, body: str | None = None, publish: bool = False
+        self,
+        release: GitHubRelease,
+        *,
+        body: str | None = None,
+        publish: bool = False,
+        latest: bool = True,
     ) -> GitHubRelease:
-        """Rewrite a release's body, or publish a draft (as the latest release unless it is a
-        pre-release)."""
+        """Rewrite a release's body, or publish a draft (as the latest release if `latest` and it
+        is no pre-release)."""
         payload: dict[str, Any] = {}
         if body is not None:
             payload["body"] = body
         if publish:
             payload["draft"] = False
-            payload["make_latest"] = "false" if release.prerelease else "true"
+            payload["make_latest"] = "true" if latest and not release.prerelease else "false"
         response = self._request("PATCH", f"{self._repo}/releases/{release.id}", json=payload)
         action = f"update the release of {release.tag_name}"
         return GitHubRelease.from_json(self._expect(response, 200, action))

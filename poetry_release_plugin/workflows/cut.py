@@ -22,7 +22,11 @@ from poetry_release_plugin.errors import (
     ReleaseError,
     VersionBelowRelease,
 )
-from poetry_release_plugin.workflows.history import higher_release_tag, release_commit
+from poetry_release_plugin.workflows.history import (
+    higher_final_tag,
+    higher_release_tag,
+    release_commit,
+)
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
@@ -115,6 +119,7 @@ class CutPlan:
     tag_on_head: bool
     prerelease: bool
     steps: tuple[str, ...]
+    latest: bool = True  # no higher final release is tagged: GitHub marks this one latest
 
 
 def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> CutPlan:
@@ -179,6 +184,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         tagged == head,
         version.is_unstable(),
         tuple(steps),
+        latest=higher_final_tag(project, git) is None,
     )
 
 
@@ -332,6 +338,7 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
         body=adapters.notes(),
         prerelease=plan.prerelease,
         draft=draft,
+        latest=plan.latest,
     )
     if draft and not request.draft:
         detail = f"a draft until the upload is done: {created.html_url}"
@@ -360,7 +367,7 @@ def _existing_release(
         )
     if request.dry_run:
         return StepReport("github release", StepResult.PLANNED, f"publish the draft{stale}")
-    published = adapters.github().update_release(existing, publish=True)
+    published = adapters.github().update_release(existing, publish=True, latest=plan.latest)
     return StepReport(
         "github release", StepResult.DONE, f"draft published: {published.html_url}{stale}"
     )
@@ -393,7 +400,7 @@ def _release_published(plan: CutPlan, request: CutRequest, adapters: CutAdapters
         )
     if not release.draft:
         return StepReport("release published", StepResult.ALREADY_DONE, release.html_url)
-    published = github.update_release(release, publish=True)
+    published = github.update_release(release, publish=True, latest=plan.latest)
     return StepReport("release published", StepResult.DONE, published.html_url)
 
 

@@ -132,6 +132,17 @@ def higher_release_tag(project: Project, git: Git) -> ReleaseTag | None:
     return None
 
 
+def higher_final_tag(project: Project, git: Git) -> str | None:
+    """A release tag anywhere in the repository (a newer line than a backport's) marking a final
+    version above the project's, or None: then its GitHub release may become the latest."""
+    current = parse_version(project.version)
+    for name in git.all_tags():
+        version = tag_version(project.settings.tag_format, name)
+        if version is not None and not version.is_unstable() and version > current:
+            return name
+    return None
+
+
 def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag | None) -> None:
     """Refuse to read the commits since the last release when the configured tag-format matches
     none of the repository's release tags (every commit since the first would count)."""

@@ -340,3 +340,25 @@ def test_a_backport_below_a_release_outside_its_history_is_cut() -> None:
     release.git.head_commit = head
 
     assert release.cut()["tag"] is StepResult.DONE
+
+
+def test_a_backport_below_a_released_final_version_is_not_made_the_latest() -> None:
+    release = Release()  # 1.1.0 on a maintenance line; 1.5.0 and 2.0.0rc1 tagged on another
+    head = release.git.head_commit
+    release.git.tags["v1.5.0"] = release.git.commit("chore: bump version to 1.5.0")
+    release.git.head_commit = head
+
+    release.cut(publish=True)
+
+    assert release.github.latest == [("v1.1.0", False), ("v1.1.0", False)]  # draft, published
+
+
+def test_a_release_above_every_final_one_is_made_the_latest() -> None:
+    release = Release()
+    head = release.git.head_commit
+    release.git.tags["v2.0.0rc1"] = release.git.commit("chore: bump version to 2.0.0rc1")
+    release.git.head_commit = head
+
+    release.cut()
+
+    assert release.github.latest == [("v1.1.0", True)]

@@ -74,6 +74,7 @@ def test_the_adapter_creates_finds_and_reports_drafts(standin: GitHubStandIn) ->
         body="b",
         prerelease=True,
         draft=True,
+        latest=True,
     )
     assert draft.draft
     assert draft.prerelease
@@ -81,6 +82,33 @@ def test_the_adapter_creates_finds_and_reports_drafts(standin: GitHubStandIn) ->
     assert github.release_for_tag("v3.0.0") is None
     published = github.update_release(draft, publish=True)
     assert (published.draft, published.prerelease) == (False, True)
+    assert standin.violations == []
+
+
+def test_a_backport_is_never_made_the_latest_release(standin: GitHubStandIn) -> None:
+    github = client(standin)
+    draft = github.create_release(
+        tag="v2.4.3",
+        commit="0123456789abcdef0123456789abcdef01234567",
+        title="Release v2.4.3",
+        body="b",
+        prerelease=False,
+        draft=True,
+        latest=False,
+    )
+    github.update_release(draft, publish=True, latest=False)
+    github.create_release(
+        tag="v2.4.4",
+        commit="0123456789abcdef0123456789abcdef01234567",
+        title="Release v2.4.4",
+        body="b",
+        prerelease=False,
+        draft=False,
+        latest=False,
+    )
+
+    sent = [r.body["make_latest"] for r in standin.requests if r.body and "make_latest" in r.body]
+    assert sent == ["false", "false", "false"]
     assert standin.violations == []
 
 
