@@ -175,9 +175,6 @@ class MemoryGit(Git):
     def tag_commit(self, tag: str) -> str | None:
         return self.tags.get(tag)
 
-    def remote_has_tag(self, remote: str, tag: str) -> bool:
-        return f"refs/tags/{tag}" in self.remote
-
     def all_tags(self) -> list[str]:
         return sorted(self.tags)
 

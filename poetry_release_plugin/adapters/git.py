@@ -148,11 +148,6 @@ class Git:
         )
         return result.stdout.strip() if result.code == 0 else None
 
-    def remote_has_tag(self, remote: str, tag: str) -> bool:
-        """Whether `remote` has the tag (asks the remote itself)."""
-        output = self.run("ls-remote", "--tags", remote, f"refs/tags/{tag}", timeout=120).stdout
-        return bool(output.strip())
-
     def commits_changing(self, path: str, limit: int = 200) -> list[str]:
         """The commits of HEAD's first-parent history that changed `path`, newest first."""
         output = self.run(

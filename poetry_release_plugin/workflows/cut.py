@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.simple_api import has_version
-from poetry_release_plugin.core.tag_formats import candidate_formats
+from poetry_release_plugin.core.tag_formats import release_tag_names
 from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
 from poetry_release_plugin.errors import (
     AlreadyReleased,
@@ -208,8 +208,7 @@ def _ensure_not_released(
     for one of those tags or the version on the index."""
     git = adapters.git
     mine = project.settings.tag_for(version)
-    formats = [project.settings.tag_format, *candidate_formats(project.metadata.name)]
-    tags = list(dict.fromkeys(tag_format.format(version=version) for tag_format in formats))
+    tags = release_tag_names(project.settings.tag_format, project.metadata.name, version)
     existing = set(git.all_tags())
     local = {tag: git.tag_commit(tag) if tag in existing else None for tag in tags}
     remote_refs = (

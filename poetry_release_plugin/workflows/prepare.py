@@ -31,6 +31,7 @@ from poetry_release_plugin.core.sources import (
     write_pyproject_version,
     write_version_file,
 )
+from poetry_release_plugin.core.tag_formats import release_tag_names
 from poetry_release_plugin.core.textdiff import unified_diff
 from poetry_release_plugin.core.version import (
     bump_version,
@@ -206,12 +207,9 @@ def plan_prepare(
         )
     ensure_public_index_accepts(new, repository or settings.repository)
     tag = settings.tag_for(new.text)
-    if git.tag_commit(tag) is not None:
-        raise TagExists(tag, "in this repository")
+    _ensure_no_tag(project, new.text, git, offline=request.offline)
     warnings: list[str] = []
     if not request.offline:
-        if git.remote_has_tag(settings.remote, tag):
-            raise TagExists(tag, f"on the remote {settings.remote}")
         warnings.extend(_check_index(project, new, repository or settings.repository, adapters))
     if not project.metadata.package_mode:
         warnings.append(
@@ -330,6 +328,23 @@ def _check_repository(project: Project, request: PrepareRequest, git: Git) -> No
         return
     require_remote(git, settings.remote, alternative="run with --offline")
     require_up_to_date(git, settings.remote, branch)
+
+
+def _ensure_no_tag(project: Project, version: str, git: Git, *, offline: bool) -> None:
+    """Refuse a version tagged already in any usual format, here or (online) on the remote,
+    as `cut` would: released anywhere is released."""
+    names = release_tag_names(project.settings.tag_format, project.metadata.name, version)
+    local = set(git.all_tags())
+    for name in names:
+        if name in local:
+            raise TagExists(name, "in this repository")
+    if offline:
+        return
+    remote = project.settings.remote
+    found = git.remote_refs(remote, *[f"refs/tags/{name}" for name in names])
+    for name in names:
+        if f"refs/tags/{name}" in found:
+            raise TagExists(name, f"on the remote {remote}")
 
 
 def _check_index(

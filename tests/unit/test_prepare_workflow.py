@@ -198,6 +198,12 @@ def test_a_generated_changelog_section_holds_only_the_commits_since_the_last_rel
             TagExists,
             "already exists on the remote origin",
         ),
+        (lambda r: r.git.tags.update({"1.0.1": "x"}), TagExists, "1.0.1 already exists in this"),
+        (
+            lambda r: r.git.remote.update({"refs/tags/widget-kit-v1.0.1": "x"}),
+            TagExists,
+            "widget-kit-v1.0.1 already exists on the remote origin",
+        ),
         (
             lambda r: setattr(r, "index", MemoryIndex(["widget_kit-1.0.1.tar.gz"])),
             VersionOnIndex,
