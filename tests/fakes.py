@@ -231,11 +231,10 @@ class MemoryGit(Git):
     def remote_url(self, remote: str) -> str | None:
         return "https://github.com/acme/widget-kit.git" if self.has_remote(remote) else None
 
-    def create_tag(self, tag: str, message: str, *, sign: bool) -> None:
+    def create_tag(self, tag: str, message: str, *, sign: bool, commit: str = "HEAD") -> None:
         if tag in self.tags:
             raise GitError(f"tag '{tag}' already exists", "fix the cause shown by git")
-        assert self.head_commit is not None
-        self.tags[tag] = self.head_commit
+        self.tags[tag] = self._resolve(commit)
 
     def delete_tag(self, tag: str) -> None:
         del self.tags[tag]

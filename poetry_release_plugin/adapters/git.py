@@ -198,9 +198,10 @@ class Git:
         result = self.run("remote", "get-url", remote, check=False)
         return result.stdout.strip() if result.code == 0 else None
 
-    def create_tag(self, tag: str, message: str, *, sign: bool) -> None:
-        """An annotated tag on HEAD (signed with git's own signing configuration if asked)."""
-        self.run("tag", "--sign" if sign else "--annotate", "--message", message, tag, timeout=None)
+    def create_tag(self, tag: str, message: str, *, sign: bool, commit: str = "HEAD") -> None:
+        """An annotated tag on `commit` (signed with git's own signing configuration if asked)."""
+        flag = "--sign" if sign else "--annotate"
+        self.run("tag", flag, "--message", message, tag, commit, timeout=None)
 
     def delete_tag(self, tag: str) -> None:
         """Delete a local tag."""

@@ -26,6 +26,7 @@ from poetry_release_plugin.workflows.history import (
     higher_final_tag,
     higher_release_tag,
     release_commit,
+    release_target,
 )
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
@@ -115,7 +116,7 @@ class CutPlan:
     tag: str
     remote: str
     branch: str | None  # None: detached at the release tag, which the remote has
-    head: str
+    head: str  # the commit to tag: HEAD, or a subfolder project's release commit behind it
     tag_on_head: bool
     prerelease: bool
     steps: tuple[str, ...]
@@ -135,6 +136,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         head, branch = tagged, None  # detached at the release tag: a CI job on the pushed tag
     else:
         head, branch = require_release_branch(git, project.root, settings)
+        head = release_target(project, git, head)  # HEAD, or the subfolder project's release
     require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
     higher = higher_release_tag(project, git)
     if higher is not None:
@@ -189,8 +191,9 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
 
 
 def _ensure_head_set_the_version(project: Project, git: Git, head: str) -> None:
-    """HEAD must be the last commit that changed the version in pyproject.toml."""
-    found = release_commit(git, project.version)
+    """HEAD must be the last commit that changed the version in pyproject.toml (in a subfolder,
+    with no later commit touching the project)."""
+    found = release_commit(git, project.version, project.history_paths)
     if found is not None and found.sha != head:
         raise NotReleaseCommit(project.version, found.sha, found.subject, found.commits_past)
 
@@ -278,13 +281,13 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
 
 def _tag(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
     if plan.tag_on_head or adapters.git.tag_commit(plan.tag) == plan.head:
-        return StepReport("tag", StepResult.ALREADY_DONE, f"{plan.tag} is on HEAD")
+        return StepReport("tag", StepResult.ALREADY_DONE, f"{plan.tag} is on {plan.head[:10]}")
     message = plan.project.settings.tag_message_for(plan.version)
     sign = request.sign or plan.project.settings.sign_tags
     if request.dry_run:
         kind = "signed" if sign else "annotated"
         return StepReport("tag", StepResult.PLANNED, f"{kind} tag {plan.tag}: {message!r}")
-    adapters.git.create_tag(plan.tag, message, sign=sign)
+    adapters.git.create_tag(plan.tag, message, sign=sign, commit=plan.head)
     return StepReport("tag", StepResult.DONE, f"{plan.tag} {'signed' if sign else 'annotated'}")
 
 

@@ -167,9 +167,11 @@ class ReleaseCommit:
         return f"{self.commits_past} commit(s) past {self.sha[:10]} ({self.subject})"
 
 
-def release_commit(git: Git, version: str) -> ReleaseCommit | None:
+def release_commit(git: Git, version: str, paths: tuple[str, ...] = ()) -> ReleaseCommit | None:
     """The last commit that changed the version in pyproject.toml (comparing each commit with
-    its first parent), or None if history does not tell (pyproject.toml never committed)."""
+    its first parent), or None if history does not tell (pyproject.toml never committed). With
+    `paths` (a project in a subfolder), HEAD is past it only by commits touching them: another
+    project's commits do not move this project's release."""
     from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
 
     for sha in git.commits_changing(PYPROJECT):
@@ -177,8 +179,20 @@ def release_commit(git: Git, version: str) -> ReleaseCommit | None:
         if mine != version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT)):
             if mine != version:  # the work tree holds another version than HEAD's history
                 return None
-            return ReleaseCommit(sha, git.subject(sha), git.count_commits(f"{sha}..HEAD"))
+            past = (
+                len(git.log(f"{sha}..HEAD", paths)) if paths else git.count_commits(f"{sha}..HEAD")
+            )
+            return ReleaseCommit(sha, git.subject(sha), past)
     return None
+
+
+def release_target(project: Project, git: Git, head: str) -> str:
+    """The commit that releases the project: HEAD, or in a subfolder the project's release
+    commit when the commits after it touch only other projects (it is on the branch already)."""
+    if not project.history_paths:
+        return head
+    found = release_commit(git, project.version, project.history_paths)
+    return found.sha if found is not None and found.commits_past == 0 else head
 
 
 def commits_between(

@@ -14,6 +14,7 @@ from poetry_release_plugin.workflows.history import (
     last_release_tag,
     release_commit,
     release_rule,
+    release_target,
 )
 
 if TYPE_CHECKING:
@@ -127,6 +128,8 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     github_release: bool | None = None
     on_index: bool | None = None
     head = git.head()
+    if head is not None:
+        head = release_target(project, git, head)  # in a subfolder: the project's own release
     local_tag = git.tag_commit(tag)
     tag_elsewhere = local_tag is not None and local_tag != head
     github_draft = False
@@ -152,7 +155,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         )
     past = None
     if local_tag is None:
-        found = release_commit(git, project.version)
+        found = release_commit(git, project.version, project.history_paths)
         if found is not None and found.commits_past:
             past = found.describe()
             notes.append(f"HEAD is {past}: cut tags only that commit, so prepare comes first")

@@ -139,3 +139,36 @@ def test_files_a_project_declares_from_outside_its_folder_are_its_own(
         "pkga": 1,
         "pkgb": 0,
     }
+
+
+def test_cut_tags_a_projects_release_commit_after_another_project_prepared(
+    make_project: ProjectFactory, local_index: LocalIndex, github: GitHubStandIn
+) -> None:
+    repository = two_projects(make_project, local_index.url)
+    repository.write("pkga/pkga/core.py", "FIXED = True\n")
+    repository.commit_all("fix: pkga's small thing")
+    repository.write("pkgb/pkgb/core.py", "FIXED = True\n")
+    repository.commit_all("fix: pkgb's small thing")
+    repository.git("push", "--quiet", "origin", "main")
+    env = github_environment(github)
+    pkga, pkgb = subfolder(repository, "pkga"), subfolder(repository, "pkgb")
+    for project in (pkga, pkgb):
+        prepared = project.poetry("release", "prepare", "--no-checks", extra_env=env)
+        assert prepared.code == 0, prepared.output
+    pkga_release = repository.git("rev-parse", "HEAD~1")
+
+    status = pkga.poetry("release", "status", "--json", extra_env=env)
+    cut = pkga.poetry("release", "cut", extra_env=env)
+
+    assert status.json()["next"] == "cut", status.output
+    assert cut.code == 0, cut.output
+    assert repository.git("rev-list", "-n", "1", "pkga-v1.0.1") == pkga_release  # not HEAD
+    assert repository.git("cat-file", "-t", "pkga-v1.0.1") == "tag"  # annotated
+    pushed = repository.git("rev-list", "-n", "1", "pkga-v1.0.1", cwd=repository.remote)
+    assert pushed == pkga_release
+    assert repository.git("rev-parse", "main", cwd=repository.remote) == repository.git(
+        "rev-parse", "HEAD"
+    )  # the branch went with the tag, atomically
+    release = github.release("pkga-v1.0.1")
+    assert release is not None
+    assert release["target_commitish"] == pkga_release

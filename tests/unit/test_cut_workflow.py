@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pytest
@@ -362,3 +363,35 @@ def test_a_release_above_every_final_one_is_made_the_latest() -> None:
     release.cut()
 
     assert release.github.latest == [("v1.1.0", True)]
+
+
+def test_a_subfolder_project_is_tagged_on_its_release_commit_past_other_projects_commits() -> None:
+    release = Release()  # lib's 1.1.0 prepared, then cli prepared its own release on top
+    git = release.git
+    git.pyprojects[git.ancestors(release.release_commit)[-1]] = pyproject("1.0.0")
+    git.pyprojects[release.release_commit] = pyproject("1.1.0")
+    cli_release = git.commit("chore: bump version to 3.0.0", touching=("cli",))
+    lib = dataclasses.replace(project("1.1.0"), history_paths=("src",))
+    request, adapters = CutRequest(), release.adapters()
+
+    run_cut(plan_cut(lib, request, adapters), request, adapters)
+
+    assert git.tags["v1.1.0"] == release.release_commit  # not HEAD, cli's release commit
+    assert git.remote["refs/tags/v1.1.0"] == release.release_commit
+    assert git.remote["refs/heads/main"] == cli_release  # the branch pushed as it is
+    assert release.github.created[0]["commit"] == release.release_commit
+
+
+def test_a_subfolder_project_past_its_release_commit_by_its_own_commit_is_refused() -> None:
+    release = Release()
+    git = release.git
+    git.pyprojects[git.ancestors(release.release_commit)[-1]] = pyproject("1.0.0")
+    git.pyprojects[release.release_commit] = pyproject("1.1.0")
+    git.commit("chore: bump version to 3.0.0", touching=("cli",))
+    git.commit("fix: lib's later fix", touching=("src",))
+    lib = dataclasses.replace(project("1.1.0"), history_paths=("src",))
+
+    with pytest.raises(NotReleaseCommit) as refused:
+        plan_cut(lib, CutRequest(), release.adapters())
+
+    assert refused.value.past == 1  # only lib's own commit counts
