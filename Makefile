@@ -37,7 +37,7 @@ $(FLOOR_STAMP): pyproject.toml Makefile
 	touch $(FLOOR_STAMP)
 
 test-floor: $(STAMP) $(FLOOR_STAMP)
-	RELEASE_TEST_POETRY=$(FLOOR_VENV)/bin/poetry $(BIN)/pytest -n 2 --dist loadgroup -m floor tests/e2e $(PYTEST_ARGS)
+	RELEASE_TEST_POETRY=$(CURDIR)/$(FLOOR_VENV)/bin/poetry $(BIN)/pytest -n 2 --dist loadgroup -m floor tests/e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
