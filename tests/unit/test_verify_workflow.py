@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
+import pytest
 from fakes import MemoryGitHub
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
 from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError
 from poetry_release_plugin.workflows.verify import (
     CheckRow,
     Outcome,
@@ -40,16 +43,26 @@ class LateIndex:
 
     url = "https://index.invalid/simple/"
 
-    def __init__(self, clock: Clock, arrives_at: float | None, files: list[str]) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        arrives_at: float | None,
+        files: list[str],
+        answer_seconds: float = 0.0,
+    ) -> None:
         self.clock = clock
         self.arrives_at = arrives_at
         self.files = files
+        self.answer_seconds = answer_seconds  # how long each answer takes
         self.asked = 0
+        self.asked_at: list[tuple[float, float | None]] = []  # (when, the budget given)
 
     def project_files(
         self, project: str, *, seconds: float | None = None
     ) -> list[IndexFile] | None:
         self.asked += 1
+        self.asked_at.append((self.clock.now, seconds))
+        self.clock.now += self.answer_seconds
         if self.arrives_at is None or self.clock.now < self.arrives_at:
             return [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
         return [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
@@ -71,6 +84,7 @@ def run_verify(
     timeout: float = 60.0,
     install: bool = False,
     clock: Clock | None = None,
+    index: LateIndex | None = None,
 ) -> dict[str, CheckRow]:
     clock = clock or Clock()
     request = VerifyRequest(
@@ -83,7 +97,7 @@ def run_verify(
         install=install,
     )
     adapters = VerifyAdapters(
-        index=LateIndex(clock, arrives_at, files),
+        index=index or LateIndex(clock, arrives_at, files),
         github=lambda: github,
         waiting=lambda line: None,
         install=lambda name, version, package, files, folder: (
@@ -193,3 +207,95 @@ def test_a_dist_folder_is_compared_by_sha256(tmp_path: Path) -> None:
 
     assert rows["files"].outcome is Outcome.FAILED
     assert "gives no sha256" in rows["files"].detail
+
+
+@pytest.mark.parametrize("arrives_at", [0.0, 0.7, 12.3, 59.9, 299.0])
+def test_an_upload_is_noticed_within_three_seconds_of_landing(arrives_at: float) -> None:
+    clock = Clock()
+    index = LateIndex(clock, arrives_at, FILES, answer_seconds=0.05)
+
+    rows = run_verify(clock=clock, index=index, timeout=600.0)
+
+    assert rows["index"].outcome is Outcome.OK
+    assert clock.now - arrives_at <= 3.0
+    times = [when for when, _ in index.asked_at]
+    assert all(later - earlier <= 2.0 for earlier, later in pairwise(times))
+
+
+def test_no_request_may_outlive_the_timeout() -> None:
+    clock = Clock()
+    index = LateIndex(clock, None, FILES, answer_seconds=0.05)
+
+    rows = run_verify(clock=clock, index=index, timeout=5.0)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert all(when + (budget or 0) <= 5.0 + 1e-9 for when, budget in index.asked_at)
+    assert clock.now <= 5.0 + index.answer_seconds
+
+
+class RefusingIndex(LateIndex):
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
+        super().project_files(project, seconds=seconds)
+        raise IndexCredentialsRefused(
+            "The index refused the credentials for repository private", "fix them"
+        )
+
+
+class SilentIndex(LateIndex):
+    def project_files(
+        self, project: str, *, seconds: float | None = None
+    ) -> list[IndexFile] | None:
+        super().project_files(project, seconds=seconds)
+        raise PackageIndexError("The index gave no complete answer within 5 s")
+
+
+def test_refused_credentials_end_the_wait_at_once() -> None:
+    clock = Clock()
+    index = RefusingIndex(clock, 0.0, FILES)
+
+    rows = run_verify(clock=clock, index=index)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert "refused the credentials for repository private" in rows["index"].detail
+    assert index.asked == 1
+
+
+def test_an_index_that_does_not_answer_is_asked_again_until_the_timeout() -> None:
+    clock = Clock()
+    index = SilentIndex(clock, 0.0, FILES)
+
+    rows = run_verify(clock=clock, index=index, timeout=20.0)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert "no complete answer" in rows["index"].detail
+    assert index.asked > 1
+
+
+def test_the_install_gets_the_versions_files_with_their_hashes() -> None:
+    clock = Clock()
+    given: list[list[IndexFile]] = []
+
+    def install(
+        name: str, version: str, package: str | None, files: list[IndexFile], folder: Path
+    ) -> tuple[bool, str]:
+        given.append(files)
+        return True, "installed"
+
+    request = VerifyRequest(
+        "widget-kit", "widget_kit", "1.1.0", "v1.1.0", None, timeout=10, install=True
+    )
+    adapters = VerifyAdapters(
+        index=LateIndex(clock, 0.0, FILES),
+        github=lambda: None,
+        waiting=lambda line: None,
+        install=install,
+        sleep=clock.sleep,
+        clock=lambda: clock.now,
+    )
+
+    rows = {row.name: row for row in verify(request, adapters)}
+
+    assert rows["install"].outcome is Outcome.OK
+    assert [f.filename for f in given[0]] == FILES  # not widget_kit-1.0.0.tar.gz
