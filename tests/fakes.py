@@ -17,9 +17,9 @@ from poetry_release_plugin.adapters.git import Git
 from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.commits import Commit
+from poetry_release_plugin.core.project import ChangelogFile, Project, VersionFile
 from poetry_release_plugin.core.sources import find_version_assignments, read_metadata
 from poetry_release_plugin.errors import GitError, GitHubError, PushRejected
-from poetry_release_plugin.workflows.project import ChangelogFile, Project, VersionFile
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -56,7 +56,7 @@ def project(
         files = (VersionFile("widget_kit/_version.py", source, found.version),)
     settings = parse_settings(metadata.release_table)
     log = ChangelogFile("CHANGELOG.md", changelog) if changelog is not None else None
-    return Project(ROOT, text, metadata, settings, files, log)
+    return Project(ROOT, text, metadata, settings, files, log, packages_on_disk=("widget_kit",))
 
 
 class MemoryGit(Git):

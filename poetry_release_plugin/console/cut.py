@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, Publishing, StepReport
-    from poetry_release_plugin.workflows.project import Project
 
 
 class CutCommand(ReleaseCommand):
@@ -54,10 +54,10 @@ and it finishes the job, never making a second tag or release.
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.workflows.cut import CutAdapters, CutRequest, plan_cut, run_cut
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
-        from poetry_release_plugin.workflows.project import load_project
 
         git = Git(self.project_root)
         project = load_project(self.project_root)

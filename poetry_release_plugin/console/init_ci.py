@@ -43,8 +43,8 @@ project's trusted publisher. An existing file is left alone unless <comment>--fo
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.workflows.init_ci import InitCiRequest, plan_ci, write_ci
-        from poetry_release_plugin.workflows.project import load_project
 
         project = load_project(self.project_root)
         request = InitCiRequest(

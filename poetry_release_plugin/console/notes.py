@@ -40,13 +40,13 @@ changelog fix, or a release cut from a shallow clone with notes that said too li
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.core.github_address import resolve_github_address
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.notes import release_notes
-        from poetry_release_plugin.workflows.project import load_project
 
         git = Git(self.project_root)
         project = load_project(self.project_root)

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.index import PackageIndex
     from poetry_release_plugin.adapters.journal import GitFolders, LeftChanges
     from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.prepare import PrepareAdapters, PrepareOutcome, PreparePlan
-    from poetry_release_plugin.workflows.project import Project
 
 
 class PrepareCommand(ReleaseCommand):
@@ -116,6 +116,7 @@ One prepare or cut runs per repository at a time. The original files are journal
 
     def _prepare(self, git: Git, folders: GitFolders | None) -> int:
         from poetry_release_plugin.adapters.journal import Journal
+        from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.prepare import (
             PrepareRequest,
@@ -123,7 +124,6 @@ One prepare or cut runs per repository at a time. The original files are journal
             ensure_prepare_history,
             plan_prepare,
         )
-        from poetry_release_plugin.workflows.project import load_project
 
         request = PrepareRequest(
             rule=self.argument("version"),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.adapters.index import PackageIndex, PipIndex
     from poetry_release_plugin.console.base import ConsoleReporter
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
 
 
 class Services:

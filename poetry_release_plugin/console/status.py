@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.journal import LeftChanges
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.status import ReleaseStatus
 
 NEXT_STEP = {
@@ -45,11 +45,11 @@ class StatusCommand(ReleaseCommand):
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.errors import GitError
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
-        from poetry_release_plugin.workflows.project import load_project
         from poetry_release_plugin.workflows.status import StatusAdapters, release_status
 
         project = load_project(self.project_root, require_agreement=False)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
 
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.verify import CheckRow
 
 _STYLE = {"ok": "fg=green", "failed": "error", "skipped": "comment"}
@@ -67,13 +67,13 @@ Exit 0 only if no check failed.
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.http import RetryPolicy
         from poetry_release_plugin.adapters.integrity import fetch_provenance
+        from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.adapters.venv import install_release
         from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.core.provenance import provenance_url
         from poetry_release_plugin.core.version import parse_version
         from poetry_release_plugin.errors import ConfigError
         from poetry_release_plugin.workflows.history import with_tag_format
-        from poetry_release_plugin.workflows.project import load_project
         from poetry_release_plugin.workflows.verify import VerifyAdapters, VerifyRequest, verify
 
         project = with_tag_format(load_project(self.project_root), Git(self.project_root))

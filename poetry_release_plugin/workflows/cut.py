@@ -40,9 +40,9 @@ if TYPE_CHECKING:
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.workflows.prepare import Reporter
-    from poetry_release_plugin.workflows.project import Project
 
 
 class StepResult(Enum):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.commits import Commit
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
 
 
 @dataclass(frozen=True)

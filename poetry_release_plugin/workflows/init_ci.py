@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.history import ReleaseTag
-    from poetry_release_plugin.workflows.project import Project
 
 
 @dataclass(frozen=True)

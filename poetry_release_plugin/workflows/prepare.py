@@ -79,10 +79,10 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.files import WriteJournal
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.core.sources import VersionReader
     from poetry_release_plugin.workflows.history import ReleaseTag
-    from poetry_release_plugin.workflows.project import Project
 
 
 class Reporter(Protocol):

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.github import GitHub
     from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.core.commits import Commit
+    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.core.simple_api import IndexReader
-    from poetry_release_plugin.workflows.project import Project
 
 
 T = TypeVar("T")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import FileTransaction
+from poetry_release_plugin.adapters.project_files import load_project
 from poetry_release_plugin.core.sources import write_version_file
 from poetry_release_plugin.core.version import bump_version, parse_version
 from poetry_release_plugin.errors import InvalidVersion
-from poetry_release_plugin.workflows.project import load_project
 
 if TYPE_CHECKING:
     from pathlib import Path

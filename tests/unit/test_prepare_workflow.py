@@ -31,7 +31,7 @@ from poetry_release_plugin.workflows.prepare import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
 
 CHANGELOG = """# Changelog
 

@@ -12,7 +12,7 @@ from poetry_release_plugin.errors import ConfigError
 from poetry_release_plugin.workflows.history import history_paths, with_tag_format
 
 if TYPE_CHECKING:
-    from poetry_release_plugin.workflows.project import Project
+    from poetry_release_plugin.core.project import Project
 
 
 def in_subfolder(release: str = "", readme: str | None = None) -> Project:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from poetry_release_plugin.adapters.project_files import load_project
 from poetry_release_plugin.core.sources import find_version_assignments, write_version_file
 from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
 from poetry_release_plugin.errors import ProjectError, RejectedByIndex
-from poetry_release_plugin.workflows.project import load_project
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,33 +1,32 @@
-"""Reading a project from disk: its metadata, its settings and the files its version lives in."""
+"""Reading a project from disk: its metadata, its settings, its changelog and the files its
+version lives in (found in its packages, never in vendored trees)."""
 
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import read_source
 from poetry_release_plugin.config import parse_settings
+from poetry_release_plugin.core.project import (
+    ChangelogFile,
+    Project,
+    VersionFile,
+    ensure_versions_agree,
+)
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
-    UTF8,
-    TextEncoding,
-    VersionReader,
     assigns_version_at_runtime,
     find_version_assignments,
     read_metadata,
 )
-from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import FileVersion, InvalidVersion, ProjectError, VersionMismatch
+from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from poetry.core.constraints.version import Version
-
     from poetry_release_plugin.config import ReleaseSettings
-    from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata
-    from poetry_release_plugin.core.tag_formats import TagFormatChoice
+    from poetry_release_plugin.core.sources import PackageLocation
 
 VERSION_FILE_NAMES = ("_version.py", "__version__.py", "version.py", "__init__.py")
 # Folders of other people's code shipped inside a package: their `__version__` is theirs.
@@ -35,72 +34,6 @@ VENDORED_FOLDERS = frozenset(
     {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "_extern", "extern"}
 )
 MAX_PACKAGE_DEPTH = 4
-
-
-@dataclass(frozen=True)
-class VersionFile:
-    """A Python file that assigns `__version__` a literal, with its text as read."""
-
-    path: str  # relative to the project root, with forward slashes
-    text: str
-    version: str
-    encoding: TextEncoding = UTF8
-
-
-@dataclass(frozen=True)
-class ChangelogFile:
-    """The project's changelog and its text as read."""
-
-    path: str
-    text: str
-    encoding: TextEncoding = UTF8
-
-
-@dataclass(frozen=True)
-class Project:
-    """A project as found on disk, before anything is changed."""
-
-    root: Path
-    pyproject_text: str
-    metadata: ProjectMetadata
-    settings: ReleaseSettings
-    version_files: tuple[VersionFile, ...]
-    changelog: ChangelogFile | None = None
-    tag_choice: TagFormatChoice | None = None  # set by history.with_tag_format
-    history_paths: tuple[str, ...] = ()  # the project's own paths in a monorepo; () for all
-    pyproject_encoding: TextEncoding = UTF8
-
-    @property
-    def version(self) -> str:
-        """The version pyproject.toml holds."""
-        return self.metadata.version
-
-    @property
-    def files_in_sync(self) -> bool:
-        """Whether every version file holds pyproject.toml's version."""
-        expected = _parsed_or_none(self.version)
-        return expected is not None and all(
-            _parsed_or_none(f.version) == expected for f in self.version_files
-        )
-
-    @property
-    def version_reader(self) -> VersionReader:
-        """How an installed copy tells its version: the module holding the version file
-        (`acme.widgets`, not the namespace `acme`), else the distribution's metadata."""
-        for version_file in self.version_files:
-            module = _module_of(version_file.path, self.metadata.packages)
-            if module is not None:
-                return VersionReader(module, self.metadata.name)
-        return VersionReader(None, self.metadata.name)
-
-    def package_names(self) -> list[str]:
-        """Import names of the project's packages that exist on disk."""
-        names = []
-        for package in self.metadata.packages:
-            base = self.root / package.parent if package.parent else self.root
-            if (base / package.name).is_dir() or (base / f"{package.name}.py").is_file():
-                names.append(package.name)
-        return list(dict.fromkeys(names))
 
 
 def load_project(root: Path, *, require_agreement: bool = True) -> Project:
@@ -114,11 +47,28 @@ def load_project(root: Path, *, require_agreement: bool = True) -> Project:
     settings = parse_settings(metadata.release_table)
     version_files = tuple(_load_version_files(root, metadata.packages, settings, metadata.excludes))
     if require_agreement:
-        _ensure_versions_agree(metadata.version, version_files)
+        ensure_versions_agree(metadata.version, version_files)
     changelog = _load_changelog(root, settings)
     return Project(
-        root, text, metadata, settings, version_files, changelog, pyproject_encoding=encoding
+        root,
+        text,
+        metadata,
+        settings,
+        version_files,
+        changelog,
+        packages_on_disk=_packages_on_disk(root, metadata.packages),
+        pyproject_encoding=encoding,
     )
+
+
+def _packages_on_disk(root: Path, packages: tuple[PackageLocation, ...]) -> tuple[str, ...]:
+    """Import names of the declared packages that exist on disk."""
+    names = []
+    for package in packages:
+        base = root / package.parent if package.parent else root
+        if (base / package.name).is_dir() or (base / f"{package.name}.py").is_file():
+            names.append(package.name)
+    return tuple(dict.fromkeys(names))
 
 
 def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | None:
@@ -133,23 +83,6 @@ def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | No
             f"changelog = {settings.changelog!r} does not exist",
             "create it (Keep a Changelog), fix the path, or set changelog = false",
         )
-    return None
-
-
-def _module_of(path: str, packages: tuple[PackageLocation, ...]) -> str | None:
-    """The importable module whose `__version__` a version file sets: the package folder it
-    sits in (the file's own package), or the top-level module file itself."""
-    parts = path.split("/")
-    for package in packages:
-        prefix = package.parent.strip("/").split("/") if package.parent else []
-        if parts[: len(prefix)] != prefix:
-            continue
-        inside = parts[len(prefix) :]
-        if not inside or inside[0] not in (package.name, f"{package.name}.py"):
-            continue
-        if len(inside) == 1:
-            return package.name
-        return ".".join(inside[:-1])
     return None
 
 
@@ -235,23 +168,3 @@ def _excluded(relative: str, excludes: tuple[str, ...]) -> bool:
         or fnmatch.fnmatchcase(relative, pattern.rstrip("/") + "/*")
         for pattern in excludes
     )
-
-
-def _ensure_versions_agree(version: str, files: tuple[VersionFile, ...]) -> None:
-    expected = _parsed_or_none(version)
-    if expected is None:
-        raise ProjectError(
-            f'{PYPROJECT} holds the version "{version}", which is not a PEP 440 version',
-            "set it to a version such as 1.2.3",
-        )
-    if any(_parsed_or_none(f.version) != expected for f in files):
-        raise VersionMismatch(
-            [FileVersion(PYPROJECT, version)] + [FileVersion(f.path, f.version) for f in files]
-        )
-
-
-def _parsed_or_none(text: str) -> Version | None:
-    try:
-        return parse_version(text)
-    except InvalidVersion:
-        return None
