@@ -38,6 +38,25 @@ def digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
+def create_file(path: Path, data: bytes, *, replace: bool) -> bool:
+    """Write a new file (and its folders), atomically; an existing one only if `replace`.
+    Whether it was written."""
+    if path.exists() and not replace:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data)
+    return True
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """The sha256 of each regular file directly in `folder`, by name."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    }
+
+
 def read_or_none(path: Path) -> bytes | None:
     """A file's bytes (through a symlink), or None if it does not exist."""
     try:

@@ -6,14 +6,17 @@ Repositories and credentials are Poetry's (`repositories.<name>.url`, `pypi-toke
 
 from __future__ import annotations
 
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.redaction import remember_secret
 from poetry_release_plugin.errors import BuildFailed, PublishError
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterator
 
     from cleo.io.io import IO
     from poetry.poetry import Poetry
@@ -60,3 +63,18 @@ def build_distributions(poetry: Poetry, io: IO, dist: Path) -> list[Path]:
             f"Building the sdist and wheel failed:\n{tail}", "fix the build, then run cut again"
         ) from None
     return Uploader(poetry, io, dist_dir=dist).files  # the files Poetry's publisher would send
+
+
+@contextmanager
+def built_release(poetry: Poetry, io: IO) -> Iterator[list[Path]]:
+    """The sdist and wheel, built into a temporary folder (removed afterwards), with the
+    attestation files found beside them or in the project's `dist/` attached."""
+    from poetry_release_plugin.adapters.upload import gather_attestations
+
+    with tempfile.TemporaryDirectory(prefix="poetry-release-dist-") as scratch:
+        files = build_distributions(poetry, io, Path(scratch))
+        project_dist = poetry.pyproject_path.parent / "dist"
+        gather_attestations(
+            files, [Path(scratch)] + ([project_dist] if project_dist.is_dir() else [])
+        )
+        yield files

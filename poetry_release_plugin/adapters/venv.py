@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.environment import ProjectEnvironment, imported_version
@@ -13,7 +15,6 @@ from poetry_release_plugin.core.sources import VersionReader
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     from poetry_release_plugin.adapters.index import PipIndex
     from poetry_release_plugin.core.simple_api import IndexFile
@@ -109,7 +110,6 @@ def install_release(
     version: str,
     package: str | None,
     files: list[IndexFile],
-    folder: Path,
     index: PipIndex,
     dependency_indexes: Sequence[PipIndex] | None,
 ) -> tuple[bool, str]:
@@ -118,7 +118,23 @@ def install_release(
 
     The package itself comes from `index` alone, checked against the sha256 the index lists;
     its dependencies from `dependency_indexes` (Poetry's sources), or none when that is None.
+    The venv lives in a temporary folder, removed afterwards.
     """
+    with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
+        return _install_into(
+            name, version, package, files, Path(scratch), index, dependency_indexes
+        )
+
+
+def _install_into(
+    name: str,
+    version: str,
+    package: str | None,
+    files: list[IndexFile],
+    folder: Path,
+    index: PipIndex,
+    dependency_indexes: Sequence[PipIndex] | None,
+) -> tuple[bool, str]:
     venv = create_venv(folder / "venv")
     secrets = [*index.secrets, *(s for i in dependency_indexes or () for s in i.secrets)]
     hashes = [file.sha256 for file in files]

@@ -64,6 +64,7 @@ Exit 0 only if no check failed.
 """
 
     def run_release(self) -> int:
+        from poetry_release_plugin.adapters.files import file_digests
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.http import RetryPolicy
         from poetry_release_plugin.adapters.integrity import fetch_provenance
@@ -91,6 +92,7 @@ Exit 0 only if no check failed.
             commit=git.tag_commit(tag) if git.is_work_tree() else None,
             timeout=timeout,
             dist_dir=Path(dist) if dist else None,
+            dist_files=file_digests(Path(dist)) if dist else {},
             install=bool(self.option("install")),
             github=not self.option("no-github") and settings.github_release,
             provenance=bool(self.option("provenance")),
@@ -111,12 +113,11 @@ Exit 0 only if no check failed.
                 index=index,
                 github=services.github,
                 waiting=self._waiting(),
-                install=lambda name, v, package, files, folder: install_release(
+                install=lambda name, v, package, files: install_release(
                     name,
                     v,
                     package,
                     files,
-                    folder,
                     index.pip_index(),
                     None if no_deps else services.dependency_indexes(),
                 ),

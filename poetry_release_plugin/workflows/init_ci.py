@@ -79,14 +79,12 @@ def plan_ci(
 
 def write_ci(root: Path, definition: CiDefinition, *, force: bool) -> Path:
     """Write the definition (never over an existing file unless forced); its path."""
-    from poetry_release_plugin.adapters.files import write_atomically
+    from poetry_release_plugin.adapters.files import create_file
 
     path = root / definition.path
-    if path.exists() and not force:
+    if not create_file(path, definition.text.encode(), replace=force):
         raise ReleaseError(
             f"{definition.path} exists already; it was left as it is",
             "run poetry release init-ci --dry-run to see the new one, or --force to replace it",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, definition.text.encode())
     return path

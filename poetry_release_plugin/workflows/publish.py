@@ -8,10 +8,8 @@ minted from the CI job's OIDC identity: `auto` mints one when Poetry has no cred
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.publisher import Credentials
@@ -72,17 +70,13 @@ class IndexPublishing:
 
     def publish(self) -> Upload:
         """Build into a folder of our own, gather the attestations, upload file by file."""
-        from poetry_release_plugin.adapters.publisher import build_distributions
-        from poetry_release_plugin.adapters.upload import gather_attestations, upload_files
+        from poetry_release_plugin.adapters.publisher import built_release
+        from poetry_release_plugin.adapters.upload import upload_files
 
         if self._target is None:
             self.check()
         assert self._target is not None
-        with tempfile.TemporaryDirectory(prefix="poetry-release-dist-") as scratch:
-            files = build_distributions(self.poetry, self.io, Path(scratch))
-            project_dist = self.poetry.pyproject_path.parent / "dist"
-            folders = [Path(scratch)] + ([project_dist] if project_dist.is_dir() else [])
-            gather_attestations(files, folders)
+        with built_release(self.poetry, self.io) as files:
             outcome = upload_files(
                 self.poetry, self.io, self._target, files, self._current_credentials
             )

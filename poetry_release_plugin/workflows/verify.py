@@ -7,12 +7,9 @@ Actions runs of the tag's commit are watched every 10 s, and a failed one ends t
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 import time
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from poetry_release_plugin.core.provenance import provenance_problem
@@ -21,6 +18,7 @@ from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexEr
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
     from poetry_release_plugin.core.simple_api import IndexFile, IndexReader
@@ -62,7 +60,8 @@ class VerifyRequest:
     tag: str
     commit: str | None
     timeout: float = 600.0
-    dist_dir: Path | None = None
+    dist_dir: Path | None = None  # --dist, as the user named it
+    dist_files: dict[str, str] = field(default_factory=dict)  # its files: name -> sha256
     install: bool = False
     github: bool = True
     provenance: bool = False
@@ -71,10 +70,10 @@ class VerifyRequest:
 
 
 class Installer(Protocol):
-    """Installs a release into a fresh venv in `folder` and imports it: (ok, detail)."""
+    """Installs a release into a fresh venv and imports it: (ok, detail)."""
 
     def __call__(
-        self, name: str, version: str, package: str | None, files: list[IndexFile], folder: Path
+        self, name: str, version: str, package: str | None, files: list[IndexFile]
     ) -> tuple[bool, str]:
         """`files`: the version's files on the index, with their hashes."""
 
@@ -200,27 +199,24 @@ def _files_row(request: VerifyRequest, files: list[IndexFile] | None) -> CheckRo
     if request.dist_dir is None:
         return CheckRow("files", Outcome.OK, ", ".join(sorted(f.filename for f in mine)))
     by_name = {f.filename: f for f in mine}
-    local = [
-        path
-        for path in sorted(request.dist_dir.iterdir())
-        if path.is_file()
-        and describe_file(path.name, "", None).version is not None
-        and has_version([describe_file(path.name, "", None)], request.version)
-    ]
+    local = {
+        name: digest
+        for name, digest in sorted(request.dist_files.items())
+        if has_version([describe_file(name, "", None)], request.version)
+    }
     if not local:
         return CheckRow(
             "files", Outcome.FAILED, f"{request.dist_dir} has no file of {request.version}"
         )
     problems = []
-    for path in local:
-        remote = by_name.get(path.name)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for name, digest in local.items():
+        remote = by_name.get(name)
         if remote is None:
-            problems.append(f"{path.name} is not on the index")
+            problems.append(f"{name} is not on the index")
         elif remote.sha256 is None:
-            problems.append(f"the index gives no sha256 for {path.name}")
+            problems.append(f"the index gives no sha256 for {name}")
         elif remote.sha256 != digest:
-            problems.append(f"{path.name} differs from the index's (sha256)")
+            problems.append(f"{name} differs from the index's (sha256)")
     if problems:
         return CheckRow("files", Outcome.FAILED, "; ".join(problems))
     return CheckRow("files", Outcome.OK, f"{len(local)} file(s) match {request.dist_dir} by sha256")
@@ -234,10 +230,7 @@ def _install_row(
     if files is None:
         return CheckRow("install", Outcome.SKIPPED, "the version is not on the index")
     mine = files_of_version(files, request.version)
-    with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
-        ok, detail = adapters.install(
-            request.name, request.version, request.package, mine, Path(scratch)
-        )
+    ok, detail = adapters.install(request.name, request.version, request.package, mine)
     return CheckRow("install", Outcome.OK if ok else Outcome.FAILED, detail)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +56,45 @@ def test_credentials_never_show_their_secret_in_repr() -> None:
     from poetry_release_plugin.adapters.publisher import Credentials
 
     assert "hunter2-secret" not in repr(Credentials("token", "hunter2-secret"))
+
+
+WORKFLOWS = Path(poetry_release_plugin.__file__).parent / "workflows"
+# Calls that touch files, folders, processes or the network: adapters make them, not workflows.
+RAW_IO_CALLS = {
+    "open",
+    "read_text",
+    "read_bytes",
+    "write_bytes",
+    "iterdir",
+    "glob",
+    "rglob",
+    "is_file",
+    "is_dir",
+    "exists",
+    "mkdir",
+    "unlink",
+    "rmdir",
+    "TemporaryDirectory",
+    "mkstemp",
+    "Popen",
+    "urlopen",
+}
+RAW_IO_MODULES = {"subprocess", "httpx", "tempfile", "shutil", "socket", "urllib.request"}
+
+
+@pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.py")), ids=lambda p: p.name)
+def test_a_workflow_does_no_raw_file_or_network_io(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    calls = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name))
+    }
+    assert imported & RAW_IO_MODULES == set()
+    assert calls & RAW_IO_CALLS == set()

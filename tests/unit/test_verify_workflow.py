@@ -100,7 +100,7 @@ def run_verify(
         index=index or LateIndex(clock, arrives_at, files),
         github=lambda: github,
         waiting=lambda line: None,
-        install=lambda name, version, package, files, folder: (
+        install=lambda name, version, package, files: (
             True,
             f"{package}.__version__ == 1.1.0",
         ),
@@ -188,10 +188,15 @@ def test_install_is_only_tried_when_asked_and_the_version_is_there() -> None:
 
 def test_a_dist_folder_is_compared_by_sha256(tmp_path: Path) -> None:
     clock = Clock()
-    wheel = tmp_path / FILES[0]
-    wheel.write_bytes(b"local bytes")
     request = VerifyRequest(
-        "widget-kit", "widget_kit", "1.1.0", "v1.1.0", None, dist_dir=tmp_path, github=False
+        "widget-kit",
+        "widget_kit",
+        "1.1.0",
+        "v1.1.0",
+        None,
+        dist_dir=tmp_path,
+        dist_files={FILES[0]: "0" * 64},
+        github=False,
     )
     index = LateIndex(clock, 0.0, FILES)
     adapters = VerifyAdapters(
@@ -278,7 +283,7 @@ def test_the_install_gets_the_versions_files_with_their_hashes() -> None:
     given: list[list[IndexFile]] = []
 
     def install(
-        name: str, version: str, package: str | None, files: list[IndexFile], folder: Path
+        name: str, version: str, package: str | None, files: list[IndexFile]
     ) -> tuple[bool, str]:
         given.append(files)
         return True, "installed"
