@@ -249,3 +249,40 @@ def test_a_rate_limit_is_waited_out(
     posts = [r for r in github.requests if r.method == "POST" and r.path.endswith("/releases")]
     assert len(posts) == 2  # refused once, then asked again only once the limit was reset
     assert posts[1].received_at >= reset
+
+
+def test_a_version_set_below_the_newest_release_tag_is_neither_cut_nor_called_cuttable(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    files = widget_kit_files()
+    project = make_project(files, tags=("v0.1.5",))  # released 0.1.5; the files say 0.9.0
+    for path in ("pyproject.toml", "widget_kit/__init__.py"):
+        project.write(path, files[path].replace("0.9.0", "0.0.9"))
+    project.commit_all("chore: bump version to 0.0.9")
+    project.git("push", "--quiet", "origin", "main")
+
+    status = project.poetry("release", "status", "--json", extra_env=github_environment(github))
+    result = cut(project, github)
+
+    assert status.json()["next"] == "prepare", status.output
+    assert result.code == 1
+    assert "0.0.9 is not above v0.1.5" in result.output
+    assert "v0.0.9" not in project.git("tag", "--list").splitlines()
+    assert "v0.0.9" not in project.remote_tags().splitlines()
+    assert github.releases == []
+
+
+def test_prepare_refuses_a_version_tagged_in_another_format_on_the_remote(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(widget_kit_files(), tags=("0.9.0",))  # `{version}` tags
+    other = project.clone(project.root.parent / "other")
+    other.git("tag", "v0.9.1")  # someone released 0.9.1 by hand, in another format
+    other.git("push", "--quiet", "origin", "v0.9.1")
+    before = project.snapshot()
+
+    result = project.poetry("release", "prepare", "patch", "--no-checks")
+
+    assert result.code == 1
+    assert "Tag v0.9.1 already exists on the remote origin" in result.output
+    assert project.snapshot() == before
