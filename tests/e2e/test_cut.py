@@ -286,3 +286,30 @@ def test_prepare_refuses_a_version_tagged_in_another_format_on_the_remote(
     assert result.code == 1
     assert "Tag v0.9.1 already exists on the remote origin" in result.output
     assert project.snapshot() == before
+
+
+def test_a_backport_on_a_release_branch_is_not_made_the_latest_release(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] += '\n[tool.poetry-release]\nbranch = ["main", "0.*"]\n'
+    project = make_project(files, tags=("v0.9.0",))
+    project.git("branch", "0.9")  # the maintenance line of 0.9, from v0.9.0
+    project.write("widget_kit/gears.py", "GEARS = 2\n")
+    project.commit_all("feat: gears")
+    project.git("tag", "v0.10.0")  # 0.10.0 released from main
+    project.git("push", "--quiet", "origin", "main", "v0.10.0")
+    project.git("checkout", "--quiet", "0.9")
+    project.write("widget_kit/fix.py", "FIXED = True\n")
+    project.commit_all("fix: the backported fix")
+    project.git("push", "--quiet", "--set-upstream", "origin", "0.9")
+    prepared = project.poetry("release", "prepare", "patch", "--offline", "--no-checks")
+    assert prepared.code == 0, prepared.output
+
+    result = cut(project, github)
+
+    assert result.code == 0, result.output
+    assert project.git("rev-parse", "v0.9.1^{commit}") == project.git("rev-parse", "HEAD")
+    posted = [r.body for r in github.requests if r.method == "POST"]
+    assert [(body["tag_name"], body["make_latest"]) for body in posted] == [("v0.9.1", "false")]
+    assert github.violations == []
