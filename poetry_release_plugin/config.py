@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import shlex
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -191,7 +192,10 @@ def _check_table(key: str, table: dict[str, Any]) -> CheckSpec:
     name = _string(f"{key}.name", table.get("name", argv[0]))
     timeout = table.get("timeout")
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not math.isfinite(timeout)
+        or timeout <= 0
     ):
         raise _wrong_type(f"{key}.timeout", "a positive number of seconds", timeout)
     env = _string_list(f"{key}.env", table.get("env", []))

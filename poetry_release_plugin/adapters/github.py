@@ -7,8 +7,10 @@ configured): redirects are not followed, and the token is remembered by the one 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -47,6 +49,12 @@ def find_token(environ: Mapping[str, str], host: str = PUBLIC_HOST) -> Token | N
         value = environ.get(name, "").strip()
         if value:
             remember_secret(value)
+            if any(character.isspace() or not character.isprintable() for character in value):
+                # It could never be sent as a header, and HTTP libraries log it escaped.
+                raise GitHubError(
+                    f"{name} holds a space, a line break or a control character inside the token",
+                    f"set {name} to the token alone",
+                )
             return Token(value, name)
     gh = shutil.which("gh")
     if gh is None:
@@ -197,12 +205,33 @@ class GitHub:
             "prerelease": prerelease,
             "make_latest": "true" if latest and not (prerelease or draft) else "false",
         }
-        response = self._request("POST", f"{self._repo}/releases", json=payload)
+        response = self._create_once_and_for_all(tag, payload)
+        if isinstance(response, GitHubRelease):
+            return response
         if response.status_code == 422 and "already_exists" in _message(response):
             existing = self.release_for_tag(tag)  # made meanwhile, by CI or another run
             if existing is not None:
                 return existing
         return GitHubRelease.from_json(self._expect(response, 201, f"create the release of {tag}"))
+
+    def _create_once_and_for_all(
+        self, tag: str, payload: dict[str, Any]
+    ) -> httpx.Response | GitHubRelease:
+        """POST the release; after a failure that may have created it anyway (a timeout, a 5xx),
+        look for it before trying again, so a retry never makes a second (draft) release."""
+        delay = self._policy.first_delay
+        for attempt in range(1, self._policy.attempts + 1):
+            try:
+                return self._request("POST", f"{self._repo}/releases", json=payload, once=True)
+            except GitHubError:
+                existing = self.release_for_tag(tag)
+                if existing is not None:
+                    return existing
+                if attempt == self._policy.attempts:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, self._policy.max_delay)
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def update_release(
         self,
@@ -242,10 +271,13 @@ class GitHub:
             for run in data.get("workflow_runs", [])
         ]
 
-    def _request(self, method: str, path: str, json: Any = None) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, json: Any = None, *, once: bool = False
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token.value}"}
+        policy = dataclasses.replace(self._policy, attempts=1) if once else self._policy
         try:
-            return send(self._client, method, path, policy=self._policy, headers=headers, json=json)
+            return send(self._client, method, path, policy=policy, headers=headers, json=json)
         except HttpUnavailable as error:
             raise GitHubError(
                 f"GitHub's API at {self.address.api_url} did not answer ({error.reason})",

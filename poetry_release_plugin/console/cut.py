@@ -140,15 +140,14 @@ and it finishes the job, never making a second tag or release.
         if request.dry_run:
             self.say("<comment>Dry run: nothing was changed.</comment>")
         elif not request.push:
-            self.say(
-                "Nothing was pushed, so no GitHub release was made: run poetry release cut "
-                "when the tag should go out."
-            )
+            self.say("Nothing was pushed, so no GitHub release was made.")
         elif "publish" not in plan.steps:
             self.say(
                 "The upload is left to CI: a workflow on the published release runs poetry publish."
             )
-        if not request.dry_run:
+        if not request.dry_run and not request.push:
+            self.say("Next: <c1>poetry release cut</c1> pushes the tag and creates the release.")
+        elif not request.dry_run:
             self.say("Next: <c1>poetry release verify</c1> checks the release is really out.")
         if self.json_mode:
             self.emit_json(

@@ -159,3 +159,48 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_off() -> None:
         stop.set()
         server.close()
         thread.join(timeout=5)
+
+
+def test_a_release_created_despite_a_timeout_is_found_not_created_twice() -> None:
+    from poetry_release_plugin.adapters.github import GitHub, Token
+    from poetry_release_plugin.core.github_address import GitHubAddress
+
+    created: list[dict[str, object]] = []
+    release = {
+        "id": 1,
+        "tag_name": "v1.1.0",
+        "name": "Release v1.1.0",
+        "draft": True,
+        "prerelease": False,
+        "html_url": "https://github.com/acme/widget-kit/releases/tag/untagged-1",
+        "body": "notes",
+    }
+
+    def github(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            created.append(release)  # GitHub made it, but the answer never arrived
+            raise httpx.ReadTimeout("no answer", request=request)
+        if request.url.path.endswith("/releases/tags/v1.1.0"):
+            return httpx.Response(404, json={"message": "Not Found"})  # drafts are hidden here
+        return httpx.Response(200, json=created)
+
+    address = GitHubAddress("acme", "widget-kit", "https://github.com", "https://api.github.com")
+    client = GitHub(
+        address,
+        Token("ghp_0123456789abcdef0123456789abcdef0123", "GITHUB_TOKEN"),
+        policy=RetryPolicy(attempts=3, first_delay=0.0, max_delay=0.0),
+        transport=httpx.MockTransport(github),
+    )
+
+    found = client.create_release(
+        tag="v1.1.0",
+        commit="c" * 40,
+        title="Release v1.1.0",
+        body="notes",
+        prerelease=False,
+        draft=True,
+        latest=False,
+    )
+
+    assert found.id == 1
+    assert len(created) == 1
