@@ -159,6 +159,11 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         if found is not None and found.commits_past:
             past = found.describe()
             notes.append(f"HEAD is {past}: cut tags only that commit, so prepare comes first")
+            if not _releasable(project, since):
+                notes.append(
+                    "no commit since the last release calls for a version: give prepare the "
+                    "rule (poetry release prepare patch)"
+                )
     return ReleaseStatus(
         version=project.version,
         files=(

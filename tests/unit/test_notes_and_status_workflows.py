@@ -162,3 +162,17 @@ def test_status_points_a_version_below_the_newest_release_tag_to_prepare() -> No
     assert status.next == "prepare"
     assert status.below_tag == "v1.5.0"
     assert any("1.1.1 is not above v1.5.0" in note for note in status.notes)
+
+
+def test_status_past_an_untagged_release_by_docs_only_names_the_rule_prepare_needs() -> None:
+    git = MemoryGit()
+    git.tags["v1.0.0"] = git.commit("chore: start", pyproject='[project]\nversion = "1.0.0"\n')
+    git.commit("docs: the manual")
+    git.commit("chore: bump version to 1.1.0", pyproject='[project]\nversion = "1.1.0"\n')
+    git.commit("docs: later")  # 1.1.0 never tagged, and nothing since v1.0.0 calls for a release
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    status = release_status(project("1.1.0"), adapters, offline=True)
+
+    assert status.next == "prepare"
+    assert any("poetry release prepare patch" in note for note in status.notes)
