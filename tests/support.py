@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -12,7 +13,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # The `poetry` under test: this venv's, or another one's (CI runs the `floor` tests on the
 # lowest Poetry the plugin allows, from its own venv).
@@ -186,6 +190,16 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def closed_port() -> Iterator[int]:
+    """A TCP port on 127.0.0.1 held bound but never listening: every connection is refused,
+    and no other test's server can take the port meanwhile."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port: int = holder.getsockname()[1]
+        yield port
 
 
 def wait_for_port(port: int, seconds: float = 15.0) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from conftest import INDEX_PASSWORD, github_environment
 from github_standin import GitHubStandIn, Server
-from support import ServedApp, free_port, widget_kit_files
+from support import ServedApp, closed_port, widget_kit_files
 from werkzeug.wrappers import Response
 
 if TYPE_CHECKING:
@@ -181,13 +181,14 @@ def test_github_on_a_closed_port_fails_in_time_without_tagging_or_leaking(
 ) -> None:
     project = project_with_index(make_project, local_index.url)
     assert project.poetry("release", "prepare", "patch", "--no-checks").code == 0
-    env = {
-        "GITHUB_API_URL": f"http://127.0.0.1:{free_port()}",
-        "GITHUB_REPOSITORY": "acme/widget-kit",
-        "GITHUB_TOKEN": SECRET_TOKEN,
-    }
 
-    result = project.poetry("release", "cut", "-vvv", extra_env=env)
+    with closed_port() as port:
+        env = {
+            "GITHUB_API_URL": f"http://127.0.0.1:{port}",
+            "GITHUB_REPOSITORY": "acme/widget-kit",
+            "GITHUB_TOKEN": SECRET_TOKEN,
+        }
+        result = project.poetry("release", "cut", "-vvv", extra_env=env)
 
     assert result.code == 1
     assert result.seconds < 120
