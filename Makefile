@@ -21,13 +21,13 @@ $(STAMP): pyproject.toml requirements-dev.txt requirements-actionlint.txt
 	touch $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 4 --dist loadgroup $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
 test-e2e: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadgroup tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest -n 4 --dist loadgroup tests/e2e $(PYTEST_ARGS)
 
 # The whole release (and the version rules) on the lowest allowed Poetry, in its own venv; the
 # test tools come from .venv, the `poetry` under test from $(FLOOR_VENV).
