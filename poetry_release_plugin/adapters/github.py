@@ -274,8 +274,10 @@ class GitHub:
     def _request(
         self, method: str, path: str, json: Any = None, *, once: bool = False
     ) -> httpx.Response:
+        """One API request; `once`: a failure that may have acted is not retried here (rate
+        limits still are)."""
         headers = {"Authorization": f"Bearer {self.token.value}"}
-        policy = dataclasses.replace(self._policy, attempts=1) if once else self._policy
+        policy = dataclasses.replace(self._policy, retry_failures=False) if once else self._policy
         try:
             return send(self._client, method, path, policy=policy, headers=headers, json=json)
         except HttpUnavailable as error:

@@ -33,6 +33,9 @@ class RetryPolicy:
     total_seconds: float = 90.0
     timeout_seconds: float = 15.0
     connect_timeout_seconds: float = 5.0
+    # False for a request that a timeout or a 5xx may have carried out anyway (creating a
+    # release): those are not retried here; rate limits, refused before acting, still are.
+    retry_failures: bool = True
 
 
 def redact_url(url: str | httpx.URL) -> str:
@@ -112,6 +115,8 @@ def send(
         except (httpx.TooManyRedirects, httpx.DecodingError) as error:
             raise HttpUnavailable(redact_url(url), _describe_transport_error(error)) from None
         except httpx.TransportError as error:
+            if not policy.retry_failures:
+                raise HttpUnavailable(redact_url(url), _describe_transport_error(error)) from None
             response = None
             reason = _describe_transport_error(error)
             wait = delay
@@ -119,6 +124,8 @@ def send(
             if not _should_retry(response):
                 return response
             reason = f"HTTP {response.status_code}"
+            if not policy.retry_failures and not is_rate_limited(response):
+                raise HttpUnavailable(redact_url(url), reason, response)
             asked = retry_delay(response, wall_clock())
             wait = delay if asked is None else asked
         if attempt == policy.attempts or clock() + wait > deadline:

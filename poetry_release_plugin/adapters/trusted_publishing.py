@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.adapters.http import redact_url
-from poetry_release_plugin.core.redaction import remember_secret
+from poetry_release_plugin.core.redaction import redact_with, remember_secret
 from poetry_release_plugin.core.trusted_publishing import (
     IdentityClaims,
     MintRefusal,
@@ -139,7 +139,7 @@ class TrustedPublisher:
         if not refusals:
             refusals = [MintRefusal("", f"HTTP {response.status_code}")]
         what, fix = explain_mint_refusal(refusals, claims, self._index_name, self._project)
-        raise TrustedPublishingError(_scrub(what, token), fix)
+        raise TrustedPublishingError(redact_with(what, token), fix)
 
     def _call(self, method: str, url: str, json: Any = None) -> requests.Response:
         import requests
@@ -161,7 +161,7 @@ class TrustedPublisher:
             if response.status_code == 404:
                 return None
             raise TrustedPublishingError(
-                _scrub(
+                redact_with(
                     f"{redact_url(url)} answered HTTP {response.status_code} with something "
                     "that is not JSON",
                     secret,
@@ -180,7 +180,3 @@ def _refusals(data: Any) -> list[MintRefusal]:
         for e in errors
         if isinstance(e, dict)
     ]
-
-
-def _scrub(text: str, secret: str) -> str:
-    return text.replace(secret, "<hidden>") if secret else text

@@ -23,6 +23,7 @@ from poetry.publishing.uploader import Uploader, UploadError
 
 from poetry_release_plugin.adapters.http import redact_url
 from poetry_release_plugin.adapters.repositories import pypi_upload_url, repository_url
+from poetry_release_plugin.core.redaction import redact_with
 from poetry_release_plugin.errors import PublishError
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def check_credentials(
                 f"check the URL of the repository {target.repository} and the network",
             ) from None
     if response.status_code in (401, 403):
-        said = _scrub(_reason(response), secret)
+        said = redact_with(_reason(response), secret)
         raise PublishError(
             f"The index at {redact_url(target.url)} rejected the {credentials.kind} for "
             f"{target.repository} (HTTP {response.status_code}{': ' + said if said else ''}); "
@@ -222,7 +223,7 @@ def upload_files(
                 target.url, cert=target.cert, client_cert=target.client_cert, skip_existing=True
             )
         except UploadError as error:
-            detail = _scrub(str(error).split(" | ", 1)[0], password)  # Poetry adds the body
+            detail = redact_with(str(error).split(" | ", 1)[0], password)  # Poetry adds the body
             rejected = bool(uploader.answers) and uploader.answers[-1] in (401, 403)
             raise PublishError(
                 f"Uploading {file.name} to {target.repository} failed: {detail}"
@@ -242,7 +243,3 @@ def _reason(response: requests.Response) -> str:
     body = response.text.strip().splitlines()
     detail = body[0][:200] if body and not body[0].lstrip().startswith("<") else ""
     return ": ".join(part for part in (text, detail) if part)
-
-
-def _scrub(text: str, secret: str) -> str:
-    return text.replace(secret, "<hidden>") if secret else text

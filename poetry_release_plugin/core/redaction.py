@@ -137,3 +137,9 @@ def redact(text: str) -> str:
 def remember_secret(*secrets: str | None) -> None:
     """Hide these values in everything printed from now on."""
     REDACTOR.remember(*secrets)
+
+
+def redact_with(text: str, *secrets: str | None) -> str:
+    """`text` through the one redaction, these secrets remembered by it first."""
+    remember_secret(*secrets)
+    return redact(text)

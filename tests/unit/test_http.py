@@ -204,3 +204,28 @@ def test_a_release_created_despite_a_timeout_is_found_not_created_twice() -> Non
 
     assert found.id == 1
     assert len(created) == 1
+
+
+def test_a_request_that_may_have_acted_waits_out_a_rate_limit_but_not_a_5xx() -> None:
+    policy = RetryPolicy(attempts=4, total_seconds=60.0, retry_failures=False)
+    time = FakeTime()
+    limited = httpx.Response(
+        403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.now) + 7)}
+    )
+    client, seen = scripted(limited, httpx.Response(201))
+    response = send(
+        client,
+        "POST",
+        URL,
+        policy=policy,
+        sleep=time.sleep,
+        clock=lambda: time.now,
+        wall_clock=lambda: time.now,
+    )
+    assert response.status_code == 201
+    assert time.slept == [7.0]
+
+    client, seen = scripted(httpx.Response(502), httpx.Response(201))
+    with pytest.raises(HttpUnavailable, match="HTTP 502"):
+        send(client, "POST", URL, policy=policy, sleep=time.sleep, clock=lambda: time.now)
+    assert len(seen) == 1  # the caller looks before it asks again
