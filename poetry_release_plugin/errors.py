@@ -75,6 +75,21 @@ class GitHubError(ReleaseError):
     """GitHub refused a request or could not be reached."""
 
 
+class NoGitHubToken(GitHubError):
+    """A step that writes to GitHub found no token for its API's host; `instead` is the
+    option that does without GitHub, if the command has one."""
+
+    def __init__(self, host: str, instead: str = "") -> None:
+        self.host = host
+        login = f"run gh auth login --hostname {host}"
+        super().__init__(
+            f"No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and gh is not logged in to "
+            f"{host}",
+            "export GITHUB_TOKEN with a token that may create releases (contents: write), "
+            + (f"{login}, or use {instead}" if instead else f"or {login}"),
+        )
+
+
 class HttpUnavailable(ReleaseError):
     """No usable answer after the retries: the server is down, unreachable or overloaded."""
 

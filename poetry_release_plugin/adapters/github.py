@@ -75,19 +75,6 @@ def find_token(environ: Mapping[str, str], host: str = PUBLIC_HOST) -> Token | N
     return Token(value, "gh auth token") if completed.returncode == 0 and value else None
 
 
-def require_token(environ: Mapping[str, str], host: str = PUBLIC_HOST) -> Token:
-    """A token, or an error saying how to provide one."""
-    token = find_token(environ, host)
-    if token is None:
-        raise GitHubError(
-            f"No GitHub token: GITHUB_TOKEN and GH_TOKEN are unset and gh is not logged in to "
-            f"{host}",
-            "export GITHUB_TOKEN with a token that may create releases (contents: write), "
-            f"run gh auth login --hostname {host}, or use --no-github-release",
-        )
-    return token
-
-
 @dataclass(frozen=True)
 class GitHubRelease:
     """A release as GitHub describes it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import os
+from contextlib import closing
 from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
@@ -14,9 +14,7 @@ if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
 
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.adapters.github import GitHub
-    from poetry_release_plugin.adapters.index import PackageIndex
-    from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.console.services import Services
     from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, Publishing, StepReport
 
@@ -55,6 +53,7 @@ and it finishes the job, never making a second tag or release.
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.project_files import load_project
+        from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.workflows.cut import CutAdapters, CutRequest, plan_cut, run_cut
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
@@ -78,24 +77,19 @@ and it finishes the job, never making a second tag or release.
             dry_run=bool(self.option("dry-run")),
             remote=self.option("remote"),
         )
-        address = functools.cache(lambda: self._address(project, git, request))
-        github = functools.cache(lambda: self._github(address()))
-        adapters = CutAdapters(
-            git=git,
-            reporter=self.reporter,
-            github=github,
-            notes=lambda: self._notes(project, git, address()),
-            publishing=functools.cache(lambda: self._publishing(project, request)),
-            index=lambda: self._index(project, git, request.repository),
-        )
-        try:
+        with closing(Services(self.poetry, project, git, remote=request.remote)) as services:
+            adapters = CutAdapters(
+                git=git,
+                reporter=self.reporter,
+                github=lambda: services.required_github(instead="--no-github-release"),
+                notes=lambda: self._notes(project, git, services),
+                publishing=functools.cache(lambda: self._publishing(project, request)),
+                index=lambda: services.index(request.repository),
+            )
             plan = plan_cut(project, request, adapters)
             name = escape(project.metadata.name)
             self.say(f"Cutting <c1>{name}</c1> <b>{plan.version}</b> ({plan.tag})")
             reports = run_cut(plan, request, adapters)
-        finally:
-            if github.cache_info().currsize:
-                github().close()
         self._show(plan, request, reports)
         return 0
 
@@ -115,26 +109,10 @@ and it finishes the job, never making a second tag or release.
         io = IO(self.io.input, self.human, self.io.error_output)  # Poetry's lines off stdout
         return IndexPublishing(self.poetry, io, self.reporter, request.repository, mode)
 
-    def _index(self, project: Project, git: Git, repository: str) -> PackageIndex | None:
-        from poetry_release_plugin.console.services import Services
-
-        return Services(self.poetry, project, git, self.reporter).index(repository)
-
-    def _address(self, project: Project, git: Git, request: CutRequest) -> GitHubAddress:
-        from poetry_release_plugin.core.github_address import resolve_github_address
-
-        remote = request.remote or project.settings.remote
-        return resolve_github_address(project.settings, os.environ, git.remote_url(remote))
-
-    def _github(self, address: GitHubAddress) -> GitHub:
-        from poetry_release_plugin.adapters.github import GitHub, require_token
-
-        return GitHub(address, require_token(os.environ, address.api_host))
-
-    def _notes(self, project: Project, git: Git, address: GitHubAddress) -> str:
+    def _notes(self, project: Project, git: Git, services: Services) -> str:
         from poetry_release_plugin.workflows.notes import release_notes
 
-        return release_notes(project, git, project.version, address).render()
+        return release_notes(project, git, project.version, services.github_address()).render()
 
     def _show(self, plan: CutPlan, request: CutRequest, reports: list[StepReport]) -> None:
         if request.dry_run:

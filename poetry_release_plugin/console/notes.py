@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from contextlib import closing
 from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import argument, option
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from cleo.io.inputs.argument import Argument
     from cleo.io.inputs.option import Option
 
-    from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.console.services import Services
     from poetry_release_plugin.workflows.notes import ReleaseNotes
 
 
@@ -41,9 +41,8 @@ changelog fix, or a release cut from a shallow clone with notes that said too li
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.project_files import load_project
-        from poetry_release_plugin.core.github_address import resolve_github_address
+        from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.core.version import parse_version
-        from poetry_release_plugin.errors import ConfigError
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.notes import release_notes
@@ -51,23 +50,20 @@ changelog fix, or a release cut from a shallow clone with notes that said too li
         git = Git(self.project_root)
         project = load_project(self.project_root)
         version = parse_version(self.argument("version") or project.version).text
+        reporter = ConsoleReporter(self.io.error_output)  # stdout carries the notes alone
         ensure_full_history(
             git,
             project.settings.remote,
-            ConsoleReporter(self.io.error_output),  # stdout carries the notes alone
+            reporter,
             purpose=f"the notes of {version}",
             offline=bool(self.option("offline")),
         )
         project = with_tag_format(project, git)
-        remote_url = git.remote_url(project.settings.remote)
-        try:
-            address = resolve_github_address(project.settings, os.environ, remote_url)
-        except ConfigError:
-            if self.option("update"):
-                raise
-            address = None
-        notes = release_notes(project, git, version, address)
-        updated = self._update(notes, address) if self.option("update") else None
+        with closing(Services(self.poetry, project, git)) as services:
+            update = bool(self.option("update"))
+            address = services.github_address() if update else services.known_github_address()
+            notes = release_notes(project, git, version, address)
+            updated = self._update(notes, services, reporter) if update else None
         if self.json_mode:
             self.emit_json(
                 {
@@ -86,27 +82,21 @@ changelog fix, or a release cut from a shallow clone with notes that said too li
             self.say(notes.render().rstrip("\n"), raw=True)
         return 0
 
-    def _update(self, notes: ReleaseNotes, address: GitHubAddress | None) -> bool:
+    def _update(self, notes: ReleaseNotes, services: Services, reporter: ConsoleReporter) -> bool:
         """Rewrite the GitHub release's body; whether it said something else before."""
-        from poetry_release_plugin.adapters.github import GitHub, require_token
         from poetry_release_plugin.errors import ReleaseError
         from poetry_release_plugin.workflows.notes import is_same_body
 
-        assert address is not None
-        reporter = ConsoleReporter(self.io.error_output)
-        github = GitHub(address, require_token(os.environ, address.api_host))
-        try:
-            release = github.release_for_tag(notes.tag)
-            if release is None:
-                raise ReleaseError(
-                    f"GitHub has no release for {notes.tag} to update",
-                    "create it with poetry release cut",
-                )
-            if is_same_body(release.body, notes.render()):
-                reporter.info(f"The release of {notes.tag} already has these notes")
-                return False
-            github.update_release(release, body=notes.render())
-            reporter.info(f"Updated the body of {release.html_url}")
-            return True
-        finally:
-            github.close()
+        github = services.required_github()
+        release = github.release_for_tag(notes.tag)
+        if release is None:
+            raise ReleaseError(
+                f"GitHub has no release for {notes.tag} to update",
+                "create it with poetry release cut",
+            )
+        if is_same_body(release.body, notes.render()):
+            reporter.info(f"The release of {notes.tag} already has these notes")
+            return False
+        github.update_release(release, body=notes.render())
+        reporter.info(f"Updated the body of {release.html_url}")
+        return True

@@ -237,7 +237,7 @@ One prepare or cut runs per repository at a time. The original files are journal
         from poetry_release_plugin.console.services import Services
 
         project = self._project
-        return Services(self.poetry, project, Git(project.root), self.reporter).index(repository)
+        return Services(self.poetry, project, Git(project.root)).index(repository)
 
     def _check_runner(self, env: ProjectEnvironment | None) -> _DisplayedChecks:
         return _DisplayedChecks(self, env)

@@ -65,7 +65,7 @@ class StatusCommand(ReleaseCommand):
             offline=offline,
         )
         project = with_tag_format(project, git)
-        with closing(Services(self.poetry, project, git, self.reporter)) as services:
+        with closing(Services(self.poetry, project, git)) as services:
             adapters = StatusAdapters(
                 git=git,
                 github=services.github,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -18,8 +17,6 @@ if TYPE_CHECKING:
     from cleo.io.inputs.argument import Argument
     from cleo.io.inputs.option import Option
 
-    from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.verify import CheckRow
 
 _STYLE = {"ok": "fg=green", "failed": "error", "skipped": "comment"}
@@ -84,6 +81,8 @@ Exit 0 only if no check failed.
         git = Git(project.root)
         tag = settings.tag_for(version)
         dist = self.option("dist")
+        services = Services(self.poetry, project, git)
+        address = services.known_github_address() if self.option("provenance") else None
         request = VerifyRequest(
             name=project.metadata.name,
             package=project.version_reader.module,
@@ -96,10 +95,10 @@ Exit 0 only if no check failed.
             install=bool(self.option("install")),
             github=not self.option("no-github") and settings.github_release,
             provenance=bool(self.option("provenance")),
-            publisher_repository=self._repository_name(project, git),
+            publisher_repository=address.full_name if address is not None else None,
             publisher_workflow=settings.publisher_workflow,
         )
-        with closing(Services(self.poetry, project, git, self.reporter)) as services:
+        with closing(services):
             repository = self.option("repository")
             index = services.index(repository, self.option("index-url"))
             if index is None:
@@ -129,19 +128,6 @@ Exit 0 only if no check failed.
             self.say(f"Verifying <c1>{escape(request.name)}</c1> <b>{version}</b> ({tag})")
             rows = verify(request, adapters)
         return self._show(request.version, rows)
-
-    def _repository_name(self, project: Project, git: Git) -> str | None:
-        """owner/name of this repository (no token needed), or None if it cannot be told."""
-        if not self.option("provenance"):
-            return None
-        from poetry_release_plugin.core.github_address import resolve_github_address
-        from poetry_release_plugin.errors import ConfigError
-
-        try:
-            remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
-            return resolve_github_address(project.settings, os.environ, remote_url).full_name
-        except ConfigError:
-            return None
 
     def _waiting(self) -> Callable[[str], None]:
         output = self.human

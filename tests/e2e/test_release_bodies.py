@@ -63,3 +63,22 @@ def test_notes_of_a_version_that_never_was_are_refused(make_project: ProjectFact
     assert "widget-kit 9.9.9 has no tag v9.9.9, no section in CHANGELOG.md" in result.stderr
     assert "No notable changes" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_notes_update_without_a_token_says_how_to_give_one_and_asks_nothing(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    env = github_environment(github)
+    del env["GITHUB_TOKEN"]
+
+    result = project.poetry(
+        "release", "notes", "0.9.0", "--update", extra_env={**env, "PATH": "/usr/bin:/bin"}
+    )
+
+    assert result.code == 1, result.output
+    assert "No GitHub token" in result.stderr
+    assert "export GITHUB_TOKEN" in result.stderr
+    assert "--no-github-release" not in result.stderr  # notes has no such option
+    assert result.stdout == ""
+    assert github.requests == []
