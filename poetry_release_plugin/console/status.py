@@ -24,7 +24,6 @@ NEXT_STEP = {
     "cut": "poetry release cut",
     "verify": "poetry release verify",
     "done": "nothing: the release is out",
-    "release branch": "check out a release branch (prepare and cut run only there)",
 }
 
 
@@ -123,6 +122,12 @@ class StatusCommand(ReleaseCommand):
             self._show_left_changes(left)
         if status.interrupted:
             self.say("Next: <c1>poetry release prepare --abort</c1> (or prepare again)")
+        elif status.blocked is not None:
+            branches = escape(", ".join(status.release_branches))
+            self.say(
+                f"Next: check out a release branch ({branches}), "
+                f"then <c1>{NEXT_STEP[status.next]}</c1>"
+            )
         else:
             self.say(f"Next: <c1>{NEXT_STEP[status.next]}</c1>")
         if self.json_mode:
@@ -144,6 +149,7 @@ class StatusCommand(ReleaseCommand):
                     "tag_on_other_commit": status.tag_elsewhere,
                     "on_index": status.on_index,
                     "next": status.next,
+                    "blocked": status.blocked,
                     "interrupted_prepare": _left_payload(project, left),
                 }
             )

@@ -56,6 +56,7 @@ class ReleaseStatus:
     installed_version: str = ""  # how an installed copy tells its version
     left_by_prepare: LeftChanges | None = None  # an interrupted (or running) prepare's changes
     off_release_branch: str = ""  # the branch checked out, when it is not a release branch
+    release_branches: tuple[str, ...] = ("main",)  # the configured names and patterns
     below_tag: str = ""  # a release tag in HEAD's history above the version: cut refuses
 
     @property
@@ -65,16 +66,20 @@ class ReleaseStatus:
         return left is not None and not left.running and not left.committed and bool(left.changed)
 
     @property
+    def blocked(self) -> str | None:
+        """Why `next` cannot run here, or None: prepare and cut run only on a release branch."""
+        if self.off_release_branch and self.next in ("prepare", "cut"):
+            return (
+                f"on branch {self.off_release_branch}, which is not a release branch "
+                f"({', '.join(self.release_branches)}): {self.next} runs only on one"
+            )
+        return None
+
+    @property
     def next(self) -> str:
         """What to run next (prepare, cut, verify, or done): always the command that makes
         progress from here, the one `cut` agrees with (see `cut`'s plan for each state); off a
-        release branch, where prepare and cut refuse, checking one out comes first."""
-        step = self._next_on_release_branch()
-        if self.off_release_branch and step in ("prepare", "cut"):
-            return "release branch"
-        return step
-
-    def _next_on_release_branch(self) -> str:
+        release branch, `blocked` says that checking one out comes first."""
         left = self.left_by_prepare
         if left is not None and left.changed and not left.committed:
             return "prepare"  # prepare --abort, or prepare again, puts the files back first
@@ -189,6 +194,7 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         installed_version=_installed_version(project),
         left_by_prepare=adapters.left_by_prepare(),
         off_release_branch=off_release_branch,
+        release_branches=settings.branch,
         below_tag=higher.name if higher is not None else "",
     )
 

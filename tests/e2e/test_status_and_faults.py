@@ -74,7 +74,27 @@ def test_status_offline_leaves_unknown_facts_null(
         "github_release",
         "on_index",
         "next",
+        "blocked",
     }
+    assert payload["blocked"] is None
+
+
+def test_status_off_a_release_branch_names_the_step_and_what_blocks_it(
+    make_project: ProjectFactory, index: LocalIndex
+) -> None:
+    project = widget_kit(make_project, index)
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+    project.git("checkout", "--quiet", "-b", "feature/widgets")
+
+    human = project.poetry("release", "status", "--offline")
+    payload = project.poetry("release", "status", "--offline", "--json").json()
+
+    assert human.code == 0, human.output
+    assert "Next: check out a release branch (main), then poetry release cut" in human.stdout
+    assert payload["next"] == "cut"
+    assert payload["blocked"] == (
+        "on branch feature/widgets, which is not a release branch (main): cut runs only on one"
+    )
 
 
 def test_status_reports_files_that_disagree(

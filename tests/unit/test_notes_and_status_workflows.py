@@ -137,7 +137,7 @@ def test_status_releasable_follows_prepares_rule() -> None:
     assert not release_status(project("1.2.0"), adapters, offline=True).releasable_since
 
 
-def test_status_off_a_release_branch_does_not_send_to_cut() -> None:
+def test_status_off_a_release_branch_says_cut_is_blocked_until_one_is_checked_out() -> None:
     git = history()
     git.tags.pop("v1.1.0")  # prepared, not tagged: cut would be next on main
     git.branch = "feature/widgets"
@@ -145,10 +145,43 @@ def test_status_off_a_release_branch_does_not_send_to_cut() -> None:
 
     status = release_status(project("1.1.0"), adapters, offline=True)
 
-    assert status.next == "release branch"
+    assert status.next == "cut"  # one of DESIGN's values, never the branch
+    assert status.blocked == (
+        "on branch feature/widgets, which is not a release branch (main): cut runs only on one"
+    )
     assert any(
         "feature/widgets" in note and "not a release branch" in note for note in status.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("branch", "blocked"),
+    [("main", False), ("hotfix/1.1", False), ("feature/widgets", True)],
+)
+def test_only_a_branch_that_is_not_a_release_branch_blocks_the_next_step(
+    branch: str, blocked: bool
+) -> None:
+    git = history()
+    git.tags.pop("v1.1.0")  # prepared, not tagged: cut is next on any branch
+    git.branch = branch
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+    released = project("1.1.0", release='branch = ["main", "hotfix/*"]\n')
+
+    status = release_status(released, adapters, offline=True)
+
+    assert status.next == "cut"
+    assert (status.blocked is not None) == blocked
+    assert status.release_branches == ("main", "hotfix/*")
+
+
+def test_a_finished_release_is_not_blocked_off_a_release_branch() -> None:
+    git = history()
+    git.branch = "feature/widgets"
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    status = release_status(project("1.1.0"), adapters, offline=True)
+
+    assert (status.next, status.blocked) == ("verify", None)  # verify runs on any branch
 
 
 def test_status_points_a_version_below_the_newest_release_tag_to_prepare() -> None:
