@@ -68,8 +68,12 @@ def make_repository(root: Path, commits: int, env: dict[str, str]) -> None:
     (root / "bench" / "__init__.py").write_text('__version__ = "1.0.0"\n')
     (root / "CHANGELOG.md").write_text(big_changelog(5))
 
+    # The start commit is older than the commits after it, as in a real history (git's
+    # `tag --merged` walks by commit date, so a newer parent would hide the tag).
+    dated = {**env, "GIT_AUTHOR_DATE": "1699999999 +0000", "GIT_COMMITTER_DATE": "1699999999 +0000"}
+
     def run(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+        subprocess.run(["git", *args], cwd=root, env=dated, check=True)
 
     run("init", "--quiet", "--initial-branch", "main")
     run("add", "--all")

@@ -74,7 +74,7 @@ class MemoryGit(Git):
         self.remote: dict[str, str] = {}  # refs/heads/..., refs/tags/... on origin
         self.remote_name = "origin"
         self.dirty: list[str] = []
-        self.work_tree = True
+        self.inside_work_tree = True
         self.shallow = False
         self.fetches = 0
         self.reject_push: str | None = None  # a PushRejected reason
@@ -139,7 +139,7 @@ class MemoryGit(Git):
         raise AssertionError(f"a workflow ran real git: git {' '.join(args)}")
 
     def is_work_tree(self) -> bool:
-        return self.work_tree
+        return self.inside_work_tree
 
     def top_level(self) -> str:
         return str(ROOT)

@@ -36,12 +36,28 @@ class CommitContent:
     stored: bool = False
 
 
+@dataclass(frozen=True)
+class WorkTree:
+    """Where a work tree and its repository live, and whether its history is whole."""
+
+    top_level: Path
+    git_dir: Path  # this work tree's own (its index, the prepare journal)
+    common_dir: Path  # shared by every work tree of the repository (the release lock)
+    shallow: bool
+
+
 class Git:
-    """A git work tree, and the few questions and actions a release needs of it."""
+    """A git work tree, and the few questions and actions a release needs of it.
+
+    What cannot change while a command runs (where the work tree is) is asked once; what this
+    object changes itself (tags, a shallow history) is asked again after it changed it.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._executable = shutil.which("git")
+        self._work_tree: WorkTree | bool | None = False  # False: not asked yet
+        self._tags: list[str] | None = None
 
     def run(
         self,
@@ -94,14 +110,42 @@ class Git:
             raise
         return process.returncode, stdout, stderr
 
+    def work_tree(self) -> WorkTree | None:
+        """The work tree the folder is in (None outside one), from one `git rev-parse`."""
+        if self._work_tree is False:
+            result = self.run(
+                "rev-parse",
+                "--is-inside-work-tree",
+                "--show-toplevel",
+                "--absolute-git-dir",
+                "--git-common-dir",
+                "--is-shallow-repository",
+                check=False,
+            )
+            lines = result.stdout.splitlines()
+            if result.code != 0 or len(lines) != 5 or lines[0] != "true":
+                self._work_tree = None
+            else:
+                common = Path(lines[3])
+                self._work_tree = WorkTree(
+                    top_level=Path(lines[1]),
+                    git_dir=Path(lines[2]),
+                    common_dir=common if common.is_absolute() else self.root / common,
+                    shallow=lines[4] == "true",
+                )
+        assert not isinstance(self._work_tree, bool)
+        return self._work_tree
+
     def is_work_tree(self) -> bool:
         """Whether the folder is inside a git work tree."""
-        result = self.run("rev-parse", "--is-inside-work-tree", check=False)
-        return result.code == 0 and result.stdout.strip() == "true"
+        return self.work_tree() is not None
 
     def top_level(self) -> str:
         """The work tree's root folder."""
-        return self.run("rev-parse", "--show-toplevel").stdout.strip()
+        work_tree = self.work_tree()
+        if work_tree is None:
+            raise GitError(f"{self.root} is not inside a git work tree", "run git init first")
+        return str(work_tree.top_level)
 
     def current_branch(self) -> str | None:
         """The checked-out branch, or None when HEAD is detached."""
@@ -128,11 +172,15 @@ class Git:
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone (`git clone --depth N`, a default CI checkout)."""
-        return self.run("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+        work_tree = self.work_tree()
+        return work_tree is not None and work_tree.shallow
 
     def fetch_full_history(self, remote: str) -> None:
         """Turn a shallow clone into a full one: every missing commit, and the remote's tags."""
-        self.run("fetch", "--quiet", "--unshallow", "--tags", remote, timeout=600)
+        try:
+            self.run("fetch", "--quiet", "--unshallow", "--tags", remote, timeout=600)
+        finally:
+            self._work_tree, self._tags = False, None
 
     def commits_behind(self, remote: str, branch: str) -> int | None:
         """How many commits `remote/branch` has that HEAD lacks (None if it has no such branch)."""
@@ -171,7 +219,9 @@ class Git:
 
     def all_tags(self) -> list[str]:
         """Every local tag's name."""
-        return self.run("tag", "--list").stdout.split()
+        if self._tags is None:
+            self._tags = self.run("tag", "--list").stdout.split()
+        return list(self._tags)
 
     def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
         """Tags matching a glob whose commits are reachable from `revision`."""
@@ -201,10 +251,12 @@ class Git:
     def create_tag(self, tag: str, message: str, *, sign: bool, commit: str = "HEAD") -> None:
         """An annotated tag on `commit` (signed with git's own signing configuration if asked)."""
         flag = "--sign" if sign else "--annotate"
+        self._tags = None
         self.run("tag", flag, "--message", message, tag, commit, timeout=None)
 
     def delete_tag(self, tag: str) -> None:
         """Delete a local tag."""
+        self._tags = None
         self.run("tag", "--delete", tag)
 
     def remote_refs(self, remote: str, *refs: str) -> dict[str, str]:

@@ -284,13 +284,10 @@ class GitFolders:
 
 def git_folders(git: Git) -> GitFolders | None:
     """The lock's and the journal's paths, or None outside a git work tree."""
-    result = git.run("rev-parse", "--absolute-git-dir", "--git-common-dir", check=False)
-    lines = result.stdout.splitlines()
-    if result.code != 0 or len(lines) != 2:
+    work_tree = git.work_tree()
+    if work_tree is None:
         return None
-    own = Path(lines[0])
-    common = Path(lines[1]) if Path(lines[1]).is_absolute() else git.root / lines[1]
-    return GitFolders(common.resolve() / LOCK_NAME, own / JOURNAL_NAME)
+    return GitFolders(work_tree.common_dir.resolve() / LOCK_NAME, work_tree.git_dir / JOURNAL_NAME)
 
 
 @contextlib.contextmanager

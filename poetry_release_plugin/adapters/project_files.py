@@ -44,6 +44,7 @@ def load_project(root: Path, *, require_agreement: bool = True) -> Project:
         raise ProjectError(f"No {PYPROJECT} in {root}", "run the command from the project's folder")
     text, encoding = read_source(pyproject, PYPROJECT)
     metadata = read_metadata(text)
+    ensure_poetry_allowed(metadata.requires_poetry)
     settings = parse_settings(metadata.release_table)
     version_files = tuple(_load_version_files(root, metadata.packages, settings, metadata.excludes))
     if require_agreement:
@@ -84,6 +85,27 @@ def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | No
             "create it (Keep a Changelog), fix the path, or set changelog = false",
         )
     return None
+
+
+def ensure_poetry_allowed(requires_poetry: str | None) -> None:
+    """Refuse, as Poetry itself does, a project whose `requires-poetry` excludes this Poetry."""
+    if requires_poetry is None:
+        return
+    from poetry.__version__ import __version__
+    from poetry.core.constraints.version import Version, parse_constraint
+
+    try:
+        allowed = parse_constraint(requires_poetry)
+    except ValueError:
+        raise ProjectError(
+            f"{PYPROJECT}'s requires-poetry = {requires_poetry!r} is not a version constraint",
+            'fix it in [tool.poetry], for example requires-poetry = ">=2.1"',
+        ) from None
+    if not allowed.allows(Version.parse(__version__)):
+        raise ProjectError(
+            f"This project requires Poetry {allowed}, but this is Poetry {__version__}",
+            "run it with a Poetry that the project allows (poetry self update)",
+        )
 
 
 def _load_version_files(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
     from cleo.io.io import IO
     from cleo.io.outputs.output import Output
+    from poetry.config.config import Config
     from poetry.poetry import Poetry
 
 JSON_OPTION = option("json", None, "Print one JSON object on stdout (human text goes to stderr).")
@@ -67,6 +68,7 @@ class ReleaseCommand(Command):
     locks_repository: ClassVar[bool] = False
     _json_output: Output | None = None
     _json_emitted = False
+    _project_root: Path | None = None
 
     def run(self, io: IO) -> int:
         """A wrong option or argument still gives --json its one object (on a redacted stdout)."""
@@ -107,7 +109,7 @@ class ReleaseCommand(Command):
                 disable_plugins=flag("no-plugins"),
                 disable_cache=flag("no-cache"),
             )
-            _remember_poetry_credentials(poetry)
+            _remember_poetry_credentials(poetry.config)
             self.set_poetry(poetry)
         assert self._poetry is not None
         return self._poetry
@@ -129,16 +131,28 @@ class ReleaseCommand(Command):
 
     @property
     def project_root(self) -> Path:
-        """The project's folder, as Poetry found it (`-P/--project`, `-C/--directory` honoured)."""
-        from poetry.core.pyproject.exceptions import PyProjectError
+        """The project's folder, found as Poetry finds it (`-P/--project`, `-C/--directory`
+        honoured). The whole Poetry project (its repositories, its environment) is loaded only
+        by the commands that need it: a dry run or an offline status does not pay for it."""
+        if self._project_root is None:
+            from poetry.config.config import Config
+            from poetry.core.factory import Factory
+            from poetry.toml.file import TOMLFile
 
-        try:
-            return self.poetry.pyproject_path.parent
-        except (RuntimeError, PyProjectError) as error:
-            raise ProjectError(
-                str(error).strip().rstrip("."),
-                "run the command in the project's folder, or give -P/--project PATH",
-            ) from None
+            try:
+                pyproject = Factory.locate(self.get_application().project_directory)
+            except RuntimeError as error:
+                raise ProjectError(
+                    str(error).strip().rstrip("."),
+                    "run the command in the project's folder, or give -P/--project PATH",
+                ) from None
+            config = Config.create()
+            local = TOMLFile(pyproject.parent / "poetry.toml")  # the project's own config
+            if local.exists():
+                config.merge(local.read())
+            _remember_poetry_credentials(config)
+            self._project_root = pyproject.parent
+        return self._project_root
 
     def say(self, message: str, *, raw: bool = False) -> None:
         """Human text: stdout, or stderr in --json mode."""
@@ -214,11 +228,9 @@ class ReleaseCommand(Command):
         raise NotImplementedError
 
 
-def _remember_poetry_credentials(poetry: Poetry) -> None:
+def _remember_poetry_credentials(config: Config) -> None:
     """Index passwords and tokens from Poetry's configuration (not its keyring) are secrets."""
     from poetry_release_plugin.core.redaction import url_password
-
-    config = poetry.config
 
     def entries(name: str) -> list[Any]:
         table = config.get(name) or {}

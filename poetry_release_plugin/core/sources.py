@@ -109,6 +109,7 @@ class ProjectMetadata:
     release_table: dict[str, Any] | None
     excludes: tuple[str, ...] = ()  # [tool.poetry].exclude, as written
     package_mode: bool = True  # [tool.poetry] package-mode
+    requires_poetry: str | None = None  # [tool.poetry] requires-poetry, as written
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def read_metadata(text: str) -> ProjectMetadata:
         release_table=release_table.unwrap() if hasattr(release_table, "unwrap") else release_table,
         excludes=_excludes(poetry.get("exclude")),
         package_mode=poetry.get("package-mode", True) is not False,
+        requires_poetry=str(poetry["requires-poetry"]) if "requires-poetry" in poetry else None,
     )
 
 

@@ -193,7 +193,7 @@ def plan_prepare(
     """Every refusal, then the plan: version, file changes and checks. Changes nothing."""
     settings = project.settings
     git = adapters.git
-    _check_repository(project, request, git)
+    uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
     previous = last_release_tag(git, settings)
     if request.rule is None:
@@ -218,7 +218,7 @@ def plan_prepare(
         )
     for warning in warnings:
         adapters.reporter.warning(warning)
-    changes = _planned_changes(project, new, tag, previous, request.release_date, git)
+    changes = _planned_changes(project, new, tag, previous, request.release_date, git, uncommitted)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project, current, new, rule, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
@@ -319,15 +319,19 @@ def _kept(transaction: FileTransaction, root: Path) -> tuple[str, ...]:
     return tuple(shown_path(root, path) for path in transaction.kept)
 
 
-def _check_repository(project: Project, request: PrepareRequest, git: Git) -> None:
+def _check_repository(project: Project, request: PrepareRequest, git: Git) -> frozenset[str]:
+    """The repository preconditions; the paths with uncommitted changes (--allow-dirty)."""
     settings = project.settings
     _, branch = require_release_branch(git, project.root, settings)
-    if not request.allow_dirty:
+    uncommitted: frozenset[str] = frozenset()
+    if request.allow_dirty:
+        uncommitted = frozenset(git.changed_paths())
+    else:
         require_clean_tree(git, fix="commit or stash them, or run with --allow-dirty")
-    if request.offline:
-        return
-    require_remote(git, settings.remote, alternative="run with --offline")
-    require_up_to_date(git, settings.remote, branch)
+    if not request.offline:
+        require_remote(git, settings.remote, alternative="run with --offline")
+        require_up_to_date(git, settings.remote, branch)
+    return uncommitted
 
 
 def _ensure_no_tag(project: Project, version: str, git: Git, *, offline: bool) -> None:
@@ -378,6 +382,7 @@ def _planned_changes(
     previous: ReleaseTag | None,
     release_date: str,
     git: Git,
+    uncommitted: frozenset[str],
 ) -> tuple[FileChange, ...]:
     """Each file's change in the work tree, and the same edits applied to HEAD's content (what
     the release commit holds: uncommitted work stays out of it)."""
@@ -418,7 +423,6 @@ def _planned_changes(
         changelog = project.changelog
         edits.append((changelog.path, changelog.text, changelog.encoding, False, changelog_edit))
     top = Path(git.top_level()).resolve()
-    uncommitted = set(git.changed_paths())
     changes = []
     for path, before, encoding, python, edit in edits:
         after = edit(before)

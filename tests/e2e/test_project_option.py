@@ -64,3 +64,24 @@ def test_a_folder_without_a_project_is_refused_with_the_option_to_name_one(
     assert "could not find a pyproject.toml" in result.output
     assert "-P/--project" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_project_requiring_another_poetry_is_refused_as_poetry_refuses_it(
+    make_project: ProjectFactory, index: LocalIndex
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        "[tool.poetry]", '[tool.poetry]\nrequires-poetry = ">=99"', 1
+    )
+    project = make_project(files, tags=("v0.9.0",))
+    before = project.snapshot()
+
+    version = project.poetry("version", "patch", "--dry-run")
+    prepare = project.poetry("release", "prepare", "patch", "--dry-run", "--offline")
+
+    assert version.code == 1
+    assert "requires Poetry >=99" in version.output
+    assert prepare.code == 1
+    assert "This project requires Poetry >=99, but this is Poetry 2." in prepare.output
+    assert "Traceback" not in prepare.output
+    assert project.snapshot() == before

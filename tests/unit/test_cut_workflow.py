@@ -257,7 +257,7 @@ def test_a_remote_that_moved_is_told_to_pull() -> None:
         (lambda r: setattr(r.git, "branch", None), "detached"),
         (lambda r: setattr(r.git, "branch", "feature/x"), "not a release branch"),
         (lambda r: r.git.dirty.append("README.md"), "uncommitted changes"),
-        (lambda r: setattr(r.git, "work_tree", False), "not inside a git work tree"),
+        (lambda r: setattr(r.git, "inside_work_tree", False), "not inside a git work tree"),
         (lambda r: setattr(r.git, "remote_name", "upstream"), "remote origin is not configured"),
     ],
 )

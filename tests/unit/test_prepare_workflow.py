@@ -186,7 +186,11 @@ def test_a_generated_changelog_section_holds_only_the_commits_since_the_last_rel
 @pytest.mark.parametrize(
     ("arrange", "error", "message"),
     [
-        (lambda r: setattr(r.git, "work_tree", False), GitError, "not inside a git work tree"),
+        (
+            lambda r: setattr(r.git, "inside_work_tree", False),
+            GitError,
+            "not inside a git work tree",
+        ),
         (lambda r: setattr(r.git, "branch", None), GitError, "HEAD is detached"),
         (lambda r: setattr(r.git, "branch", "wip"), GitError, "not a release branch"),
         (lambda r: r.git.dirty.append("README.md"), GitError, "uncommitted changes"),

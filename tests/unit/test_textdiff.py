@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from unittest.mock import patch
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from poetry_release_plugin.core import textdiff
 from poetry_release_plugin.core.textdiff import unified_diff
 
 
@@ -40,13 +42,19 @@ def apply(diff: str, before: str) -> str:
     return "".join(result)
 
 
-texts = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "\n", "d", "## [1.0.0]\n"]), max_size=40)
+texts = st.lists(
+    st.sampled_from(["a\n", "b\n", "c\n", "\n", "d", "## [1.0.0]\n", "e\r\n"]),
+    max_size=40,
+)
 
 
-@given(texts, texts)
-def test_the_diff_turns_the_old_text_into_the_new(before: list[str], after: list[str]) -> None:
+@given(texts, texts, st.integers(min_value=1, max_value=9))
+def test_the_diff_turns_the_old_text_into_the_new(
+    before: list[str], after: list[str], chunk: int
+) -> None:
     old, new = "".join(before), "".join(after)
-    diff = unified_diff("CHANGELOG.md", old, new)
+    with patch.object(textdiff, "_CHUNK", chunk):  # slices of every size meet the edges
+        diff = unified_diff("CHANGELOG.md", old, new)
     assert (diff == "") == (old == new)
     if old.endswith("\n") and new.endswith("\n"):  # "no newline at end" lines aside
         assert apply(diff, old) == new

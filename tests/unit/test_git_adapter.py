@@ -1,0 +1,59 @@
+"""The git adapter asks once what cannot change, and again what it changed itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.adapters.git import Git
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
+}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True)
+
+
+def test_tags_made_or_deleted_here_are_seen_at_once(tmp_path: Path) -> None:
+    git(tmp_path, "init", "--quiet", "--initial-branch", "main")
+    git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "first")
+    git(tmp_path, "tag", "v1.0.0")
+    repository = Git(tmp_path)
+    assert repository.all_tags() == ["v1.0.0"]
+
+    repository.create_tag("v1.1.0", "Release v1.1.0", sign=False)
+    assert repository.all_tags() == ["v1.0.0", "v1.1.0"]
+    repository.delete_tag("v1.0.0")
+    assert repository.all_tags() == ["v1.1.0"]
+
+
+def test_a_shallow_clone_made_whole_is_no_longer_shallow(tmp_path: Path) -> None:
+    origin, clone = tmp_path / "origin", tmp_path / "clone"
+    origin.mkdir()
+    git(origin, "init", "--quiet", "--initial-branch", "main")
+    for message in ("first", "second"):
+        git(origin, "commit", "--quiet", "--allow-empty", "--message", message)
+    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{origin}", str(clone))
+    (clone / "sub").mkdir()
+    repository = Git(clone / "sub")  # a project in a subfolder of its repository
+    work_tree = repository.work_tree()
+    assert work_tree is not None
+    assert work_tree.top_level == clone.resolve()
+    assert repository.is_shallow()
+
+    repository.fetch_full_history("origin")
+
+    assert not repository.is_shallow()
+    assert repository.count_commits("HEAD") == 2
