@@ -10,10 +10,15 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
+from itertools import compress, count, islice, repeat
+from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
 from poetry_release_plugin.errors import ProjectError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 _H2 = re.compile(r"^##(?!#)[ \t]*(?P<title>.*?)[ \t]*$")
 _SETEXT_H2 = re.compile(r"^ {0,3}-{2,}[ \t]*$")
@@ -32,8 +37,13 @@ class Heading:
 
     line: int
     unreleased: bool
-    version: str | None
+    title_version: str | None  # what the title holds where a version goes, as written
     underline: bool = False
+
+    @property
+    def version(self) -> str | None:
+        """The version the title names, normalized; None if it names none."""
+        return _valid(self.title_version) if self.title_version is not None else None
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,23 @@ def _strip(line: str) -> str:
     return line.rstrip("\r\n")
 
 
+_CANDIDATE_STARTS = ("##", "``", "~~", "--")
+
+
+def _lines_starting(lines: list[str], starts: str | tuple[str, ...]) -> list[int]:
+    """The indexes of the lines that start so (filtered at C speed: a changelog of megabytes
+    has a hundred thousand lines, and few of them matter)."""
+    return list(compress(count(), map(str.startswith, lines, repeat(starts))))
+
+
 def _candidate_lines(lines: list[str]) -> list[int]:
     """Lines that may open or close a fence, be a `## ` heading or a setext underline: the
-    only ones the scans below need to look at (a changelog of megabytes has few)."""
-    starts = ("##", "``", "~~", "--")
-    return [index for index, line in enumerate(lines) if line.lstrip(" ")[:2] in starts]
+    only ones the scans below need to look at."""
+    return [
+        index
+        for index in _lines_starting(lines, (*_CANDIDATE_STARTS, " "))
+        if lines[index].lstrip(" ")[:2] in _CANDIDATE_STARTS
+    ]
 
 
 @dataclass(frozen=True)
@@ -118,17 +140,26 @@ def _is_setext_title(lines: list[str], index: int, fenced: _Fences) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Scanned:
+    """A changelog's lines (line endings kept), its level-2 headings and the lines that may
+    be link references."""
+
+    lines: tuple[str, ...]
+    headings: tuple[Heading, ...]
+    link_lines: tuple[int, ...]
+
+
 @functools.lru_cache(maxsize=4)  # prepare reads one changelog several times
-def _scan(text: str, path: str) -> tuple[tuple[str, ...], tuple[Heading, ...]]:
-    """The text's lines (line endings kept) and its level-2 headings."""
+def _scan(text: str, path: str) -> _Scanned:
     lines = text.splitlines(keepends=True)
-    return tuple(lines), tuple(_headings(lines, path))
+    return _Scanned(tuple(lines), tuple(_headings(lines, path)), tuple(_lines_starting(lines, "[")))
 
 
 def _read(text: str, path: str = "CHANGELOG.md") -> tuple[list[str], list[Heading]]:
     """The lines (a list of its own, free to change) and the headings of a changelog."""
-    lines, headings = _scan(text, path)
-    return list(lines), list(headings)
+    scanned = _scan(text, path)
+    return list(scanned.lines), list(scanned.headings)
 
 
 def _headings(lines: list[str], path: str) -> list[Heading]:
@@ -156,9 +187,7 @@ def _headings(lines: list[str], path: str) -> list[Heading]:
             found.append(Heading(index, True, None, underline))
             continue
         version = _TITLE_VERSION.match(title)
-        found.append(
-            Heading(index, False, _valid(version["version"]) if version else None, underline)
-        )
+        found.append(Heading(index, False, version["version"] if version else None, underline))
     return found
 
 
@@ -166,6 +195,7 @@ def _body_start(heading: Heading) -> int:
     return heading.line + (2 if heading.underline else 1)
 
 
+@functools.lru_cache(maxsize=1024)
 def _valid(text: str) -> str | None:
     try:
         return str(Version(text.rstrip(".,:;")))
@@ -195,7 +225,7 @@ def _ended(line: str, newline: str) -> str:
     return line if line.endswith(("\n", "\r")) else line + newline
 
 
-def _blank_lines_before(lines: list[str], index: int) -> int:
+def _blank_lines_before(lines: Sequence[str], index: int) -> int:
     count = 0
     while index - count - 1 >= 0 and not _strip(lines[index - count - 1]).strip():
         count += 1
@@ -204,8 +234,9 @@ def _blank_lines_before(lines: list[str], index: int) -> int:
 
 def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
     """The conventions of a changelog, read from its newest release and its link references."""
-    lines, headings = _read(text, path)
-    released = [h for h in headings if h.version is not None]
+    scanned = _scan(text, path)
+    lines, headings = scanned.lines, scanned.headings
+    released = list(islice((h for h in headings if h.version is not None), 2))
     style = ChangelogStyle()
     if released:
         newest = released[0]
@@ -221,7 +252,7 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
         later = released[1] if len(released) > 1 else newest
         gap = _blank_lines_before(lines, later.line) if later.line > 0 else 1
         style = ChangelogStyle(template, setext, max(gap, 1))
-    for label, _space, url in _link_references(lines):
+    for label, _space, url in _link_references(lines, scanned.link_lines):
         if _valid(label) is None:
             continue
         angle = url.startswith("<") and url.endswith(">")
@@ -234,10 +265,10 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _link_references(lines: list[str]) -> list[tuple[str, str, str]]:
+def _link_references(lines: Sequence[str], candidates: Iterable[int]) -> list[tuple[str, str, str]]:
     found = []
-    for line in lines:
-        match = _LINK.match(_strip(line)) if line.startswith("[") else None
+    for index in candidates:
+        match = _LINK.match(_strip(lines[index]))
         if match is not None:
             found.append((match["label"], match["space"], match["url"]))
     return found
@@ -305,11 +336,7 @@ def _update_links(
     previous_tag: str | None,
     style: ChangelogStyle,
 ) -> list[str]:
-    links = [
-        (index, _LINK.match(_strip(line)))
-        for index, line in enumerate(lines)
-        if line.startswith("[")
-    ]
+    links = [(index, _LINK.match(_strip(lines[index]))) for index in _lines_starting(lines, "[")]
     matches = [(index, match) for index, match in links if match is not None]
     unreleased = next((m for m in matches if m[1]["label"].lower() == "unreleased"), None)
     versioned = next((m for m in matches if _valid(m[1]["label"]) is not None), None)

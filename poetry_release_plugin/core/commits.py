@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 _HEADER = re.compile(
     r"^(?P<type>[A-Za-z][\w-]*)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?: (?P<description>\S.*)$"
@@ -14,8 +15,7 @@ _FOOTER = re.compile(r"^(?P<token>BREAKING CHANGE|BREAKING-CHANGE|[\w-]+)(?:: | 
 _BREAKING_TOKENS = ("BREAKING CHANGE", "BREAKING-CHANGE")
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):  # a history holds thousands: a tuple is the cheapest immutable value
     """A commit as git gives it: hash, number of parents and the whole message."""
 
     sha: str
@@ -33,8 +33,7 @@ class Commit:
         return self.parents > 1
 
 
-@dataclass(frozen=True)
-class ConventionalCommit:
+class ConventionalCommit(NamedTuple):
     """A commit message that follows Conventional Commits."""
 
     type: str  # lower case
@@ -58,7 +57,14 @@ class ConventionalCommit:
 @functools.lru_cache(maxsize=1 << 16)  # the bump and the notes read the same commits
 def parse_message(message: str) -> ConventionalCommit | None:
     """The Conventional Commit a message is, or None if its header does not follow the spec."""
-    lines = message.replace("\r\n", "\n").strip("\n").split("\n")
+    message = message.replace("\r\n", "\n").strip("\n")
+    if "\n" not in message:  # most commits: a header alone
+        header = _HEADER.match(message.strip())
+        if header is None:
+            return None
+        kind, scope, bang, description = header.groups()
+        return ConventionalCommit(kind.lower(), scope or None, description.strip(), bang=bool(bang))
+    lines = message.split("\n")
     header = _HEADER.match(lines[0].strip())
     if header is None:
         return None
@@ -152,8 +158,7 @@ _SECTION_OF_TYPE = {
 _OMITTED_TYPES = {"docs", "chore", "ci", "test", "tests", "style", "build"}
 
 
-@dataclass(frozen=True)
-class NoteEntry:
+class NoteEntry(NamedTuple):
     """One line of release notes."""
 
     text: str

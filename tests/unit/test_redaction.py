@@ -34,6 +34,14 @@ PASSWORD = "pw-Recognisable-S3cret"
 )
 def test_credentials_are_hidden_by_their_shape(text: str, shown: str) -> None:
     assert Redactor().text(text) == shown
+    # the same at the end of a long text (a dry run's diff of a changelog of megabytes)
+    filler = "- Fixed thing number 7 in a module (a1b2c3d)\n" * 2_000
+    assert Redactor().text(filler + text) == filler + shown
+
+
+def test_a_header_name_written_with_unicode_look_alikes_is_still_hidden() -> None:
+    dotless = "AUTHOR\u0131ZATION"  # a dotless i, which matches i when case is ignored
+    assert Redactor().text(f"{dotless}: Bearer abc.def") == f"{dotless}: Bearer ***"
 
 
 def test_known_secrets_are_hidden_as_written_and_as_url_encoded() -> None:
