@@ -217,6 +217,9 @@ class MemoryGit(Git):
             if sha in reachable and fnmatch.fnmatchcase(name, pattern)
         )
 
+    def read_log_ahead(self, revision_range: str, paths: Sequence[str] = ()) -> None:
+        """Nothing to read ahead: `log` answers from memory."""
+
     def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
         start, _, end = revision_range.rpartition("..")
         excluded = set(self.ancestors(self._resolve(start))) if start else set()

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from poetry_release_plugin.core.redaction import is_release_credential
 from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Git:
         self._executable = shutil.which("git")
         self._work_tree: WorkTree | bool | None = False  # False: not asked yet
         self._tags: list[str] | None = None
+        self._logs: dict[tuple[str, tuple[str, ...]], _LogRead] = {}  # by range and paths
 
     def run(
         self,
@@ -180,7 +182,8 @@ class Git:
         try:
             self.run("fetch", "--quiet", "--unshallow", "--tags", remote, timeout=600)
         finally:
-            self._work_tree, self._tags = False, None
+            self._work_tree = False
+            self._forget_history()
 
     def commits_behind(self, remote: str, branch: str) -> int | None:
         """How many commits `remote/branch` has that HEAD lacks (None if it has no such branch)."""
@@ -228,20 +231,31 @@ class Git:
         output = self.run("tag", "--merged", revision, "--list", pattern).stdout
         return output.split()
 
+    def read_log_ahead(self, revision_range: str, paths: Sequence[str] = ()) -> None:
+        """Start `git log` of a range in the background (git works on another core while the
+        caller goes on); `log` with the same range then takes what it printed."""
+        key = (revision_range, tuple(paths))
+        if key not in self._logs:
+            self._logs[key] = _LogRead(lambda: self._log_output(revision_range, paths))
+
     def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
         """Commits of a range (newest first), from one `git log` call; with `paths`, only
-        those touching them (relative to the work tree's folder)."""
-        output = self.run(
+        those touching them (relative to the work tree's folder). Read once per range, until
+        this object commits, tags or fetches."""
+        key = (revision_range, tuple(paths))
+        if key not in self._logs:
+            self._logs[key] = _LogRead(lambda: self._log_output(revision_range, paths), now=True)
+        return list(self._logs[key].commits())
+
+    def _log_output(self, revision_range: str, paths: Sequence[str]) -> str:
+        return self.run(
             "log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", *paths, timeout=300
         ).stdout
-        commits = []
-        for record in output.split("\x1e"):
-            record = record.lstrip("\n")
-            if not record:
-                continue
-            sha, parents, message = record.split("\x1f", 2)
-            commits.append(Commit(sha, message.strip("\n"), len(parents.split())))
-        return commits
+
+    def _forget_history(self) -> None:
+        """Tags or HEAD are about to change: ask git again."""
+        self._tags = None
+        self._logs.clear()
 
     def remote_url(self, remote: str) -> str | None:
         """The URL of a remote, or None if it is not configured."""
@@ -251,12 +265,12 @@ class Git:
     def create_tag(self, tag: str, message: str, *, sign: bool, commit: str = "HEAD") -> None:
         """An annotated tag on `commit` (signed with git's own signing configuration if asked)."""
         flag = "--sign" if sign else "--annotate"
-        self._tags = None
+        self._forget_history()
         self.run("tag", flag, "--message", message, tag, commit, timeout=None)
 
     def delete_tag(self, tag: str) -> None:
         """Delete a local tag."""
-        self._tags = None
+        self._forget_history()
         self.run("tag", "--delete", tag)
 
     def remote_refs(self, remote: str, *refs: str) -> dict[str, str]:
@@ -316,6 +330,7 @@ class Git:
         `git commit` (not commit-tree) makes it, so the user's hooks and signing still apply.
         """
         entries = self._index_info(contents)
+        self._forget_history()
         git_dir = Path(self.run("rev-parse", "--absolute-git-dir").stdout.strip())
         index = git_dir / f"poetry-release-{os.getpid()}.index"
         temporary = {"GIT_INDEX_FILE": str(index)}
@@ -346,6 +361,52 @@ class Git:
             mode = listed[0] if listed else "100644"
             lines.append(f"{mode} {blob.stdout.strip()}\t{path}\n")
         return "".join(lines).encode()
+
+
+class _LogRead:
+    """What `git log` printed, read now or by a background thread (whose failure the first
+    reader raises), and the commits parsed from it once, in the reader's thread."""
+
+    def __init__(self, read: Callable[[], str], *, now: bool = False) -> None:
+        self._read = read
+        self._output: str | None = None
+        self._error: BaseException | None = None
+        self._commits: list[Commit] | None = None
+        self._thread: threading.Thread | None = None
+        if now:
+            self._output = read()
+        else:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._output = self._read()
+        except BaseException as error:  # raised again in the reader's thread
+            self._error = error
+
+    def commits(self) -> list[Commit]:
+        """The range's commits, newest first."""
+        if self._commits is None:
+            if self._thread is not None:
+                self._thread.join()
+            if self._error is not None:
+                raise self._error
+            assert self._output is not None
+            self._commits = _parse_log(self._output)
+        return self._commits
+
+
+def _parse_log(output: str) -> list[Commit]:
+    """Commits from `git log --format=%H%x1f%P%x1f%B%x1e`."""
+    commits = []
+    for record in output.split("\x1e"):
+        record = record.lstrip("\n")
+        if not record:
+            continue
+        sha, parents, message = record.split("\x1f", 2)
+        commits.append(Commit(sha, message.strip("\n"), len(parents.split())))
+    return commits
 
 
 _PERMISSION_SIGNS = (

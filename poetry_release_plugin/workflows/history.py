@@ -195,12 +195,24 @@ def release_target(project: Project, git: Git, head: str) -> str:
     return found.sha if found is not None and found.commits_past == 0 else head
 
 
+def _commit_range(start: ReleaseTag | None, end: str) -> str:
+    return f"{start.name}..{end}" if start is not None else end
+
+
 def commits_between(
     git: Git, start: ReleaseTag | None, end: str = "HEAD", paths: tuple[str, ...] = ()
 ) -> list[Commit]:
     """Commits after `start` (all of history without one) up to `end`, newest first; with
     `paths`, only those touching them (a project in a subfolder)."""
-    return git.log(f"{start.name}..{end}" if start is not None else end, paths)
+    return git.log(_commit_range(start, end), paths)
+
+
+def read_changes_ahead(
+    git: Git, start: ReleaseTag | None, end: str = "HEAD", paths: tuple[str, ...] = ()
+) -> None:
+    """Have git read the commits after `start` while the caller does other work: a long
+    history then costs little more than a short one. `changes_since` takes them."""
+    git.read_log_ahead(_commit_range(start, end), paths)
 
 
 def changes_since(

@@ -59,6 +59,7 @@ from poetry_release_plugin.workflows.history import (
     changes_since,
     ensure_history_readable,
     last_release_tag,
+    read_changes_ahead,
     release_rule,
 )
 from poetry_release_plugin.workflows.notes import generated_changes
@@ -196,6 +197,8 @@ def plan_prepare(
     uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
     previous = last_release_tag(git, settings)
+    if request.rule is None or project.changelog is not None:  # the commits may decide
+        read_changes_ahead(git, previous, paths=project.history_paths)
     if request.rule is None:
         ensure_history_readable(project.tag_choice, previous)
     rule = request.rule or _rule_from_commits(project, git, previous)
@@ -231,6 +234,8 @@ def ensure_prepare_history(
     """A shallow clone is made whole first (before the tag format is read from its tags):
     offline, only a release that no commit decides (an explicit rule, a changelog with
     Unreleased entries) may go on without its history."""
+    if not git.is_work_tree() or not git.is_shallow():
+        return  # the whole history is here (no need to read the changelog to know why)
     decided_by_commits = []
     if request.rule is None:
         decided_by_commits.append("the new version")
