@@ -7,9 +7,12 @@ import math
 import shlex
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 TABLE = "[tool.poetry-release]"
 
@@ -22,6 +25,9 @@ class CheckSpec:
     argv: tuple[str, ...]
     timeout: float | None = None
     env: tuple[str, ...] = ()  # release credentials this check may see (all others it sees)
+    # Variables set for this check alone (the install check's sources): may hold credentials,
+    # so never shown, compared or set from [tool.poetry-release].
+    variables: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

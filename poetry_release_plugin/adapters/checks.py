@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
+    from poetry_release_plugin.adapters.index import PipIndex
 
 BUILD = "build"
 INSTALL = "install"
@@ -80,16 +81,25 @@ def builtin_build(output_dir: Path) -> CheckSpec:
 
 
 def builtin_install(
-    package: str, version: str, python: Path, dist: Path, distribution: str = ""
+    package: str,
+    version: str,
+    python: Path,
+    dist: Path,
+    distribution: str = "",
+    dependency_indexes: Sequence[PipIndex] = (),
 ) -> CheckSpec:
-    """The install check: the built wheel in a fresh venv, imported, `__version__` compared
-    (with an empty `package`: the distribution's installed metadata)."""
+    """The install check: the built wheel in a fresh venv with its dependencies from
+    `dependency_indexes` (Poetry's sources), imported, `__version__` compared (with an empty
+    `package`: the distribution's installed metadata)."""
+    from poetry_release_plugin.adapters.venv import dependency_indexes_variable
+
     module = "poetry_release_plugin.adapters.install_check"
     argv: tuple[str, ...] = (sys.executable, "-m", module, package, version, str(dist))
     argv = (*argv, "--python", str(python))
     if distribution:
         argv = (*argv, "--distribution", distribution)
-    return CheckSpec(name=INSTALL, argv=argv)
+    variables = dependency_indexes_variable(dependency_indexes)
+    return CheckSpec(name=INSTALL, argv=argv, variables=variables)
 
 
 DEFAULT_TOOLS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -213,6 +223,7 @@ class CheckRunner:
         variables = without_release_credentials(
             self.env.variables() if self.env is not None else os.environ, keep=spec.env
         )
+        variables.update(spec.variables)
         if spec.name in BUILTIN and spec.argv[0] == sys.executable:
             variables["POETRY_VIRTUALENVS_CREATE"] = "false"  # build only, never make a venv
         executable = shutil.which(spec.argv[0], path=variables.get("PATH", os.defpath))

@@ -2,8 +2,12 @@
 
 The guide's "test installation in a clean environment", before the tag: it catches files or
 dependencies missing from the package. It installs the wheel of this run's build (see
-`build.py`: built once, shared with the `build` check). Run as a child process by the check
-runner, from the project's folder:
+`build.py`: built once, shared with the `build` check) through `venv.install_in_fresh_venv`,
+the helper `verify --install` uses: the same source policy, its dependencies from Poetry's
+sources (sent by prepare in the variable `venv.DEPENDENCY_INDEXES`), never from the user's pip
+configuration. Only where the release comes from differs: here the local wheel (no index at
+all), for verify the index alone. Run as a child process by the check runner, from the
+project's folder:
 
     python -m poetry_release_plugin.adapters.install_check PACKAGE VERSION DIST [--python PYTHON]
 """
@@ -11,14 +15,13 @@ runner, from the project's folder:
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from poetry_release_plugin.adapters.build import build_once
-from poetry_release_plugin.adapters.environment import imported_version
-from poetry_release_plugin.adapters.venv import create_venv, pip_install
+from poetry_release_plugin.adapters.venv import dependency_indexes_from, install_in_fresh_venv
 from poetry_release_plugin.core.sources import VersionReader
 from poetry_release_plugin.errors import BuildFailed
 
@@ -29,7 +32,6 @@ def check_install(
     """0 when the built wheel installs and imports with `__version__ == version` (with an
     empty `package`: when `importlib.metadata.version(distribution) == version`)."""
     reader = VersionReader(package or None, distribution)
-    shown = reader.describe()
     try:
         built = build_once(Path.cwd(), dist, echo=True)
     except BuildFailed:
@@ -39,27 +41,20 @@ def check_install(
     if not wheels:
         print("the build made no wheel")
         return 1
-    with tempfile.TemporaryDirectory(prefix="poetry-release-install-") as scratch:
-        folder = Path(scratch)
-        print(f"$ python -m venv {folder / 'venv'}", flush=True)
-        venv = create_venv(folder / "venv", python)
-        print(f"$ pip install {wheels[0].name}", flush=True)
-        installed = pip_install(venv, [str(wheels[0])], None, folder)
-        print(installed.stdout + installed.stderr, flush=True)
-        if installed.returncode != 0:
-            print(f"pip install {wheels[0].name} failed")
-            return 1
-        found = imported_version(venv.environment, reader, folder)
-        if found.error is not None or not found.found:
-            what = f"import {package}" if package else shown
-            print(f"{what} failed in a clean venv with only the wheel installed")
-            print(found.error or "no such module")
-            return 1
-        if found.version != version:
-            print(f"the installed {shown} is {found.version}, not {version}")
-            return 1
-        print(f"installed {wheels[0].name} into a clean venv: {shown} == {version}")
-        return 0
+    wheel = wheels[0]
+    print(f"$ pip install {wheel.name} (dependencies from Poetry's sources) in a clean venv")
+    outcome = install_in_fresh_venv(
+        str(wheel.resolve()),
+        wheel.name,
+        reader,
+        version,
+        release_indexes=[],
+        dependency_indexes=dependency_indexes_from(os.environ),
+        python=python,
+    )
+    print(outcome.output, flush=True)
+    print(outcome.detail)
+    return 0 if outcome.ok else 1
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -14,12 +16,15 @@ from poetry_release_plugin.adapters.environment import ProjectEnvironment, impor
 from poetry_release_plugin.core.sources import VersionReader
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from poetry_release_plugin.adapters.index import PipIndex
     from poetry_release_plugin.core.simple_api import IndexFile
 
 PIP_SECONDS = 600
+# How prepare hands Poetry's sources (credentials included) to its install check, a child
+# process: in that check's environment alone, never on a command line.
+DEPENDENCY_INDEXES = "POETRY_RELEASE_DEPENDENCY_INDEXES"
 
 
 @dataclass(frozen=True)
@@ -80,20 +85,32 @@ def pip_environment(indexes: Sequence[PipIndex]) -> dict[str, str]:
 
 
 def pip_install(
-    venv: Venv, arguments: Sequence[str], indexes: Sequence[PipIndex] | None, cwd: Path
+    venv: Venv, arguments: Sequence[str], indexes: Sequence[PipIndex], cwd: Path
 ) -> subprocess.CompletedProcess[str]:
-    """`pip install ARGUMENTS` into the venv, without cache or prompts; with `indexes`, from
-    those alone (see `pip_environment`), else as the user's own pip configuration says."""
-    variables = pip_environment(indexes) if indexes is not None else None
+    """`pip install ARGUMENTS` into the venv from `indexes` alone (see `pip_environment`),
+    without cache or prompts."""
     return subprocess.run(
         [*venv.pip, "install", "--no-cache-dir", "--no-input", *arguments],
         cwd=cwd,
-        env=variables,
+        env=pip_environment(indexes),
         capture_output=True,
         text=True,
         check=False,
         timeout=PIP_SECONDS,
     )
+
+
+def dependency_indexes_variable(indexes: Sequence[PipIndex]) -> dict[str, str]:
+    """The variable that carries `indexes` (Poetry's sources) to the install check."""
+    return {DEPENDENCY_INDEXES: json.dumps([dataclasses.asdict(index) for index in indexes])}
+
+
+def dependency_indexes_from(environ: Mapping[str, str]) -> list[PipIndex]:
+    """The indexes `dependency_indexes_variable` sent (none when it is unset)."""
+    from poetry_release_plugin.adapters.index import PipIndex
+
+    entries = json.loads(environ.get(DEPENDENCY_INDEXES) or "[]")
+    return [PipIndex(**{**entry, "secrets": tuple(entry["secrets"])}) for entry in entries]
 
 
 def last_line(completed: subprocess.CompletedProcess[str], secrets: Sequence[str] = ()) -> str:
@@ -105,6 +122,73 @@ def last_line(completed: subprocess.CompletedProcess[str], secrets: Sequence[str
     return line
 
 
+@dataclass(frozen=True)
+class CleanInstall:
+    """How installing a release into a fresh venv went: ok, one line saying so, pip's output."""
+
+    ok: bool
+    detail: str
+    output: str = ""
+
+
+def install_in_fresh_venv(
+    requirement: str,
+    shown: str,
+    reader: VersionReader,
+    version: str,
+    *,
+    release_indexes: Sequence[PipIndex],
+    dependency_indexes: Sequence[PipIndex] | None,
+    hashes: Sequence[str] = (),
+    python: str = sys.executable,
+) -> CleanInstall:
+    """The one clean install, for `verify --install` and prepare's `install` check: a fresh
+    venv in a temporary folder (removed afterwards); `requirement` (NAME==VERSION, or a wheel's
+    path) installed alone from `release_indexes` only (none: the local wheel, no index at all),
+    its sha256 one of `hashes` if given; then its dependencies from `dependency_indexes`,
+    Poetry's sources for the project (None: no dependencies); then `reader` must give `version`.
+
+    pip never reads the user's own configuration (see `pip_environment`), so the dependencies
+    are the ones the user's Poetry would install, whichever command asks.
+    """
+    secrets = [s for i in (*release_indexes, *(dependency_indexes or ())) for s in i.secrets]
+    with tempfile.TemporaryDirectory(prefix="poetry-release-install-") as scratch:
+        folder = Path(scratch)
+        venv = create_venv(folder / "venv", python)
+        release = [requirement]
+        if hashes:
+            pinned = folder / "release-requirements.txt"
+            pinned.write_text(
+                " ".join([requirement, *(f"--hash=sha256:{h}" for h in hashes)]) + "\n"
+            )
+            release = ["--require-hashes", "--requirement", str(pinned)]
+        installed = pip_install(venv, ["--no-deps", *release], release_indexes, folder)
+        output = installed.stdout + installed.stderr
+        if installed.returncode != 0:
+            return CleanInstall(
+                False, f"pip install {shown} failed: {last_line(installed, secrets)}", output
+            )
+        steps = f"pip install {shown}" + (" (sha256 checked)" if hashes else "")
+        if dependency_indexes is not None:
+            # The release is installed already: pip resolves only its dependencies here.
+            deps = pip_install(venv, [requirement], dependency_indexes, folder)
+            output += deps.stdout + deps.stderr
+            if deps.returncode != 0:
+                detail = f"installing the dependencies failed: {last_line(deps, secrets)}"
+                return CleanInstall(False, detail, output)
+            steps += ", dependencies from Poetry's sources"
+        found = imported_version(venv.environment, reader, folder)
+    expression = reader.describe()
+    if found.error is not None or not found.found:
+        what = f"import {reader.module}" if reader.module else expression
+        error = found.error or "no such module"
+        return CleanInstall(False, f"{what} failed in a clean venv: {error}", output)
+    if found.version != version:
+        detail = f"{expression} is {found.version or 'missing'}, not {version}"
+        return CleanInstall(False, detail, output)
+    return CleanInstall(True, f"{steps}; {expression} == {version}", output)
+
+
 def install_release(
     name: str,
     version: str,
@@ -113,57 +197,19 @@ def install_release(
     index: PipIndex,
     dependency_indexes: Sequence[PipIndex] | None,
 ) -> tuple[bool, str]:
-    """Install NAME==VERSION into a fresh venv as a user would; import `package` and compare its
-    `__version__` (without a package: `importlib.metadata.version(NAME)`).
-
-    The package itself comes from `index` alone, checked against the sha256 the index lists;
-    its dependencies from `dependency_indexes` (Poetry's sources), or none when that is None.
-    The venv lives in a temporary folder, removed afterwards.
-    """
-    with tempfile.TemporaryDirectory(prefix="poetry-release-verify-") as scratch:
-        return _install_into(
-            name, version, package, files, Path(scratch), index, dependency_indexes
-        )
-
-
-def _install_into(
-    name: str,
-    version: str,
-    package: str | None,
-    files: list[IndexFile],
-    folder: Path,
-    index: PipIndex,
-    dependency_indexes: Sequence[PipIndex] | None,
-) -> tuple[bool, str]:
-    venv = create_venv(folder / "venv")
-    secrets = [*index.secrets, *(s for i in dependency_indexes or () for s in i.secrets)]
-    hashes = [file.sha256 for file in files]
-    pinned = f"{name}=={version}"
-    if hashes and all(hashes):
-        requirements = folder / "release-requirements.txt"
-        requirements.write_text(
-            " ".join([pinned, *(f"--hash=sha256:{digest}" for digest in hashes)]) + "\n"
-        )
-        release = ["--no-deps", "--require-hashes", "--requirement", str(requirements)]
-    else:
-        release = ["--no-deps", pinned]
-    installed = pip_install(venv, release, [index], folder)
-    if installed.returncode != 0:
-        return False, f"pip install {pinned} failed: {last_line(installed, secrets)}"
-    steps = f"pip install {pinned} from {_shown(index)} (sha256 checked)"
-    if dependency_indexes is not None:
-        # NAME==VERSION is installed already: pip resolves only its dependencies here.
-        deps = pip_install(venv, [pinned], dependency_indexes, folder)
-        if deps.returncode != 0:
-            return False, f"installing the dependencies failed: {last_line(deps, secrets)}"
-        steps += ", dependencies from Poetry's sources"
-    found = imported_version(venv.environment, VersionReader(package, name), folder)
-    shown = f"{package}.__version__" if package else f'importlib.metadata.version("{name}")'
-    if found.error is not None or not found.found:
-        return False, f"{shown} failed: {found.error or 'not installed'}"
-    if found.version != version:
-        return False, f"{shown} is {found.version or 'missing'}, not {version}"
-    return True, f"{steps}; {shown} == {version}"
+    """Install NAME==VERSION from `index` alone, checked against the sha256 the index lists,
+    with its dependencies from `dependency_indexes` (see `install_in_fresh_venv`)."""
+    hashes = [file.sha256 for file in files if file.sha256]
+    outcome = install_in_fresh_venv(
+        f"{name}=={version}",
+        f"{name}=={version} from {_shown(index)}",
+        VersionReader(package, name),
+        version,
+        release_indexes=[index],
+        dependency_indexes=dependency_indexes,
+        hashes=hashes if len(hashes) == len(files) else (),
+    )
+    return outcome.ok, outcome.detail
 
 
 def _shown(index: PipIndex) -> str:

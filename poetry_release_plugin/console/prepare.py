@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.checks import CheckResult
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.adapters.index import PackageIndex
+    from poetry_release_plugin.adapters.index import PackageIndex, PipIndex
     from poetry_release_plugin.adapters.journal import GitFolders, LeftChanges
     from poetry_release_plugin.config import CheckSpec
+    from poetry_release_plugin.console.services import Services
     from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.workflows.prepare import PrepareAdapters, PrepareOutcome, PreparePlan
 
@@ -219,6 +220,7 @@ One prepare or cut runs per repository at a time. The original files are journal
             check_runner=self._check_runner,
             imported_version=imported_version,
             build_dir=scratch,
+            dependency_indexes=self._dependency_indexes,
         )
 
     def _environment(self) -> ProjectEnvironment | None:
@@ -232,12 +234,17 @@ One prepare or cut runs per repository at a time. The original files are journal
             self.reporter.warning(f"cannot inspect the project's environment ({error})")
             return None
 
-    def _index_for(self, repository: str) -> PackageIndex | None:
+    def _services(self) -> Services:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.console.services import Services
 
-        project = self._project
-        return Services(self.poetry, project, Git(project.root)).index(repository)
+        return Services(self.poetry, self._project, Git(self._project.root))
+
+    def _index_for(self, repository: str) -> PackageIndex | None:
+        return self._services().index(repository)
+
+    def _dependency_indexes(self) -> list[PipIndex]:
+        return self._services().dependency_indexes()
 
     def _check_runner(self, env: ProjectEnvironment | None) -> _DisplayedChecks:
         return _DisplayedChecks(self, env)

@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.environment import ImportedVersion, ProjectEnvironment
     from poetry_release_plugin.adapters.files import WriteJournal
     from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.index import PipIndex
     from poetry_release_plugin.config import CheckSpec
     from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.core.simple_api import IndexReader
@@ -182,6 +183,8 @@ class PrepareAdapters:
     imported_version: Callable[[ProjectEnvironment, str | VersionReader, Path], ImportedVersion]
     build_dir: Path
     journal: WriteJournal | None = None
+    # Poetry's sources for the project's dependencies: where the install check takes them from
+    dependency_indexes: Callable[[], Sequence[PipIndex]] = lambda: ()
 
 
 def plan_prepare(
@@ -479,6 +482,7 @@ def _planned_checks(
             env.python if env else Path(sys.executable),
             adapters.build_dir / "dist",
             project.metadata.name,
+            adapters.dependency_indexes(),
         ),
     }
     configured = project.settings.checks

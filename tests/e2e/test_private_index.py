@@ -124,26 +124,38 @@ priority = "primary"
 """
 
 
+def dependent_project(
+    make_project: ProjectFactory, source_url: str, release: str = "", source: str = "deps"
+) -> ReleaseProject:
+    """widget-kit importing `tiny-dep`, which it takes from the Poetry source `source`."""
+    files = widget_kit_files()
+    text = DEPENDENT.replace("DEPS_URL", source_url).replace('"deps"', f'"{source}"')
+    files["pyproject.toml"] = text + release
+    files["widget_kit/__init__.py"] = 'from tiny_dep import ANSWER\n\n__version__ = "0.9.0"\n'
+    return make_project(files, tags=("v0.9.0",))
+
+
+def build_tiny_dep(project: ReleaseProject, folder: Path, into: Path) -> None:
+    """tiny-dep 1.0's sdist and wheel, built by Poetry into `into`."""
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text(
+        '[project]\nname = "tiny-dep"\nversion = "1.0"\n\n'
+        '[tool.poetry]\npackages = [{ include = "tiny_dep" }]\n'
+    )
+    (folder / "tiny_dep").mkdir()
+    (folder / "tiny_dep" / "__init__.py").write_text("ANSWER = 42\n")
+    built = project.poetry("-P", str(folder), "build", "--output", str(into))
+    assert built.code == 0, built.output
+
+
 def test_verify_install_takes_dependencies_from_poetrys_sources(
     make_project: ProjectFactory,
     private: PackageIndexServer,
     deps_index: PackageIndexServer,
     tmp_path: Path,
 ) -> None:
-    dependency = tmp_path / "tiny-dep"
-    dependency.mkdir()
-    (dependency / "pyproject.toml").write_text(
-        '[project]\nname = "tiny-dep"\nversion = "1.0"\n\n'
-        '[tool.poetry]\npackages = [{ include = "tiny_dep" }]\n'
-    )
-    (dependency / "tiny_dep").mkdir()
-    (dependency / "tiny_dep" / "__init__.py").write_text("ANSWER = 42\n")
-    files = widget_kit_files()
-    files["pyproject.toml"] = DEPENDENT.replace("DEPS_URL", deps_index.url)
-    files["widget_kit/__init__.py"] = 'from tiny_dep import ANSWER\n\n__version__ = "0.9.0"\n'
-    project = make_project(files, tags=("v0.9.0",))
-    built = project.poetry("-P", str(dependency), "build", "--output", str(deps_index.packages))
-    assert built.code == 0, built.output
+    project = dependent_project(make_project, deps_index.url)
+    build_tiny_dep(project, tmp_path / "tiny-dep", deps_index.packages)
     configured(project, private)
     build(project, private.packages)
 
@@ -166,3 +178,38 @@ def test_verify_install_takes_dependencies_from_poetrys_sources(
     assert "dependencies from Poetry's sources" in verified.output
     assert alone.code == 1, alone.output  # the package alone cannot import its dependency
     assert "No module named 'tiny_dep'" in alone.output
+
+
+INSTALL_CHECK = '\n[tool.poetry-release]\nchecks = ["install"]\n'
+
+
+def test_the_install_check_takes_dependencies_from_poetrys_sources_with_their_credentials(
+    make_project: ProjectFactory, private: PackageIndexServer, tmp_path: Path
+) -> None:
+    project = dependent_project(make_project, private.url, INSTALL_CHECK, source="private")
+    build_tiny_dep(project, tmp_path / "tiny-dep", private.packages)
+    configured(project, private)  # http-basic.private: the source's credentials
+
+    result = project.poetry("release", "prepare", "patch", "--offline", "-v")
+
+    assert result.code == 0, result.output
+    assert "dependencies from Poetry's sources; widget_kit.__version__ == 0.9.1" in result.output
+    assert PASSWORD not in result.output
+
+
+def test_the_install_check_never_takes_dependencies_from_the_users_pip_configuration(
+    make_project: ProjectFactory, deps_index: PackageIndexServer, tmp_path: Path
+) -> None:
+    project = dependent_project(make_project, deps_index.url, INSTALL_CHECK)
+    wheels = tmp_path / "wheels"
+    build_tiny_dep(project, tmp_path / "tiny-dep", wheels)  # offered by pip's config alone
+    before = project.snapshot()
+
+    result = project.poetry(
+        "release", "prepare", "patch", "--offline", extra_env={"PIP_FIND_LINKS": str(wheels)}
+    )
+
+    assert result.code == 1, result.output
+    assert "installing the dependencies failed" in result.output
+    assert "tiny-dep" in result.output
+    assert project.snapshot() == before

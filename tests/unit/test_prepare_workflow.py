@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from fakes import MemoryGit, Said, project
 
+from poetry_release_plugin.adapters.index import PipIndex
+from poetry_release_plugin.adapters.venv import dependency_indexes_from
 from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, describe_file
 from poetry_release_plugin.errors import (
     GitError,
@@ -103,6 +106,25 @@ class Repository:
     ) -> PreparePlan:
         request = PrepareRequest(rule=rule, run_checks=False, release_date="2026-11-25", **options)  # type: ignore[arg-type]
         return plan_prepare(the_project or project("1.0.0"), request, self.adapters())
+
+
+def test_the_install_check_is_given_poetrys_sources_and_no_other_check_is() -> None:
+    repository = Repository()
+    source = PipIndex(
+        url="https://reader:Pa55word-of-the-source@deps.invalid/simple/",
+        cert="/etc/deps-ca.pem",
+        secrets=("Pa55word-of-the-source",),
+    )
+    adapters = dataclasses.replace(repository.adapters(), dependency_indexes=lambda: [source])
+    released = project("1.0.0", release='checks = ["build", "install"]\n')
+    request = PrepareRequest(rule="patch", release_date="2026-11-25")
+
+    plan = plan_prepare(released, request, adapters)
+
+    build, install = plan.checks
+    assert dependency_indexes_from(install.variables) == [source]
+    assert build.variables == {}
+    assert "Pa55word" not in repr(plan.checks)
 
 
 def test_the_plan_writes_every_file_and_changes_nothing_yet() -> None:
