@@ -217,6 +217,9 @@ class MemoryGit(Git):
             if sha in reachable and fnmatch.fnmatchcase(name, pattern)
         )
 
+    def read_state_ahead(self, *, changes: bool = True) -> None:
+        """Nothing to read ahead: every answer is in memory."""
+
     def read_log_ahead(self, revision_range: str, paths: Sequence[str] = ()) -> None:
         """Nothing to read ahead: `log` answers from memory."""
 

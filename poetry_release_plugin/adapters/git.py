@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -9,7 +10,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.core.redaction import is_release_credential
@@ -17,6 +18,8 @@ from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,21 @@ class CommitContent:
 
     data: bytes
     stored: bool = False
+
+
+# The questions every release asks first, as git commands (read ahead together).
+_WORK_TREE = (
+    "rev-parse",
+    "--is-inside-work-tree",
+    "--show-toplevel",
+    "--absolute-git-dir",
+    "--git-common-dir",
+    "--is-shallow-repository",
+)
+_TAGS = ("tag", "--list")
+_HEAD = ("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+_BRANCH = ("symbolic-ref", "--quiet", "--short", "HEAD")
+_CHANGES = ("status", "--porcelain=v1", "--untracked-files=normal")
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,7 @@ class Git:
         self._work_tree: WorkTree | bool | None = False  # False: not asked yet
         self._tags: list[str] | None = None
         self._logs: dict[tuple[str, tuple[str, ...]], _LogRead] = {}  # by range and paths
+        self._ahead: dict[tuple[str, ...], _Background[tuple[int, bytes, bytes]]] = {}
 
     def run(
         self,
@@ -69,8 +88,13 @@ class Git:
         input: bytes | None = None,
         env: Mapping[str, str] | None = None,
     ) -> GitResult:
-        """Run `git ARGS` in the work tree; with `check`, a failure raises GitError."""
-        code, stdout, stderr = self._run_raw(args, timeout, input, env)
+        """Run `git ARGS` in the work tree; with `check`, a failure raises GitError. A command
+        read ahead (`read_state_ahead`) gives what it printed then."""
+        ahead = self._ahead.pop(args, None) if input is None and env is None else None
+        if ahead is not None:
+            code, stdout, stderr = ahead.result()
+        else:
+            code, stdout, stderr = self._run_raw(args, timeout, input, env)
         result = GitResult(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"))
         if check and result.code != 0:
             detail = result.stderr.strip() or result.stdout.strip()
@@ -81,8 +105,8 @@ class Git:
         self,
         args: Sequence[str],
         timeout: float | None,
-        input: bytes | None,
-        env: Mapping[str, str] | None,
+        input: bytes | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> tuple[int, bytes, bytes]:
         if self._executable is None:
             raise GitError("git is not installed or not on PATH", "install git, then run again")
@@ -112,18 +136,19 @@ class Git:
             raise
         return process.returncode, stdout, stderr
 
+    def read_state_ahead(self, *, changes: bool = True) -> None:
+        """Start git, several processes at once, on what a release asks first: the work tree,
+        its tags, HEAD, the branch and (with `changes`) the uncommitted changes. The next
+        question of each is answered from its read; later ones ask git again."""
+        known = {_WORK_TREE: self._work_tree is not False, _TAGS: self._tags is not None}
+        for args in (_WORK_TREE, _TAGS, _HEAD, _BRANCH, *([_CHANGES] if changes else [])):
+            if args not in self._ahead and not known.get(args):
+                self._ahead[args] = _Background(functools.partial(self._run_raw, args, 120))
+
     def work_tree(self) -> WorkTree | None:
         """The work tree the folder is in (None outside one), from one `git rev-parse`."""
         if self._work_tree is False:
-            result = self.run(
-                "rev-parse",
-                "--is-inside-work-tree",
-                "--show-toplevel",
-                "--absolute-git-dir",
-                "--git-common-dir",
-                "--is-shallow-repository",
-                check=False,
-            )
+            result = self.run(*_WORK_TREE, check=False)
             lines = result.stdout.splitlines()
             if result.code != 0 or len(lines) != 5 or lines[0] != "true":
                 self._work_tree = None
@@ -151,17 +176,17 @@ class Git:
 
     def current_branch(self) -> str | None:
         """The checked-out branch, or None when HEAD is detached."""
-        result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        result = self.run(*_BRANCH, check=False)
         return result.stdout.strip() if result.code == 0 else None
 
     def head(self) -> str | None:
         """HEAD's commit, or None in a repository without commits."""
-        result = self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+        result = self.run(*_HEAD, check=False)
         return result.stdout.strip() if result.code == 0 else None
 
     def changed_paths(self) -> list[str]:
         """Paths with uncommitted changes or untracked files, as `git status` lists them."""
-        output = self.run("status", "--porcelain=v1", "--untracked-files=normal").stdout
+        output = self.run(*_CHANGES).stdout
         return [line[3:] for line in output.splitlines() if line]
 
     def has_remote(self, remote: str) -> bool:
@@ -223,7 +248,7 @@ class Git:
     def all_tags(self) -> list[str]:
         """Every local tag's name."""
         if self._tags is None:
-            self._tags = self.run("tag", "--list").stdout.split()
+            self._tags = self.run(*_TAGS).stdout.split()
         return list(self._tags)
 
     def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
@@ -363,37 +388,43 @@ class Git:
         return "".join(lines).encode()
 
 
-class _LogRead:
-    """What `git log` printed, read now or by a background thread (whose failure the first
-    reader raises), and the commits parsed from it once, in the reader's thread."""
+class _Background(Generic[T]):
+    """A call running in a background thread; `result` waits for it and gives its value, or
+    raises its error in the caller's thread."""
 
-    def __init__(self, read: Callable[[], str], *, now: bool = False) -> None:
-        self._read = read
-        self._output: str | None = None
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._call = call
+        self._value: T | None = None
         self._error: BaseException | None = None
-        self._commits: list[Commit] | None = None
-        self._thread: threading.Thread | None = None
-        if now:
-            self._output = read()
-        else:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         try:
-            self._output = self._read()
-        except BaseException as error:  # raised again in the reader's thread
+            self._value = self._call()
+        except BaseException as error:  # raised again in the caller's thread
             self._error = error
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return cast("T", self._value)
+
+
+class _LogRead:
+    """What `git log` printed, read now or in the background, and the commits parsed from it
+    once, in the reader's thread."""
+
+    def __init__(self, read: Callable[[], str], *, now: bool = False) -> None:
+        self._output: str | _Background[str] = read() if now else _Background(read)
+        self._commits: list[Commit] | None = None
 
     def commits(self) -> list[Commit]:
         """The range's commits, newest first."""
         if self._commits is None:
-            if self._thread is not None:
-                self._thread.join()
-            if self._error is not None:
-                raise self._error
-            assert self._output is not None
-            self._commits = _parse_log(self._output)
+            output = self._output if isinstance(self._output, str) else self._output.result()
+            self._commits = _parse_log(output)
         return self._commits
 
 

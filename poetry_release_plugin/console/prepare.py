@@ -95,6 +95,7 @@ One prepare or cut runs per repository at a time. The original files are journal
         from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
 
         git = Git(self.project_root)
+        git.read_state_ahead(changes=False)  # a restored file would change the changes
         folders = git_folders(git)
         if self.option("abort"):
             self._recover(folders, git, asked=True)
@@ -137,6 +138,7 @@ One prepare or cut runs per repository at a time. The original files are journal
             skipped_checks=tuple(self.option("skip-check") or ()),
             release_date=date.today().isoformat(),
         )
+        git.read_state_ahead()  # while the project is read
         project = load_project(self.project_root)
         ensure_prepare_history(project, request, git, self.reporter)
         project = with_tag_format(project, git)

@@ -57,3 +57,22 @@ def test_a_shallow_clone_made_whole_is_no_longer_shallow(tmp_path: Path) -> None
 
     assert not repository.is_shallow()
     assert repository.count_commits("HEAD") == 2
+
+
+def test_answers_read_ahead_are_those_git_gives_and_asked_again_after(tmp_path: Path) -> None:
+    git(tmp_path, "init", "--quiet", "--initial-branch", "main")
+    git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "first")
+    git(tmp_path, "tag", "v1.0.0")
+    (tmp_path / "notes.txt").write_text("draft\n")
+    asked = Git(tmp_path)
+    ahead = Git(tmp_path)
+
+    ahead.read_state_ahead()
+
+    assert ahead.work_tree() == asked.work_tree()
+    assert ahead.all_tags() == asked.all_tags() == ["v1.0.0"]
+    assert ahead.head() == asked.head()
+    assert ahead.current_branch() == asked.current_branch() == "main"
+    assert ahead.changed_paths() == asked.changed_paths() == ["notes.txt"]
+    (tmp_path / "notes.txt").unlink()
+    assert ahead.changed_paths() == []  # a read ahead answers once
