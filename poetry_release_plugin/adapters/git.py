@@ -52,7 +52,8 @@ _WORK_TREE = (
 _TAGS = ("tag", "--list")
 _HEAD = ("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 _BRANCH = ("symbolic-ref", "--quiet", "--short", "HEAD")
-_CHANGES = ("status", "--porcelain=v1", "--untracked-files=normal")
+# read-only: a status read ahead must not take the index lock from a later write
+_CHANGES = ("--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=normal")
 
 
 @dataclass(frozen=True)
