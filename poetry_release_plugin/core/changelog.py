@@ -6,7 +6,6 @@ line endings included, and no line is ever dropped.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from packaging.version import InvalidVersion, Version
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 _H2 = re.compile(r"^##(?!#)[ \t]*(?P<title>.*?)[ \t]*$")
 _SETEXT_H2 = re.compile(r"^ {0,3}-{2,}[ \t]*$")
@@ -60,7 +59,7 @@ class ChangelogStyle:
 
 def newline_of(text: str) -> str:
     """The file's own line ending."""
-    return "\r\n" if "\r\n" in text else "\n"
+    return "\r\n" if "\r" in text and "\r\n" in text else "\n"  # a lone \r is found fastest
 
 
 def _strip(line: str) -> str:
@@ -70,125 +69,133 @@ def _strip(line: str) -> str:
 _CANDIDATE_STARTS = ("##", "``", "~~", "--")
 
 
-def _lines_starting(lines: list[str], starts: str | tuple[str, ...]) -> list[int]:
+def _lines_starting(lines: Sequence[str], starts: str | tuple[str, ...]) -> list[int]:
     """The indexes of the lines that start so (filtered at C speed: a changelog of megabytes
     has a hundred thousand lines, and few of them matter)."""
     return list(compress(count(), map(str.startswith, lines, repeat(starts))))
 
 
-def _candidate_lines(lines: list[str]) -> list[int]:
-    """Lines that may open or close a fence, be a `## ` heading or a setext underline: the
-    only ones the scans below need to look at."""
-    return [
-        index
-        for index in _lines_starting(lines, (*_CANDIDATE_STARTS, " "))
-        if lines[index].lstrip(" ")[:2] in _CANDIDATE_STARTS
-    ]
+class _Headings:
+    """The level-2 headings of a changelog, in order, found from the top only as far as a
+    question needs (the newest sections: a changelog of megabytes is mostly history).
 
+    Code fences are followed on the way, so a heading inside one is none. A fence still open
+    when the scan reaches the end of the file is refused with its line (one opened below the
+    sections a question needs cannot move them, and is left to Markdown).
+    """
 
-@dataclass(frozen=True)
-class _Fences:
-    """The code fences of a text, as (first line, last line) spans."""
+    _CHUNK = 4096  # lines filtered at once (at C speed) for the few that may matter
 
-    spans: tuple[tuple[int, int], ...]
+    def __init__(self, lines: Sequence[str], path: str) -> None:
+        self._lines = lines
+        self._path = path
+        self._found: list[Heading] = []
+        self._fences: list[tuple[int, int]] = []  # (first line, last line), in order
+        self._opener: tuple[int, str] | None = None  # a fence not closed yet
+        self._candidates: Iterator[int] | None = self._candidate_lines()
 
-    def __contains__(self, index: object) -> bool:
-        if not isinstance(index, int):
-            return False
-        at = bisect.bisect_right(self.spans, (index, len(self.spans) + index + 1)) - 1
-        return at >= 0 and self.spans[at][0] <= index <= self.spans[at][1]
+    def __iter__(self) -> Iterator[Heading]:
+        index = 0
+        while True:
+            while index >= len(self._found) and self._candidates is not None:
+                self._scan_next()
+            if index >= len(self._found):
+                return
+            yield self._found[index]
+            index += 1
 
+    def _candidate_lines(self) -> Iterator[int]:
+        """Lines that may open or close a fence, be a `## ` heading or a setext underline."""
+        lines, starts = self._lines, (*_CANDIDATE_STARTS, " ")
+        for first in range(0, len(lines), self._CHUNK):
+            chunk = lines[first : first + self._CHUNK]
+            for index in compress(count(first), map(str.startswith, chunk, repeat(starts))):
+                if lines[index].lstrip(" ")[:2] in _CANDIDATE_STARTS:
+                    yield index
 
-def _fenced_lines(lines: list[str], path: str, candidates: list[int]) -> _Fences:
-    """Lines inside code fences (the fences included). A fence closes only with its own
-    character, at least as long, and nothing after it; one left open is refused."""
-    spans: list[tuple[int, int]] = []
-    opener: tuple[int, str] | None = None
-    for index in candidates:
-        match = _FENCE.match(_strip(lines[index]))
-        if match is None:
-            continue
-        if opener is None:
-            if not (match["marker"][0] == "`" and "`" in match["info"]):
-                opener = (index, match["marker"])
-            continue
-        marker = opener[1]
-        if (
-            match["marker"][0] == marker[0]
-            and len(match["marker"]) >= len(marker)
-            and not match["info"].strip()
+    def _scan_next(self) -> None:
+        assert self._candidates is not None
+        index = next(self._candidates, None)
+        if index is None:
+            self._candidates = None
+            if self._opener is not None:
+                line, marker = self._opener
+                raise ProjectError(
+                    f"{self._path} line {line + 1} opens a code fence ({marker}) that never "
+                    "closes, so where sections begin cannot be told",
+                    f"close the fence in {self._path}, then run prepare again",
+                )
+            return
+        text = _strip(self._lines[index])
+        fence = _FENCE.match(text)
+        if self._opener is not None:  # inside a fence: only its closing line matters
+            marker = self._opener[1]
+            if (
+                fence is not None
+                and fence["marker"][0] == marker[0]
+                and len(fence["marker"]) >= len(marker)
+                and not fence["info"].strip()
+            ):
+                self._fences.append((self._opener[0], index))
+                self._opener = None
+            return
+        if fence is not None:
+            if not (fence["marker"][0] == "`" and "`" in fence["info"]):
+                self._opener = (index, fence["marker"])
+            return
+        heading = _H2.match(text)
+        if heading is not None:
+            self._add(index, heading["title"], underline=False)
+        elif (
+            index > 0
+            and not (self._found and self._found[-1].line == index - 1)
+            and _SETEXT_H2.match(text)
+            and self._is_setext_title(index - 1)
         ):
-            spans.append((opener[0], index))
-            opener = None
-    if opener is not None:
-        raise ProjectError(
-            f"{path} line {opener[0] + 1} opens a code fence ({opener[1]}) that never closes, "
-            "so where sections begin cannot be told",
-            f"close the fence in {path}, then run prepare again",
+            self._add(index - 1, _strip(self._lines[index - 1]).strip(), underline=True)
+
+    def _is_setext_title(self, index: int) -> bool:
+        """Whether line `index` is the title of a setext heading underlined by the next line."""
+        text = _strip(self._lines[index])
+        return (
+            bool(text.strip())
+            and not text.lstrip().startswith(("-", "*", "+", ">", "#", "[", "|"))
+            and not (self._fences and self._fences[-1][1] == index)  # a fence's closing line
+            and (index == 0 or not _strip(self._lines[index - 1]).strip())
         )
-    return _Fences(tuple(spans))
+
+    def _add(self, index: int, title: str, *, underline: bool) -> None:
+        if title.strip("[]").lower().startswith("unreleased"):
+            self._found.append(Heading(index, True, None, underline))
+            return
+        version = _TITLE_VERSION.match(title)
+        self._found.append(
+            Heading(index, False, version["version"] if version else None, underline)
+        )
 
 
-def _is_setext_title(lines: list[str], index: int, fenced: _Fences) -> bool:
-    """Whether line `index` is the title of a setext heading underlined by the next line."""
-    text = _strip(lines[index])
-    return (
-        bool(text.strip())
-        and not text.lstrip().startswith(("-", "*", "+", ">", "#", "[", "|"))
-        and index not in fenced
-        and (index == 0 or not _strip(lines[index - 1]).strip())
-    )
-
-
-@dataclass(frozen=True)
 class _Scanned:
-    """A changelog's lines (line endings kept), its level-2 headings and the lines that may
-    be link references."""
+    """A changelog's lines (line endings kept), its level-2 headings (found as needed) and
+    the lines that may be link references (found when first asked)."""
 
-    lines: tuple[str, ...]
-    headings: tuple[Heading, ...]
-    link_lines: tuple[int, ...]
+    def __init__(self, text: str, path: str) -> None:
+        self.lines = tuple(text.splitlines(keepends=True))
+        self.headings = _Headings(self.lines, path)
+
+    @functools.cached_property
+    def link_lines(self) -> list[int]:
+        return _lines_starting(self.lines, "[")
 
 
 @functools.lru_cache(maxsize=4)  # prepare reads one changelog several times
 def _scan(text: str, path: str) -> _Scanned:
-    lines = text.splitlines(keepends=True)
-    return _Scanned(tuple(lines), tuple(_headings(lines, path)), tuple(_lines_starting(lines, "[")))
+    return _Scanned(text, path)
 
 
-def _read(text: str, path: str = "CHANGELOG.md") -> tuple[list[str], list[Heading]]:
+def _read(text: str, path: str = "CHANGELOG.md") -> tuple[list[str], _Headings]:
     """The lines (a list of its own, free to change) and the headings of a changelog."""
     scanned = _scan(text, path)
-    return list(scanned.lines), list(scanned.headings)
-
-
-def _headings(lines: list[str], path: str) -> list[Heading]:
-    candidates = _candidate_lines(lines)
-    fenced = _fenced_lines(lines, path, candidates)
-    titles: dict[int, tuple[str, bool]] = {}
-    for index in candidates:
-        if index in fenced:
-            continue
-        text = _strip(lines[index])
-        match = _H2.match(text)
-        if match is not None:
-            titles[index] = (match["title"], False)
-        elif (
-            index > 0
-            and index - 1 not in titles
-            and _SETEXT_H2.match(text)
-            and _is_setext_title(lines, index - 1, fenced)
-        ):
-            titles[index - 1] = (_strip(lines[index - 1]).strip(), True)
-    found = []
-    for index in sorted(titles):
-        title, underline = titles[index]
-        if title.strip("[]").lower().startswith("unreleased"):
-            found.append(Heading(index, True, None, underline))
-            continue
-        version = _TITLE_VERSION.match(title)
-        found.append(Heading(index, False, version["version"] if version else None, underline))
-    return found
+    return list(scanned.lines), scanned.headings
 
 
 def _body_start(heading: Heading) -> int:
@@ -203,7 +210,7 @@ def _valid(text: str) -> str | None:
         return None
 
 
-def _links_start(lines: list[str]) -> int:
+def _links_start(lines: Sequence[str]) -> int:
     """Where the trailing block of link references (and blank lines) begins."""
     start = len(lines)
     for index in range(len(lines) - 1, -1, -1):
@@ -216,9 +223,10 @@ def _links_start(lines: list[str]) -> int:
     return start
 
 
-def _section_end(lines: list[str], headings: list[Heading], heading: Heading) -> int:
-    later = [h.line for h in headings if h.line > heading.line]
-    return min([*later, _links_start(lines)]) if later else _links_start(lines)
+def _section_end(lines: Sequence[str], headings: Iterable[Heading], heading: Heading) -> int:
+    later = next((h.line for h in headings if h.line > heading.line), None)
+    links = _links_start(lines)
+    return links if later is None else min(later, links)
 
 
 def _ended(line: str, newline: str) -> str:
@@ -299,7 +307,8 @@ def promote_unreleased(
 
     Unreleased stays, empty, above it. If Unreleased has no entries, `generated` (Markdown,
     from the commits) fills the new section. Without an Unreleased heading, the section goes
-    above the newest release. A code fence that never closes is refused with its line.
+    above the newest release. A code fence that never closes where the sections it edits are
+    read is refused with its line.
     """
     newline = newline_of(text)
     lines, headings = _read(text, path)
@@ -309,34 +318,38 @@ def promote_unreleased(
     fallback = [f"{line}{newline}" for line in (generated or "No notable changes.").splitlines()]
     unreleased = next((h for h in headings if h.unreleased), None)
     if unreleased is not None:
-        title_end = _body_start(unreleased)
+        start = _body_start(unreleased)
         end = _section_end(lines, headings, unreleased)
-        body = lines[title_end:end]
-        lines[title_end - 1] = _ended(lines[title_end - 1], newline)
+        body = lines[start:end]
+        lines[start - 1] = _ended(lines[start - 1], newline)
         if any(_strip(line).strip() for line in body):
-            first = next(i for i, line in enumerate(body) if _strip(line).strip())
-            lines[title_end : title_end + first] = [*gap, *release_heading, newline]
+            end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
+            added = [*gap, *release_heading, newline]
         else:
             after = gap if end < len(lines) else []
-            lines[title_end:end] = [*gap, *release_heading, newline, *fallback, *after]
+            added = [*gap, *release_heading, newline, *fallback, *after]
     else:
         newest = next((h for h in headings if h.version is not None), None)
-        at = newest.line if newest is not None else _links_start(lines)
-        if at > 0:
-            lines[at - 1] = _ended(lines[at - 1], newline)
-        lines[at:at] = [*release_heading, newline, *fallback, *gap]
-    return "".join(_update_links(lines, newline, version, tag, previous_tag, style))
+        start = end = newest.line if newest is not None else _links_start(lines)
+        if start > 0:
+            lines[start - 1] = _ended(lines[start - 1], newline)
+        added = [*release_heading, newline, *fallback, *gap]
+    lines[start:end] = added  # only blank lines are replaced: the link lines below move down
+    moved = len(added) - (end - start)
+    links = [i if i < start else i + moved for i in _scan(text, path).link_lines]
+    return "".join(_update_links(lines, links, newline, version, tag, previous_tag, style))
 
 
 def _update_links(
     lines: list[str],
+    candidates: list[int],
     newline: str,
     version: str,
     tag: str,
     previous_tag: str | None,
     style: ChangelogStyle,
 ) -> list[str]:
-    links = [(index, _LINK.match(_strip(lines[index]))) for index in _lines_starting(lines, "[")]
+    links = [(index, _LINK.match(_strip(lines[index]))) for index in candidates]
     matches = [(index, match) for index, match in links if match is not None]
     unreleased = next((m for m in matches if m[1]["label"].lower() == "unreleased"), None)
     versioned = next((m for m in matches if _valid(m[1]["label"]) is not None), None)

@@ -235,3 +235,15 @@ def test_a_fence_that_never_closes_is_refused_with_its_line() -> None:
         promote_unreleased(
             text, "0.5.0", "2026-11-25", generated="", tag="v0.5.0", previous_tag=None
         )
+
+
+def test_a_fence_left_open_in_an_old_section_does_not_stop_the_release() -> None:
+    text = (
+        "## [Unreleased]\n\n- a\n\n## [0.4.0] - 2020-01-01\n\n- b\n\n"
+        "## [0.3.0] - 2019-01-01\n\n```\nnever closed\n"
+    )
+    result = promote_unreleased(
+        text, "0.5.0", "2026-11-25", generated="", tag="v0.5.0", previous_tag="v0.4.0"
+    )
+    assert result.startswith("## [Unreleased]\n\n## [0.5.0] - 2026-11-25\n\n- a\n\n## [0.4.0]")
+    assert result.endswith("```\nnever closed\n")
