@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from history import environment
+from history import as_installed, environment
 from plugin_load import ensure_baseline, measure, poetry_version
 
 HERE = Path(__file__).resolve().parent
@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
     versions = ensure_tools()
+    as_installed()
     bin_dir = TOOLS / "bin"
     with tempfile.TemporaryDirectory() as scratch:
         home = Path(scratch)

@@ -10,6 +10,7 @@ beside `poetry version patch --dry-run` on the same repository.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -28,10 +29,19 @@ if TYPE_CHECKING:
 TYPES = ("feat", "fix", "docs", "chore", "perf", "refactor", "test")
 
 
+def as_installed() -> None:
+    """The plugin's modules compiled to bytecode, as a regular install leaves them (an
+    editable one, under PYTHONDONTWRITEBYTECODE, would compile them again on every run)."""
+    import poetry_release_plugin
+
+    compileall.compile_dir(Path(poetry_release_plugin.__file__).parent, quiet=1)
+
+
 def environment(home: Path) -> dict[str, str]:
-    """No user configuration of Poetry or git; a fixed author for commits."""
+    """No user configuration of Poetry or git; a fixed author for commits; bytecode kept."""
+    skipped = ("POETRY_", "GIT_", "PYTHONDONTWRITEBYTECODE")
     return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("POETRY_", "GIT_"))},
+        **{k: v for k, v in os.environ.items() if not k.startswith(skipped)},
         "HOME": str(home),
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
@@ -116,6 +126,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     poetry = str(Path(sys.executable).parent / "poetry")
+    as_installed()
     with tempfile.TemporaryDirectory() as scratch:
         home = Path(scratch)
         env = environment(home)

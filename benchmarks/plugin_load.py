@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from history import as_installed
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BASELINE = ROOT / ".venv-bench" / "baseline"
@@ -71,8 +73,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
+    as_installed()
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "POETRY_CONFIG_DIR": home, "POETRY_CACHE_DIR": home}
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+            "POETRY_CONFIG_DIR": home,
+            "POETRY_CACHE_DIR": home,
+        }
         with_plugin = str(Path(sys.executable).parent / "poetry")
         medians = measure(
             {
