@@ -133,8 +133,13 @@ def test_skip_check_with_an_unknown_name_lists_the_known_ones(make_project: Proj
 
 
 def sleeper(pid_file: Path) -> str:
-    """Code that writes its pid to `pid_file`, then sleeps far longer than any test runs."""
-    return f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(600)"
+    """Code that writes its pid to `pid_file` (whole: the file appears with the pid in it, so
+    nothing waiting for the file reads it empty), then sleeps far longer than any test runs."""
+    partial = f"{pid_file}.partial"
+    return (
+        f"import os, time; open({partial!r}, 'w').write(str(os.getpid())); "
+        f"os.replace({partial!r}, {str(pid_file)!r}); time.sleep(600)"
+    )
 
 
 def is_running(pid_file: Path) -> bool:
