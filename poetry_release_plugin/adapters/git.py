@@ -279,9 +279,10 @@ class Git:
         ).stdout
 
     def _forget_history(self) -> None:
-        """Tags or HEAD are about to change: ask git again."""
+        """Tags or HEAD are about to change: ask git again (answers read ahead included)."""
         self._tags = None
         self._logs.clear()
+        self._ahead.clear()
 
     def remote_url(self, remote: str) -> str | None:
         """The URL of a remote, or None if it is not configured."""

@@ -53,6 +53,28 @@ def test_prepare_in_a_shallow_clone_fetches_the_history_and_decides_the_major(
     assert "small thing" in body
 
 
+def test_a_shallow_clone_tagged_without_v_reads_its_tags_after_fetching_them(
+    make_project: ProjectFactory, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    files = {
+        path: text.replace("1.5.4", "1.0.0").replace("(1, 5, 4)", "(1, 0, 0)")
+        for path, text in guide_layout(local_index.url).items()
+    }
+    project = make_project(files, tags=())
+    project.write("arshai/core.py", "SUPPORTED = (3, 10)\n")
+    project.commit_all("feat: a feature of 1.0.0")
+    project.git("tag", "1.0.0")  # tags without v, as Poetry's own repositories
+    project.write("arshai/core.py", "SUPPORTED = (3, 10, 3, 11)\n")
+    project.commit_all("fix: small thing")
+    project.git("push", "--quiet", "origin", "main", "--tags")
+    clone = project.clone(tmp_path / "ci", "--depth", "1")
+
+    prepared = clone.poetry("release", "prepare", "--dry-run", NO_CHECKS)
+
+    assert prepared.code == 0, prepared.output
+    assert "from 1.0.0 to 1.0.1" in prepared.stdout
+
+
 def test_offline_a_shallow_clone_is_refused_naming_fetch_depth(
     make_project: ProjectFactory, local_index: LocalIndex, tmp_path: Path
 ) -> None:

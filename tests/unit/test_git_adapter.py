@@ -6,7 +6,7 @@ import os
 import subprocess
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.adapters.git import Git
+from poetry_release_plugin.adapters.git import CommitContent, Git
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,3 +76,36 @@ def test_answers_read_ahead_are_those_git_gives_and_asked_again_after(tmp_path: 
     assert ahead.changed_paths() == asked.changed_paths() == ["notes.txt"]
     (tmp_path / "notes.txt").unlink()
     assert ahead.changed_paths() == []  # a read ahead answers once
+
+
+def test_tags_read_ahead_of_a_shallow_clone_are_read_again_once_it_is_whole(
+    tmp_path: Path,
+) -> None:
+    origin, clone = tmp_path / "origin", tmp_path / "clone"
+    origin.mkdir()
+    git(origin, "init", "--quiet", "--initial-branch", "main")
+    for message in ("first", "second"):
+        git(origin, "commit", "--quiet", "--allow-empty", "--message", message)
+    git(origin, "tag", "0.9.0", "HEAD~1")
+    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{origin}", str(clone))
+    repository = Git(clone)
+    repository.read_state_ahead()
+    assert repository.is_shallow()
+
+    repository.fetch_full_history("origin")
+
+    assert repository.all_tags() == ["0.9.0"]
+    assert not repository.is_shallow()
+
+
+def test_head_read_ahead_is_not_taken_for_the_commit_made_after_it(tmp_path: Path) -> None:
+    git(tmp_path, "init", "--quiet", "--initial-branch", "main")
+    git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "first")
+    repository = Git(tmp_path)
+    first = repository.head()
+    repository.read_state_ahead()
+
+    made = repository.commit_contents("second", {"notes.txt": CommitContent(b"draft\n")})
+
+    assert made != first
+    assert repository.head() == made
