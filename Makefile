@@ -8,7 +8,7 @@ POETRY_FLOOR := 2.1.0
 FLOOR_VENV := .venv-floor
 FLOOR_STAMP := $(FLOOR_VENV)/.installed
 
-.PHONY: install test test-unit test-e2e test-floor lint demo bench clean
+.PHONY: install test test-unit test-e2e test-faults test-floor lint demo bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test-unit: $(STAMP)
 
 test-e2e: $(STAMP)
 	$(BIN)/pytest -n 4 --dist loadgroup tests/e2e $(PYTEST_ARGS)
+
+# The end-to-end tests that inject faults (dead, slow or refusing servers, Ctrl-C, timeouts).
+test-faults: $(STAMP)
+	$(BIN)/pytest -n 4 --dist loadgroup -m faults tests/e2e $(PYTEST_ARGS)
 
 # The whole release (and the version rules) on the lowest allowed Poetry, in its own venv; the
 # test tools come from .venv, the `poetry` under test from $(FLOOR_VENV).

@@ -50,6 +50,8 @@ PASSWORD = "pw-ADVERSARY-2d8b6e4f90"  # the index's password, in URLs and Poetry
 OIDC_TOKEN = "oidc-ADVERSARY-5c7a9e1d3f"  # GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_TOKEN
 SECRETS = (TOKEN, GH_CLI_TOKEN, PASSWORD, OIDC_TOKEN)
 
+pytestmark = pytest.mark.faults
+
 
 def assert_no_secret(*texts: str) -> None:
     """None of the secrets, as written or URL-encoded, in any of the texts."""

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 SECRET_TOKEN = "ghp_SECRETtokenVALUE0123456789zz"
 
+pytestmark = pytest.mark.faults
+
 
 def broken_index(mode: str) -> Any:
     """An index that answers 500, garbage, or redirects to itself forever."""

@@ -83,6 +83,7 @@ def test_a_pre_release_is_marked_as_one(
     assert next(r.body for r in github.requests if r.method == "POST")["make_latest"] == "false"
 
 
+@pytest.mark.faults
 def test_github_502_fails_after_retries_and_the_next_cut_finishes(
     make_project: ProjectFactory, github: GitHubStandIn
 ) -> None:
@@ -107,6 +108,7 @@ def test_github_502_fails_after_retries_and_the_next_cut_finishes(
     assert "push: already done" in resumed.output
 
 
+@pytest.mark.faults
 def test_a_rejected_token_stops_cut_before_the_tag(
     make_project: ProjectFactory, github: GitHubStandIn
 ) -> None:
@@ -137,6 +139,7 @@ def test_no_token_at_all_says_how_to_provide_one(
     assert project.git("tag", "--list", "v0.9.1") == ""
 
 
+@pytest.mark.faults
 def test_a_moved_remote_branch_rejects_the_atomic_push_and_leaves_no_tag(
     make_project: ProjectFactory, github: GitHubStandIn
 ) -> None:
@@ -235,6 +238,7 @@ def test_publish_to_a_repository_poetry_does_not_know_is_refused_first(
     assert project.git("tag", "--list", "v0.9.1") == ""
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize("reset_in", [2])
 def test_a_rate_limit_is_waited_out(
     make_project: ProjectFactory, github: GitHubStandIn, reset_in: int

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from conftest import ProjectFactory
 
+pytestmark = pytest.mark.faults
+
 
 class TricklingServer:
     """Answers every request on 127.0.0.1 with headers, then one body byte a second (at most

@@ -225,6 +225,7 @@ def test_version_already_on_the_index_is_refused(
     assert project.snapshot() == before
 
 
+@pytest.mark.faults
 def test_unreachable_index_is_a_warning_not_a_failure(make_project: ProjectFactory) -> None:
     project = make_project(guide_layout("http://127.0.0.1:9/simple/"))
 
@@ -264,6 +265,7 @@ def test_dry_run_json_is_exactly_one_object_on_stdout(make_project: ProjectFacto
     assert sorted(payload["files"]) == ["arshai/_version.py", "pyproject.toml"]
 
 
+@pytest.mark.faults
 def test_failing_pre_commit_hook_restores_every_file(make_project: ProjectFactory) -> None:
     project = make_project()
     hook = project.root / ".git" / "hooks" / "pre-commit"

@@ -84,6 +84,7 @@ def test_a_private_index_is_asked_with_poetrys_credentials(
         assert PASSWORD not in run.output
 
 
+@pytest.mark.faults
 def test_wrong_credentials_are_named_as_refused_never_shown(
     make_project: ProjectFactory, private: PackageIndexServer
 ) -> None:

@@ -123,6 +123,7 @@ def test_cut_publish_mints_a_token_and_uploads_with_no_credentials(ci: TrustedRe
     assert github.releases[0]["draft"] is False
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize(
     ("code", "said"),
     [
@@ -169,6 +170,7 @@ def test_an_unregistered_workflow_is_shown_beside_what_to_register(ci: TrustedRe
     ) in result.output
 
 
+@pytest.mark.faults
 def test_a_minted_token_the_upload_refuses_stops_cut_before_the_tag(ci: TrustedRelease) -> None:
     project, github, identity, pypi = ci.project, ci.github, ci.identity, ci.pypi
     pypi.refuse_minted = True

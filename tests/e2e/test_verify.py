@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
+import pytest
 from conftest import github_environment
 from json_index_standin import JsonIndex
 from support import POETRY, build, widget_kit_files
@@ -60,6 +61,7 @@ def test_a_published_release_verifies_with_install_and_json(
     assert "Publish to PyPI: success" in rows["workflow"]["detail"]
 
 
+@pytest.mark.faults
 def test_a_version_never_uploaded_fails_within_the_timeout(
     make_project: ProjectFactory, index: LocalIndex
 ) -> None:
@@ -75,6 +77,7 @@ def test_a_version_never_uploaded_fails_within_the_timeout(
     assert "index failed" in result.output
 
 
+@pytest.mark.faults
 def test_a_late_upload_is_found_while_verify_waits(
     make_project: ProjectFactory, index: LocalIndex, tmp_path: Path
 ) -> None:
@@ -181,6 +184,7 @@ def test_on_the_index_without_a_github_release_fails_on_github_only(
     assert without.code == 0, without.output
 
 
+@pytest.mark.faults
 def test_a_failed_publish_workflow_ends_the_wait_at_once(
     make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
 ) -> None:
