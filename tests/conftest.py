@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,15 @@ from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from github_standin import GitHubStandIn, Server
-from support import GIT, PackageIndexServer, ReleaseProject, guide_layout, isolated_environment, run
+from support import (
+    GIT,
+    PackageIndexServer,
+    ReleaseProject,
+    guide_layout,
+    isolated_environment,
+    processes_mentioning,
+    run,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -51,20 +60,19 @@ def _temporary_leftovers() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("poetry-release-*")}
 
 
-def _processes_under(folder: Path) -> list[str]:
-    """Processes (other than this one) whose command line or working folder is inside `folder`."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            cwd = str((proc / "cwd").readlink())
-        except OSError:
-            continue
-        if str(folder) in cmdline or cwd.startswith(str(folder)):
-            found.append(f"{proc.name}: {cmdline.strip()[:200]}")
-    return found
+def _ignore(number: int, frame: object) -> None:
+    """Does nothing: the signal stays ignored here."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every command a test starts gets Ctrl-C and hang-up as from a terminal. A signal ignored
+    when pytest started (nohup ignores SIGHUP; a background job of a script ignores SIGINT) is
+    otherwise ignored by every child too, and the tests that press Ctrl-C or close the terminal
+    wait in vain. A handler that does nothing still ignores it in pytest, but unlike SIG_IGN it
+    is not inherited: each command starts with the default."""
+    for number in (signal.SIGINT, signal.SIGHUP):
+        if signal.getsignal(number) == signal.SIG_IGN:
+            signal.signal(number, _ignore)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -82,7 +90,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if new:
         problems.append(f"left in {tempfile.gettempdir()}: {sorted(new)}")
     basetemp = session.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
-    running = _processes_under(basetemp)
+    running = processes_mentioning(f"{basetemp}{os.sep}")  # not pytest-12 for pytest-1
     if running:
         problems.append(f"still running: {running}")
     if problems and session.exitstatus == 0:

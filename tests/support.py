@@ -184,6 +184,24 @@ def process_alive(pid: int) -> bool:
         return False
 
 
+def processes_mentioning(text: str) -> list[str]:
+    """Running processes other than this one whose command line or working folder (with a
+    trailing separator) contains `text`: "pid: command line" each. Zombies have no command line
+    and never count."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = str((proc / "cwd").readlink()) + os.sep
+        except OSError:
+            continue
+        if cmdline and (text in cmdline or text in cwd):
+            found.append(f"{proc.name}: {cmdline.strip()[:200]}")
+    return found
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
