@@ -47,7 +47,30 @@ class Fault:
     headers: dict[str, str]
     body: Any
     times: int
-    delay: float = 0.0
+
+
+@dataclass
+class Hold:
+    """Matching requests are recorded at once but answered (normally) only after `let_go()`."""
+
+    method: str
+    pattern: re.Pattern[str]
+    times: int
+    held: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
+    answered: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+
+    def takes(self, method: str, path: str) -> bool:
+        """Whether this request is one to hold (counting it)."""
+        if self.times > 0 and self.method == method and self.pattern.search(path):
+            self.times -= 1
+            self.held += 1
+            return True
+        return False
+
+
+# A held request is answered after this long even if the test never lets go: nothing hangs.
+HOLD_LIMIT_SECONDS = 300
 
 
 @dataclass
@@ -74,6 +97,7 @@ class GitHubStandIn:
     requests: list[Recorded] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
@@ -104,9 +128,21 @@ class GitHubStandIn:
             Fault(method, re.compile(path_pattern), status, headers or {}, default, times)
         )
 
-    def slow(self, method: str, path_pattern: str, seconds: float, *, times: int = 1) -> None:
-        """Answer the next `times` matching requests normally, but only after `seconds`."""
-        self.faults.append(Fault(method, re.compile(path_pattern), 0, {}, None, times, seconds))
+    def hold(self, method: str, path_pattern: str, *, times: int = 1) -> None:
+        """Keep the next `times` matching requests waiting (recorded in `requests` on arrival,
+        so a test can see one is waiting) until `let_go()`; then answer them as usual."""
+        self.holds.append(Hold(method, re.compile(path_pattern), times))
+
+    def let_go(self, *, wait: bool = True) -> None:
+        """Answer every held request; with `wait`, return once each one was answered (its
+        effect, a release created say, is then in place, whether or not its client is still
+        there to read the answer)."""
+        for hold in self.holds:
+            hold.released.set()
+        for hold in self.holds if wait else ():
+            for _ in range(hold.held):
+                assert hold.answered.acquire(timeout=60), "a held request was never answered"
+            hold.held = 0
 
     def rate_limit(
         self, method: str, path_pattern: str, *, reset_in: int = 2, times: int = 1
@@ -174,16 +210,24 @@ class GitHubStandIn:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        with self._lock:
-            response = self._answer(request)
-        return response(environ, start_response)
-
-    def _answer(self, request: Request) -> Response:
         body = request.get_json(silent=True) if request.data else None
         auth = request.headers.get("Authorization")
-        self.requests.append(
-            Recorded(request.method, request.path, request.query_string.decode(), auth, body)
-        )
+        with self._lock:
+            self.requests.append(
+                Recorded(request.method, request.path, request.query_string.decode(), auth, body)
+            )
+            hold = next((h for h in self.holds if h.takes(request.method, request.path)), None)
+        if hold is not None:  # waits outside the lock: other requests are answered meanwhile
+            hold.released.wait(HOLD_LIMIT_SECONDS)
+        try:
+            with self._lock:
+                response = self._answer(request, body, auth)
+        finally:
+            if hold is not None:
+                hold.answered.release()
+        return response(environ, start_response)
+
+    def _answer(self, request: Request, body: Any, auth: str | None) -> Response:
         for fault in self.faults:
             if (
                 fault.times > 0
@@ -191,9 +235,6 @@ class GitHubStandIn:
                 and fault.pattern.search(request.path)
             ):
                 fault.times -= 1
-                if fault.delay:  # a slow answer, then the real one
-                    time.sleep(fault.delay)
-                    break
                 if isinstance(fault.body, bytes):  # not JSON at all: a proxy's page, say
                     return Response(fault.body, status=fault.status, content_type="text/html")
                 return self._json(fault.body, fault.status, fault.headers)
@@ -395,3 +436,7 @@ class Server(ServedApp):
     def __enter__(self) -> GitHubStandIn:  # type: ignore[override]
         super().__enter__()
         return self.standin
+
+    def __exit__(self, *exc: object) -> None:
+        self.standin.let_go(wait=False)  # no request thread stays waiting after the test
+        super().__exit__(*exc)

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from github_standin import GitHubStandIn
     from support import ReleaseProject
 
+pytestmark = pytest.mark.faults
+
 
 def widget_kit(make_project: ProjectFactory, index: LocalIndex) -> ReleaseProject:
     files = widget_kit_files()
@@ -197,17 +199,18 @@ def test_ctrl_c_during_cut_leaves_a_state_status_describes_and_cut_finishes(
     assert project.poetry("release", "prepare", "patch", "--no-checks").code == 0
     marker = tmp_path / "reached"
     env = github_environment(github)
-    if stage == "before the tag":
-        github.slow("GET", r"^/repos/acme/widget-kit$", 4)
+    if stage == "before the tag":  # the repository look-up waits until the test lets it go
+        github.hold("GET", r"^/repos/acme/widget-kit$")
         ready = lambda: any(r.path == "/repos/acme/widget-kit" for r in github.requests)  # noqa: E731
     elif stage == "after the tag, before the push":
         hook(project, "pre-push", marker)
         ready = marker.exists
-    else:
-        github.slow("POST", r"/releases$", 4)
+    else:  # the release is created (as GitHub would) only after Ctrl-C, unseen by cut
+        github.hold("POST", r"/releases$")
         ready = lambda: any(r.method == "POST" for r in github.requests)  # noqa: E731
 
     code, output = interrupt(project, ["release", "cut"], ready, env)
+    github.let_go()
 
     assert code != 0, output
     assert "Traceback" not in output
