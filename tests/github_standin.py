@@ -47,6 +47,7 @@ class Fault:
     headers: dict[str, str]
     body: Any
     times: int
+    reset_in: int | None = None  # a rate limit: x-ratelimit-reset this many seconds after answering
 
 
 @dataclass
@@ -98,6 +99,7 @@ class GitHubStandIn:
     violations: list[str] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
+    resets: list[int] = field(default_factory=list)  # x-ratelimit-reset values answered
     host: str = "127.0.0.1"
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
@@ -146,25 +148,22 @@ class GitHubStandIn:
 
     def rate_limit(
         self, method: str, path_pattern: str, *, reset_in: int = 2, times: int = 1
-    ) -> int:
-        """GitHub's primary rate limit: 403 with x-ratelimit-remaining 0 and the reset time
-        (epoch seconds, returned)."""
-        reset = int(time.time()) + reset_in
+    ) -> None:
+        """GitHub's primary rate limit: 403 with x-ratelimit-remaining 0 and the reset time,
+        `reset_in` seconds after the refusal is answered (recorded in `resets`), however long
+        the client took to ask."""
         self.fail(
             method,
             path_pattern,
             403,
             times=times,
-            headers={
-                "x-ratelimit-remaining": "0",
-                "x-ratelimit-reset": str(reset),
-            },
+            headers={"x-ratelimit-remaining": "0"},
             body={
                 "message": "API rate limit exceeded for user ID 1.",
                 "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
             },
         )
-        return reset
+        self.faults[-1].reset_in = reset_in
 
     def add_release(
         self, tag: str, *, draft: bool = False, prerelease: bool = False
@@ -237,7 +236,11 @@ class GitHubStandIn:
                 fault.times -= 1
                 if isinstance(fault.body, bytes):  # not JSON at all: a proxy's page, say
                     return Response(fault.body, status=fault.status, content_type="text/html")
-                return self._json(fault.body, fault.status, fault.headers)
+                headers = fault.headers
+                if fault.reset_in is not None:
+                    self.resets.append(int(time.time()) + fault.reset_in)
+                    headers = {**headers, "x-ratelimit-reset": str(self.resets[-1])}
+                return self._json(fault.body, fault.status, headers)
         if auth not in (f"Bearer {self.token}", f"token {self.token}"):
             return self._json(
                 {"message": "Bad credentials", "documentation_url": DOCS, "status": "401"}, 401

@@ -244,7 +244,7 @@ def test_a_rate_limit_is_waited_out(
     make_project: ProjectFactory, github: GitHubStandIn, reset_in: int
 ) -> None:
     project = prepared(make_project)
-    reset = github.rate_limit("POST", r"/releases$", reset_in=reset_in)
+    github.rate_limit("POST", r"/releases$", reset_in=reset_in)
 
     result = project.poetry("release", "cut", extra_env=github_environment(github))
 
@@ -252,7 +252,7 @@ def test_a_rate_limit_is_waited_out(
     assert len(github.releases) == 1
     posts = [r for r in github.requests if r.method == "POST" and r.path.endswith("/releases")]
     assert len(posts) == 2  # refused once, then asked again only once the limit was reset
-    assert posts[1].received_at >= reset
+    assert posts[1].received_at >= github.resets[0]
 
 
 def test_a_version_set_below_the_newest_release_tag_is_neither_cut_nor_called_cuttable(
