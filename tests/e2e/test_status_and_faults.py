@@ -120,10 +120,7 @@ def interrupt(
     env: dict[str, str] | None = None,
 ) -> tuple[int, str]:
     """Ctrl-C a `poetry ARGS` run in the project once `ready()`; its exit code and output."""
-    code, output, _ = support.interrupt(
-        [POETRY, *args], project.root, {**project.env, **(env or {})}, ready
-    )
-    return code, output
+    return support.interrupt([POETRY, *args], project.root, {**project.env, **(env or {})}, ready)
 
 
 def hook(project: ReleaseProject, name: str, marker: Path, seconds: int = 60) -> None:
