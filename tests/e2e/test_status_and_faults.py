@@ -155,6 +155,7 @@ def test_ctrl_c_before_any_write_changes_nothing(
     silent = socket.socket()  # accepts connections, never answers: the index look-up hangs
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
+    accepted: list[socket.socket] = []  # held open: a closed one would end the look-up
     try:
         files = widget_kit_files()
         files["pyproject.toml"] += (
@@ -166,7 +167,7 @@ def test_ctrl_c_before_any_write_changes_nothing(
 
         def index_asked() -> bool:
             try:
-                silent.accept()[0].close()  # prepare reached the index look-up and waits
+                accepted.append(silent.accept()[0])  # prepare reached the index look-up and waits
             except BlockingIOError:
                 return False
             return True
@@ -175,6 +176,8 @@ def test_ctrl_c_before_any_write_changes_nothing(
             project, ["release", "prepare", "patch", "--no-checks"], index_asked
         )
     finally:
+        for connection in accepted:
+            connection.close()
         silent.close()
 
     assert code != 0, output
