@@ -100,6 +100,7 @@ class _Headings:
             while index >= len(self._found) and self._candidates is not None:
                 self._scan_next()
             if index >= len(self._found):
+                self._refuse_open_fence()  # every question that reads to the end, not the first
                 return
             yield self._found[index]
             index += 1
@@ -118,13 +119,6 @@ class _Headings:
         index = next(self._candidates, None)
         if index is None:
             self._candidates = None
-            if self._opener is not None:
-                line, marker = self._opener
-                raise ProjectError(
-                    f"{self._path} line {line + 1} opens a code fence ({marker}) that never "
-                    "closes, so where sections begin cannot be told",
-                    f"close the fence in {self._path}, then run prepare again",
-                )
             return
         text = _strip(self._lines[index])
         fence = _FENCE.match(text)
@@ -153,6 +147,15 @@ class _Headings:
             and self._is_setext_title(index - 1)
         ):
             self._add(index - 1, _strip(self._lines[index - 1]).strip(), underline=True)
+
+    def _refuse_open_fence(self) -> None:
+        if self._opener is not None:
+            line, marker = self._opener
+            raise ProjectError(
+                f"{self._path} line {line + 1} opens a code fence ({marker}) that never "
+                "closes, so where sections begin cannot be told",
+                f"close the fence in {self._path}, then run prepare again",
+            )
 
     def _is_setext_title(self, index: int) -> bool:
         """Whether line `index` is the title of a setext heading underlined by the next line."""

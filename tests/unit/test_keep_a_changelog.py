@@ -237,6 +237,17 @@ def test_a_fence_that_never_closes_is_refused_with_its_line() -> None:
         )
 
 
+def test_a_fence_that_never_closes_is_refused_by_every_question_not_only_the_first() -> None:
+    text = "# Changelog\n\n```\n## [Unreleased]\n\n- a\n\n## [0.4.0] - 2020-01-01\n"
+    for _ in range(2):  # the second question reads the same (cached) scan
+        with pytest.raises(ProjectError, match="CHANGELOG.md line 3 opens a code fence"):
+            has_unreleased_entries(text)
+    with pytest.raises(ProjectError, match="line 3 opens a code fence"):
+        promote_unreleased(
+            text, "0.5.0", "2026-11-25", generated="- b", tag="v0.5.0", previous_tag="v0.4.0"
+        )
+
+
 def test_a_fence_left_open_in_an_old_section_does_not_stop_the_release() -> None:
     text = (
         "## [Unreleased]\n\n- a\n\n## [0.4.0] - 2020-01-01\n\n- b\n\n"
