@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
-import threading
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.core.redaction import is_release_credential
 from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
-
-T = TypeVar("T")
+    from collections.abc import Iterator, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,8 @@ class Git:
         self._executable = shutil.which("git")
         self._work_tree: WorkTree | bool | None = False  # False: not asked yet
         self._tags: list[str] | None = None
-        self._logs: dict[tuple[str, tuple[str, ...]], _LogRead] = {}  # by range and paths
-        self._ahead: dict[tuple[str, ...], _Background[tuple[int, bytes, bytes]]] = {}
+        self._logs: dict[tuple[str, tuple[str, ...]], list[Commit] | _Started] = {}
+        self._ahead: dict[tuple[str, ...], _Started] = {}  # read ahead, by arguments
 
     def run(
         self,
@@ -92,10 +90,13 @@ class Git:
         """Run `git ARGS` in the work tree; with `check`, a failure raises GitError. A command
         read ahead (`read_state_ahead`) gives what it printed then."""
         ahead = self._ahead.pop(args, None) if input is None and env is None else None
-        if ahead is not None:
-            code, stdout, stderr = ahead.result()
-        else:
-            code, stdout, stderr = self._run_raw(args, timeout, input, env)
+        raw = ahead.result() if ahead is not None else self._run_raw(args, timeout, input, env)
+        return self._result(args, raw, check=check)
+
+    def _result(
+        self, args: Sequence[str], raw: tuple[int, bytes, bytes], *, check: bool
+    ) -> GitResult:
+        code, stdout, stderr = raw
         result = GitResult(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"))
         if check and result.code != 0:
             detail = result.stderr.strip() or result.stdout.strip()
@@ -119,23 +120,16 @@ class Git:
             stderr=subprocess.PIPE,
             env=None if env is None else {**os.environ, **env},
         )
-        try:
+        with _stopped_on_failure(process, args[0], timeout):
             stdout, stderr = process.communicate(input, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise GitError(
-                f"git {args[0]} did not finish within {timeout:.0f} s",
-                "check the connection to the remote, or run with --offline",
-            ) from None
-        except KeyboardInterrupt:
-            process.send_signal(signal.SIGINT)  # git removes its own lock files on SIGINT
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            raise
         return process.returncode, stdout, stderr
+
+    def _start(self, args: Sequence[str], timeout: float) -> _Started | None:
+        """git started on `args` in the background (None if git cannot be found: asking
+        then says so)."""
+        if self._executable is None:
+            return None
+        return _Started([self._executable, *args], self.root, args[0], timeout)
 
     def read_state_ahead(self, *, changes: bool = True) -> None:
         """Start git, several processes at once, on what a release asks first: the work tree,
@@ -143,8 +137,9 @@ class Git:
         question of each is answered from its read; later ones ask git again."""
         known = {_WORK_TREE: self._work_tree is not False, _TAGS: self._tags is not None}
         for args in (_WORK_TREE, _TAGS, _HEAD, _BRANCH, *([_CHANGES] if changes else [])):
-            if args not in self._ahead and not known.get(args):
-                self._ahead[args] = _Background(functools.partial(self._run_raw, args, 120))
+            started = None if args in self._ahead or known.get(args) else self._start(args, 120)
+            if started is not None:
+                self._ahead[args] = started
 
     def work_tree(self) -> WorkTree | None:
         """The work tree the folder is in (None outside one), from one `git rev-parse`."""
@@ -261,22 +256,21 @@ class Git:
         """Start `git log` of a range in the background (git works on another core while the
         caller goes on); `log` with the same range then takes what it printed."""
         key = (revision_range, tuple(paths))
-        if key not in self._logs:
-            self._logs[key] = _LogRead(lambda: self._log_output(revision_range, paths))
+        started = None if key in self._logs else self._start(_log_args(*key), 300)
+        if started is not None:
+            self._logs[key] = started
 
     def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
         """Commits of a range (newest first), from one `git log` call; with `paths`, only
         those touching them (relative to the work tree's folder). Read once per range, until
         this object commits, tags or fetches."""
         key = (revision_range, tuple(paths))
-        if key not in self._logs:
-            self._logs[key] = _LogRead(lambda: self._log_output(revision_range, paths), now=True)
-        return list(self._logs[key].commits())
-
-    def _log_output(self, revision_range: str, paths: Sequence[str]) -> str:
-        return self.run(
-            "log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", *paths, timeout=300
-        ).stdout
+        known = self._logs.get(key)
+        if not isinstance(known, list):
+            args = _log_args(*key)
+            raw = known.result() if known is not None else self._run_raw(args, 300)
+            known = self._logs[key] = _parse_log(self._result(args, raw, check=True).stdout)
+        return list(known)
 
     def _forget_history(self) -> None:
         """Tags or HEAD are about to change: ask git again (answers read ahead included)."""
@@ -390,44 +384,58 @@ class Git:
         return "".join(lines).encode()
 
 
-class _Background(Generic[T]):
-    """A call running in a background thread; `result` waits for it and gives its value, or
-    raises its error in the caller's thread."""
+class _Started:
+    """A git process started ahead, writing to unnamed temporary files rather than pipes (a
+    pipe would hold git back until this process, busy elsewhere, read it)."""
 
-    def __init__(self, call: Callable[[], T]) -> None:
-        self._call = call
-        self._value: T | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+    def __init__(self, argv: list[str], cwd: Path, command: str, timeout: float) -> None:
+        # Unnamed (nothing is left behind), closed once read, or with this object.
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        self._command, self._timeout = command, timeout
+        self._process = subprocess.Popen(
+            argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err
+        )
 
-    def _run(self) -> None:
+    def result(self) -> tuple[int, bytes, bytes]:
+        """Wait for git to finish: its exit code, what it printed and its errors."""
         try:
-            self._value = self._call()
-        except BaseException as error:  # raised again in the caller's thread
-            self._error = error
+            with _stopped_on_failure(self._process, self._command, self._timeout):
+                code = self._process.wait(timeout=self._timeout)
+            self._out.seek(0)
+            self._err.seek(0)
+            return code, self._out.read(), self._err.read()
+        finally:
+            self._out.close()
+            self._err.close()
 
-    def result(self) -> T:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return cast("T", self._value)
+
+@contextlib.contextmanager
+def _stopped_on_failure(
+    process: subprocess.Popen[bytes], command: str, timeout: float | None
+) -> Iterator[None]:
+    """While waiting for git: past `timeout` it is killed and that is the error; on Ctrl-C it
+    is sent SIGINT (git removes its own lock files then) before the interrupt goes on."""
+    try:
+        yield
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise GitError(
+            f"git {command} did not finish within {timeout:.0f} s",
+            "check the connection to the remote, or run with --offline",
+        ) from None
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
 
 
-class _LogRead:
-    """What `git log` printed, read now or in the background, and the commits parsed from it
-    once, in the reader's thread."""
-
-    def __init__(self, read: Callable[[], str], *, now: bool = False) -> None:
-        self._output: str | _Background[str] = read() if now else _Background(read)
-        self._commits: list[Commit] | None = None
-
-    def commits(self) -> list[Commit]:
-        """The range's commits, newest first."""
-        if self._commits is None:
-            output = self._output if isinstance(self._output, str) else self._output.result()
-            self._commits = _parse_log(output)
-        return self._commits
+def _log_args(revision_range: str, paths: tuple[str, ...]) -> tuple[str, ...]:
+    return ("log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", *paths)
 
 
 def _parse_log(output: str) -> list[Commit]:
