@@ -238,7 +238,11 @@ def _remember_poetry_credentials(config: Config) -> None:
 
     REDACTOR.remember(
         *(str(entry) for entry in entries("pypi-token")),
-        *(entry.get("password") for entry in entries("http-basic") if isinstance(entry, dict)),
+        *(  # a password written as a TOML number is still one
+            str(entry.get("password") or "")
+            for entry in entries("http-basic")
+            if isinstance(entry, dict)
+        ),
         *(
             url_password(str(entry.get("url", "")))
             for entry in entries("repositories")

@@ -61,3 +61,17 @@ def test_log_lines_go_through_the_command_io_while_it_runs() -> None:
     assert stdout.fetch() == ""
     assert "HTTP Request: GET https://***@h/ 200" in stderr.fetch()
     assert original_stdout.fetch().strip() == "after"
+
+
+def test_an_index_password_written_as_a_number_is_remembered_not_a_crash() -> None:
+    from poetry.config.config import Config
+
+    from poetry_release_plugin.console.base import _remember_poetry_credentials
+    from poetry_release_plugin.core.redaction import redact
+
+    config = Config()
+    config.merge({"http-basic": {"corp": {"username": "bob", "password": 86753091234}}})
+
+    _remember_poetry_credentials(config)
+
+    assert redact("pip said 86753091234") == "pip said ***"
