@@ -89,7 +89,7 @@ def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | No
 
 def ensure_poetry_allowed(requires_poetry: str | None) -> None:
     """Refuse, as Poetry itself does, a project whose `requires-poetry` excludes this Poetry."""
-    if requires_poetry is None:
+    if not requires_poetry:  # Poetry skips an empty one too
         return
     from poetry.__version__ import __version__
     from poetry.core.constraints.version import Version, parse_constraint

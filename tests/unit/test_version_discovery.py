@@ -126,3 +126,25 @@ def test_a_local_version_is_refused_for_the_public_indexes(
             ensure_public_index_accepts(parse_version(version), repository)
     else:
         ensure_public_index_accepts(parse_version(version), repository)
+
+
+@pytest.mark.parametrize(
+    ("requires", "refusal"),
+    [
+        ('">=99"', "This project requires Poetry >=99"),
+        ('"not a version"', "is not a version constraint"),
+        ('""', None),  # as Poetry: an empty requires-poetry requires nothing
+        ('">=2.1"', None),
+    ],
+)
+def test_requires_poetry_is_checked_as_poetry_checks_it(
+    tmp_path: Path, requires: str, refusal: str | None
+) -> None:
+    extra = f"requires-poetry = {requires}\n"
+    root = layout(tmp_path, {"pyproject.toml": pyproject("widget", "1.0.0", extra=extra)})
+
+    if refusal is None:
+        assert str(load_project(root).version) == "1.0.0"
+    else:
+        with pytest.raises(ProjectError, match=refusal):
+            load_project(root)
