@@ -275,8 +275,18 @@ class Git:
     def _forget_history(self) -> None:
         """Tags or HEAD are about to change: ask git again (answers read ahead included)."""
         self._tags = None
+        self.stop_reading_ahead()
         self._logs.clear()
+
+    def stop_reading_ahead(self) -> None:
+        """Stop the git processes started ahead whose answers were never asked for: a command
+        that ends early (an error, Ctrl-C) leaves no git running behind it."""
+        pending = [*self._ahead.values()]
+        pending += [log for log in self._logs.values() if isinstance(log, _Started)]
         self._ahead.clear()
+        self._logs = {key: log for key, log in self._logs.items() if isinstance(log, list)}
+        for started in pending:
+            started.stop()
 
     def remote_url(self, remote: str) -> str | None:
         """The URL of a remote, or None if it is not configured."""
@@ -396,6 +406,20 @@ class _Started:
         self._process = subprocess.Popen(
             argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err
         )
+
+    def stop(self) -> None:
+        """Stop git if it still runs (it only reads: nothing to clean up), unread."""
+        try:
+            if self._process.poll() is None:
+                self._process.terminate()
+                try:
+                    self._process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self._process.kill()
+                    self._process.wait()
+        finally:
+            self._out.close()
+            self._err.close()
 
     def result(self) -> tuple[int, bytes, bytes]:
         """Wait for git to finish: its exit code, what it printed and its errors."""

@@ -92,9 +92,16 @@ One prepare or cut runs per repository at a time. The original files are journal
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
-        from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
 
         git = Git(self.project_root)
+        try:
+            return self._run_on(git)
+        finally:
+            git.stop_reading_ahead()  # what an early end never asked for
+
+    def _run_on(self, git: Git) -> int:
+        from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
+
         git.read_state_ahead(changes=False)  # a restored file would change the changes
         folders = git_folders(git)
         if self.option("abort"):

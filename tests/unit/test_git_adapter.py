@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import time
 from typing import TYPE_CHECKING
+
+import pytest
 
 from poetry_release_plugin.adapters.git import CommitContent, Git
 
@@ -109,3 +113,33 @@ def test_head_read_ahead_is_not_taken_for_the_commit_made_after_it(tmp_path: Pat
 
     assert made != first
     assert repository.head() == made
+
+
+def test_git_started_ahead_and_never_asked_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, tools, pid_file = tmp_path / "repo", tmp_path / "bin", tmp_path / "status.pid"
+    repo.mkdir()
+    git(repo, "init", "--quiet", "--initial-branch", "main")
+    git(repo, "commit", "--quiet", "--allow-empty", "--message", "first")
+    tools.mkdir()
+    slow = tools / "git"  # a git whose status takes a minute (a huge monorepo's)
+    slow.write_text(
+        "#!/bin/sh\n"
+        f'for a in "$@"; do [ "$a" = status ] && {{ echo $$ > {pid_file}; exec sleep 60; }}; done\n'
+        f'exec {shutil.which("git")} "$@"\n'
+    )
+    slow.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    repository = Git(repo)
+    repository.read_state_ahead()
+    deadline = time.monotonic() + 30
+    while not (pid_file.exists() and pid_file.read_text().strip()):
+        assert time.monotonic() < deadline, "git status was not started ahead"
+        time.sleep(0.01)
+    pid = int(pid_file.read_text())
+
+    repository.stop_reading_ahead()
+
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
