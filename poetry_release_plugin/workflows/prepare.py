@@ -43,6 +43,7 @@ from poetry_release_plugin.errors import (
     CheckFailure,
     ChecksFailed,
     ConfigError,
+    GitError,
     IndexCredentialsRefused,
     Interrupted,
     NothingToRelease,
@@ -153,6 +154,8 @@ class PreparePlan:
     checks: tuple[CheckSpec, ...]
     missing_tools: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    head: str | None = None  # the commit and branch it was decided on (the commit goes there)
+    branch: str | None = None
 
     @property
     def commit_message(self) -> str:
@@ -197,7 +200,7 @@ def plan_prepare(
     """Every refusal, then the plan: version, file changes and checks. Changes nothing."""
     settings = project.settings
     git = adapters.git
-    uncommitted = _check_repository(project, request, git)
+    head, branch, uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
     previous = last_release_tag(git, settings)
     if request.rule is None or project.changelog is not None:  # the commits may decide
@@ -227,7 +230,17 @@ def plan_prepare(
     changes = _planned_changes(project, new, tag, previous, request.release_date, git, uncommitted)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
-        project, current, new, rule, tag, changes, tuple(checks), tuple(missing), tuple(warnings)
+        project,
+        current,
+        new,
+        rule,
+        tag,
+        changes,
+        tuple(checks),
+        tuple(missing),
+        tuple(warnings),
+        head,
+        branch,
     )
 
 
@@ -282,6 +295,7 @@ def apply_prepare(
             stage = "while confirming the version"
             confirmation = _confirm(plan, adapters)
             stage = "while committing"
+            _ensure_unmoved(plan, adapters.git)
             contents = _commit_contents(plan.changes)
             if request.commit:
                 head = adapters.git.head()
@@ -327,10 +341,27 @@ def _kept(transaction: FileTransaction, root: Path) -> tuple[str, ...]:
     return tuple(shown_path(root, path) for path in transaction.kept)
 
 
-def _check_repository(project: Project, request: PrepareRequest, git: Git) -> frozenset[str]:
-    """The repository preconditions; the paths with uncommitted changes (--allow-dirty)."""
+def _ensure_unmoved(plan: PreparePlan, git: Git) -> None:
+    """HEAD is still the commit on the branch the release was decided on: a commit or a
+    checkout made while the checks ran would put the release where no one checked it."""
+    if plan.head is None:
+        return
+    head, branch = git.head(), git.current_branch()
+    if (head, branch) != (plan.head, plan.branch):
+        now = f"{head[:10]} on {branch}" if head and branch else f"{head and head[:10]}, detached"
+        raise GitError(
+            f"HEAD moved while prepare ran (from {plan.head[:10]} on {plan.branch} to {now})",
+            f"check out {plan.branch} where you want the release, then run prepare again",
+        )
+
+
+def _check_repository(
+    project: Project, request: PrepareRequest, git: Git
+) -> tuple[str, str, frozenset[str]]:
+    """The repository preconditions: HEAD's commit, the release branch and the paths with
+    uncommitted changes (--allow-dirty)."""
     settings = project.settings
-    _, branch = require_release_branch(git, project.root, settings)
+    head, branch = require_release_branch(git, project.root, settings)
     uncommitted: frozenset[str] = frozenset()
     if request.allow_dirty:
         uncommitted = frozenset(git.changed_paths())
@@ -339,7 +370,7 @@ def _check_repository(project: Project, request: PrepareRequest, git: Git) -> fr
     if not request.offline:
         require_remote(git, settings.remote, alternative="run with --offline")
         require_up_to_date(git, settings.remote, branch)
-    return uncommitted
+    return head, branch, uncommitted
 
 
 def _ensure_no_tag(project: Project, version: str, git: Git, *, offline: bool) -> None:

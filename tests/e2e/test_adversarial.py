@@ -885,6 +885,25 @@ def test_an_edit_made_during_a_failing_check_is_kept_and_named(
         assert after.files[path] == before.files[path]
 
 
+def test_a_commit_made_while_the_checks_run_stops_the_release_and_restores_the_files(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    running = _prepare_in_a_check(make_project, tmp_path)
+    project, prepare, before = running.project, running.process, running.before
+    project.git("commit", "--quiet", "--allow-empty", "--message", "feat!: made meanwhile")
+    moved = project.git("rev-parse", "HEAD")
+
+    running.go.touch()
+    output, _ = prepare.communicate(timeout=120)
+
+    assert prepare.returncode == 1, output
+    assert "HEAD moved while prepare ran" in output
+    assert project.git("rev-parse", "HEAD") == moved  # no release commit on top of it
+    after = project.snapshot()
+    for path in ("pyproject.toml", "arshai/_version.py", "CHANGELOG.md"):
+        assert after.files[path] == before.files[path]
+
+
 def test_allow_dirty_commits_only_the_release_and_leaves_the_wip_uncommitted(
     make_project: ProjectFactory,
 ) -> None:
