@@ -249,7 +249,13 @@ class Git:
 
     def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
         """Tags matching a glob whose commits are reachable from `revision`."""
-        output = self.run("tag", "--merged", revision, "--list", pattern).stdout
+        try:
+            output = self.run("tag", "--merged", revision, "--list", pattern).stdout
+        except GitError:
+            if self.head() is None:  # git's own words ("malformed object name") tell no one
+                fix = "commit the project first"
+                raise GitError("The repository has no commits yet", fix) from None
+            raise
         return output.split()
 
     def read_log_ahead(self, revision_range: str, paths: Sequence[str] = ()) -> None:

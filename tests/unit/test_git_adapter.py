@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from poetry_release_plugin.adapters.git import CommitContent, Git
+from poetry_release_plugin.errors import GitError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -143,3 +144,10 @@ def test_git_started_ahead_and_never_asked_is_stopped(
 
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_tags_asked_of_a_repository_without_commits_say_so(tmp_path: Path) -> None:
+    git(tmp_path, "init", "--quiet", "--initial-branch", "main")
+
+    with pytest.raises(GitError, match="The repository has no commits yet"):
+        Git(tmp_path).tags_merged_into("HEAD", "v*")
