@@ -7,7 +7,6 @@ end-to-end tests drive the real git, GitHub stand-in and pypiserver for the wiri
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,13 +208,12 @@ class MemoryGit(Git):
     def subject(self, revision: str) -> str:
         return self.messages[self._resolve(revision)].splitlines()[0]
 
-    def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
+    def tags_merged_into(self, revision: str) -> list[str]:
         reachable = set(self.ancestors(self._resolve(revision)))
-        return sorted(
-            name
-            for name, sha in self.tags.items()
-            if sha in reachable and fnmatch.fnmatchcase(name, pattern)
-        )
+        return sorted(name for name, sha in self.tags.items() if sha in reachable)
+
+    def parents_in(self, revision_range: str, paths: Sequence[str] = ()) -> frozenset[str]:
+        return frozenset(p for c in self.log(revision_range, paths) for p in self.parents[c.sha])
 
     def read_state_ahead(self, *, changes: bool = True) -> None:
         """Nothing to read ahead: every answer is in memory."""

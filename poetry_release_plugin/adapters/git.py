@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.core.redaction import is_release_credential
@@ -76,7 +76,7 @@ class Git:
         self._executable = shutil.which("git")
         self._work_tree: WorkTree | bool | None = False  # False: not asked yet
         self._tags: list[str] | None = None
-        self._logs: dict[tuple[str, tuple[str, ...]], list[Commit] | _Started] = {}
+        self._logs: dict[tuple[str, tuple[str, ...]], _Log | _Started] = {}
         self._ahead: dict[tuple[str, ...], _Started] = {}  # read ahead, by arguments
 
     def run(
@@ -136,7 +136,8 @@ class Git:
         its tags, HEAD, the branch and (with `changes`) the uncommitted changes. The next
         question of each is answered from its read; later ones ask git again."""
         known = {_WORK_TREE: self._work_tree is not False, _TAGS: self._tags is not None}
-        for args in (_WORK_TREE, _TAGS, _HEAD, _BRANCH, *([_CHANGES] if changes else [])):
+        asked = (_WORK_TREE, _TAGS, _HEAD, _BRANCH)
+        for args in (*asked, *([_CHANGES] if changes else [])):
             started = None if args in self._ahead or known.get(args) else self._start(args, 120)
             if started is not None:
                 self._ahead[args] = started
@@ -247,10 +248,10 @@ class Git:
             self._tags = self.run(*_TAGS).stdout.split()
         return list(self._tags)
 
-    def tags_merged_into(self, revision: str, pattern: str) -> list[str]:
-        """Tags matching a glob whose commits are reachable from `revision`."""
+    def tags_merged_into(self, revision: str) -> list[str]:
+        """The tags whose commits are reachable from `revision`."""
         try:
-            output = self.run("tag", "--merged", revision, "--list", pattern).stdout
+            output = self.run("tag", "--merged", revision).stdout
         except GitError:
             if self.head() is None:  # git's own words ("malformed object name") tell no one
                 fix = "commit the project first"
@@ -270,13 +271,21 @@ class Git:
         """Commits of a range (newest first), from one `git log` call; with `paths`, only
         those touching them (relative to the work tree's folder). Read once per range, until
         this object commits, tags or fetches."""
-        key = (revision_range, tuple(paths))
+        return list(self._read_log(revision_range, tuple(paths)).commits)
+
+    def parents_in(self, revision_range: str, paths: Sequence[str] = ()) -> frozenset[str]:
+        """The parents of the commits a range holds (read with them): a commit among them is
+        in the history of the range's end."""
+        return self._read_log(revision_range, tuple(paths)).parents
+
+    def _read_log(self, revision_range: str, paths: tuple[str, ...]) -> _Log:
+        key = (revision_range, paths)
         known = self._logs.get(key)
-        if not isinstance(known, list):
+        if not isinstance(known, _Log):
             args = _log_args(*key)
             raw = known.result() if known is not None else self._run_raw(args, 300)
             known = self._logs[key] = _parse_log(self._result(args, raw, check=True).stdout)
-        return list(known)
+        return known
 
     def _forget_history(self) -> None:
         """Tags or HEAD are about to change: ask git again (answers read ahead included)."""
@@ -290,7 +299,7 @@ class Git:
         pending = [*self._ahead.values()]
         pending += [log for log in self._logs.values() if isinstance(log, _Started)]
         self._ahead.clear()
-        self._logs = {key: log for key, log in self._logs.items() if isinstance(log, list)}
+        self._logs = {key: log for key, log in self._logs.items() if isinstance(log, _Log)}
         for started in pending:
             started.stop()
 
@@ -401,16 +410,17 @@ class Git:
 
 
 class _Started:
-    """A git process started ahead, writing to unnamed temporary files rather than pipes (a
-    pipe would hold git back until this process, busy elsewhere, read it)."""
+    """A git process started ahead, writing its output to an unnamed temporary file rather
+    than a pipe (a pipe would hold git back until this process, busy elsewhere, read it). Its
+    few error lines come through a pipe: waiting on that pipe ends the moment git does
+    (`Popen.wait` with a timeout would poll, sleeping up to 50 ms at a time)."""
 
     def __init__(self, argv: list[str], cwd: Path, command: str, timeout: float) -> None:
         # Unnamed (nothing is left behind), closed once read, or with this object.
         self._out = tempfile.TemporaryFile()  # noqa: SIM115
-        self._err = tempfile.TemporaryFile()  # noqa: SIM115
         self._command, self._timeout = command, timeout
         self._process = subprocess.Popen(
-            argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err
+            argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.PIPE
         )
 
     def stop(self) -> None:
@@ -419,25 +429,24 @@ class _Started:
             if self._process.poll() is None:
                 self._process.terminate()
                 try:
-                    self._process.wait(timeout=10)
+                    self._process.communicate(timeout=10)
                 except subprocess.TimeoutExpired:
                     self._process.kill()
-                    self._process.wait()
+                    self._process.communicate()
+            else:
+                self._process.communicate()  # closes the error pipe
         finally:
             self._out.close()
-            self._err.close()
 
     def result(self) -> tuple[int, bytes, bytes]:
         """Wait for git to finish: its exit code, what it printed and its errors."""
         try:
             with _stopped_on_failure(self._process, self._command, self._timeout):
-                code = self._process.wait(timeout=self._timeout)
+                _, errors = self._process.communicate(timeout=self._timeout)
             self._out.seek(0)
-            self._err.seek(0)
-            return code, self._out.read(), self._err.read()
+            return self._process.returncode, self._out.read(), errors
         finally:
             self._out.close()
-            self._err.close()
 
 
 @contextlib.contextmanager
@@ -468,16 +477,25 @@ def _log_args(revision_range: str, paths: tuple[str, ...]) -> tuple[str, ...]:
     return ("log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", *paths)
 
 
-def _parse_log(output: str) -> list[Commit]:
-    """Commits from `git log --format=%H%x1f%P%x1f%B%x1e`."""
-    commits = []
+class _Log(NamedTuple):
+    """A range's commits, newest first, and all their parents."""
+
+    commits: list[Commit]
+    parents: frozenset[str]
+
+
+def _parse_log(output: str) -> _Log:
+    """The commits and their parents, from `git log --format=%H%x1f%P%x1f%B%x1e`."""
+    commits, parents = [], set()
     for record in output.split("\x1e"):
-        record = record.lstrip("\n")
-        if not record:
+        sha, separator, rest = record.lstrip("\n").partition("\x1f")
+        if not separator:
             continue
-        sha, parents, message = record.split("\x1f", 2)
-        commits.append(Commit(sha, message.strip("\n"), len(parents.split())))
-    return commits
+        listed, _, message = rest.partition("\x1f")
+        shas = listed.split()
+        parents.update(shas)
+        commits.append(Commit(sha, message.strip("\n"), len(shas)))
+    return _Log(commits, frozenset(parents))
 
 
 _PERMISSION_SIGNS = (

@@ -57,13 +57,17 @@ class ConventionalCommit(NamedTuple):
 @functools.lru_cache(maxsize=1 << 16)  # the bump and the notes read the same commits
 def parse_message(message: str) -> ConventionalCommit | None:
     """The Conventional Commit a message is, or None if its header does not follow the spec."""
-    message = message.replace("\r\n", "\n").strip("\n")
+    if "\r" in message:
+        message = message.replace("\r\n", "\n")
+    message = message.strip("\n")
     if "\n" not in message:  # most commits: a header alone
         header = _HEADER.match(message.strip())
         if header is None:
             return None
         kind, scope, bang, description = header.groups()
-        return ConventionalCommit(kind.lower(), scope or None, description.strip(), bang=bool(bang))
+        return ConventionalCommit(
+            kind.lower(), scope or None, description.strip(), "", (), bang is not None
+        )
     lines = message.split("\n")
     header = _HEADER.match(lines[0].strip())
     if header is None:

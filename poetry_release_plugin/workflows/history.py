@@ -102,13 +102,33 @@ def _normalized(text: str) -> str:
 def release_tags(git: Git, settings: ReleaseSettings, revision: str = "HEAD") -> list[ReleaseTag]:
     """Release tags (annotated or lightweight, matching tag-format) reachable from `revision`,
     highest version first."""
-    glob = settings.tag_format.replace("{version}", "*")
     found = []
-    for name in git.tags_merged_into(revision, glob):
+    for name in git.tags_merged_into(revision):
         version = tag_version(settings.tag_format, name)
         if version is not None:
             found.append(ReleaseTag(name, version))
     return sorted(found, key=lambda tag: tag.version, reverse=True)
+
+
+def highest_release_tag(git: Git, settings: ReleaseSettings) -> ReleaseTag | None:
+    """The highest release tag in the repository, found without walking the history: most
+    often the last release in HEAD's history too (`last_release_tag` says for sure)."""
+    found = [
+        ReleaseTag(name, version)
+        for name in git.all_tags()
+        if (version := tag_version(settings.tag_format, name)) is not None
+    ]
+    return max(found, key=lambda tag: tag.version, default=None)
+
+
+def in_history(git: Git, tag: ReleaseTag, head: str) -> bool:
+    """Whether `tag` marks a commit in the history of `head` (HEAD's commit), told from the
+    commits since it (which a release reads anyway) rather than by walking the whole history:
+    `head` is its commit, or its commit is a parent of one of them."""
+    commit = git.tag_commit(tag.name)
+    if commit is None:
+        return False
+    return commit == head or commit in git.parents_in(f"{tag.name}..HEAD")
 
 
 def last_release_tag(

@@ -59,6 +59,8 @@ from poetry_release_plugin.workflows.full_history import ensure_full_history
 from poetry_release_plugin.workflows.history import (
     changes_since,
     ensure_history_readable,
+    highest_release_tag,
+    in_history,
     last_release_tag,
     read_changes_ahead,
     release_rule,
@@ -200,11 +202,19 @@ def plan_prepare(
     """Every refusal, then the plan: version, file changes and checks. Changes nothing."""
     settings = project.settings
     git = adapters.git
+    commits_may_decide = request.rule is None or project.changelog is not None
+    likely = highest_release_tag(git, settings)
+    if commits_may_decide:  # git reads the commits since the likely last release meanwhile
+        read_changes_ahead(git, likely, paths=project.history_paths)
     head, branch, uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
-    previous = last_release_tag(git, settings)
-    if request.rule is None or project.changelog is not None:  # the commits may decide
-        read_changes_ahead(git, previous, paths=project.history_paths)
+    root_project = not project.history_paths  # a subfolder's log leaves out others' commits
+    if commits_may_decide and root_project and likely is not None and in_history(git, likely, head):
+        previous: ReleaseTag | None = likely  # the highest tag of all, in HEAD's history
+    else:  # git walks the whole history for the tags it holds
+        previous = last_release_tag(git, settings)
+        if commits_may_decide and previous != likely:  # another line's tag is the highest
+            read_changes_ahead(git, previous, paths=project.history_paths)
     if request.rule is None:
         ensure_history_readable(project.tag_choice, previous)
     rule = request.rule or _rule_from_commits(project, git, previous)

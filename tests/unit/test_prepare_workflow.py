@@ -295,3 +295,31 @@ def test_a_new_version_below_the_newest_release_tag_is_refused_naming_it() -> No
         repository.plan("patch")
     assert "prepare X.Y.Z" in refused.value.fix
     assert repository.plan("1.6.0").new.text == "1.6.0"
+
+
+def test_a_higher_tag_of_another_line_is_not_the_last_release_of_this_one() -> None:
+    repository = Repository()  # v1.0.0 on this line
+    on_this_line = repository.git.head() or ""
+    repository.git.commit("feat!: the 2.x line")
+    repository.git.tags["v2.0.0"] = repository.git.head() or ""
+    repository.git.head_commit = on_this_line  # back on the 1.x maintenance line
+    repository.git.commit("fix: a backported fix")
+
+    plan = repository.plan(None, project("1.0.0", changelog=CHANGELOG))
+
+    assert plan.new.text == "1.0.1"  # the feat! of the 2.x line does not count here
+    assert "a backported fix" in plan.changes[-1].after
+    assert "the 2.x line" not in plan.changes[-1].after
+
+
+def test_the_highest_tag_in_heads_history_is_the_last_release() -> None:
+    repository = Repository()
+    repository.git.commit("feat: widgets")
+    repository.git.tags["v1.1.0"] = repository.git.head() or ""
+    repository.git.commit("fix: after 1.1.0")
+
+    plan = repository.plan(None, project("1.1.0", changelog=CHANGELOG))
+
+    assert plan.new.text == "1.1.1"
+    assert "after 1.1.0" in plan.changes[-1].after
+    assert "widgets" not in plan.changes[-1].after.split("## [1.1.1]")[1].split("## [")[0]
