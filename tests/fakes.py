@@ -175,6 +175,8 @@ class MemoryGit(Git):
         return self.tags.get(tag)
 
     def all_tags(self) -> list[str]:
+        if not self.inside_work_tree:  # as git says outside a repository
+            raise GitError("git tag --list failed: fatal: not a git repository", "fix it")
         return sorted(self.tags)
 
     def _first_parents(self, sha: str) -> list[str]:

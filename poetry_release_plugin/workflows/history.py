@@ -113,9 +113,10 @@ def release_tags(git: Git, settings: ReleaseSettings, revision: str = "HEAD") ->
 def highest_release_tag(git: Git, settings: ReleaseSettings) -> ReleaseTag | None:
     """The highest release tag in the repository, found without walking the history: most
     often the last release in HEAD's history too (`last_release_tag` says for sure)."""
+    tags = git.all_tags() if git.is_work_tree() else []  # outside one, the checks say so
     found = [
         ReleaseTag(name, version)
-        for name in git.all_tags()
+        for name in tags
         if (version := tag_version(settings.tag_format, name)) is not None
     ]
     return max(found, key=lambda tag: tag.version, default=None)
