@@ -205,7 +205,7 @@ def main() -> None:
         )
         wall, summed = check_concurrency(root, env, max(3, args.runs // 3))
     history = subprocess.run(
-        [sys.executable, str(HERE / "history.py"), "--runs", "3"],
+        [sys.executable, str(HERE / "history.py"), "--runs", "7"],
         capture_output=True,
         text=True,
         check=True,

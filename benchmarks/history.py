@@ -133,10 +133,9 @@ def main() -> None:
         root = home / "project"
         make_repository(root, args.commits, env)
         os.environ.update({k: v for k, v in env.items() if k.startswith("GIT_")})
-        git = Git(root)
 
         def parse() -> None:
-            commits = git.log("v1.0.0..HEAD")
+            commits = Git(root).log("v1.0.0..HEAD")  # a new Git: it keeps what it read
             assert len(commits) == args.commits
             bump_rule(commits, major=1, major_on_zero=False)
             render_sections(group_changes(commits))
