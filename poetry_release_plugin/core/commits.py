@@ -51,7 +51,9 @@ class ConventionalCommit(NamedTuple):
     @property
     def is_breaking(self) -> bool:
         """`!` before the colon, or a BREAKING CHANGE footer."""
-        return self.bang or any(token in _BREAKING_TOKENS for token, _ in self.footers)
+        if self.bang or not self.footers:
+            return self.bang
+        return any(token in _BREAKING_TOKENS for token, _ in self.footers)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the bump and the notes read the same commits
