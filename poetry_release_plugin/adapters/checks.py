@@ -175,6 +175,7 @@ class CheckRunner:
         futures: dict[Future[CheckResult], str] = {
             pool.submit(self._run_one, spec): spec.name for spec in checks
         }
+        interrupted = False
         try:
             pending = set(futures)
             while pending:
@@ -186,12 +187,15 @@ class CheckRunner:
                     if not result.ok and self.fail_fast:
                         self.stop_all()
         except BaseException:
+            interrupted = True
             self.stop_all()
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             os.close(self._lifeline)
             os.close(lifeline_end)
+            if interrupted:  # no one is shown these logs: leave nothing behind
+                self._remove_logs()
         ordered = [results[spec.name] for spec in checks if spec.name in results]
         if all(result.ok for result in ordered):
             self._remove_logs()

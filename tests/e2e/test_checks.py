@@ -6,14 +6,13 @@ import shlex
 import subprocess
 import sys
 import sysconfig
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from support import POETRY, guide_layout, interrupt, process_alive, processes_mentioning
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from conftest import ProjectFactory
     from support import ReleaseProject
 
@@ -284,6 +283,8 @@ def test_ctrl_c_during_a_long_check_restores_everything(
     assert "Interrupted while the checks ran" in output
     assert project.snapshot() == before
     assert not process_alive(int(check_pid)), "the check's process outlived prepare"
+    left = list(Path(project.env["TMPDIR"]).glob("poetry-release-*"))
+    assert left == []  # no check logs left behind where no one is shown them
 
 
 def test_install_check_installs_the_wheel_into_a_clean_venv(make_project: ProjectFactory) -> None:
