@@ -1,5 +1,5 @@
-"""The Poetry application plugin: registers `poetry release ...` lazily, and keeps the version
-files in step with a plain `poetry version RULE`.
+"""The Poetry application plugin: registers `poetry release ...` lazily (`poetry release` alone
+lists them), and keeps the version files in step with a plain `poetry version RULE`.
 
 Poetry loads this module on every command, so it imports nothing but Poetry's plugin base:
 each command's module is imported only when that command is created, and the listeners import
@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from poetry.console.application import Application
     from poetry.console.commands.command import Command
 
+# Each command's name, and the module and class that make it (imported only when it runs).
+# cleo tries the longest name first, so `release` alone (the list of these commands, as
+# `poetry list release` shows it) never shadows `release prepare` and the others.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "release": ("poetry_release_plugin.console.namespace", "NamespaceCommand"),
     "release prepare": ("poetry_release_plugin.console.prepare", "PrepareCommand"),
     "release cut": ("poetry_release_plugin.console.cut", "CutCommand"),
     "release verify": ("poetry_release_plugin.console.verify", "VerifyCommand"),
