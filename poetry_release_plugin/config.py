@@ -69,7 +69,12 @@ class ReleaseSettings:
 
     def is_release_branch(self, name: str) -> bool:
         """Whether `name` matches one of the configured release branches (globs allowed)."""
-        return any(fnmatchcase(name, pattern) for pattern in self.branch)
+        return matches_branch(self.branch, name)
+
+
+def matches_branch(patterns: tuple[str, ...], name: str) -> bool:
+    """Whether the branch `name` matches one of these names or glob patterns."""
+    return any(fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def _type_name(value: object) -> str:

@@ -311,14 +311,18 @@ class VersionBelowRelease(ReleaseError):
 class NotReleaseCommit(ReleaseError):
     """HEAD is not the commit that set the version."""
 
-    def __init__(self, version: str, commit: str, subject: str, past: int) -> None:
+    def __init__(
+        self, version: str, commit: str, subject: str, past: int, *, prepared: bool = False
+    ) -> None:
         self.version = version
         self.commit = commit
         self.past = past
         super().__init__(
             f"HEAD is {past} commit(s) past the commit that set {version} "
             f"({commit[:10]} {subject}); cut tags only that commit, so nothing was tagged",
-            "run poetry release prepare to release what came since",
+            f"run poetry release prepare: it prepares {version} again with what came since"
+            if prepared
+            else "run poetry release prepare to release what came since",
         )
 
 

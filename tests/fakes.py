@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from poetry_release_plugin.adapters.git import Git
+from poetry_release_plugin.adapters.git import CommitLog, Git
 from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.commits import Commit
@@ -174,10 +174,40 @@ class MemoryGit(Git):
     def tag_commit(self, tag: str) -> str | None:
         return self.tags.get(tag)
 
-    def all_tags(self) -> list[str]:
+    def tag_commits(self) -> dict[str, str]:
         if not self.inside_work_tree:  # as git says outside a repository
-            raise GitError("git tag --list failed: fatal: not a git repository", "fix it")
-        return sorted(self.tags)
+            raise GitError("git for-each-ref failed: fatal: not a git repository", "fix it")
+        return dict(sorted(self.tags.items()))
+
+    def all_tags(self) -> list[str]:
+        return list(self.tag_commits())
+
+    def commit_of(self, revision: str) -> str | None:
+        try:
+            return self._resolve(revision)
+        except AssertionError:
+            return None
+
+    def first_parent(self, revision: str) -> str | None:
+        parents = self.parents[self._resolve(revision)]
+        return parents[0] if parents else None
+
+    def merge_base(self, first: str, second: str) -> str | None:
+        mine = set(self.ancestors(self._resolve(first)))
+        return next((c for c in self.ancestors(self._resolve(second)) if c in mine), None)
+
+    def default_branch(self, remote: str, *, online: bool) -> tuple[str, str] | None:
+        return None
+
+    def local_branches(self) -> list[str]:
+        return [self.branch] if self.branch else []
+
+    def remote_tags(self, remote: str) -> dict[str, str]:
+        return {
+            ref.removeprefix("refs/tags/"): sha
+            for ref, sha in self.remote.items()
+            if ref.startswith("refs/tags/")
+        }
 
     def _first_parents(self, sha: str) -> list[str]:
         line = [sha]
@@ -210,18 +240,11 @@ class MemoryGit(Git):
     def subject(self, revision: str) -> str:
         return self.messages[self._resolve(revision)].splitlines()[0]
 
-    def tags_merged_into(self, revision: str) -> list[str]:
-        reachable = set(self.ancestors(self._resolve(revision)))
-        return sorted(name for name, sha in self.tags.items() if sha in reachable)
-
-    def parents_in(self, revision_range: str, paths: Sequence[str] = ()) -> frozenset[str]:
-        return frozenset(p for c in self.log(revision_range, paths) for p in self.parents[c.sha])
-
-    def read_state_ahead(self, *, changes: bool = True) -> None:
-        """Nothing to read ahead: every answer is in memory."""
-
-    def read_log_ahead(self, revision_range: str, paths: Sequence[str] = ()) -> None:
-        """Nothing to read ahead: `log` answers from memory."""
+    def history(
+        self, revision_range: str, paths: Sequence[str] = (), *, cherry_mark: bool = False
+    ) -> CommitLog:
+        commits = self.log(revision_range, paths)
+        return CommitLog(commits, frozenset(p for c in commits for p in self.parents[c.sha]))
 
     def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
         start, _, end = revision_range.rpartition("..")
@@ -304,6 +327,9 @@ class MemoryGitHub(GitHub):
 
     def release_for_tag(self, tag: str) -> GitHubRelease | None:
         return next((r for r in self.releases if r.tag_name == tag), None)
+
+    def list_releases(self) -> list[GitHubRelease]:
+        return list(self.releases)
 
     def create_release(
         self,

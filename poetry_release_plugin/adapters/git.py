@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -38,7 +37,7 @@ class CommitContent:
     stored: bool = False
 
 
-# The questions every release asks first, as git commands (read ahead together).
+# The questions every release asks first, as git commands.
 _WORK_TREE = (
     "rev-parse",
     "--is-inside-work-tree",
@@ -47,10 +46,15 @@ _WORK_TREE = (
     "--git-common-dir",
     "--is-shallow-repository",
 )
-_TAGS = ("tag", "--list")
+# every tag, with the commit it marks (an annotated tag peeled: `*objectname`)
+_TAGS = (
+    "for-each-ref",
+    "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
+    "refs/tags",
+)
 _HEAD = ("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 _BRANCH = ("symbolic-ref", "--quiet", "--short", "HEAD")
-# read-only: a status read ahead must not take the index lock from a later write
+# read-only: a status must not take the index lock from a concurrent write
 _CHANGES = ("--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=normal")
 
 
@@ -75,9 +79,7 @@ class Git:
         self.root = root
         self._executable = shutil.which("git")
         self._work_tree: WorkTree | bool | None = False  # False: not asked yet
-        self._tags: list[str] | None = None
-        self._logs: dict[tuple[str, tuple[str, ...]], _Log | _Started] = {}
-        self._ahead: dict[tuple[str, ...], _Started] = {}  # read ahead, by arguments
+        self._tags: dict[str, str] | None = None
 
     def run(
         self,
@@ -87,11 +89,8 @@ class Git:
         input: bytes | None = None,
         env: Mapping[str, str] | None = None,
     ) -> GitResult:
-        """Run `git ARGS` in the work tree; with `check`, a failure raises GitError. A command
-        read ahead (`read_state_ahead`) gives what it printed then."""
-        ahead = self._ahead.pop(args, None) if input is None and env is None else None
-        raw = ahead.result() if ahead is not None else self._run_raw(args, timeout, input, env)
-        return self._result(args, raw, check=check)
+        """Run `git ARGS` in the work tree; with `check`, a failure raises GitError."""
+        return self._result(args, self._run_raw(args, timeout, input, env), check=check)
 
     def _result(
         self, args: Sequence[str], raw: tuple[int, bytes, bytes], *, check: bool
@@ -123,24 +122,6 @@ class Git:
         with _stopped_on_failure(process, args[0], timeout):
             stdout, stderr = process.communicate(input, timeout=timeout)
         return process.returncode, stdout, stderr
-
-    def _start(self, args: Sequence[str], timeout: float) -> _Started | None:
-        """git started on `args` in the background (None if git cannot be found: asking
-        then says so)."""
-        if self._executable is None:
-            return None
-        return _Started([self._executable, *args], self.root, args[0], timeout)
-
-    def read_state_ahead(self, *, changes: bool = True) -> None:
-        """Start git, several processes at once, on what a release asks first: the work tree,
-        its tags, HEAD, the branch and (with `changes`) the uncommitted changes. The next
-        question of each is answered from its read; later ones ask git again."""
-        known = {_WORK_TREE: self._work_tree is not False, _TAGS: self._tags is not None}
-        asked = (_WORK_TREE, _TAGS, _HEAD, _BRANCH)
-        for args in (*asked, *([_CHANGES] if changes else [])):
-            started = None if args in self._ahead or known.get(args) else self._start(args, 120)
-            if started is not None:
-                self._ahead[args] = started
 
     def work_tree(self) -> WorkTree | None:
         """The work tree the folder is in (None outside one), from one `git rev-parse`."""
@@ -216,10 +197,7 @@ class Git:
 
     def tag_commit(self, tag: str) -> str | None:
         """The commit a local tag points at, or None if there is no such tag."""
-        result = self.run(
-            "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False
-        )
-        return result.stdout.strip() if result.code == 0 else None
+        return self.tag_commits().get(tag)
 
     def commits_changing(self, path: str, limit: int = 200) -> list[str]:
         """The commits of HEAD's first-parent history that changed `path`, newest first."""
@@ -242,66 +220,83 @@ class Git:
         """A commit's subject line."""
         return self.run("log", "-1", "--format=%s", revision).stdout.strip()
 
+    def tag_commits(self) -> dict[str, str]:
+        """Every local tag and the commit it marks (annotated tags peeled), from one
+        `git for-each-ref`; asked again after this object tags or fetches."""
+        if self._tags is None:
+            found: dict[str, str] = {}
+            for line in self.run(*_TAGS).stdout.splitlines():
+                name, _, rest = line.partition("\0")
+                target, _, peeled = rest.partition("\0")
+                if name:
+                    found[name] = peeled or target
+            self._tags = found
+        return dict(self._tags)
+
     def all_tags(self) -> list[str]:
         """Every local tag's name."""
-        if self._tags is None:
-            self._tags = self.run(*_TAGS).stdout.split()
-        return list(self._tags)
+        return list(self.tag_commits())
 
-    def tags_merged_into(self, revision: str) -> list[str]:
-        """The tags whose commits are reachable from `revision`."""
-        try:
-            output = self.run("tag", "--merged", revision).stdout
-        except GitError:
-            if self.head() is None:  # git's own words ("malformed object name") tell no one
-                fix = "commit the project first"
-                raise GitError("The repository has no commits yet", fix) from None
-            raise
-        return output.split()
-
-    def read_log_ahead(self, revision_range: str, paths: Sequence[str] = ()) -> None:
-        """Start `git log` of a range in the background (git works on another core while the
-        caller goes on); `log` with the same range then takes what it printed."""
-        key = (revision_range, tuple(paths))
-        started = None if key in self._logs else self._start(_log_args(*key), 300)
-        if started is not None:
-            self._logs[key] = started
+    def history(
+        self, revision_range: str, paths: Sequence[str] = (), *, cherry_mark: bool = False
+    ) -> CommitLog:
+        """Commits of a range (newest first) and all their parents, from one `git log` call;
+        with `paths`, only those touching them (relative to the work tree's folder). With
+        `cherry_mark`, a range `A..B` leaves out the commits of B that make the same change as
+        one of A (a release commit made again on the branch, a squash of a tagged commit);
+        their parents still count."""
+        start, dots, end = revision_range.partition("..")
+        if cherry_mark and dots and start:
+            marked = ("--cherry-mark", "--right-only", f"{start}...{end or 'HEAD'}")
+            args = _log_args(marked, tuple(paths))
+        else:
+            args = _log_args((revision_range,), tuple(paths))
+        return _parse_log(self.run(*args, timeout=300).stdout)
 
     def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
-        """Commits of a range (newest first), from one `git log` call; with `paths`, only
-        those touching them (relative to the work tree's folder). Read once per range, until
-        this object commits, tags or fetches."""
-        return list(self._read_log(revision_range, tuple(paths)).commits)
+        """Commits of a range, newest first (see `history`)."""
+        return list(self.history(revision_range, paths).commits)
 
-    def parents_in(self, revision_range: str, paths: Sequence[str] = ()) -> frozenset[str]:
-        """The parents of the commits a range holds (read with them): a commit among them is
-        in the history of the range's end."""
-        return self._read_log(revision_range, tuple(paths)).parents
+    def commit_of(self, revision: str) -> str | None:
+        """The commit a revision names (None: no such commit)."""
+        result = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
+        return result.stdout.strip() if result.code == 0 else None
 
-    def _read_log(self, revision_range: str, paths: tuple[str, ...]) -> _Log:
-        key = (revision_range, paths)
-        known = self._logs.get(key)
-        if not isinstance(known, _Log):
-            args = _log_args(*key)
-            raw = known.result() if known is not None else self._run_raw(args, 300)
-            known = self._logs[key] = _parse_log(self._result(args, raw, check=True).stdout)
-        return known
+    def first_parent(self, revision: str) -> str | None:
+        """A commit's first parent (None for a root commit)."""
+        result = self.run("rev-parse", "--verify", "--quiet", f"{revision}^1", check=False)
+        return result.stdout.strip() if result.code == 0 else None
+
+    def merge_base(self, first: str, second: str) -> str | None:
+        """The best common ancestor of two commits (None: unrelated histories)."""
+        result = self.run("merge-base", first, second, check=False)
+        return result.stdout.strip() if result.code == 0 else None
+
+    def default_branch(self, remote: str, *, online: bool) -> tuple[str, str] | None:
+        """The remote's default branch and how it was told: `REMOTE/HEAD` as the clone
+        recorded it, else (online) what the remote's HEAD names; None when neither says."""
+        local = self.run(
+            "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD", check=False
+        )
+        if local.code == 0 and local.stdout.strip().startswith(f"{remote}/"):
+            return local.stdout.strip()[len(remote) + 1 :], f"{remote}/HEAD"
+        if not online or not self.has_remote(remote):
+            return None
+        asked = self.run("ls-remote", "--symref", remote, "HEAD", check=False, timeout=120)
+        for line in asked.stdout.splitlines():
+            target, _, name = line.partition("\t")
+            if name == "HEAD" and target.startswith("ref: refs/heads/"):
+                return target.removeprefix("ref: refs/heads/"), f"the HEAD of {remote}"
+        return None
+
+    def local_branches(self) -> list[str]:
+        """The local branches' names."""
+        output = self.run("for-each-ref", "--format=%(refname:strip=2)", "refs/heads").stdout
+        return output.split()
 
     def _forget_history(self) -> None:
-        """Tags or HEAD are about to change: ask git again (answers read ahead included)."""
+        """Tags or HEAD are about to change: ask git again."""
         self._tags = None
-        self.stop_reading_ahead()
-        self._logs.clear()
-
-    def stop_reading_ahead(self) -> None:
-        """Stop the git processes started ahead whose answers were never asked for: a command
-        that ends early (an error, Ctrl-C) leaves no git running behind it."""
-        pending = [*self._ahead.values()]
-        pending += [log for log in self._logs.values() if isinstance(log, _Started)]
-        self._ahead.clear()
-        self._logs = {key: log for key, log in self._logs.items() if isinstance(log, _Log)}
-        for started in pending:
-            started.stop()
 
     def remote_url(self, remote: str) -> str | None:
         """The URL of a remote, or None if it is not configured."""
@@ -322,15 +317,12 @@ class Git:
     def remote_refs(self, remote: str, *refs: str) -> dict[str, str]:
         """Where the remote's refs point (annotated tags peeled to their commit)."""
         patterns = [pattern for ref in refs for pattern in (ref, f"{ref}^{{}}")]
-        output = self.run("ls-remote", remote, *patterns, timeout=120).stdout
-        found: dict[str, str] = {}
-        for line in output.splitlines():
-            sha, _, name = line.partition("\t")
-            if name.endswith("^{}"):
-                found[name[:-3]] = sha  # the peeled commit wins over the tag object
-            else:
-                found.setdefault(name, sha)
-        return found
+        return _remote_refs(self.run("ls-remote", remote, *patterns, timeout=120).stdout)
+
+    def remote_tags(self, remote: str) -> dict[str, str]:
+        """Every tag the remote has and the commit it marks, from one `git ls-remote`."""
+        found = _remote_refs(self.run("ls-remote", "--tags", remote, timeout=120).stdout)
+        return {name.removeprefix("refs/tags/"): sha for name, sha in found.items()}
 
     def push_atomic(self, remote: str, *refs: str) -> None:
         """Push these refs all together or not at all (`git push --atomic`); a refusal raises
@@ -386,8 +378,15 @@ class Git:
         try:
             self.run("read-tree", "HEAD", env=temporary)
             self.run("update-index", "--index-info", input=entries, env=temporary)
+            empty = ["--allow-empty"] if not contents else []  # a version prepared again
             self.run(
-                "commit", "--quiet", "--message", message, env={**hooks, **temporary}, timeout=None
+                "commit",
+                "--quiet",
+                *empty,
+                "--message",
+                message,
+                env={**hooks, **temporary},
+                timeout=None,
             )
         finally:
             index.unlink(missing_ok=True)
@@ -407,46 +406,6 @@ class Git:
             mode = listed[0] if listed else "100644"
             lines.append(f"{mode} {blob.stdout.strip()}\t{path}\n")
         return "".join(lines).encode()
-
-
-class _Started:
-    """A git process started ahead, writing its output to an unnamed temporary file rather
-    than a pipe (a pipe would hold git back until this process, busy elsewhere, read it). Its
-    few error lines come through a pipe: waiting on that pipe ends the moment git does
-    (`Popen.wait` with a timeout would poll, sleeping up to 50 ms at a time)."""
-
-    def __init__(self, argv: list[str], cwd: Path, command: str, timeout: float) -> None:
-        # Unnamed (nothing is left behind), closed once read, or with this object.
-        self._out = tempfile.TemporaryFile()  # noqa: SIM115
-        self._command, self._timeout = command, timeout
-        self._process = subprocess.Popen(
-            argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.PIPE
-        )
-
-    def stop(self) -> None:
-        """Stop git if it still runs (it only reads: nothing to clean up), unread."""
-        try:
-            if self._process.poll() is None:
-                self._process.terminate()
-                try:
-                    self._process.communicate(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.communicate()
-            else:
-                self._process.communicate()  # closes the error pipe
-        finally:
-            self._out.close()
-
-    def result(self) -> tuple[int, bytes, bytes]:
-        """Wait for git to finish: its exit code, what it printed and its errors."""
-        try:
-            with _stopped_on_failure(self._process, self._command, self._timeout):
-                _, errors = self._process.communicate(timeout=self._timeout)
-            self._out.seek(0)
-            return self._process.returncode, self._out.read(), errors
-        finally:
-            self._out.close()
 
 
 @contextlib.contextmanager
@@ -473,29 +432,42 @@ def _stopped_on_failure(
         raise
 
 
-def _log_args(revision_range: str, paths: tuple[str, ...]) -> tuple[str, ...]:
-    return ("log", "--format=%H%x1f%P%x1f%B%x1e", revision_range, "--", *paths)
+def _remote_refs(output: str) -> dict[str, str]:
+    """Refs and commits from `git ls-remote`: an annotated tag's peeled commit wins."""
+    found: dict[str, str] = {}
+    for line in output.splitlines():
+        sha, _, name = line.partition("\t")
+        if name.endswith("^{}"):
+            found[name[:-3]] = sha
+        else:
+            found.setdefault(name, sha)
+    return found
 
 
-class _Log(NamedTuple):
+def _log_args(revisions: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    return ("log", "--format=%m%H%x1f%P%x1f%B%x1e", *revisions, "--", *paths)
+
+
+class CommitLog(NamedTuple):
     """A range's commits, newest first, and all their parents."""
 
     commits: list[Commit]
     parents: frozenset[str]
 
 
-def _parse_log(output: str) -> _Log:
-    """The commits and their parents, from `git log --format=%H%x1f%P%x1f%B%x1e`."""
+def _parse_log(output: str) -> CommitLog:
+    """The commits and their parents, from `git log --format=%m%H%x1f%P%x1f%B%x1e`."""
     commits, parents = [], set()
     for record in output.split("\x1e"):
-        sha, separator, rest = record.lstrip("\n").partition("\x1f")
+        marked, separator, rest = record.lstrip("\n").partition("\x1f")
         if not separator:
             continue
         listed, _, message = rest.partition("\x1f")
         shas = listed.split()
         parents.update(shas)
-        commits.append(Commit(sha, message.strip("\n"), len(shas)))
-    return _Log(commits, frozenset(parents))
+        if marked[:1] != "=":  # "=": the same change as a commit on the other side
+            commits.append(Commit(marked[1:], message.strip("\n"), len(shas)))
+    return CommitLog(commits, frozenset(parents))
 
 
 _PERMISSION_SIGNS = (

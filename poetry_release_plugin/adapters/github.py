@@ -169,6 +169,18 @@ class GitHub:
                 break
         return None
 
+    def list_releases(self) -> list[GitHubRelease]:
+        """The repository's releases, drafts included, newest first (up to 500)."""
+        found: list[GitHubRelease] = []
+        for page in range(1, 6):
+            listed = self._request("GET", f"{self._repo}/releases?per_page=100&page={page}")
+            self._expect(listed, 200, "list the releases")
+            batch = listed.json()
+            found.extend(GitHubRelease.from_json(data) for data in batch)
+            if len(batch) < 100:
+                break
+        return found
+
     def create_release(
         self,
         *,

@@ -290,6 +290,11 @@ def git_folders(git: Git) -> GitFolders | None:
     return GitFolders(work_tree.common_dir.resolve() / LOCK_NAME, work_tree.git_dir / JOURNAL_NAME)
 
 
+def discard_journal(folders: GitFolders) -> None:
+    """Forget an interrupted prepare's journal (once what it left was put back)."""
+    folders.journal.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def release_lock(folders: GitFolders | None, command: str) -> Iterator[LockOwner | None]:
     """Hold the repository's lock for the block; yields a dead previous owner, if any."""

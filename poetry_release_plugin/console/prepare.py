@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.index import PackageIndex, PipIndex
-    from poetry_release_plugin.adapters.journal import GitFolders, LeftChanges
+    from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.config import CheckSpec
     from poetry_release_plugin.console.services import Services
     from poetry_release_plugin.core.project import Project
@@ -92,40 +92,43 @@ One prepare or cut runs per repository at a time. The original files are journal
 
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
+        from poetry_release_plugin.workflows.recovery import (
+            left_by_prepare,
+            recover_interrupted_prepare,
+        )
 
         git = Git(self.project_root)
-        try:
-            return self._run_on(git)
-        finally:
-            git.stop_reading_ahead()  # what an early end never asked for
-
-    def _run_on(self, git: Git) -> int:
-        from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
-
-        git.read_state_ahead(changes=False)  # a restored file would change the changes
-        folders = git_folders(git)
         if self.option("abort"):
-            self._recover(folders, git, asked=True)
+            left = recover_interrupted_prepare(git)
+            if left is None:
+                self.say("Nothing to abort: no interrupted prepare left changes here.")
+            else:
+                self._show_recovery(left)
+            self._emit_abort(left)
             return 0
-        if self.option("dry-run"):
-            record = read_journal(folders.journal) if folders is not None else None
-            left = left_changes(record, git.head()) if record is not None else None
-            if left is not None and left.running:
-                self.reporter.warning(
-                    f"a prepare is running (process {left.pid}): the files hold its changes"
-                )
-            elif left is not None and left.changed and not left.committed:
-                self.reporter.warning(
-                    f"an interrupted prepare (process {left.pid}) left changes: "
-                    "poetry release prepare --abort restores them (the next prepare does too)"
-                )
-            return self._prepare(git, folders)
-        self._recover(folders, git, asked=False)
-        return self._prepare(git, folders)
+        if self.option("dry-run"):  # changes nothing: says what the next prepare restores
+            self._warn_left(left_by_prepare(git))
+        else:
+            left = recover_interrupted_prepare(git)
+            if left is not None:
+                self._show_recovery(left)
+        return self._prepare(git)
 
-    def _prepare(self, git: Git, folders: GitFolders | None) -> int:
-        from poetry_release_plugin.adapters.journal import Journal
+    def _warn_left(self, left: LeftChanges | None) -> None:
+        if left is not None and left.running:
+            self.reporter.warning(
+                f"a prepare is running (process {left.pid}): the files hold its changes"
+            )
+        elif left is not None and left.changed and not left.committed:
+            self.reporter.warning(
+                f"an interrupted prepare (process {left.pid}) left changes: "
+                "poetry release prepare --abort restores them (the next prepare does too)"
+            )
+
+    def _prepare(self, git: Git) -> int:
+        from poetry_release_plugin.adapters.journal import Journal, git_folders
         from poetry_release_plugin.adapters.project_files import load_project
+        from poetry_release_plugin.workflows.facts import with_release_branch
         from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.prepare import (
             PrepareRequest,
@@ -145,10 +148,10 @@ One prepare or cut runs per repository at a time. The original files are journal
             skipped_checks=tuple(self.option("skip-check") or ()),
             release_date=date.today().isoformat(),
         )
-        git.read_state_ahead()  # while the project is read
         project = load_project(self.project_root)
         ensure_prepare_history(project, request, git, self.reporter)
         project = with_tag_format(project, git)
+        project = with_release_branch(project, git, online=not request.offline)
         self._project = project
         with tempfile.TemporaryDirectory(prefix="poetry-release-") as scratch:
             adapters = self._adapters(git, Path(scratch))
@@ -157,28 +160,12 @@ One prepare or cut runs per repository at a time. The original files are journal
             if request.dry_run:
                 self._show_dry_run(plan)
                 return 0
+            folders = git_folders(git)
             if folders is not None:
                 adapters.journal = Journal(folders.journal, head=git.head(), version=plan.new.text)
             outcome = apply_prepare(plan, request, adapters)
         self._show_outcome(outcome)
         return 0
-
-    def _recover(self, folders: GitFolders | None, git: Git, *, asked: bool) -> None:
-        """Put back what an interrupted prepare left (and say so), then forget its journal."""
-        from poetry_release_plugin.adapters.journal import read_journal, restore
-
-        record = read_journal(folders.journal) if folders is not None else None
-        left = restore(record, git.head()) if record is not None else None
-        if folders is not None:
-            folders.journal.unlink(missing_ok=True)
-        if left is None:
-            if asked:
-                self.say("Nothing to abort: no interrupted prepare left changes here.")
-                self._emit_abort(None)
-            return
-        self._show_recovery(left)
-        if asked:
-            self._emit_abort(left)
 
     def _show_recovery(self, left: LeftChanges) -> None:
         who = f"An interrupted prepare of {left.version} (process {left.pid})"
@@ -260,7 +247,12 @@ One prepare or cut runs per repository at a time. The original files are journal
 
     def _announce(self, plan: PreparePlan) -> None:
         name = plan.project.metadata.name
-        if not self.argument("version"):
+        if plan.again:
+            self.say(
+                f"<c1>{plan.new.text}</c1> was prepared and not cut: preparing it again with "
+                "the commits that came since."
+            )
+        elif not self.argument("version"):
             self.say(f"The commits since the last release call for a <c1>{plan.rule}</c1> release.")
         self.say(
             f"Bumping <c1>{escape(name)}</c1> from <b>{plan.current.text}</b> "

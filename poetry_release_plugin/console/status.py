@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
     from cleo.io.inputs.option import Option
 
-    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.core.project import Project
+    from poetry_release_plugin.core.release_state import ReleaseFacts
     from poetry_release_plugin.workflows.status import ReleaseStatus
 
 NEXT_STEP = {
@@ -47,8 +47,10 @@ class StatusCommand(ReleaseCommand):
         from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.errors import GitError
+        from poetry_release_plugin.workflows.facts import with_release_branch
         from poetry_release_plugin.workflows.full_history import ensure_full_history
         from poetry_release_plugin.workflows.history import with_tag_format
+        from poetry_release_plugin.workflows.recovery import left_by_prepare
         from poetry_release_plugin.workflows.status import StatusAdapters, release_status
 
         project = load_project(self.project_root, require_agreement=False)
@@ -63,13 +65,13 @@ class StatusCommand(ReleaseCommand):
             purpose="the commits since the last release",
             offline=offline,
         )
-        project = with_tag_format(project, git)
+        project = with_release_branch(with_tag_format(project, git), git, online=not offline)
         with closing(Services(self.poetry, project, git)) as services:
             adapters = StatusAdapters(
                 git=git,
                 github=services.github,
                 index=lambda: services.index(self.option("repository"), self.option("index-url")),
-                left_by_prepare=lambda: _left_by_prepare(git),
+                left_by_prepare=lambda: left_by_prepare(git),
             )
             status = release_status(project, adapters, offline=offline)
         self._show(project, status)
@@ -95,59 +97,61 @@ class StatusCommand(ReleaseCommand):
             )
 
     def _show(self, project: Project, status: ReleaseStatus) -> None:
+        facts = status.facts
         name = escape(project.metadata.name)
-        self.say(f"<c1>{name}</c1> <b>{status.version}</b>")
-        for path, version in status.files:
-            mark = "" if version == status.version else "  <error>disagrees</error>"
+        self.say(f"<c1>{name}</c1> <b>{facts.version}</b>")
+        for path, version in facts.files:
+            mark = "" if version == facts.version else "  <error>disagrees</error>"
             self.say(f"  {escape(path)}: {escape(version)}{mark}")
         if status.installed_version.startswith("no version file"):
             self.say(f"  {escape(status.installed_version)}")
-        since = (
-            f"{status.commits_since} commit(s) since" if status.last_tag else "no release tag yet"
-        )
+        last = facts.last_release
+        since = f"{len(facts.changes_since)} commit(s) since" if last else "no release tag yet"
+        self.say(f"  release branch: {escape(facts.release_branch.describe())}")
         self.say(f"  tag format: {escape(status.tag_format_detail)}")
-        self.say(f"  last release tag: {status.last_tag or '-'} ({since})")
-        local, remote = _yes_no(status.tag_local), _yes_no(status.tag_remote)
+        self.say(f"  last release tag: {escape(last.describe()) if last else '-'} ({since})")
+        local, remote = _yes_no(facts.local_tag is not None), _yes_no(facts.remote_has_tag)
         elsewhere = (
-            " <comment>(on another commit than HEAD)</comment>" if status.tag_elsewhere else ""
+            " <comment>(on another commit than HEAD)</comment>" if facts.tag_elsewhere else ""
         )
-        self.say(f"  tag {status.tag}: local {local}, remote {remote}{elsewhere}")
-        github = "<comment>draft</comment> (cut publishes it)" if status.github_draft else None
-        self.say(f"  GitHub release: {github or _yes_no(status.github_release)}")
-        self.say(f"  on the index: {_yes_no(status.on_index)}")
+        self.say(f"  tag {facts.tag}: local {local}, remote {remote}{elsewhere}")
+        draft = facts.github_release is not None and facts.github_release.draft
+        github = "<comment>draft</comment> (cut publishes it)" if draft else None
+        self.say(f"  GitHub release: {github or _yes_no(facts.github_published)}")
+        self.say(f"  on the index: {_yes_no(facts.on_index)}")
         for note in status.notes:
             self.say(f"  <comment>{escape(note)}</comment>")
-        left = status.left_by_prepare
+        left = facts.left_by_prepare
         if left is not None and not left.committed and (left.changed or left.edited):
             self._show_left_changes(left)
-        if status.interrupted:
+        if facts.interrupted:
             self.say("Next: <c1>poetry release prepare --abort</c1> (or prepare again)")
         elif status.blocked is not None:
-            branches = escape(", ".join(status.release_branches))
-            self.say(
-                f"Next: check out a release branch ({branches}), "
-                f"then <c1>{NEXT_STEP[status.next]}</c1>"
-            )
+            self.say(f"Next: {escape(facts.unblock)}, then <c1>{NEXT_STEP[status.next]}</c1>")
         else:
             self.say(f"Next: <c1>{NEXT_STEP[status.next]}</c1>")
         if self.json_mode:
             self.emit_json(
                 {
-                    "version": status.version,
-                    "files": [{"path": p, "version": v} for p, v in status.files],
-                    "files_in_sync": status.files_in_sync,
+                    "version": facts.version,
+                    "files": [{"path": p, "version": v} for p, v in facts.files],
+                    "files_in_sync": facts.files_in_sync,
                     "installed_version": status.installed_version,
-                    "last_tag": status.last_tag,
-                    "commits_since": status.commits_since,
-                    "tag": status.tag,
+                    "release_branch": list(facts.release_branch.patterns),
+                    "release_branch_source": facts.release_branch.source,
+                    "last_tag": last.name if last else None,
+                    "last_tag_place": last.place.name.lower() if last and last.place else None,
+                    "commits_since": len(facts.changes_since),
+                    "tag": facts.tag,
                     "tag_format": status.tag_format,
                     "tag_format_source": status.tag_format_source,
-                    "tag_local": status.tag_local,
-                    "tag_remote": status.tag_remote,
-                    "github_release": status.github_release,
-                    "github_release_draft": status.github_draft,
-                    "tag_on_other_commit": status.tag_elsewhere,
-                    "on_index": status.on_index,
+                    "tag_local": facts.local_tag is not None,
+                    "tag_remote": facts.remote_has_tag,
+                    "github_release": facts.github_published,
+                    "github_release_draft": draft,
+                    "tag_on_other_commit": facts.tag_elsewhere,
+                    "on_index": facts.on_index,
+                    "prepared": _prepared_payload(facts),
                     "next": status.next,
                     "blocked": status.blocked,
                     "interrupted_prepare": _left_payload(project, left),
@@ -155,12 +159,11 @@ class StatusCommand(ReleaseCommand):
             )
 
 
-def _left_by_prepare(git: Git) -> LeftChanges | None:
-    from poetry_release_plugin.adapters.journal import git_folders, left_changes, read_journal
-
-    folders = git_folders(git)
-    record = read_journal(folders.journal) if folders is not None else None
-    return left_changes(record, git.head()) if record is not None else None
+def _prepared_payload(facts: ReleaseFacts) -> dict[str, object] | None:
+    pending = facts.pending
+    if pending is None:
+        return None
+    return {"version": facts.version, "commit": pending.sha, "commits_since": pending.commits_past}
 
 
 def _shown(root: Path, paths: tuple[Path, ...]) -> list[str]:

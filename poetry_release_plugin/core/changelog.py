@@ -26,6 +26,7 @@ _COMPARE = re.compile(r"^(?P<base>.+)/compare/(?P<start>.+?)\.\.\.(?P<end>[^/]+)
 _RELEASE_TAG = re.compile(r"^(?P<base>.+)/releases/tag/(?P<tag>[^/]+)$")
 _TITLE_VERSION = re.compile(r"^\[?[vV]?(?P<version>[0-9][^\]\s]*)\]?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NO_NOTABLE_CHANGES = "No notable changes."  # a generated section without entries
 _FENCE = re.compile(r"^ {0,3}(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 
 
@@ -318,7 +319,7 @@ def promote_unreleased(
     style = changelog_style(text, path)
     release_heading = _heading_lines(style, version, date, newline)
     gap = [newline] * style.gap
-    fallback = [f"{line}{newline}" for line in (generated or "No notable changes.").splitlines()]
+    fallback = [f"{line}{newline}" for line in (generated or NO_NOTABLE_CHANGES).splitlines()]
     unreleased = next((h for h in headings if h.unreleased), None)
     if unreleased is not None:
         start = _body_start(unreleased)
@@ -410,3 +411,49 @@ def has_unreleased_entries(text: str) -> bool:
         return False
     body = lines[_body_start(unreleased) : _section_end(lines, headings, unreleased)]
     return any(_strip(line).strip() for line in body)
+
+
+def withdraw_section(
+    text: str, version: str, *, keep_entries: bool, path: str = "CHANGELOG.md"
+) -> str:
+    """The changelog without `version`'s section and its link reference, for a version prepared
+    again (commits came after its release commit). With `keep_entries` (a section written or
+    edited by hand), its entries move to the end of Unreleased, so that promoting Unreleased
+    keeps them; without, the section is generated anew. A file without Unreleased keeps it."""
+    wanted = _valid(version)
+    lines, headings = _read(text, path)
+    heading = next((h for h in headings if h.version == wanted and wanted), None)
+    if heading is None or (keep_entries and not any(h.unreleased for h in headings)):
+        return text
+    end = _section_end(lines, headings, heading)
+    body = lines[_body_start(heading) : end]
+    label = re.compile(rf"^\s*\[v?{re.escape(heading.title_version or version)}\]:", re.I)
+    kept = [line for line in lines[: heading.line] + lines[end:] if not label.match(_strip(line))]
+    if not keep_entries:
+        return "".join(kept)
+    return _append_to_unreleased("".join(kept), body, path)
+
+
+def add_unreleased_entries(text: str, entries: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog with `entries` (Markdown) added at the end of Unreleased (unchanged
+    without an Unreleased heading)."""
+    return _append_to_unreleased(text, entries.splitlines(keepends=True), path)
+
+
+def _append_to_unreleased(text: str, body: list[str], path: str) -> str:
+    lines, headings = _read(text, path)
+    unreleased = next((h for h in headings if h.unreleased), None)
+    if unreleased is None:
+        return text
+    at = _section_end(lines, headings, unreleased)
+    while at > _body_start(unreleased) and not _strip(lines[at - 1]).strip():
+        at -= 1
+    body = list(body)
+    while body and not _strip(body[-1]).strip():
+        body.pop()
+    while body and not _strip(body[0]).strip():
+        body.pop(0)
+    newline = newline_of(text)
+    lines[at - 1] = _ended(lines[at - 1], newline)
+    lines[at:at] = [newline, *(_ended(line, newline) for line in body)]
+    return "".join(lines)

@@ -6,7 +6,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 _HEADER = re.compile(
     r"^(?P<type>[A-Za-z][\w-]*)(?:\((?P<scope>[^()\r\n]*)\))?(?P<bang>!)?: (?P<description>\S.*)$"
@@ -231,6 +234,22 @@ def release_commit_matcher(commit_message_template: str) -> re.Pattern[str]:
     head, _, tail = commit_message_template.partition("{version}")
     version = r"\S+" if _ else ""
     return re.compile(f"^{re.escape(head)}{version}{re.escape(tail)}$")
+
+
+_VERSION_TOKEN = re.compile(r"v?[0-9]+(?:\.[0-9]+)+[0-9A-Za-z.!+_-]*")
+
+
+def release_subject_matcher(
+    commit_message_template: str, examples: Sequence[str] = ()
+) -> Callable[[str], bool]:
+    """Whether a subject is a release commit's: made from the template, or shaped like one of
+    the `examples` (subjects of earlier release commits, their versions in any place)."""
+    patterns = [release_commit_matcher(commit_message_template)]
+    for example in examples:
+        parts = _VERSION_TOKEN.split(example)
+        if len(parts) > 1:  # a subject that names no version says nothing of the shape
+            patterns.append(re.compile("^" + r"\S+".join(map(re.escape, parts)) + "$"))
+    return lambda subject: any(pattern.match(subject) for pattern in patterns)
 
 
 def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:

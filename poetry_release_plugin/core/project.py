@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from poetry.core.constraints.version import Version
 
     from poetry_release_plugin.config import ReleaseSettings
+    from poetry_release_plugin.core.release_state import ReleaseBranch
     from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata
     from poetry_release_plugin.core.tag_formats import TagFormatChoice
 
@@ -58,6 +59,7 @@ class Project:
     tag_choice: TagFormatChoice | None = None  # set by history.with_tag_format
     history_paths: tuple[str, ...] = ()  # the project's own paths in a monorepo; () for all
     pyproject_encoding: TextEncoding = UTF8
+    release_branch: ReleaseBranch | None = None  # set by facts.with_release_branch
 
     @property
     def version(self) -> str:

@@ -20,7 +20,8 @@ _VERSION_TEXT = r"(?P<version>[0-9][0-9A-Za-z.!+_-]*)"
 
 def candidate_formats(name: str) -> tuple[str, ...]:
     """The tag formats real projects use, for a project called `name`."""
-    names = dict.fromkeys([name, re.sub(r"[-_.]+", "-", name).lower()])
+    normalized = re.sub(r"[-_.]+", "-", name).lower()
+    names = dict.fromkeys([name, normalized, normalized.replace("-", "_")])
     prefixed = [f"{n}{sep}{{version}}" for n in names for sep in ("-v", "-", "_v", "_")]
     return ("v{version}", "{version}", *prefixed, "release-v{version}", "release-{version}")
 

@@ -11,23 +11,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
-from poetry_release_plugin.core.simple_api import has_version
-from poetry_release_plugin.core.tag_formats import release_tag_names
+from poetry_release_plugin.core.release_state import cut_refusal
 from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
-from poetry_release_plugin.errors import (
-    AlreadyReleased,
-    GitError,
-    NotReleaseCommit,
-    PushRejected,
-    ReleaseError,
-    VersionBelowRelease,
-)
-from poetry_release_plugin.workflows.history import (
-    higher_final_tag,
-    higher_release_tag,
-    release_commit,
-    release_target,
-)
+from poetry_release_plugin.errors import GitError, PushRejected, ReleaseError
+from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
@@ -121,6 +108,14 @@ class CutPlan:
     prerelease: bool
     steps: tuple[str, ...]
     latest: bool = True  # no higher final release is tagged: GitHub marks this one latest
+    release: GitHubRelease | None = None  # the tag's GitHub release (or draft) found
+
+
+@dataclass
+class CutProgress:
+    """What the steps of one run learn: the GitHub release once found or made."""
+
+    release: GitHubRelease | None
 
 
 def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> CutPlan:
@@ -133,36 +128,38 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     tagged = git.tag_commit(tag)
     branch: str | None
     if tagged is not None and tagged == git.head() and git.current_branch() is None:
-        head, branch = tagged, None  # detached at the release tag: a CI job on the pushed tag
+        branch = None  # detached at the release tag: a CI job on the pushed tag
     else:
-        head, branch = require_release_branch(git, project.root, settings)
-        head = release_target(project, git, head)  # HEAD, or the subfolder project's release
+        _, branch = require_release_branch(git, project.root, settings)
     require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
-    higher = higher_release_tag(project, git)
-    if higher is not None:
-        raise VersionBelowRelease(version.text, higher.name)
-    if tagged is not None and tagged != head:
-        raise AlreadyReleased(version.text, [f"tag {tag} is on {tagged[:10]}, not HEAD"])
-    if tagged is None:
-        _ensure_head_set_the_version(project, git, head)
-    steps = ["tag"]
     if request.push:
         require_remote(git, remote, alternative="run with --no-push")
-        remote_tag = git.remote_refs(remote, f"refs/tags/{tag}").get(f"refs/tags/{tag}")
-        if remote_tag is not None and remote_tag != head:
-            raise ReleaseError(
-                f"The remote {remote} has {tag} on another commit ({remote_tag[:10]})",
-                "that version was released already: run poetry release prepare for the next one",
-            )
-        if branch is None and remote_tag != head:
-            raise GitError(
-                f"HEAD is detached at {tag}, which the remote {remote} does not have",
-                "run cut on the release branch, which pushes the branch and the tag together",
-            )
-        steps.append("push")
     github_release = request.github_release and settings.github_release and request.push
     if github_release:  # never for a tag the remote does not have: GitHub would make one
         adapters.github().check_access()
+    facts = gather_facts(
+        project,
+        FactSources(
+            git,
+            remote=remote if request.push else None,
+            github=adapters.github if github_release else None,
+            index=adapters.index,
+            strict=True,
+            warn=adapters.reporter.warning,
+        ),
+    )
+    refusal = cut_refusal(facts, push=request.push, github=github_release)
+    if refusal is not None:
+        raise refusal
+    head = facts.head
+    assert head is not None  # require_release_branch: the repository has commits
+    if request.push and branch is None and facts.remote_tag != head:
+        raise GitError(
+            f"HEAD is detached at {tag}, which the remote {remote} does not have",
+            "run cut on the release branch, which pushes the branch and the tag together",
+        )
+    steps = ["tag", *(["push"] if request.push else [])]
+    if github_release:
         steps.append("github release")
     ensure_public_index_accepts(version, request.repository)
     if request.publish and not project.metadata.package_mode:
@@ -175,7 +172,6 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         steps.append("publish")
         if github_release and not request.draft:
             steps.append("release published")
-    _ensure_not_released(project, version.text, head, remote, request, adapters)
     return CutPlan(
         project,
         version.text,
@@ -183,82 +179,17 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         remote,
         branch,
         head,
-        tagged == head,
+        facts.local_tag == head,
         version.is_unstable(),
         tuple(steps),
-        latest=higher_final_tag(project, git) is None,
+        latest=facts.higher_final is None,
+        release=facts.github_release,
     )
-
-
-def _ensure_head_set_the_version(project: Project, git: Git, head: str) -> None:
-    """HEAD must be the last commit that changed the version in pyproject.toml (in a subfolder,
-    with no later commit touching the project)."""
-    found = release_commit(git, project.version, project.history_paths)
-    if found is not None and found.sha != head:
-        raise NotReleaseCommit(project.version, found.sha, found.subject, found.commits_past)
-
-
-def _ensure_not_released(
-    project: Project,
-    version: str,
-    head: str,
-    remote: str,
-    request: CutRequest,
-    adapters: CutAdapters,
-) -> None:
-    """Refuse a version released already: a tag of it in any of the repository's formats on
-    another commit (here or on the remote), or, while no tag of it is on HEAD, a GitHub release
-    for one of those tags or the version on the index."""
-    git = adapters.git
-    mine = project.settings.tag_for(version)
-    tags = release_tag_names(project.settings.tag_format, project.metadata.name, version)
-    existing = set(git.all_tags())
-    local = {tag: git.tag_commit(tag) if tag in existing else None for tag in tags}
-    remote_refs = (
-        git.remote_refs(remote, *[f"refs/tags/{tag}" for tag in tags])
-        if request.push and git.has_remote(remote)
-        else {}
-    )
-    places: list[str] = []
-    on_head = False
-    for tag in tags:
-        for where, commit in (("here", local[tag]), (remote, remote_refs.get(f"refs/tags/{tag}"))):
-            if commit is None:
-                continue
-            if commit == head and tag == mine:
-                on_head = True  # this cut's own tag: a run to resume
-            else:
-                places.append(f"tag {tag} on {commit[:10]} ({where})")
-    if not on_head:
-        if request.github_release and project.settings.github_release and request.push:
-            github = adapters.github()
-            for tag in tags:
-                release = github.release_for_tag(tag)
-                if release is not None:
-                    places.append(f"GitHub release {release.html_url}")
-        places.extend(_on_index(project, version, adapters))
-    if places:
-        raise AlreadyReleased(version, places)
-
-
-def _on_index(project: Project, version: str, adapters: CutAdapters) -> list[str]:
-    """Where the index has the version; an index that cannot answer is a warning."""
-    index = adapters.index()
-    if index is None:
-        return []
-    try:
-        files = index.project_files(project.metadata.name)
-    except ReleaseError as error:
-        adapters.reporter.warning(f"{error.what}; the index was not asked whether it has {version}")
-        return []
-    if files is not None and has_version(files, version):
-        return [f"on the index {index.url}"]
-    return []
 
 
 def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[StepReport]:
     """Run the planned steps in order; each skips itself when already done."""
-    steps: dict[str, Callable[[CutPlan, CutRequest, CutAdapters], StepReport]] = {
+    steps: dict[str, Callable[[CutPlan, CutRequest, CutAdapters, CutProgress], StepReport]] = {
         "tag": _tag,
         "push": _push,
         "github release": _github_release,
@@ -266,9 +197,10 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
         "release published": _release_published,
     }
     reports = []
+    progress = CutProgress(plan.release)
     for name in plan.steps:
         try:
-            report = steps[name](plan, request, adapters)
+            report = steps[name](plan, request, adapters, progress)
         except KeyboardInterrupt:
             raise ReleaseError(
                 f"Interrupted during the {name} step of cut",
@@ -279,7 +211,9 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
     return reports
 
 
-def _tag(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+def _tag(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
     if plan.tag_on_head or adapters.git.tag_commit(plan.tag) == plan.head:
         return StepReport("tag", StepResult.ALREADY_DONE, f"{plan.tag} is on {plan.head[:10]}")
     message = plan.project.settings.tag_message_for(plan.version)
@@ -291,7 +225,9 @@ def _tag(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepRepor
     return StepReport("tag", StepResult.DONE, f"{plan.tag} {'signed' if sign else 'annotated'}")
 
 
-def _push(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+def _push(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
     git = adapters.git
     if plan.branch is None:  # checked by plan_cut: the remote has the tag on HEAD
         return StepReport("push", StepResult.ALREADY_DONE, f"{plan.remote} has {plan.tag}")
@@ -318,11 +254,13 @@ def _push(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepRepo
     return StepReport("push", StepResult.DONE, f"{plan.branch} and {plan.tag} to {plan.remote}")
 
 
-def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+def _github_release(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
     github = adapters.github()
-    existing = github.release_for_tag(plan.tag)
+    existing = progress.release
     if existing is not None:
-        return _existing_release(plan, request, adapters, existing)
+        return _existing_release(plan, request, adapters, progress, existing)
     title = plan.project.settings.release_title_for(plan.version)
     draft = request.draft or "release published" in plan.steps
     if request.dry_run:
@@ -342,6 +280,7 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
         draft=draft,
         latest=plan.latest,
     )
+    progress.release = created
     if draft and not request.draft:
         detail = f"a draft until the upload is done: {created.html_url}"
         return StepReport("github release", StepResult.DONE, detail)
@@ -349,7 +288,11 @@ def _github_release(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -
 
 
 def _existing_release(
-    plan: CutPlan, request: CutRequest, adapters: CutAdapters, existing: GitHubRelease
+    plan: CutPlan,
+    request: CutRequest,
+    adapters: CutAdapters,
+    progress: CutProgress,
+    existing: GitHubRelease,
 ) -> StepReport:
     """A release made before: a draft is published (unless --draft), and a body that says
     something else than the version's notes is pointed out, never silently rewritten."""
@@ -370,12 +313,15 @@ def _existing_release(
     if request.dry_run:
         return StepReport("github release", StepResult.PLANNED, f"publish the draft{stale}")
     published = adapters.github().update_release(existing, publish=True, latest=plan.latest)
+    progress.release = published
     return StepReport(
         "github release", StepResult.DONE, f"draft published: {published.html_url}{stale}"
     )
 
 
-def _publish(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+def _publish(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
     if request.dry_run:
         return StepReport(
             "publish", StepResult.PLANNED, f"build and upload to {request.repository}"
@@ -390,11 +336,13 @@ def _publish(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepR
     )
 
 
-def _release_published(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> StepReport:
+def _release_published(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
     github = adapters.github()
     if request.dry_run:
         return StepReport("release published", StepResult.PLANNED, "publish the draft release")
-    release = github.release_for_tag(plan.tag)
+    release = progress.release
     if release is None:
         raise ReleaseError(
             f"The GitHub release of {plan.tag} disappeared before it could be published",
@@ -403,6 +351,7 @@ def _release_published(plan: CutPlan, request: CutRequest, adapters: CutAdapters
     if not release.draft:
         return StepReport("release published", StepResult.ALREADY_DONE, release.html_url)
     published = github.update_release(release, publish=True, latest=plan.latest)
+    progress.release = published
     return StepReport("release published", StepResult.DONE, published.html_url)
 
 

@@ -10,31 +10,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import bump_rule, changes_only
+from poetry_release_plugin.core.release_state import (
+    ReleaseCommit,
+    ReleaseTag,
+    TagPlace,
+)
 from poetry_release_plugin.core.sources import declared_paths
 from poetry_release_plugin.core.tag_formats import (
     AmbiguousTagFormat,
     TagFormatChoice,
     choose_tag_format,
-    tag_version,
 )
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from poetry.core.constraints.version import Version
 
-    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.git import CommitLog, Git
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.commits import Commit
     from poetry_release_plugin.core.project import Project
-
-
-@dataclass(frozen=True)
-class ReleaseTag:
-    """A tag that marks a release, and its version."""
-
-    name: str
-    version: Version
 
 
 def with_tag_format(project: Project, git: Git) -> Project:
@@ -99,69 +97,107 @@ def _normalized(text: str) -> str:
     return re.sub(r"[-_.]+", "-", text).lower()
 
 
-def release_tags(git: Git, settings: ReleaseSettings, revision: str = "HEAD") -> list[ReleaseTag]:
-    """Release tags (annotated or lightweight, matching tag-format) reachable from `revision`,
-    highest version first."""
-    found = []
-    for name in git.tags_merged_into(revision):
-        version = tag_version(settings.tag_format, name)
-        if version is not None:
-            found.append(ReleaseTag(name, version))
-    return sorted(found, key=lambda tag: tag.version, reverse=True)
+# How many of the highest tags are asked whether the branch owns them (each is one `git log`):
+# a branch owning none of them takes the highest by version, and says so.
+MOST_TAGS_ASKED = 20
 
 
-def highest_release_tag(git: Git, settings: ReleaseSettings) -> ReleaseTag | None:
-    """The highest release tag in the repository, found without walking the history: most
-    often the last release in HEAD's history too (`last_release_tag` says for sure)."""
-    tags = git.all_tags() if git.is_work_tree() else []  # outside one, the checks say so
-    found = [
-        ReleaseTag(name, version)
-        for name in tags
-        if (version := tag_version(settings.tag_format, name)) is not None
-    ]
-    return max(found, key=lambda tag: tag.version, default=None)
+def find_last_release(
+    git: Git,
+    tags: list[ReleaseTag],
+    version: Version,
+    *,
+    end: str = "HEAD",
+    below: bool = False,
+    paths: tuple[str, ...] = (),
+) -> LastRelease:
+    """The last release before `end`, found by version: the highest release tag not above
+    `version` (below it, with `below`) that `end`'s line owns: its commit is in `end`'s
+    history, or its first parent is (a bump commit tagged off the branch), or it marks
+    `version` itself, or its line forked from `end`'s after the release below it. A higher tag
+    of another line is passed over (and said). The commits since are `TAG..end`."""
+    candidates = [t for t in tags if t.version < version or (not below and t.version == version)]
+    candidates = candidates[:MOST_TAGS_ASKED]
+    passed: list[ReleaseTag] = []
+    end_commit = git.commit_of(end) if candidates else None
+    for tag in candidates:
+        log = git.history(f"{tag.name}..{end}", cherry_mark=True)
+        place = _place(git, tag, version, end_commit, log)
+        if place is None:
+            passed.append(tag)
+            continue
+        owned = _forked_after(git, passed, tag, end, log)
+        found = owned or dataclasses.replace(tag, place=place)
+        if owned is not None or paths:
+            log = git.history(f"{found.name}..{end}", paths, cherry_mark=True)
+        others = tuple(dataclasses.replace(t, place=TagPlace.OTHER_LINE) for t in passed)
+        others = tuple(t for t in others if t.version > found.version)
+        return LastRelease(found, others, tuple(log.commits))
+    if passed:  # no tag is in this line's history: the highest by version, and say so
+        log = git.history(f"{passed[0].name}..{end}", paths, cherry_mark=True)
+        found = dataclasses.replace(passed[0], place=TagPlace.OTHER_LINE)
+        return LastRelease(found, (), tuple(log.commits))
+    return LastRelease(None, (), tuple(git.history(end, paths).commits))
 
 
-def in_history(git: Git, tag: ReleaseTag, head: str) -> bool:
-    """Whether `tag` marks a commit in the history of `head` (HEAD's commit), told from the
-    commits since it (which a release reads anyway) rather than by walking the whole history:
-    `head` is its commit, or its commit is a parent of one of them."""
-    commit = git.tag_commit(tag.name)
-    if commit is None:
-        return False
-    return commit == head or commit in git.parents_in(f"{tag.name}..HEAD")
+@dataclass(frozen=True)
+class LastRelease:
+    """The last release (None before the first), higher tags of other lines passed over, and
+    every commit since it (merges and release commits included; a commit that makes the same
+    change as one the tag's side has, such as the release commit made again on the branch,
+    left out)."""
+
+    tag: ReleaseTag | None
+    passed_over: tuple[ReleaseTag, ...]
+    commits: tuple[Commit, ...]
 
 
-def last_release_tag(
-    git: Git, settings: ReleaseSettings, revision: str = "HEAD", *, below: str | None = None
+def _place(
+    git: Git, tag: ReleaseTag, version: Version, end_commit: str | None, log: CommitLog
+) -> TagPlace | None:
+    """Where `tag` stands to the commit `end_commit` (None: on another line), from the log of
+    `TAG..end`: a commit of its history is itself or a parent of one of the commits listed."""
+    if tag.commit == end_commit or tag.commit in log.parents:
+        return TagPlace.IN_HISTORY
+    parent = git.first_parent(tag.commit)
+    if parent is not None and (parent == end_commit or parent in log.parents):
+        return TagPlace.BUMP_COMMIT
+    if tag.version == version:
+        return TagPlace.SAME_VERSION
+    return None
+
+
+def _forked_after(
+    git: Git, passed: list[ReleaseTag], below: ReleaseTag, end: str, log: CommitLog
 ) -> ReleaseTag | None:
-    """The highest release tag reachable from `revision` (below a version, if given)."""
-    limit = parse_version(below) if below is not None else None
-    for tag in release_tags(git, settings, revision):
-        if limit is None or tag.version < limit:
+    """The highest tag passed over whose line forked from `end`'s after `below` (a release
+    branch, not a backport forked from an older release), or None."""
+    listed = {commit.sha for commit in log.commits}
+    for tag in passed:
+        fork = git.merge_base(tag.commit, end)
+        if fork is not None and fork in listed:
+            return dataclasses.replace(tag, place=TagPlace.FORKED_AFTER)
+    return None
+
+
+def higher_in_history(
+    git: Git, tags: list[ReleaseTag], version: Version, head: str
+) -> ReleaseTag | None:
+    """The highest release tag in `head`'s history above `version` (releasing the version
+    would go backwards), or None. A backport branch, whose history lacks the newer releases,
+    has none."""
+    for tag in tags:
+        if tag.version <= version:
+            return None
+        if git.is_ancestor(tag.commit, head):
             return tag
     return None
 
 
-def higher_release_tag(project: Project, git: Git) -> ReleaseTag | None:
-    """The highest release tag in HEAD's history when it marks a version above the project's
-    (releasing the project's version would go backwards), else None. A backport branch, whose
-    history lacks the newer releases, has none."""
-    tags = release_tags(git, project.settings)
-    if tags and tags[0].version > parse_version(project.version):
-        return tags[0]
-    return None
-
-
-def higher_final_tag(project: Project, git: Git) -> str | None:
+def higher_final_tag(tags: list[ReleaseTag], version: Version) -> str | None:
     """A release tag anywhere in the repository (a newer line than a backport's) marking a final
-    version above the project's, or None: then its GitHub release may become the latest."""
-    current = parse_version(project.version)
-    for name in git.all_tags():
-        version = tag_version(project.settings.tag_format, name)
-        if version is not None and not version.is_unstable() and version > current:
-            return name
-    return None
+    version above `version`, or None: then its GitHub release may become the latest."""
+    return next((t.name for t in tags if t.version > version and not t.version.is_unstable()), None)
 
 
 def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag | None) -> None:
@@ -175,35 +211,42 @@ def ensure_history_readable(choice: TagFormatChoice | None, previous: ReleaseTag
         )
 
 
-@dataclass(frozen=True)
-class ReleaseCommit:
-    """The commit that set the current version, and how far HEAD is past it."""
-
-    sha: str
-    subject: str
-    commits_past: int
-
-    def describe(self) -> str:
-        """How far HEAD is past the release commit, for messages."""
-        return f"{self.commits_past} commit(s) past {self.sha[:10]} ({self.subject})"
-
-
-def release_commit(git: Git, version: str, paths: tuple[str, ...] = ()) -> ReleaseCommit | None:
-    """The last commit that changed the version in pyproject.toml (comparing each commit with
-    its first parent), or None if history does not tell (pyproject.toml never committed). With
-    `paths` (a project in a subfolder), HEAD is past it only by commits touching them: another
-    project's commits do not move this project's release."""
+def release_commit(
+    git: Git,
+    version: str,
+    paths: tuple[str, ...] = (),
+    *,
+    is_release_subject: Callable[[str], bool] = lambda subject: False,
+) -> ReleaseCommit | None:
+    """The commit that last set or prepared `version`: the last commit that changed it in
+    pyproject.toml (each commit compared with its first parent), or a later commit that
+    prepared it again (a release commit by the project's convention, empty when no file
+    changed); None if history does not tell (pyproject.toml never committed). With `paths` (a
+    project in a subfolder), HEAD is past it only by commits touching them: another project's
+    commits do not move this project's release."""
     from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
 
     for sha in git.commits_changing(PYPROJECT):
         mine = version_in_pyproject(git.file_at(sha, PYPROJECT))
-        if mine != version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT)):
-            if mine != version:  # the work tree holds another version than HEAD's history
-                return None
-            past = (
-                len(git.log(f"{sha}..HEAD", paths)) if paths else git.count_commits(f"{sha}..HEAD")
-            )
-            return ReleaseCommit(sha, git.subject(sha), past)
+        if mine == version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT)):
+            continue
+        if mine != version:  # the work tree holds another version than HEAD's history
+            return None
+
+        def prepared_it(subject: str) -> bool:
+            return version in subject and is_release_subject(subject)
+
+        since = git.log(f"{sha}..HEAD", paths)
+        again = next((c for c in since if not c.is_merge and prepared_it(c.subject)), None)
+        chosen, subject = (again.sha, again.subject) if again else (sha, git.subject(sha))
+        if again is None:
+            past = len(since)
+        elif paths:
+            past = len(git.log(f"{chosen}..HEAD", paths))
+        else:
+            past = git.count_commits(f"{chosen}..HEAD")
+        by_convention = prepared_it(subject)
+        return ReleaseCommit(chosen, subject, past, by_convention)
     return None
 
 
@@ -226,14 +269,6 @@ def commits_between(
     """Commits after `start` (all of history without one) up to `end`, newest first; with
     `paths`, only those touching them (a project in a subfolder)."""
     return git.log(_commit_range(start, end), paths)
-
-
-def read_changes_ahead(
-    git: Git, start: ReleaseTag | None, end: str = "HEAD", paths: tuple[str, ...] = ()
-) -> None:
-    """Have git read the commits after `start` while the caller does other work: a long
-    history then costs little more than a short one. `changes_since` takes them."""
-    git.read_log_ahead(_commit_range(start, end), paths)
 
 
 def changes_since(

@@ -7,15 +7,21 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.changelog import extract_section
 from poetry_release_plugin.core.commits import group_changes, render_sections
+from poetry_release_plugin.core.release_state import release_tags
+from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
-from poetry_release_plugin.workflows.history import changes_since, commits_between, last_release_tag
+from poetry_release_plugin.workflows.history import (
+    changes_since,
+    commits_between,
+    find_last_release,
+)
 
 if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.github_address import GitHubAddress
     from poetry_release_plugin.core.project import Project
-    from poetry_release_plugin.workflows.history import ReleaseTag
+    from poetry_release_plugin.core.release_state import ReleaseTag
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,10 @@ def release_notes(
     tagged = git.tag_commit(tag) is not None
     paths = project.history_paths
     end = tag if tagged else "HEAD"
-    previous = last_release_tag(git, settings, end, below=version)
+    tags = release_tags(git.tag_commits(), settings.tag_format)
+    previous = find_last_release(
+        git, tags, parse_version(version), end=end, below=True, paths=paths
+    ).tag
     section = extract_section(project.changelog.text, version) if project.changelog else None
     if section:
         changes, source = section, "changelog"

@@ -21,7 +21,16 @@ from poetry_release_plugin.adapters.checks import (
 )
 from poetry_release_plugin.adapters.files import FileTransaction, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
-from poetry_release_plugin.core.changelog import has_unreleased_entries, promote_unreleased
+from poetry_release_plugin.core.changelog import (
+    NO_NOTABLE_CHANGES,
+    add_unreleased_entries,
+    extract_section,
+    has_unreleased_entries,
+    promote_unreleased,
+    withdraw_section,
+)
+from poetry_release_plugin.core.commits import group_changes, render_sections
+from poetry_release_plugin.core.release_state import PREPARED_AGAIN, prepare_version
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     UTF8,
@@ -31,11 +40,8 @@ from poetry_release_plugin.core.sources import (
     write_pyproject_version,
     write_version_file,
 )
-from poetry_release_plugin.core.tag_formats import release_tag_names
 from poetry_release_plugin.core.textdiff import unified_diff
 from poetry_release_plugin.core.version import (
-    bump_version,
-    ensure_forward,
     ensure_public_index_accepts,
     parse_version,
 )
@@ -46,26 +52,15 @@ from poetry_release_plugin.errors import (
     GitError,
     IndexCredentialsRefused,
     Interrupted,
-    NothingToRelease,
     PackageIndexError,
     ProjectError,
     ReleaseError,
     RollbackIncomplete,
-    TagExists,
-    VersionBelowRelease,
     VersionOnIndex,
 )
+from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 from poetry_release_plugin.workflows.full_history import ensure_full_history
-from poetry_release_plugin.workflows.history import (
-    changes_since,
-    ensure_history_readable,
-    highest_release_tag,
-    in_history,
-    last_release_tag,
-    read_changes_ahead,
-    release_rule,
-)
-from poetry_release_plugin.workflows.notes import generated_changes
+from poetry_release_plugin.workflows.history import ensure_history_readable
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
     require_release_branch,
@@ -85,9 +80,9 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.index import PipIndex
     from poetry_release_plugin.config import CheckSpec
     from poetry_release_plugin.core.project import Project
+    from poetry_release_plugin.core.release_state import ReleaseFacts
     from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.core.sources import VersionReader
-    from poetry_release_plugin.workflows.history import ReleaseTag
 
 
 class Reporter(Protocol):
@@ -164,6 +159,11 @@ class PreparePlan:
         """The release commit's message."""
         return self.project.settings.commit_message.format(version=self.new.text)
 
+    @property
+    def again(self) -> bool:
+        """Whether the version was prepared before (its release commit is made anew)."""
+        return self.rule == PREPARED_AGAIN
+
 
 @dataclass(frozen=True)
 class PrepareOutcome:
@@ -202,31 +202,25 @@ def plan_prepare(
     """Every refusal, then the plan: version, file changes and checks. Changes nothing."""
     settings = project.settings
     git = adapters.git
-    commits_may_decide = request.rule is None or project.changelog is not None
-    likely = highest_release_tag(git, settings)
-    if commits_may_decide:  # git reads the commits since the likely last release meanwhile
-        read_changes_ahead(git, likely, paths=project.history_paths)
     head, branch, uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
-    root_project = not project.history_paths  # a subfolder's log leaves out others' commits
-    if commits_may_decide and root_project and likely is not None and in_history(git, likely, head):
-        previous: ReleaseTag | None = likely  # the highest tag of all, in HEAD's history
-    else:  # git walks the whole history for the tags it holds
-        previous = last_release_tag(git, settings)
-        if commits_may_decide and previous != likely:  # another line's tag is the highest
-            read_changes_ahead(git, previous, paths=project.history_paths)
-    if request.rule is None:
-        ensure_history_readable(project.tag_choice, previous)
-    rule = request.rule or _rule_from_commits(project, git, previous)
-    new = bump_version(project.version, rule, next_phase=request.next_phase)
-    ensure_forward(current, new)
-    if previous is not None and previous.version > new:
-        raise VersionBelowRelease(
-            new.text, previous.name, fix="give a version above it: poetry release prepare X.Y.Z"
-        )
+    facts = gather_facts(
+        project,
+        FactSources(git, remote=None if request.offline else settings.remote, dirty=False),
+    )
+    if request.rule is None and facts.pending is None:
+        ensure_history_readable(project.tag_choice, facts.last_release)
+    decided = prepare_version(
+        facts,
+        name=project.metadata.name,
+        tag_format=settings.tag_format,
+        rule=request.rule,
+        next_phase=request.next_phase,
+        major_on_zero=settings.major_on_zero,
+    )
+    rule, new = decided.rule, decided.version
     ensure_public_index_accepts(new, repository or settings.repository)
     tag = settings.tag_for(new.text)
-    _ensure_no_tag(project, new.text, git, offline=request.offline)
     warnings: list[str] = []
     if not request.offline:
         warnings.extend(_check_index(project, new, repository or settings.repository, adapters))
@@ -237,7 +231,9 @@ def plan_prepare(
         )
     for warning in warnings:
         adapters.reporter.warning(warning)
-    changes = _planned_changes(project, new, tag, previous, request.release_date, git, uncommitted)
+    changes = _planned_changes(
+        project, new, tag, facts, request.release_date, git, uncommitted, again=decided.again
+    )
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project,
@@ -276,16 +272,6 @@ def ensure_prepare_history(
         purpose=" and ".join(decided_by_commits) or "the release",
         offline=request.offline,
     )
-
-
-def _rule_from_commits(project: Project, git: Git, previous: ReleaseTag | None) -> str:
-    """The bump the Conventional Commits since the last release tag call for."""
-    settings = project.settings
-    commits = changes_since(git, settings, previous, paths=project.history_paths)
-    rule = release_rule(project, commits)
-    if rule is None:
-        raise NothingToRelease(previous.name if previous else None)
-    return rule
 
 
 def apply_prepare(
@@ -383,23 +369,6 @@ def _check_repository(
     return head, branch, uncommitted
 
 
-def _ensure_no_tag(project: Project, version: str, git: Git, *, offline: bool) -> None:
-    """Refuse a version tagged already in any usual format, here or (online) on the remote,
-    as `cut` would: released anywhere is released."""
-    names = release_tag_names(project.settings.tag_format, project.metadata.name, version)
-    local = set(git.all_tags())
-    for name in names:
-        if name in local:
-            raise TagExists(name, "in this repository")
-    if offline:
-        return
-    remote = project.settings.remote
-    found = git.remote_refs(remote, *[f"refs/tags/{name}" for name in names])
-    for name in names:
-        if f"refs/tags/{name}" in found:
-            raise TagExists(name, f"on the remote {remote}")
-
-
 def _check_index(
     project: Project, new: Version, repository: str, adapters: PrepareAdapters
 ) -> list[str]:
@@ -428,21 +397,25 @@ def _planned_changes(
     project: Project,
     new: Version,
     tag: str,
-    previous: ReleaseTag | None,
+    facts: ReleaseFacts,
     release_date: str,
     git: Git,
     uncommitted: frozenset[str],
+    *,
+    again: bool = False,
 ) -> tuple[FileChange, ...]:
     """Each file's change in the work tree, and the same edits applied to HEAD's content (what
-    the release commit holds: uncommitted work stays out of it)."""
+    the release commit holds: uncommitted work stays out of it). `again`: the version was
+    prepared before, and its changelog section is made anew."""
+    previous = facts.last_release
 
     def changelog_edit(text: str) -> str:
+        if again:
+            text = _withdrawn(text, new.text, changelog.path, facts, git, project.history_paths)
         generated = ""
         if not has_unreleased_entries(text):
             ensure_history_readable(project.tag_choice, previous)
-            generated = generated_changes(
-                git, project.settings, previous, paths=project.history_paths
-            )
+            generated = render_sections(group_changes(list(facts.changes_since)))
         return promote_unreleased(
             text,
             new.text,
@@ -491,6 +464,27 @@ def _planned_changes(
             committed = head_encoding.encode(edit(head_text), path)
         changes.append(FileChange(path, before, after, encoding, stored, committed))
     return tuple(changes)
+
+
+def _withdrawn(
+    text: str, version: str, path: str, facts: ReleaseFacts, git: Git, paths: tuple[str, ...]
+) -> str:
+    """A version prepared again: its changelog section is taken back. Generated before (it
+    holds what the commits up to its release commit give), it is generated anew from every
+    commit since the last release; written or edited by hand, its entries are kept, and
+    entries generated from the commits after its release commit are added."""
+    pending = facts.pending
+    section = extract_section(text, version)
+    if pending is None or section is None:
+        return text
+    after = {c.sha for c in git.log(f"{pending.sha}..HEAD", paths)}
+    earlier = [c for c in facts.changes_since if c.sha not in after]
+    generated = render_sections(group_changes(earlier)).strip()
+    if section.strip() in (generated, NO_NOTABLE_CHANGES):
+        return withdraw_section(text, version, keep_entries=False, path=path)
+    text = withdraw_section(text, version, keep_entries=True, path=path)
+    added = render_sections(group_changes([c for c in facts.changes_since if c.sha in after]))
+    return add_unreleased_entries(text, added, path) if added else text
 
 
 def _stored_path(root: Path, path: str, top: Path) -> str:

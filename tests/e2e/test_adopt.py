@@ -65,7 +65,10 @@ def test_cut_past_the_release_commit_refuses_and_status_says_prepare(
     assert project.remote_tags() == "0.9.0"
     assert github.releases == []
     assert status.json()["next"] == "prepare"
-    assert "HEAD is 1 commit(s) past" in status.stderr
+    assert (
+        f"0.9.1 prepared at {release_commit[:10]} (chore: bump version to 0.9.1), 1 commit(s) "
+        "since: run prepare to fold them into 0.9.1" in status.stderr
+    )
 
 
 def test_cut_refuses_a_version_released_under_another_tag_format(

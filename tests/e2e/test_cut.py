@@ -27,6 +27,21 @@ def cut(project: ReleaseProject, github: GitHubStandIn, *args: str, **extra: str
     )
 
 
+def cut_publish(
+    project: ReleaseProject, github: GitHubStandIn, index: LocalIndex, *args: str
+) -> Run:
+    """`cut --publish -r demo` to the local index (with its credentials)."""
+    return project.poetry(
+        "release",
+        "cut",
+        "--publish",
+        "-r",
+        "demo",
+        *args,
+        extra_env={**github_environment(github), **index.poetry_environment("demo")},
+    )
+
+
 def test_cut_tags_pushes_and_creates_one_release(
     make_project: ProjectFactory, github: GitHubStandIn
 ) -> None:
@@ -194,15 +209,7 @@ def test_publish_uploads_through_poetry_without_printing_the_password(
 ) -> None:
     project = prepared(make_project)
 
-    result = project.poetry(
-        "release",
-        "cut",
-        "--publish",
-        "-r",
-        "demo",
-        "-vvv",
-        extra_env={**github_environment(github), **index.poetry_environment("demo")},
-    )
+    result = cut_publish(project, github, index, "-vvv")
 
     assert result.code == 0, result.output
     assert sorted(path.name for path in index.packages.iterdir()) == [
@@ -212,14 +219,7 @@ def test_publish_uploads_through_poetry_without_printing_the_password(
     assert INDEX_PASSWORD not in result.output
     assert github.token not in result.output
 
-    again = project.poetry(
-        "release",
-        "cut",
-        "--publish",
-        "-r",
-        "demo",
-        extra_env={**github_environment(github), **index.poetry_environment("demo")},
-    )
+    again = cut_publish(project, github, index)
     assert again.code == 0, again.output
     assert "File exists" in again.output
 
@@ -316,4 +316,25 @@ def test_a_backport_on_a_release_branch_is_not_made_the_latest_release(
     assert project.git("rev-parse", "v0.9.1^{commit}") == project.git("rev-parse", "HEAD")
     posted = [r.body for r in github.requests if r.method == "POST"]
     assert [(body["tag_name"], body["make_latest"]) for body in posted] == [("v0.9.1", "false")]
+    assert github.violations == []
+
+
+def test_one_cut_asks_github_each_question_once(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = prepared(make_project)
+
+    result = cut_publish(project, github, index)
+
+    assert result.code == 0, result.output
+    asked = [(r.method, r.path) for r in github.requests]
+    releases = "/repos/acme/widget-kit/releases"
+    assert sorted(asked) == sorted(
+        [
+            ("GET", "/repos/acme/widget-kit"),  # the token may write
+            ("GET", releases),  # is 0.9.1 (in any spelling) released there already
+            ("POST", releases),  # the draft
+            ("PATCH", f"{releases}/{github.releases[0]['id']}"),  # published after the upload
+        ]
+    )
     assert github.violations == []

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import time
 from typing import TYPE_CHECKING
 
-import pytest
-
 from poetry_release_plugin.adapters.git import CommitContent, Git
-from poetry_release_plugin.errors import GitError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -64,28 +59,24 @@ def test_a_shallow_clone_made_whole_is_no_longer_shallow(tmp_path: Path) -> None
     assert repository.count_commits("HEAD") == 2
 
 
-def test_answers_read_ahead_are_those_git_gives_and_asked_again_after(tmp_path: Path) -> None:
+def test_tags_are_read_with_the_commits_they_mark_annotated_ones_peeled(tmp_path: Path) -> None:
     git(tmp_path, "init", "--quiet", "--initial-branch", "main")
     git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "first")
     git(tmp_path, "tag", "v1.0.0")
-    (tmp_path / "notes.txt").write_text("draft\n")
-    asked = Git(tmp_path)
-    ahead = Git(tmp_path)
+    git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "second")
+    git(tmp_path, "tag", "--annotate", "--message", "Release v1.1.0", "v1.1.0")
+    repository = Git(tmp_path)
 
-    ahead.read_state_ahead()
+    tags = repository.tag_commits()
 
-    assert ahead.work_tree() == asked.work_tree()
-    assert ahead.all_tags() == asked.all_tags() == ["v1.0.0"]
-    assert ahead.head() == asked.head()
-    assert ahead.current_branch() == asked.current_branch() == "main"
-    assert ahead.changed_paths() == asked.changed_paths() == ["notes.txt"]
-    (tmp_path / "notes.txt").unlink()
-    assert ahead.changed_paths() == []  # a read ahead answers once
+    assert tags == {
+        "v1.0.0": repository.commit_of("HEAD~1"),
+        "v1.1.0": repository.commit_of("HEAD"),
+    }
+    assert repository.tag_commit("v1.1.0") == repository.head()
 
 
-def test_tags_read_ahead_of_a_shallow_clone_are_read_again_once_it_is_whole(
-    tmp_path: Path,
-) -> None:
+def test_tags_of_a_shallow_clone_are_read_again_once_it_is_whole(tmp_path: Path) -> None:
     origin, clone = tmp_path / "origin", tmp_path / "clone"
     origin.mkdir()
     git(origin, "init", "--quiet", "--initial-branch", "main")
@@ -94,7 +85,7 @@ def test_tags_read_ahead_of_a_shallow_clone_are_read_again_once_it_is_whole(
     git(origin, "tag", "0.9.0", "HEAD~1")
     git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{origin}", str(clone))
     repository = Git(clone)
-    repository.read_state_ahead()
+    assert repository.all_tags() == []
     assert repository.is_shallow()
 
     repository.fetch_full_history("origin")
@@ -103,12 +94,42 @@ def test_tags_read_ahead_of_a_shallow_clone_are_read_again_once_it_is_whole(
     assert not repository.is_shallow()
 
 
-def test_head_read_ahead_is_not_taken_for_the_commit_made_after_it(tmp_path: Path) -> None:
+def test_the_default_branch_is_the_clones_origin_head_else_what_the_remote_names(
+    tmp_path: Path,
+) -> None:
+    origin, clone, pushed = tmp_path / "origin.git", tmp_path / "clone", tmp_path / "pushed"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch", "develop", str(origin))
+    pushed.mkdir()
+    git(pushed, "init", "--quiet", "--initial-branch", "develop")
+    git(pushed, "commit", "--quiet", "--allow-empty", "--message", "first")
+    git(pushed, "remote", "add", "origin", str(origin))
+    git(pushed, "push", "--quiet", "origin", "develop")
+    git(tmp_path, "clone", "--quiet", str(origin), str(clone))
+
+    assert Git(clone).default_branch("origin", online=False) == ("develop", "origin/HEAD")
+    assert Git(pushed).default_branch("origin", online=False) is None  # no origin/HEAD here
+    assert Git(pushed).default_branch("origin", online=True) == ("develop", "the HEAD of origin")
+
+
+def test_remote_tags_are_every_tag_the_remote_has_peeled(tmp_path: Path) -> None:
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch", "main", str(origin))
+    work.mkdir()
+    git(work, "init", "--quiet", "--initial-branch", "main")
+    git(work, "commit", "--quiet", "--allow-empty", "--message", "first")
+    git(work, "tag", "--annotate", "--message", "Release", "v2.0.0-rc.1")
+    git(work, "remote", "add", "origin", str(origin))
+    git(work, "push", "--quiet", "origin", "main", "--tags")
+    repository = Git(work)
+
+    assert repository.remote_tags("origin") == {"v2.0.0-rc.1": repository.head()}
+
+
+def test_head_is_asked_again_after_a_commit(tmp_path: Path) -> None:
     git(tmp_path, "init", "--quiet", "--initial-branch", "main")
     git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "first")
     repository = Git(tmp_path)
     first = repository.head()
-    repository.read_state_ahead()
 
     made = repository.commit_contents("second", {"notes.txt": CommitContent(b"draft\n")})
 
@@ -116,38 +137,43 @@ def test_head_read_ahead_is_not_taken_for_the_commit_made_after_it(tmp_path: Pat
     assert repository.head() == made
 
 
-def test_git_started_ahead_and_never_asked_is_stopped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    repo, tools, pid_file = tmp_path / "repo", tmp_path / "bin", tmp_path / "status.pid"
-    repo.mkdir()
-    git(repo, "init", "--quiet", "--initial-branch", "main")
-    git(repo, "commit", "--quiet", "--allow-empty", "--message", "first")
-    tools.mkdir()
-    slow = tools / "git"  # a git whose status takes a minute (a huge monorepo's)
-    slow.write_text(
-        "#!/bin/sh\n"
-        f'for a in "$@"; do [ "$a" = status ] && {{ echo $$ > {pid_file}; exec sleep 60; }}; done\n'
-        f'exec {shutil.which("git")} "$@"\n'
-    )
-    slow.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
-    repository = Git(repo)
-    repository.read_state_ahead()
-    deadline = time.monotonic() + 30
-    while not (pid_file.exists() and pid_file.read_text().strip()):
-        assert time.monotonic() < deadline, "git status was not started ahead"
-        time.sleep(0.01)
-    pid = int(pid_file.read_text())
-
-    repository.stop_reading_ahead()
-
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
-
-
-def test_tags_asked_of_a_repository_without_commits_say_so(tmp_path: Path) -> None:
+def test_an_empty_release_commit_is_made_when_no_file_changes(tmp_path: Path) -> None:
     git(tmp_path, "init", "--quiet", "--initial-branch", "main")
+    git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "first")
+    repository = Git(tmp_path)
 
-    with pytest.raises(GitError, match="The repository has no commits yet"):
-        Git(tmp_path).tags_merged_into("HEAD")
+    made = repository.commit_contents("chore: bump version to 1.0.1", {})
+
+    assert repository.subject(made) == "chore: bump version to 1.0.1"
+
+
+def test_a_release_tag_on_a_commit_dated_after_its_descendants_is_still_the_last_release(
+    tmp_path: Path,
+) -> None:
+    from poetry_release_plugin.core.release_state import TagPlace, release_tags
+    from poetry_release_plugin.core.version import parse_version
+    from poetry_release_plugin.workflows.history import find_last_release
+
+    def commit(message: str, date: str) -> None:
+        dated = {**ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(
+            ["git", "commit", "--quiet", "--allow-empty", "--message", message],
+            cwd=tmp_path,
+            env=dated,
+            check=True,
+        )
+
+    git(tmp_path, "init", "--quiet", "--initial-branch", "main")
+    commit("chore: start", "2020-01-01T00:00:00")
+    commit("chore: bump version to 1.0.0", "2035-01-01T00:00:00")  # a clock set wrong
+    git(tmp_path, "tag", "v1.0.0")
+    for day in range(1, 8):  # descendants dated long before it
+        commit(f"fix: number {day}", f"2021-01-0{day}T00:00:00")
+    repository = Git(tmp_path)
+    tags = release_tags(repository.tag_commits(), "v{version}")
+
+    found = find_last_release(repository, tags, parse_version("1.0.0"))
+
+    assert found.tag is not None
+    assert (found.tag.name, found.tag.place) == ("v1.0.0", TagPlace.IN_HISTORY)
+    assert len(found.commits) == 7

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import CHANGELOG
 
 from poetry_release_plugin.core.changelog import (
+    add_unreleased_entries,
     changelog_style,
     extract_section,
     has_unreleased_entries,
     promote_unreleased,
+    withdraw_section,
 )
 from poetry_release_plugin.errors import ProjectError
 
@@ -258,3 +261,33 @@ def test_a_fence_left_open_in_an_old_section_does_not_stop_the_release() -> None
     )
     assert result.startswith("## [Unreleased]\n\n## [0.5.0] - 2026-11-25\n\n- a\n\n## [0.4.0]")
     assert result.endswith("```\nnever closed\n")
+
+
+def test_a_section_prepared_again_is_withdrawn_with_its_link_to_be_generated_anew() -> None:
+    prepared = promote_unreleased(
+        CHANGELOG, "0.9.1", "2026-12-06", generated="", tag="v0.9.1", previous_tag="v0.9.0"
+    )
+
+    withdrawn = withdraw_section(prepared, "0.9.1", keep_entries=False)
+
+    assert "## [0.9.1]" not in withdrawn
+    assert "[0.9.1]:" not in withdrawn
+    assert "A `widgets` module" not in withdrawn
+    assert "## [0.9.0] - 2026-01-02" in withdrawn
+
+
+def test_a_hand_written_section_prepared_again_keeps_its_entries_and_takes_new_ones() -> None:
+    prepared = promote_unreleased(
+        CHANGELOG, "0.9.1", "2026-12-06", generated="", tag="v0.9.1", previous_tag="v0.9.0"
+    )
+    withdrawn = withdraw_section(prepared, "0.9.1", keep_entries=True)
+    added = add_unreleased_entries(withdrawn, "### Fixed\n\n- A leak.")
+
+    again = promote_unreleased(
+        added, "0.9.1", "2026-12-07", generated="", tag="v0.9.1", previous_tag="v0.9.0"
+    )
+
+    assert again.count("## [0.9.1]") == 1
+    section = again.split("## [0.9.1] - 2026-12-07\n", 1)[1].split("## [0.9.0]", 1)[0]
+    assert section == "\n### Added\n\n- A `widgets` module.\n\n### Fixed\n\n- A leak.\n\n"
+    assert again.count("[0.9.1]: https://github.com/acme/widget-kit/compare/v0.9.0...v0.9.1") == 1

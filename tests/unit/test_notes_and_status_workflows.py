@@ -109,10 +109,12 @@ def test_status_counts_only_the_changes_since_the_last_release() -> None:
 
     status = release_status(project("1.1.0"), adapters, offline=True)
 
-    assert status.last_tag == "v1.1.0"
-    assert status.commits_since == 2
-    assert status.releasable_since
-    assert status.tag_remote is None  # offline: not asked
+    facts = status.facts
+    assert facts.last_release is not None
+    assert facts.last_release.name == "v1.1.0"
+    assert len(facts.changes_since) == 2
+    assert facts.releasable_since
+    assert facts.remote_has_tag is None  # offline: not asked
 
 
 def test_status_never_sends_to_prepare_when_prepare_would_find_nothing_to_release() -> None:
@@ -122,7 +124,7 @@ def test_status_never_sends_to_prepare_when_prepare_would_find_nothing_to_releas
 
     status = release_status(project("1.1.0"), adapters, offline=False)
 
-    assert not status.releasable_since
+    assert not status.facts.releasable_since
     assert status.next == "verify"  # names the missing GitHub release; prepare would refuse
 
 
@@ -131,10 +133,10 @@ def test_status_releasable_follows_prepares_rule() -> None:
     git.commit("feat!: a breaking widget")
     adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
 
-    assert release_status(project("1.1.0"), adapters, offline=True).releasable_since
+    assert release_status(project("1.1.0"), adapters, offline=True).facts.releasable_since
     git.tags["v1.2.0"] = git.commit("chore: bump version to 1.2.0")
     git.commit("build: a new lock file")
-    assert not release_status(project("1.2.0"), adapters, offline=True).releasable_since
+    assert not release_status(project("1.2.0"), adapters, offline=True).facts.releasable_since
 
 
 def test_status_off_a_release_branch_says_cut_is_blocked_until_one_is_checked_out() -> None:
@@ -171,7 +173,7 @@ def test_only_a_branch_that_is_not_a_release_branch_blocks_the_next_step(
 
     assert status.next == "cut"
     assert (status.blocked is not None) == blocked
-    assert status.release_branches == ("main", "hotfix/*")
+    assert status.facts.release_branch.patterns == ("main", "hotfix/*")
 
 
 def test_a_finished_release_is_not_blocked_off_a_release_branch() -> None:
@@ -193,7 +195,8 @@ def test_status_points_a_version_below_the_newest_release_tag_to_prepare() -> No
     status = release_status(project("1.1.1"), adapters, offline=True)
 
     assert status.next == "prepare"
-    assert status.below_tag == "v1.5.0"
+    assert status.facts.higher_in_history is not None
+    assert status.facts.higher_in_history.name == "v1.5.0"
     assert any("1.1.1 is not above v1.5.0" in note for note in status.notes)
 
 
@@ -201,11 +204,34 @@ def test_status_past_an_untagged_release_by_docs_only_names_the_rule_prepare_nee
     git = MemoryGit()
     git.tags["v1.0.0"] = git.commit("chore: start", pyproject='[project]\nversion = "1.0.0"\n')
     git.commit("docs: the manual")
-    git.commit("chore: bump version to 1.1.0", pyproject='[project]\nversion = "1.1.0"\n')
+    git.commit("set 1.1.0 by hand", pyproject='[project]\nversion = "1.1.0"\n')
     git.commit("docs: later")  # 1.1.0 never tagged, and nothing since v1.0.0 calls for a release
     adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
 
     status = release_status(project("1.1.0"), adapters, offline=True)
 
     assert status.next == "prepare"
+    assert status.facts.pending is None  # not a release commit: just the current version
     assert any("poetry release prepare patch" in note for note in status.notes)
+
+
+def test_status_says_a_prepared_version_with_commits_after_it_is_folded_in_by_prepare() -> None:
+    git = MemoryGit()
+    git.tags["v1.0.0"] = git.commit("chore: start", pyproject='[project]\nversion = "1.0.0"\n')
+    git.commit("fix: a crash")
+    prepared = git.commit(
+        "chore: bump version to 1.0.1", pyproject='[project]\nversion = "1.0.1"\n'
+    )
+    git.commit("docs: later")
+    adapters = StatusAdapters(git=git, github=lambda: None, index=lambda: None)
+
+    status = release_status(project("1.0.1"), adapters, offline=True)
+
+    assert status.next == "prepare"
+    assert status.facts.pending is not None
+    assert status.facts.pending.sha == prepared
+    assert any(
+        f"1.0.1 prepared at {prepared[:10]} (chore: bump version to 1.0.1), 1 commit(s) since: "
+        "run prepare to fold them into 1.0.1" in note
+        for note in status.notes
+    )

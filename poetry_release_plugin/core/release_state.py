@@ -1,0 +1,379 @@
+"""Where a release stands: the facts a release command gathers once (`workflows/facts.py`),
+and the decisions status, cut and prepare make from them. Pure: values in, values out.
+
+One model, so that the three commands cannot disagree: status's next step is the command that
+makes progress from the facts, cut refuses exactly what status does not send it to, and
+prepare refuses a version the same facts call released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from poetry_release_plugin.config import matches_branch
+from poetry_release_plugin.core.commits import bump_rule
+from poetry_release_plugin.core.tag_formats import candidate_formats, tag_version
+from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
+from poetry_release_plugin.errors import (
+    AlreadyReleased,
+    NothingToRelease,
+    NotReleaseCommit,
+    ReleaseError,
+    TagExists,
+    VersionBelowRelease,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from poetry.core.constraints.version import Version
+
+    from poetry_release_plugin.adapters.github import GitHubRelease
+    from poetry_release_plugin.adapters.journal import LeftChanges
+    from poetry_release_plugin.core.commits import Commit
+
+
+class TagPlace(Enum):
+    """How a release tag's commit stands to HEAD (or to the revision a release is read at)."""
+
+    IN_HISTORY = "in the branch's history"
+    BUMP_COMMIT = "on a bump commit made off the branch"
+    SAME_VERSION = "marking the version the files hold"
+    FORKED_AFTER = "on a line forked from the branch after the release before it"
+    OTHER_LINE = "on another line"
+
+    @property
+    def owned(self) -> bool:
+        """Whether the branch counts the tag as one of its own releases."""
+        return self is not TagPlace.OTHER_LINE
+
+
+@dataclass(frozen=True)
+class ReleaseTag:
+    """A tag that marks a release: its name, version and commit (and, once asked, its place)."""
+
+    name: str
+    version: Version
+    commit: str = ""
+    place: TagPlace | None = None
+
+    def describe(self) -> str:
+        """The tag, with where it is when that is not plainly in the branch's history."""
+        if self.place is None or self.place is TagPlace.IN_HISTORY:
+            return self.name
+        return f"{self.name}, {self.place.value}"
+
+
+def release_tags(tag_commits: Mapping[str, str], tag_format: str) -> list[ReleaseTag]:
+    """The tags of `tag_format` with their versions and commits, highest version first (one
+    tag per version: the spelling `tag_format` writes wins)."""
+    by_version: dict[Version, ReleaseTag] = {}
+    for name, commit in tag_commits.items():
+        version = tag_version(tag_format, name)
+        if version is None:
+            continue
+        known = by_version.get(version)
+        if known is None or name == tag_format.format(version=version.text):
+            by_version[version] = ReleaseTag(name, version, commit)
+    return sorted(by_version.values(), key=lambda tag: tag.version, reverse=True)
+
+
+def tags_of_version(
+    tag_commits: Mapping[str, str], tag_format: str, name: str, version: Version
+) -> dict[str, str]:
+    """The tags that say `version` is released, in any spelling of any usual format
+    (`v2.0.0-rc.1`, `v2.0.0rc1` and `2.0.0rc1` are one release; `v1.0` is `1.0.0`), with
+    their commits."""
+    formats = tuple(dict.fromkeys((tag_format, *candidate_formats(name))))
+    return {
+        tag: commit
+        for tag, commit in tag_commits.items()
+        if any(tag_version(each, tag) == version for each in formats)
+    }
+
+
+@dataclass(frozen=True)
+class ReleaseCommit:
+    """The commit that last set or prepared the current version, and how far HEAD is past it."""
+
+    sha: str
+    subject: str
+    commits_past: int
+    by_convention: bool = False  # its message is one of the project's release commits
+
+    def describe(self) -> str:
+        """How far HEAD is past the release commit, for messages."""
+        return f"{self.commits_past} commit(s) past {self.sha[:10]} ({self.subject})"
+
+
+@dataclass(frozen=True)
+class ReleaseBranch:
+    """The branches releases are made from, and who said so."""
+
+    patterns: tuple[str, ...]
+    source: str  # "configured", "the default branch: origin/HEAD", ..., "default"
+
+    def describe(self) -> str:
+        """One line for status."""
+        names = ", ".join(self.patterns)
+        return f"{names} (branch)" if self.source == "configured" else f"{names} ({self.source})"
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """Everything the release commands decide from, gathered once per command; None where a
+    fact is unknown (offline, no token, no answer)."""
+
+    version: str
+    files: tuple[tuple[str, str], ...]
+    files_in_sync: bool
+    tag: str
+    head: str | None  # the commit a release tags: HEAD, or a subfolder project's release commit
+    branch: str | None  # checked out; None when detached
+    release_branch: ReleaseBranch
+    local_tags: Mapping[str, str]  # every local tag -> commit
+    remote_tags: Mapping[str, str] | None  # every tag on the remote; None: not asked
+    version_tags: Mapping[str, str]  # this version's tags in any spelling, here
+    version_tags_remote: Mapping[str, str] | None  # ... and on the remote (None: not asked)
+    last_release: ReleaseTag | None
+    passed_over: tuple[ReleaseTag, ...]  # higher tags of other lines, not counted
+    changes_since: tuple[Commit, ...]  # since the last release: what decides a version
+    releasable_since: bool
+    release_commit: ReleaseCommit | None
+    higher_in_history: ReleaseTag | None  # a release above the version in HEAD's history
+    higher_final: str | None  # a final release above the version anywhere
+    github_release: GitHubRelease | None = None
+    github_elsewhere: tuple[str, ...] = ()  # releases of the version's other spellings
+    github_known: bool = False
+    on_index: bool | None = None
+    left_by_prepare: LeftChanges | None = None
+    notes: tuple[str, ...] = field(default=())
+    dirty: tuple[str, ...] = ()  # paths with uncommitted changes
+    remote: str = "origin"
+    index_url: str = ""
+
+    @property
+    def local_tag(self) -> str | None:
+        """The commit this version's own tag marks here."""
+        return self.local_tags.get(self.tag)
+
+    @property
+    def remote_tag(self) -> str | None:
+        """The commit this version's own tag marks on the remote."""
+        return None if self.remote_tags is None else self.remote_tags.get(self.tag)
+
+    @property
+    def tag_elsewhere(self) -> bool:
+        """This version's tag marks another commit than the one to release (here or there)."""
+        return any(
+            commit is not None and commit != self.head
+            for commit in (self.local_tag, self.remote_tag)
+        )
+
+    @property
+    def github_published(self) -> bool | None:
+        """Whether a published (not draft) GitHub release exists for the tag."""
+        if not self.github_known:
+            return None
+        return self.github_release is not None and not self.github_release.draft
+
+    @property
+    def remote_has_tag(self) -> bool | None:
+        """Whether the remote has this version's own tag (None: not asked)."""
+        return None if self.remote_tags is None else self.tag in self.remote_tags
+
+    @property
+    def released_otherwise(self) -> list[str]:
+        """Where this version is tagged under another spelling or format than its own tag
+        (`v2.0.0-rc.1` for 2.0.0rc1): released already, whatever commit it marks."""
+        places = [
+            f"tag {tag} on {commit[:10]} ({where})"
+            for where, tags in (
+                ("here", self.version_tags),
+                (self.remote, self.version_tags_remote),
+            )
+            for tag, commit in (tags or {}).items()
+            if tag != self.tag
+        ]
+        return list(dict.fromkeys(places))
+
+    @property
+    def pending(self) -> ReleaseCommit | None:
+        """The release commit of a version prepared but not cut: no tag in any spelling marks
+        the version, and the commit that last set it is a release commit (by the project's
+        own message convention), not a hand edit or a CI job's bump."""
+        found = self.release_commit
+        if found is None or not found.by_convention:
+            return None
+        if self.version_tags or self.version_tags_remote or self.on_index is True:
+            return None
+        return found
+
+    @property
+    def left_changes(self) -> bool:
+        """Whether a prepare left files changed and uncommitted (running or interrupted)."""
+        left = self.left_by_prepare
+        return left is not None and bool(left.changed) and not left.committed
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether a prepare that is not running left files changed, uncommitted."""
+        left = self.left_by_prepare
+        return left is not None and not left.running and not left.committed and bool(left.changed)
+
+    @property
+    def off_release_branch(self) -> str:
+        """The branch checked out, when it is not a release branch."""
+        if self.branch is None or matches_branch(self.release_branch.patterns, self.branch):
+            return ""
+        return self.branch
+
+    @property
+    def next(self) -> str:
+        """What to run next: see `next_step`."""
+        return next_step(self)
+
+    @property
+    def blocked(self) -> str | None:
+        """Why `next` cannot run here, or None: prepare and cut run only on a release branch,
+        and cut only on a clean work tree."""
+        step = self.next
+        if self.off_release_branch and step in ("prepare", "cut"):
+            names = ", ".join(self.release_branch.patterns)
+            return (
+                f"on branch {self.off_release_branch}, which is not a release branch "
+                f"({names}): {step} runs only on one"
+            )
+        if self.dirty and step == "cut":
+            return "the work tree has uncommitted changes: cut releases only what is committed"
+        return None
+
+    @property
+    def unblock(self) -> str:
+        """What to do first when `blocked`."""
+        if self.off_release_branch:
+            return f"check out a release branch ({', '.join(self.release_branch.patterns)})"
+        return "commit or stash the changes"
+
+
+def next_step(facts: ReleaseFacts) -> str:
+    """What to run next (prepare, cut, verify or done): always the command that makes progress
+    from these facts, the one `cut_refusal` agrees with: `cut` exactly when cut has work to do
+    and would not refuse (off a release branch, `blocked` says that comes first)."""
+    if facts.left_changes:
+        return "prepare"  # prepare --abort, or prepare again, puts the files back first
+    if not facts.files_in_sync or facts.higher_in_history is not None:
+        return "prepare"
+    finished = facts.remote_has_tag is not False and facts.github_published is not False
+    if facts.tag_elsewhere or facts.released_otherwise:  # released: cut refuses here
+        if facts.releasable_since and (not finished or facts.on_index is True):
+            return "prepare"
+        if finished and facts.on_index is True:
+            return "done"
+        return "verify"  # prepare would find nothing to release: verify names what is missing
+    past = facts.release_commit
+    if facts.local_tag is None and past is not None and past.commits_past:
+        return "prepare"  # cut tags only the release commit: prepare folds the rest in
+    if facts.local_tag is None or not finished:  # a draft is unfinished: cut publishes it
+        return "cut"
+    if facts.on_index is not True:
+        return "verify"
+    return "prepare" if facts.releasable_since else "done"
+
+
+def cut_refusal(facts: ReleaseFacts, *, push: bool, github: bool) -> ReleaseError | None:
+    """Why cut must not release the version from these facts (None: it may): a release above
+    it in the branch's history, its tag on another commit, HEAD past its release commit, or
+    the version released already under another spelling, on GitHub or on the index."""
+    if facts.higher_in_history is not None:
+        return VersionBelowRelease(facts.version, facts.higher_in_history.name)
+    head = facts.head or ""
+    local = facts.local_tag
+    if local is not None and local != head:
+        return AlreadyReleased(facts.version, [f"tag {facts.tag} is on {local[:10]}, not HEAD"])
+    found = facts.release_commit
+    if local is None and found is not None and found.sha != head:
+        return NotReleaseCommit(
+            facts.version,
+            found.sha,
+            found.subject,
+            found.commits_past,
+            prepared=facts.pending is not None,
+        )
+    remote = facts.remote_tag if push else None
+    if remote is not None and remote != head:
+        return ReleaseError(
+            f"The remote {facts.remote} has {facts.tag} on another commit ({remote[:10]})",
+            "that version was released already: run poetry release prepare for the next one",
+        )
+    places = facts.released_otherwise
+    if local != head and remote != head:  # not this cut's own tag: a run to resume
+        if github:
+            places += [f"GitHub release {url}" for url in facts.github_elsewhere]
+            if facts.github_release is not None:
+                places.append(f"GitHub release {facts.github_release.html_url}")
+        if facts.on_index is True:
+            places.append(f"on the index {facts.index_url}".rstrip())
+    return AlreadyReleased(facts.version, places) if places else None
+
+
+@dataclass(frozen=True)
+class NextVersion:
+    """The version prepare writes, the rule that gave it, and whether it was prepared before."""
+
+    rule: str
+    version: Version
+    again: bool = False  # prepared, not cut: its release commit is made anew
+
+
+PREPARED_AGAIN = "prepared"  # the rule of a version prepared again
+
+
+def prepare_version(
+    facts: ReleaseFacts,
+    *,
+    name: str,
+    tag_format: str,
+    rule: str | None,
+    next_phase: bool = False,
+    major_on_zero: bool = False,
+) -> NextVersion:
+    """The version prepare makes from these facts, or the refusal: with no rule, a version
+    prepared and not cut is prepared again (never skipped), else the commits since the last
+    release decide; a version released already in any spelling, or below a release, is
+    refused. What `status` calls `prepare` for, prepare can do."""
+    current = parse_version(facts.version)
+    pending = facts.pending if rule is None else None
+    if pending is not None:
+        if not pending.commits_past:
+            raise ReleaseError(
+                f"{facts.version} is prepared at {pending.sha[:10]} ({pending.subject}) and "
+                "nothing was committed since",
+                "run poetry release cut to release it (or give prepare a rule for another version)",
+            )
+        chosen, new = PREPARED_AGAIN, current
+    else:
+        chosen = rule or _rule_from_changes(facts, current, major_on_zero=major_on_zero)
+        new = bump_version(facts.version, chosen, next_phase=next_phase)
+        ensure_forward(current, new)
+    for higher in (facts.last_release, facts.higher_in_history):
+        if higher is not None and higher.version > new:
+            raise VersionBelowRelease(
+                new.text, higher.name, fix="give a version above it: poetry release prepare X.Y.Z"
+            )
+    for where, tags in (("in this repository", facts.local_tags), (None, facts.remote_tags)):
+        found = tags_of_version(tags or {}, tag_format, name, new)
+        if found:
+            raise TagExists(min(found), where or f"on the remote {facts.remote}")
+    return NextVersion(chosen, new, again=pending is not None)
+
+
+def _rule_from_changes(facts: ReleaseFacts, current: Version, *, major_on_zero: bool) -> str:
+    """The bump the Conventional Commits since the last release call for."""
+    found = bump_rule(list(facts.changes_since), major=current.major, major_on_zero=major_on_zero)
+    if found is None:
+        last = facts.last_release
+        raise NothingToRelease(last.name if last else None)
+    return found

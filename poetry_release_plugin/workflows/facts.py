@@ -1,0 +1,268 @@
+"""Gathering `ReleaseFacts`: the one place a release command asks git, the remote, GitHub and
+the index where the release stands. status, cut and prepare decide from what it returns
+(`core/release_state.py`), so they cannot disagree."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from poetry_release_plugin.core.commits import bump_rule, release_subject_matcher
+from poetry_release_plugin.core.release_state import (
+    ReleaseBranch,
+    ReleaseFacts,
+    release_tags,
+    tags_of_version,
+)
+from poetry_release_plugin.core.simple_api import has_version
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.errors import InvalidVersion, ReleaseError
+from poetry_release_plugin.workflows.history import (
+    find_last_release,
+    higher_final_tag,
+    higher_in_history,
+    release_commit,
+    release_rule,
+    release_target,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from poetry.core.constraints.version import Version
+
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
+    from poetry_release_plugin.adapters.journal import LeftChanges
+    from poetry_release_plugin.core.commits import Commit
+    from poetry_release_plugin.core.project import Project
+    from poetry_release_plugin.core.release_state import ReleaseTag
+    from poetry_release_plugin.core.simple_api import IndexReader
+
+T = TypeVar("T")
+
+
+@dataclass
+class FactSources:
+    """Where facts come from; a source left None is not asked (offline, no GitHub)."""
+
+    git: Git
+    remote: str | None = None  # the remote whose tags to ask
+    github: Callable[[], GitHub | None] | None = None
+    index: Callable[[], IndexReader | None] | None = None
+    left_by_prepare: Callable[[], LeftChanges | None] = field(default=lambda: None)
+    strict: bool = False  # raise what cannot be asked (cut), instead of noting it (status)
+    dirty: bool = True  # ask for uncommitted changes (prepare checks them itself)
+    warn: Callable[[str], None] = field(default=lambda message: None)
+
+
+def release_branch(project: Project, git: Git, *, online: bool) -> ReleaseBranch:
+    """The release branches: `branch` when configured, else the remote's default branch
+    (`origin/HEAD`, else what the remote's HEAD names when online), else `main` or `master`
+    when only one of them exists here, else `main`."""
+    settings = project.settings
+    if "branch" in settings.explicit_keys:
+        return ReleaseBranch(settings.branch, "configured")
+    if git.is_work_tree():
+        found = git.default_branch(settings.remote, online=online)
+        if found is not None:
+            return ReleaseBranch((found[0],), f"the default branch: {found[1]}")
+        usual = [name for name in ("main", "master") if name in git.local_branches()]
+        if len(usual) == 1:
+            return ReleaseBranch((usual[0],), "the only one of main and master here")
+    return ReleaseBranch(settings.branch, "default")
+
+
+def with_release_branch(project: Project, git: Git, *, online: bool) -> Project:
+    """The project with its release branches settled (see `release_branch`)."""
+    branch = release_branch(project, git, online=online)
+    settings = dataclasses.replace(project.settings, branch=branch.patterns)
+    return dataclasses.replace(project, settings=settings, release_branch=branch)
+
+
+def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
+    """Every fact status, cut and prepare decide from, each asked once."""
+    git = sources.git
+    settings = project.settings
+    notes: list[str] = []
+    current = _version_or_none(project.version)
+    local_tags = git.tag_commits()
+    tags = release_tags(local_tags, settings.tag_format)
+    branch = git.current_branch()
+    head = git.head()
+    tag = settings.tag_for(project.version)
+    if head is not None and not (branch is None and local_tags.get(tag) == head):
+        head = release_target(project, git, head)  # in a subfolder: the project's own release
+    last = find_last_release(git, tags, current or parse_version("0"), paths=project.history_paths)
+    if last.tag is not None and last.tag.place is not None and not last.tag.place.owned:
+        notes.append(
+            f"no release tag is in this branch's history: {last.tag.name} is taken as the "
+            "last release by its version; if that is wrong, give prepare the rule"
+        )
+    for other in last.passed_over:
+        notes.append(
+            f"{other.name} is on another line (not in this branch's history, nor forked from "
+            f"it after {last.tag.name if last.tag else 'the first commit'}), so it is not "
+            "counted as this branch's last release"
+        )
+    convention = _release_convention(project, git, last.tag)
+    since = _changes(project, last.commits, convention)
+    choice = project.tag_choice
+    if choice is not None and choice.warning is not None:
+        notes.append(f"warning: {choice.warning}")
+    found_commit = (
+        release_commit(git, project.version, project.history_paths, is_release_subject=convention)
+        if local_tags.get(tag) is None and head is not None
+        else None
+    )
+    remote_tags = _ask(sources, notes, "remote", lambda: _remote_tags(git, sources.remote))
+    name = project.metadata.name
+    version_tags: dict[str, str] = {}
+    version_tags_remote: dict[str, str] | None = None
+    if current is not None:
+        version_tags = tags_of_version(local_tags, settings.tag_format, name, current)
+        if remote_tags is not None:
+            version_tags_remote = tags_of_version(remote_tags, settings.tag_format, name, current)
+
+    def spells_version(name: str) -> bool:
+        return current is not None and bool(
+            tags_of_version({name: ""}, settings.tag_format, project.metadata.name, current)
+        )
+
+    github_release, github_elsewhere, github_known = _github_release(
+        sources, notes, tag, spells_version
+    )
+    on_index, index_url = _on_index(sources, notes, name, project.version)
+    return ReleaseFacts(
+        version=project.version,
+        files=(
+            ("pyproject.toml", project.version),
+            *tuple((f.path, f.version) for f in project.version_files),
+        ),
+        files_in_sync=project.files_in_sync,
+        tag=tag,
+        head=head,
+        branch=branch,
+        release_branch=project.release_branch or ReleaseBranch(settings.branch, "default"),
+        local_tags=local_tags,
+        remote_tags=remote_tags,
+        version_tags=version_tags,
+        version_tags_remote=version_tags_remote,
+        last_release=last.tag,
+        passed_over=last.passed_over,
+        changes_since=tuple(since),
+        releasable_since=_releasable(project, since),
+        release_commit=found_commit,
+        higher_in_history=(
+            higher_in_history(git, tags, current, head)
+            if current is not None and head is not None and project.files_in_sync
+            else None
+        ),
+        higher_final=higher_final_tag(tags, current) if current is not None else None,
+        github_release=github_release,
+        github_elsewhere=github_elsewhere,
+        github_known=github_known,
+        on_index=on_index,
+        left_by_prepare=sources.left_by_prepare(),
+        notes=tuple(notes),
+        dirty=tuple(git.changed_paths()) if head is not None and sources.dirty else (),
+        remote=sources.remote or settings.remote,
+        index_url=index_url,
+    )
+
+
+def _version_or_none(text: str) -> Version | None:
+    try:
+        return parse_version(text)
+    except InvalidVersion:
+        return None
+
+
+def _release_convention(
+    project: Project, git: Git, last: ReleaseTag | None
+) -> Callable[[str], bool]:
+    """Whether a subject is one of the project's release commits: made from `commit-message`,
+    or shaped like the subject of the commit the last release tag marks."""
+    examples = [git.subject(last.commit)] if last is not None and last.commit else []
+    return release_subject_matcher(project.settings.commit_message, examples)
+
+
+def _changes(
+    project: Project, commits: tuple[Commit, ...], is_release: Callable[[str], bool]
+) -> list[Commit]:
+    """The commits that describe changes: merges and release commits dropped."""
+    return [c for c in commits if not c.is_merge and not is_release(c.subject)]
+
+
+def _releasable(project: Project, since: list[Commit]) -> bool:
+    """Whether `prepare` would find something to release in these changes (its own rule)."""
+    try:
+        return release_rule(project, since) is not None
+    except InvalidVersion:  # status still shows a project whose version does not parse
+        return bump_rule(since, major=1, major_on_zero=True) is not None
+
+
+def _ask(
+    sources: FactSources, notes: list[str], what: str, question: Callable[[], T | None]
+) -> T | None:
+    """The answer; a question that cannot be answered raises (strict) or is noted."""
+    try:
+        return question()
+    except ReleaseError as error:
+        if sources.strict:
+            raise
+        notes.append(f"{what}: {error.what}")
+        return None
+
+
+def _remote_tags(git: Git, remote: str | None) -> dict[str, str] | None:
+    """Every tag on the remote (None when not asked, or without that remote)."""
+    if remote is None or not git.has_remote(remote):
+        return None
+    return git.remote_tags(remote)
+
+
+def _github_release(
+    sources: FactSources, notes: list[str], tag: str, spellings: Callable[[str], bool]
+) -> tuple[GitHubRelease | None, tuple[str, ...], bool]:
+    """From one listing: the GitHub release (or draft) of the tag, the addresses of releases
+    of the version's other spellings, and whether GitHub answered."""
+    if sources.github is None:
+        return None, (), False
+    try:
+        github = sources.github()
+    except ReleaseError as error:
+        if sources.strict:
+            raise
+        notes.append(f"GitHub: not asked: {error}")
+        return None, (), False
+    if github is None:
+        notes.append("GitHub: no token (GITHUB_TOKEN, GH_TOKEN or gh), so not asked")
+        return None, (), False
+    releases = _ask(sources, notes, "GitHub", github.list_releases)
+    if releases is None:
+        return None, (), False
+    mine = next((r for r in releases if r.tag_name == tag), None)
+    others = tuple(r.html_url for r in releases if spellings(r.tag_name) and r.tag_name != tag)
+    return mine, others, True
+
+
+def _on_index(
+    sources: FactSources, notes: list[str], name: str, version: str
+) -> tuple[bool | None, str]:
+    """Whether the index has the version (None: not asked, or no answer), and its address."""
+    if sources.index is None:
+        return None, ""
+    index = sources.index()
+    if index is None:
+        return None, ""
+    try:
+        files = index.project_files(name)
+    except ReleaseError as error:
+        if sources.strict:
+            sources.warn(f"{error.what}; the index was not asked whether it has {version}")
+        else:
+            notes.append(f"index: {error.what}")
+        return None, index.url
+    return has_version(files or [], version), index.url
