@@ -56,6 +56,23 @@ class ProjectFactory(Protocol):
     ) -> ReleaseProject: ...
 
 
+class RealProjectFactory(Protocol):
+    """Rebuilds a real project of tests/fixtures with its history (tests/real_projects.py)."""
+
+    def __call__(self, name: str) -> ReleaseProject: ...
+
+
+@pytest.fixture
+def real(tmp_path: Path, environment: dict[str, str]) -> RealProjectFactory:
+    """A real project rebuilt from tests/fixtures, pushed to a bare `origin`."""
+    from real_projects import build_real_project
+
+    def build(name: str) -> ReleaseProject:
+        return build_real_project(name, tmp_path, environment)
+
+    return build
+
+
 def _temporary_leftovers() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("poetry-release-*")}
 

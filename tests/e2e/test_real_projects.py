@@ -9,14 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import github_environment
-from real_projects import build_real_project
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from conftest import LocalIndex
+    from conftest import LocalIndex, RealProjectFactory
     from github_standin import GitHubStandIn
-    from support import ReleaseProject
 
 # What the plugin's defaults infer for each, without any [tool.poetry-release] table.
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -69,15 +65,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 pytestmark = pytest.mark.parametrize("name", sorted(EXPECTED))
 
 
-@pytest.fixture
-def real(tmp_path: Path, environment: dict[str, str]) -> Any:
-    def build(name: str) -> ReleaseProject:
-        return build_real_project(name, tmp_path, environment)
-
-    return build
-
-
-def test_status_reads_each_project_as_it_is(name: str, real: Any) -> None:
+def test_status_reads_each_project_as_it_is(name: str, real: RealProjectFactory) -> None:
     project = real(name)
     expected = EXPECTED[name]
 
@@ -98,7 +86,7 @@ def test_status_reads_each_project_as_it_is(name: str, real: Any) -> None:
 
 
 def test_cut_refuses_the_released_version_and_changes_nothing(
-    name: str, real: Any, github: GitHubStandIn
+    name: str, real: RealProjectFactory, github: GitHubStandIn
 ) -> None:
     project = real(name)
     before, remote_tags = project.snapshot(), project.remote_tags()
@@ -116,7 +104,7 @@ def test_cut_refuses_the_released_version_and_changes_nothing(
 
 
 def test_cut_past_an_uncut_release_commit_refuses_naming_it(
-    name: str, real: Any, github: GitHubStandIn
+    name: str, real: RealProjectFactory, github: GitHubStandIn
 ) -> None:
     project = real(name)
     tag = EXPECTED[name]["tag"]
@@ -142,7 +130,7 @@ def test_cut_past_an_uncut_release_commit_refuses_naming_it(
 
 
 def test_prepare_cut_verify_release_the_next_version(
-    name: str, real: Any, github: GitHubStandIn, index: LocalIndex
+    name: str, real: RealProjectFactory, github: GitHubStandIn, index: LocalIndex
 ) -> None:
     project = real(name)
     expected = EXPECTED[name]
