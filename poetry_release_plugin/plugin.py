@@ -15,6 +15,7 @@ from poetry.plugins.application_plugin import ApplicationPlugin
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from cleo.events.event import Event
     from cleo.events.event_dispatcher import EventDispatcher
@@ -62,30 +63,23 @@ def _version_rule(event: Event) -> tuple[Command, str, IO] | None:
 
 
 def check_before_version(event: Event, event_name: str, dispatcher: EventDispatcher) -> None:
-    """Before `poetry version RULE` writes anything: the configuration and the version files
-    must be able to take the new version, or the command stops with the reason."""
+    """Before `poetry version RULE` writes anything: if the plugin has version files to keep in
+    step, they must be able to take the new version. Never stops Poetry: what the plugin
+    cannot do is one warning line on stderr, and Poetry goes on as without the plugin."""
     found = _version_rule(event)
     if found is None:
         return
     command, rule, io = found
-    from poetry.console.exceptions import PoetryRuntimeError
-
-    from poetry_release_plugin.errors import ReleaseError
-    from poetry_release_plugin.workflows.sync import check_version_sync
-
+    root = _project_root(command)
+    if root is None:
+        return
     try:
-        root = command.poetry.pyproject_path.parent
+        from poetry_release_plugin.workflows.sync import check_version_sync
+
         check_version_sync(root, rule, next_phase=bool(io.input.option("next-phase")))
-    except ReleaseError as error:
-        raise PoetryRuntimeError.create(
-            reason=f"poetry-release-plugin: {error.what}; nothing was changed",
-            info=_sentence(error.fix) if error.fix else None,
-        ) from None
-
-
-def _sentence(text: str) -> str:
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "?", "!")) else f"{text}."
+    except Exception as error:  # never Poetry's failure: say it, and leave the files alone
+        _SKIPPED.add(id(command))
+        _warn(io, f"{_reason(error)}; the version files were not updated")
 
 
 def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatcher) -> None:
@@ -99,17 +93,41 @@ def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatche
     if found is None or not isinstance(event, ConsoleTerminateEvent) or event.exit_code != 0:
         return
     command, _, _ = found
+    root = _project_root(command)
+    if id(command) in _SKIPPED or root is None:  # the check said why already
+        return
     write = event.io.write_error_line if event.io.input.option("short") else event.io.write_line
     try:
         from poetry_release_plugin.workflows.sync import sync_version_files
 
-        root = command.poetry.pyproject_path.parent
         for path in sync_version_files(root):
             write(f"Updated <c1>{path}</c1>")
     except Exception as error:  # pyproject.toml is written already: report, never crash
-        event.io.write_error_line(
-            f"<warning>poetry-release-plugin could not update the version files: {error}</warning>"
-        )
+        _warn(event.io, f"{_reason(error)}; the version files were not updated")
+
+
+# `version` commands whose check failed: the sync after them says nothing more.
+_SKIPPED: set[int] = set()
+
+
+def _project_root(command: Command) -> Path | None:
+    """The project's folder; None when Poetry cannot load the project (it says why itself)."""
+    try:
+        return command.poetry.pyproject_path.parent
+    except Exception:
+        return None
+
+
+def _reason(error: Exception) -> str:
+    from poetry_release_plugin.errors import ReleaseError
+
+    return error.what if isinstance(error, ReleaseError) else str(error) or type(error).__name__
+
+
+def _warn(io: IO, message: str) -> None:
+    from cleo.formatters.formatter import Formatter
+
+    io.write_error_line(f"<warning>poetry-release-plugin: {Formatter.escape(message)}</warning>")
 
 
 class ReleasePlugin(ApplicationPlugin):

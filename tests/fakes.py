@@ -182,6 +182,9 @@ class MemoryGit(Git):
     def all_tags(self) -> list[str]:
         return list(self.tag_commits())
 
+    def changed_paths_in(self, commit: str) -> list[str]:
+        return list(self.touched[commit])
+
     def commit_of(self, revision: str) -> str | None:
         try:
             return self._resolve(revision)

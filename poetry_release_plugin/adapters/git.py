@@ -257,6 +257,11 @@ class Git:
         """Commits of a range, newest first (see `history`)."""
         return list(self.history(revision_range, paths).commits)
 
+    def changed_paths_in(self, commit: str) -> list[str]:
+        """The paths a commit changes against its first parent (none for an empty commit)."""
+        output = self.run("diff-tree", "--no-commit-id", "--name-only", "-r", commit).stdout
+        return output.split()
+
     def commit_of(self, revision: str) -> str | None:
         """The commit a revision names (None: no such commit)."""
         result = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)

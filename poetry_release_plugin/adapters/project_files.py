@@ -4,7 +4,7 @@ version lives in (found in its packages, never in vendored trees)."""
 from __future__ import annotations
 
 import fnmatch
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.adapters.files import read_source
 from poetry_release_plugin.config import parse_settings
@@ -34,6 +34,20 @@ VENDORED_FOLDERS = frozenset(
     {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "_extern", "extern"}
 )
 MAX_PACKAGE_DEPTH = 4
+
+
+def release_table(root: Path) -> dict[str, Any] | None:
+    """`[tool.poetry-release]` of the project's pyproject.toml, or None where it has none (or
+    the file cannot be read: Poetry says why in its own words)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        document = tomlkit.parse(read_source(root / PYPROJECT, PYPROJECT)[0]).unwrap()
+    except (OSError, ValueError, TOMLKitError, ProjectError):
+        return None
+    table = document.get("tool", {}).get("poetry-release")
+    return table if isinstance(table, dict) else None
 
 
 def load_project(root: Path, *, require_agreement: bool = True) -> Project:

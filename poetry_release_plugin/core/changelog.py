@@ -413,47 +413,47 @@ def has_unreleased_entries(text: str) -> bool:
     return any(_strip(line).strip() for line in body)
 
 
-def withdraw_section(
-    text: str, version: str, *, keep_entries: bool, path: str = "CHANGELOG.md"
-) -> str:
-    """The changelog without `version`'s section and its link reference, for a version prepared
-    again (commits came after its release commit). With `keep_entries` (a section written or
-    edited by hand), its entries move to the end of Unreleased, so that promoting Unreleased
-    keeps them; without, the section is generated anew. A file without Unreleased keeps it."""
+def withdraw_section(text: str, version: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog without `version`'s section and its link reference: a version prepared
+    again, whose generated section is made anew from every commit since the last release."""
     wanted = _valid(version)
     lines, headings = _read(text, path)
     heading = next((h for h in headings if h.version == wanted and wanted), None)
-    if heading is None or (keep_entries and not any(h.unreleased for h in headings)):
+    if heading is None:
         return text
     end = _section_end(lines, headings, heading)
-    body = lines[_body_start(heading) : end]
     label = re.compile(rf"^\s*\[v?{re.escape(heading.title_version or version)}\]:", re.I)
     kept = [line for line in lines[: heading.line] + lines[end:] if not label.match(_strip(line))]
-    if not keep_entries:
-        return "".join(kept)
-    return _append_to_unreleased("".join(kept), body, path)
+    return "".join(kept)
 
 
-def add_unreleased_entries(text: str, entries: str, path: str = "CHANGELOG.md") -> str:
-    """The changelog with `entries` (Markdown) added at the end of Unreleased (unchanged
-    without an Unreleased heading)."""
-    return _append_to_unreleased(text, entries.splitlines(keepends=True), path)
-
-
-def _append_to_unreleased(text: str, body: list[str], path: str) -> str:
+def fold_unreleased_into(text: str, version: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog with Unreleased's entries moved to the end of `version`'s section (which
+    exists: written ahead by hand, or kept from an earlier prepare of the version); Unreleased
+    stays, empty. Unchanged when Unreleased lists nothing."""
     lines, headings = _read(text, path)
     unreleased = next((h for h in headings if h.unreleased), None)
-    if unreleased is None:
+    wanted = _valid(version)
+    target = next((h for h in headings if h.version == wanted and wanted), None)
+    if unreleased is None or target is None or not has_unreleased_entries(text):
         return text
-    at = _section_end(lines, headings, unreleased)
-    while at > _body_start(unreleased) and not _strip(lines[at - 1]).strip():
-        at -= 1
-    body = list(body)
-    while body and not _strip(body[-1]).strip():
-        body.pop()
-    while body and not _strip(body[0]).strip():
-        body.pop(0)
+    start, end = _body_start(unreleased), _section_end(lines, headings, unreleased)
+    entries = [line for line in lines[start:end]]
     newline = newline_of(text)
-    lines[at - 1] = _ended(lines[at - 1], newline)
-    lines[at:at] = [newline, *(_ended(line, newline) for line in body)]
+    gap = [newline] * max(1, _blank_lines_before(lines, target.line))
+    target_end = _section_end(lines, headings, target)
+    at = target_end
+    while at > _body_start(target) and not _strip(lines[at - 1]).strip():
+        at -= 1
+    while entries and not _strip(entries[-1]).strip():
+        entries.pop()
+    while entries and not _strip(entries[0]).strip():
+        entries.pop(0)
+    moved = [newline, *(_ended(line, newline) for line in entries)]
+    if target.line > unreleased.line:  # the usual order: Unreleased above the release
+        lines[at:at] = moved
+        lines[start:end] = gap
+    else:
+        lines[start:end] = gap
+        lines[at:at] = moved
     return "".join(lines)

@@ -194,11 +194,11 @@ def _entry_text(commit: ConventionalCommit) -> str:
     return f"{scope}{commit.description}"
 
 
-def changes_only(commits: list[Commit], commit_message_template: str) -> list[Commit]:
-    """The commits that describe changes: merges and release commits (made from the
-    `commit-message` template) dropped."""
-    is_release_commit = release_commit_matcher(commit_message_template).match
-    return [c for c in commits if not c.is_merge and not is_release_commit(c.subject)]
+def changes_only(commits: Sequence[Commit], is_release: Callable[[str], bool]) -> list[Commit]:
+    """The commits that describe changes, newest first: merges and release commits (a subject
+    `is_release` knows) dropped. What decides the version, the generated changelog section,
+    the notes and status's "commits since"."""
+    return [c for c in commits if not c.is_merge and not is_release(c.subject)]
 
 
 def group_changes(commits: list[Commit]) -> GroupedChanges:
@@ -244,12 +244,13 @@ def release_subject_matcher(
 ) -> Callable[[str], bool]:
     """Whether a subject is a release commit's: made from the template, or shaped like one of
     the `examples` (subjects of earlier release commits, their versions in any place)."""
-    patterns = [release_commit_matcher(commit_message_template)]
+    patterns = [release_commit_matcher(commit_message_template).pattern]
     for example in examples:
         parts = _VERSION_TOKEN.split(example)
         if len(parts) > 1:  # a subject that names no version says nothing of the shape
-            patterns.append(re.compile("^" + r"\S+".join(map(re.escape, parts)) + "$"))
-    return lambda subject: any(pattern.match(subject) for pattern in patterns)
+            patterns.append("^" + r"\S+".join(map(re.escape, parts)) + "$")
+    matcher = re.compile("|".join(f"(?:{p})" for p in dict.fromkeys(patterns)))
+    return lambda subject: matcher.match(subject) is not None
 
 
 def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:

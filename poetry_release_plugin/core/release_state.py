@@ -8,6 +8,7 @@ prepare refuses a version the same facts call released.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from poetry_release_plugin.core.tag_formats import candidate_formats, tag_versio
 from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
 from poetry_release_plugin.errors import (
     AlreadyReleased,
+    InvalidVersion,
     NothingToRelease,
     NotReleaseCommit,
     ReleaseError,
@@ -140,7 +142,6 @@ class ReleaseFacts:
     last_release: ReleaseTag | None
     passed_over: tuple[ReleaseTag, ...]  # higher tags of other lines, not counted
     changes_since: tuple[Commit, ...]  # since the last release: what decides a version
-    releasable_since: bool
     release_commit: ReleaseCommit | None
     higher_in_history: ReleaseTag | None  # a release above the version in HEAD's history
     higher_final: str | None  # a final release above the version anywhere
@@ -153,6 +154,23 @@ class ReleaseFacts:
     dirty: tuple[str, ...] = ()  # paths with uncommitted changes
     remote: str = "origin"
     index_url: str = ""
+    major_on_zero: bool = False
+
+    @functools.cached_property
+    def release_rule(self) -> str | None:
+        """The bump the changes since the last release call for (None: nothing releasable),
+        by prepare's rule: the current major (1 for a version that does not parse) and
+        `major-on-zero`."""
+        try:
+            major = parse_version(self.version).major
+        except InvalidVersion:  # status still shows a project whose version does not parse
+            major = 1
+        return bump_rule(list(self.changes_since), major=major, major_on_zero=self.major_on_zero)
+
+    @property
+    def releasable_since(self) -> bool:
+        """Whether prepare would find something to release in the changes since."""
+        return self.release_rule is not None
 
     @property
     def local_tag(self) -> str | None:
@@ -268,7 +286,9 @@ def next_step(facts: ReleaseFacts) -> str:
         return "prepare"
     finished = facts.remote_has_tag is not False and facts.github_published is not False
     if facts.tag_elsewhere or facts.released_otherwise:  # released: cut refuses here
-        if facts.releasable_since and (not finished or facts.on_index is True):
+        # releasable changes since: prepare, unless the release is known to be unfinished
+        # (not on the index yet), which verify names first
+        if facts.releasable_since and (not finished or facts.on_index is not False):
             return "prepare"
         if finished and facts.on_index is True:
             return "done"
@@ -338,7 +358,6 @@ def prepare_version(
     tag_format: str,
     rule: str | None,
     next_phase: bool = False,
-    major_on_zero: bool = False,
 ) -> NextVersion:
     """The version prepare makes from these facts, or the refusal: with no rule, a version
     prepared and not cut is prepared again (never skipped), else the commits since the last
@@ -355,7 +374,7 @@ def prepare_version(
             )
         chosen, new = PREPARED_AGAIN, current
     else:
-        chosen = rule or _rule_from_changes(facts, current, major_on_zero=major_on_zero)
+        chosen = rule or _rule_from_changes(facts)
         new = bump_version(facts.version, chosen, next_phase=next_phase)
         ensure_forward(current, new)
     for higher in (facts.last_release, facts.higher_in_history):
@@ -370,9 +389,9 @@ def prepare_version(
     return NextVersion(chosen, new, again=pending is not None)
 
 
-def _rule_from_changes(facts: ReleaseFacts, current: Version, *, major_on_zero: bool) -> str:
+def _rule_from_changes(facts: ReleaseFacts) -> str:
     """The bump the Conventional Commits since the last release call for."""
-    found = bump_rule(list(facts.changes_since), major=current.major, major_on_zero=major_on_zero)
+    found = facts.release_rule
     if found is None:
         last = facts.last_release
         raise NothingToRelease(last.name if last else None)

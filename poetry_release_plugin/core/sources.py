@@ -162,13 +162,14 @@ def read_metadata(text: str) -> ProjectMetadata:
     document = _parse_toml(text)
     project = _table(document, "project") or {}
     poetry = _table(document, "tool", "poetry") or {}
-    if "version" in (project.get("dynamic") or []):
-        raise ProjectError(
-            f'{PYPROJECT} declares dynamic = ["version"] in [project]',
-            "this plugin writes the version itself: set [project].version (or "
-            "[tool.poetry].version) to the current version and remove it from dynamic",
-        )
     holders = _version_tables(document)
+    if "version" in (project.get("dynamic") or []) and "tool.poetry" not in holders:
+        raise ProjectError(
+            f'{PYPROJECT} declares dynamic = ["version"] in [project] but [tool.poetry] holds '
+            "no version",
+            'set version = "X.Y.Z" in [tool.poetry] (Poetry 2\'s way for a version Poetry '
+            "owns), or set [project].version and remove it from dynamic",
+        )
     if not holders:
         raise ProjectError(
             f"{PYPROJECT} has no version in [project] or [tool.poetry]",

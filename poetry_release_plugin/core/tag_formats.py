@@ -18,12 +18,36 @@ DEFAULT_FORMAT = "v{version}"
 _VERSION_TEXT = r"(?P<version>[0-9][0-9A-Za-z.!+_-]*)"
 
 
-def candidate_formats(name: str) -> tuple[str, ...]:
-    """The tag formats real projects use, for a project called `name`."""
+def candidate_formats(name: str, folder: str = "") -> tuple[str, ...]:
+    """The tag formats real projects use, for a project called `name` (in the repository's
+    `folder`, for a project in a subfolder: `libs/genai/v{version}`)."""
     normalized = re.sub(r"[-_.]+", "-", name).lower()
     names = dict.fromkeys([name, normalized, normalized.replace("-", "_")])
     prefixed = [f"{n}{sep}{{version}}" for n in names for sep in ("-v", "-", "_v", "_")]
-    return ("v{version}", "{version}", *prefixed, "release-v{version}", "release-{version}")
+    located = [f"{folder}/v{{version}}", f"{folder}/{{version}}"] if folder else []
+    return (
+        "v{version}",
+        "{version}",
+        *prefixed,
+        *located,
+        "release-v{version}",
+        "release-{version}",
+    )
+
+
+def names_project(tag_format: str, name: str, folder: str = "") -> bool:
+    """Whether a tag format's fixed part names the project (its name, or its folder's), so
+    that its tags can be told from other projects' in one repository."""
+    fixed = _normalized(tag_format.replace("{version}", " "))
+    own = [
+        _normalized(name),
+        *([_normalized(folder), _normalized(folder.rsplit("/", 1)[-1])] if folder else []),
+    ]
+    return any(part and part in fixed for part in own)
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"[-_.]+", "-", text).lower()
 
 
 def release_tag_names(tag_format: str, name: str, version: str) -> list[str]:
@@ -83,10 +107,12 @@ class AmbiguousTagFormat(Exception):
         super().__init__(candidates)
 
 
-def tags_by_format(tags: list[str], name: str) -> dict[str, list[tuple[Version, str]]]:
+def tags_by_format(
+    tags: list[str], name: str, folder: str = ""
+) -> dict[str, list[tuple[Version, str]]]:
     """The tags of each candidate format (highest version first); formats without tags left out."""
     found: dict[str, list[tuple[Version, str]]] = {}
-    for tag_format in candidate_formats(name):
+    for tag_format in candidate_formats(name, folder):
         matched = [
             (version, tag) for tag in tags if (version := tag_version(tag_format, tag)) is not None
         ]
@@ -96,13 +122,17 @@ def tags_by_format(tags: list[str], name: str) -> dict[str, list[tuple[Version, 
 
 
 def choose_tag_format(
-    tags: list[str], name: str, version: str, configured: str | None = None
+    tags: list[str], name: str, version: str, configured: str | None = None, folder: str = ""
 ) -> TagFormatChoice:
     """The format of the project's release tags: `configured` if given (with a warning when it
     matches no tag while tags of other formats exist), else the format of the current version's
     tag, else of the highest earlier release's tag; `v{version}` for a repository without any.
-    Raises AmbiguousTagFormat when two formats tag the deciding version."""
-    found = tags_by_format(tags, name)
+    A project in a subfolder (`folder`) prefers formats that name it. Raises
+    AmbiguousTagFormat when two formats tag the deciding version."""
+    found = tags_by_format(tags, name, folder)
+    if folder:
+        own = {f: t for f, t in found.items() if names_project(f, name, folder)}
+        found = own or found
     if configured is not None:
         mine = [tag for tag in tags if tag_version(configured, tag) is not None]
         others = sorted(set(found) - {configured})

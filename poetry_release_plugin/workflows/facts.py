@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from poetry_release_plugin.core.commits import bump_rule, release_subject_matcher
+from poetry_release_plugin.core.commits import changes_only
 from poetry_release_plugin.core.release_state import (
     ReleaseBranch,
     ReleaseFacts,
@@ -23,8 +23,7 @@ from poetry_release_plugin.workflows.history import (
     higher_final_tag,
     higher_in_history,
     release_commit,
-    release_rule,
-    release_target,
+    release_convention,
 )
 
 if TYPE_CHECKING:
@@ -35,9 +34,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
     from poetry_release_plugin.adapters.journal import LeftChanges
-    from poetry_release_plugin.core.commits import Commit
     from poetry_release_plugin.core.project import Project
-    from poetry_release_plugin.core.release_state import ReleaseTag
     from poetry_release_plugin.core.simple_api import IndexReader
 
 T = TypeVar("T")
@@ -68,7 +65,8 @@ def release_branch(project: Project, git: Git, *, online: bool) -> ReleaseBranch
         found = git.default_branch(settings.remote, online=online)
         if found is not None:
             return ReleaseBranch((found[0],), f"the default branch: {found[1]}")
-        usual = [name for name in ("main", "master") if name in git.local_branches()]
+        branches = set(git.local_branches())
+        usual = [name for name in ("main", "master") if name in branches]
         if len(usual) == 1:
             return ReleaseBranch((usual[0],), "the only one of main and master here")
     return ReleaseBranch(settings.branch, "default")
@@ -90,11 +88,12 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
     local_tags = git.tag_commits()
     tags = release_tags(local_tags, settings.tag_format)
     branch = git.current_branch()
-    head = git.head()
+    head = at_head = git.head()
     tag = settings.tag_for(project.version)
-    if head is not None and not (branch is None and local_tags.get(tag) == head):
-        head = release_target(project, git, head)  # in a subfolder: the project's own release
-    last = find_last_release(git, tags, current or parse_version("0"), paths=project.history_paths)
+    paths = project.history_paths
+    last = find_last_release(
+        git, tags, current or parse_version("0"), end_commit=at_head, paths=paths
+    )
     if last.tag is not None and last.tag.place is not None and not last.tag.place.owned:
         notes.append(
             f"no release tag is in this branch's history: {last.tag.name} is taken as the "
@@ -106,16 +105,19 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
             f"it after {last.tag.name if last.tag else 'the first commit'}), so it is not "
             "counted as this branch's last release"
         )
-    convention = _release_convention(project, git, last.tag)
-    since = _changes(project, last.commits, convention)
+    convention = release_convention(project, git, last.tag)
+    since = changes_only(last.commits, convention)
     choice = project.tag_choice
     if choice is not None and choice.warning is not None:
         notes.append(f"warning: {choice.warning}")
+    detached_at_tag = branch is None and local_tags.get(tag) == head  # a CI job on the tag
     found_commit = (
-        release_commit(git, project.version, project.history_paths, is_release_subject=convention)
-        if local_tags.get(tag) is None and head is not None
+        release_commit(git, project.version, paths, is_release_subject=convention)
+        if head is not None and not detached_at_tag and (paths or local_tags.get(tag) is None)
         else None
     )
+    if paths and found_commit is not None and found_commit.commits_past == 0:
+        head = found_commit.sha  # in a subfolder: the project's release, others' commits after
     remote_tags = _ask(sources, notes, "remote", lambda: _remote_tags(git, sources.remote))
     name = project.metadata.name
     version_tags: dict[str, str] = {}
@@ -125,9 +127,9 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         if remote_tags is not None:
             version_tags_remote = tags_of_version(remote_tags, settings.tag_format, name, current)
 
-    def spells_version(name: str) -> bool:
+    def spells_version(tag_name: str) -> bool:
         return current is not None and bool(
-            tags_of_version({name: ""}, settings.tag_format, project.metadata.name, current)
+            tags_of_version({tag_name: ""}, settings.tag_format, name, current)
         )
 
     github_release, github_elsewhere, github_known = _github_release(
@@ -152,7 +154,6 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         last_release=last.tag,
         passed_over=last.passed_over,
         changes_since=tuple(since),
-        releasable_since=_releasable(project, since),
         release_commit=found_commit,
         higher_in_history=(
             higher_in_history(git, tags, current, head)
@@ -169,6 +170,7 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         dirty=tuple(git.changed_paths()) if head is not None and sources.dirty else (),
         remote=sources.remote or settings.remote,
         index_url=index_url,
+        major_on_zero=settings.major_on_zero,
     )
 
 
@@ -177,30 +179,6 @@ def _version_or_none(text: str) -> Version | None:
         return parse_version(text)
     except InvalidVersion:
         return None
-
-
-def _release_convention(
-    project: Project, git: Git, last: ReleaseTag | None
-) -> Callable[[str], bool]:
-    """Whether a subject is one of the project's release commits: made from `commit-message`,
-    or shaped like the subject of the commit the last release tag marks."""
-    examples = [git.subject(last.commit)] if last is not None and last.commit else []
-    return release_subject_matcher(project.settings.commit_message, examples)
-
-
-def _changes(
-    project: Project, commits: tuple[Commit, ...], is_release: Callable[[str], bool]
-) -> list[Commit]:
-    """The commits that describe changes: merges and release commits dropped."""
-    return [c for c in commits if not c.is_merge and not is_release(c.subject)]
-
-
-def _releasable(project: Project, since: list[Commit]) -> bool:
-    """Whether `prepare` would find something to release in these changes (its own rule)."""
-    try:
-        return release_rule(project, since) is not None
-    except InvalidVersion:  # status still shows a project whose version does not parse
-        return bump_rule(since, major=1, major_on_zero=True) is not None
 
 
 def _ask(

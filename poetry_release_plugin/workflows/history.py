@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.core.commits import bump_rule, changes_only
+from poetry_release_plugin.core.commits import bump_rule, release_subject_matcher
 from poetry_release_plugin.core.release_state import (
     ReleaseCommit,
     ReleaseTag,
@@ -20,6 +19,7 @@ from poetry_release_plugin.core.tag_formats import (
     AmbiguousTagFormat,
     TagFormatChoice,
     choose_tag_format,
+    names_project,
 )
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ConfigError
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from poetry.core.constraints.version import Version
 
     from poetry_release_plugin.adapters.git import CommitLog, Git
-    from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.commits import Commit
     from poetry_release_plugin.core.project import Project
 
@@ -41,8 +40,12 @@ def with_tag_format(project: Project, git: Git) -> Project:
     settings = project.settings
     configured = settings.tag_format if "tag-format" in settings.explicit_keys else None
     tags = git.all_tags() if git.is_work_tree() else []
+    paths = history_paths(project, git)
+    folder = _folder(project, git) if paths else ""
     try:
-        choice = choose_tag_format(tags, project.metadata.name, project.version, configured)
+        choice = choose_tag_format(
+            tags, project.metadata.name, project.version, configured, folder=folder
+        )
     except AmbiguousTagFormat as error:
         listed = "; ".join(f"{f} ({', '.join(t)})" for f, t in error.candidates.items())
         example = next(iter(error.candidates))
@@ -50,9 +53,8 @@ def with_tag_format(project: Project, git: Git) -> Project:
             f"Cannot tell the release tag format: the tags follow {listed}",
             f'set tag-format in [tool.poetry-release], for example tag-format = "{example}"',
         ) from None
-    paths = history_paths(project, git)
     if paths:  # a project in a subfolder: its tags must tell it from the repository's others
-        choice = _project_tag_format(project, choice)
+        choice = _project_tag_format(project, choice, folder)
     settings = dataclasses.replace(settings, tag_format=choice.tag_format)
     return dataclasses.replace(project, settings=settings, tag_choice=choice, history_paths=paths)
 
@@ -75,14 +77,19 @@ def history_paths(project: Project, git: Git) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def _project_tag_format(project: Project, choice: TagFormatChoice) -> TagFormatChoice:
+def _folder(project: Project, git: Git) -> str:
+    """The project's folder, from the top of the work tree."""
+    top = Path(git.top_level()).resolve()
+    return project.root.resolve().relative_to(top).as_posix()
+
+
+def _project_tag_format(project: Project, choice: TagFormatChoice, folder: str) -> TagFormatChoice:
     """In a subfolder, the tag format must carry the project (its name or its folder's): the
     default becomes `{name}-v{version}`, anything else that does not is refused."""
     name = project.metadata.name
     if choice.source == "default":
         return dataclasses.replace(choice, tag_format=f"{name}-v{{version}}")
-    fixed = _normalized(choice.tag_format.replace("{version}", " "))
-    if _normalized(name) in fixed or _normalized(project.root.resolve().name) in fixed:
+    if names_project(choice.tag_format, name, folder):
         return choice
     how = "configured" if choice.source == "configured" else "inferred from the tags"
     raise ConfigError(
@@ -91,10 +98,6 @@ def _project_tag_format(project: Project, choice: TagFormatChoice) -> TagFormatC
         "the other projects' tags",
         f'set tag-format = "{name}-v{{version}}" in [tool.poetry-release]',
     )
-
-
-def _normalized(text: str) -> str:
-    return re.sub(r"[-_.]+", "-", text).lower()
 
 
 # How many of the highest tags are asked whether the branch owns them (each is one `git log`):
@@ -108,18 +111,21 @@ def find_last_release(
     version: Version,
     *,
     end: str = "HEAD",
+    end_commit: str | None = None,
     below: bool = False,
     paths: tuple[str, ...] = (),
 ) -> LastRelease:
     """The last release before `end`, found by version: the highest release tag not above
-    `version` (below it, with `below`) that `end`'s line owns: its commit is in `end`'s
+    `version` (below it, with `below`) that `end`'s line owns (`end_commit`: its commit, if
+    known): its commit is in `end`'s
     history, or its first parent is (a bump commit tagged off the branch), or it marks
     `version` itself, or its line forked from `end`'s after the release below it. A higher tag
     of another line is passed over (and said). The commits since are `TAG..end`."""
     candidates = [t for t in tags if t.version < version or (not below and t.version == version)]
     candidates = candidates[:MOST_TAGS_ASKED]
     passed: list[ReleaseTag] = []
-    end_commit = git.commit_of(end) if candidates else None
+    if end_commit is None and candidates:
+        end_commit = git.commit_of(end)
     for tag in candidates:
         log = git.history(f"{tag.name}..{end}", cherry_mark=True)
         place = _place(git, tag, version, end_commit, log)
@@ -226,62 +232,54 @@ def release_commit(
     commits do not move this project's release."""
     from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
 
+    def prepared_it(subject: str) -> bool:
+        return version in subject and is_release_subject(subject)
+
     for sha in git.commits_changing(PYPROJECT):
         mine = version_in_pyproject(git.file_at(sha, PYPROJECT))
         if mine == version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT)):
             continue
         if mine != version:  # the work tree holds another version than HEAD's history
             return None
-
-        def prepared_it(subject: str) -> bool:
-            return version in subject and is_release_subject(subject)
-
-        since = git.log(f"{sha}..HEAD", paths)
-        again = next((c for c in since if not c.is_merge and prepared_it(c.subject)), None)
+        since = git.log(f"{sha}..HEAD")
+        again = _prepared_again(git, since, f"{sha}..HEAD", paths, prepared_it)
         chosen, subject = (again.sha, again.subject) if again else (sha, git.subject(sha))
-        if again is None:
-            past = len(since)
-        elif paths:
+        if paths:
             past = len(git.log(f"{chosen}..HEAD", paths))
+        elif again is None:
+            past = len(since)
         else:
             past = git.count_commits(f"{chosen}..HEAD")
-        by_convention = prepared_it(subject)
-        return ReleaseCommit(chosen, subject, past, by_convention)
+        return ReleaseCommit(chosen, subject, past, prepared_it(subject))
     return None
 
 
-def release_target(project: Project, git: Git, head: str) -> str:
-    """The commit that releases the project: HEAD, or in a subfolder the project's release
-    commit when the commits after it touch only other projects (it is on the branch already)."""
-    if not project.history_paths:
-        return head
-    found = release_commit(git, project.version, project.history_paths)
-    return found.sha if found is not None and found.commits_past == 0 else head
-
-
-def _commit_range(start: ReleaseTag | None, end: str) -> str:
-    return f"{start.name}..{end}" if start is not None else end
-
-
-def commits_between(
-    git: Git, start: ReleaseTag | None, end: str = "HEAD", paths: tuple[str, ...] = ()
-) -> list[Commit]:
-    """Commits after `start` (all of history without one) up to `end`, newest first; with
-    `paths`, only those touching them (a project in a subfolder)."""
-    return git.log(_commit_range(start, end), paths)
-
-
-def changes_since(
+def _prepared_again(
     git: Git,
-    settings: ReleaseSettings,
-    start: ReleaseTag | None,
-    end: str = "HEAD",
-    paths: tuple[str, ...] = (),
-) -> list[Commit]:
-    """The commits that describe changes after `start` up to `end`, newest first: merges and
-    release commits (`commit-message`) are dropped. What decides the version, the generated
-    changelog section, the notes and status's "commits since"."""
-    return changes_only(commits_between(git, start, end, paths), settings.commit_message)
+    since: list[Commit],
+    revision_range: str,
+    paths: tuple[str, ...],
+    prepared_it: Callable[[str], bool],
+) -> Commit | None:
+    """The newest of these commits that prepared the version again, the project's own: in a
+    subfolder, one touching its paths, or one made empty (no file changed), which touches no
+    other project's either."""
+    mine = {c.sha for c in git.log(revision_range, paths)} if paths else None
+    for commit in since:
+        if commit.is_merge or not prepared_it(commit.subject):
+            continue
+        if mine is None or commit.sha in mine or not git.changed_paths_in(commit.sha):
+            return commit
+    return None
+
+
+def release_convention(
+    project: Project, git: Git, last: ReleaseTag | None
+) -> Callable[[str], bool]:
+    """Whether a subject is one of the project's release commits: made from `commit-message`,
+    or shaped like the subject of the commit the last release tag marks."""
+    examples = [git.subject(last.commit)] if last is not None and last.commit else []
+    return release_subject_matcher(project.settings.commit_message, examples)
 
 
 def release_rule(project: Project, commits: list[Commit]) -> str | None:

@@ -6,22 +6,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.changelog import extract_section
-from poetry_release_plugin.core.commits import group_changes, render_sections
+from poetry_release_plugin.core.commits import changes_only, group_changes, render_sections
 from poetry_release_plugin.core.release_state import release_tags
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
 from poetry_release_plugin.workflows.history import (
-    changes_since,
-    commits_between,
     find_last_release,
+    release_convention,
 )
 
 if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.github_address import GitHubAddress
     from poetry_release_plugin.core.project import Project
-    from poetry_release_plugin.core.release_state import ReleaseTag
 
 
 @dataclass(frozen=True)
@@ -52,41 +49,29 @@ class ReleaseNotes:
         return "\n\n".join(parts) + "\n"
 
 
-def generated_changes(
-    git: Git,
-    settings: ReleaseSettings,
-    since: ReleaseTag | None,
-    end: str = "HEAD",
-    paths: tuple[str, ...] = (),
-) -> str:
-    """Release-note sections generated from the Conventional Commits after `since` (touching
-    `paths`, if given)."""
-    return render_sections(group_changes(changes_since(git, settings, since, end, paths)))
-
-
 def release_notes(
     project: Project, git: Git, version: str, address: GitHubAddress | None
 ) -> ReleaseNotes:
     """The notes of `version`: from the changelog if it has the section, else from the commits
-    between its tag (or HEAD, before the tag exists) and the previous release tag."""
+    between its tag (or HEAD, before the tag exists) and the previous release (found by
+    version, as prepare finds it)."""
     settings = project.settings
     tag = settings.tag_for(version)
     tagged = git.tag_commit(tag) is not None
-    paths = project.history_paths
     end = tag if tagged else "HEAD"
     tags = release_tags(git.tag_commits(), settings.tag_format)
-    previous = find_last_release(
-        git, tags, parse_version(version), end=end, below=True, paths=paths
-    ).tag
+    found = find_last_release(
+        git, tags, parse_version(version), end=end, below=True, paths=project.history_paths
+    )
+    previous = found.tag
     section = extract_section(project.changelog.text, version) if project.changelog else None
     if section:
         changes, source = section, "changelog"
     else:
-        if not tagged and (
-            version != project.version or not commits_between(git, previous, paths=paths)
-        ):
+        if not tagged and (version != project.version or not found.commits):
             raise _unknown_version(project, version, tag)
-        changes, source = generated_changes(git, settings, previous, end, paths), "commits"
+        commits = changes_only(found.commits, release_convention(project, git, previous))
+        changes, source = render_sections(group_changes(commits)), "commits"
     compare = None
     if address is not None:
         compare = (

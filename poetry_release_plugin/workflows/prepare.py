@@ -23,8 +23,8 @@ from poetry_release_plugin.adapters.files import FileTransaction, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import (
     NO_NOTABLE_CHANGES,
-    add_unreleased_entries,
     extract_section,
+    fold_unreleased_into,
     has_unreleased_entries,
     promote_unreleased,
     withdraw_section,
@@ -216,7 +216,6 @@ def plan_prepare(
         tag_format=settings.tag_format,
         rule=request.rule,
         next_phase=request.next_phase,
-        major_on_zero=settings.major_on_zero,
     )
     rule, new = decided.rule, decided.version
     ensure_public_index_accepts(new, repository or settings.repository)
@@ -231,9 +230,7 @@ def plan_prepare(
         )
     for warning in warnings:
         adapters.reporter.warning(warning)
-    changes = _planned_changes(
-        project, new, tag, facts, request.release_date, git, uncommitted, again=decided.again
-    )
+    changes = _planned_changes(project, new, tag, facts, request.release_date, git, uncommitted)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project,
@@ -401,17 +398,17 @@ def _planned_changes(
     release_date: str,
     git: Git,
     uncommitted: frozenset[str],
-    *,
-    again: bool = False,
 ) -> tuple[FileChange, ...]:
     """Each file's change in the work tree, and the same edits applied to HEAD's content (what
-    the release commit holds: uncommitted work stays out of it). `again`: the version was
-    prepared before, and its changelog section is made anew."""
+    the release commit holds: uncommitted work stays out of it). A version prepared before
+    and not cut has its changelog section carried over (see `_carried`)."""
     previous = facts.last_release
 
     def changelog_edit(text: str) -> str:
-        if again:
-            text = _withdrawn(text, new.text, changelog.path, facts, git, project.history_paths)
+        if facts.pending is not None and extract_section(text, facts.version) is not None:
+            text = _carried(text, new.text, changelog.path, facts, git, project.history_paths)
+        if extract_section(text, new.text) is not None:  # written ahead, or kept as written
+            return fold_unreleased_into(text, new.text, changelog.path)
         generated = ""
         if not has_unreleased_entries(text):
             ensure_history_readable(project.tag_choice, previous)
@@ -466,25 +463,29 @@ def _planned_changes(
     return tuple(changes)
 
 
-def _withdrawn(
-    text: str, version: str, path: str, facts: ReleaseFacts, git: Git, paths: tuple[str, ...]
+def _carried(
+    text: str, new: str, path: str, facts: ReleaseFacts, git: Git, paths: tuple[str, ...]
 ) -> str:
-    """A version prepared again: its changelog section is taken back. Generated before (it
-    holds what the commits up to its release commit give), it is generated anew from every
-    commit since the last release; written or edited by hand, its entries are kept, and
-    entries generated from the commits after its release commit are added."""
-    pending = facts.pending
-    section = extract_section(text, version)
-    if pending is None or section is None:
-        return text
+    """The changelog once the section of the version prepared before (and not cut) is carried
+    over: generated then (it holds what the commits up to its release commit give), it is
+    withdrawn, to be generated anew from every commit since the last release; written or
+    edited by hand, it stays as it is for the same version (Unreleased's entries join it),
+    and cannot be carried to another version."""
+    pending, prepared = facts.pending, facts.version
+    section = extract_section(text, prepared) or ""
+    assert pending is not None
     after = {c.sha for c in git.log(f"{pending.sha}..HEAD", paths)}
     earlier = [c for c in facts.changes_since if c.sha not in after]
-    generated = render_sections(group_changes(earlier)).strip()
-    if section.strip() in (generated, NO_NOTABLE_CHANGES):
-        return withdraw_section(text, version, keep_entries=False, path=path)
-    text = withdraw_section(text, version, keep_entries=True, path=path)
-    added = render_sections(group_changes([c for c in facts.changes_since if c.sha in after]))
-    return add_unreleased_entries(text, added, path) if added else text
+    if section.strip() in (render_sections(group_changes(earlier)).strip(), NO_NOTABLE_CHANGES):
+        return withdraw_section(text, prepared, path)
+    if parse_version(prepared) == parse_version(new):
+        return text
+    raise ProjectError(
+        f"{prepared} was prepared and not cut, and its section in {path} was written or edited "
+        f"by hand, so it cannot become {new}'s",
+        f"prepare {prepared} again (poetry release prepare, without a rule), or move that "
+        f"section's entries to Unreleased, then prepare {new}",
+    )
 
 
 def _stored_path(root: Path, path: str, top: Path) -> str:

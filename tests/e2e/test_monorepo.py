@@ -172,3 +172,48 @@ def test_cut_tags_a_projects_release_commit_after_another_project_prepared(
     release = github.release("pkga-v1.0.1")
     assert release is not None
     assert release["target_commitish"] == pkga_release
+
+
+def test_a_subfolder_project_prepared_again_is_cut_on_its_empty_release_commit(
+    make_project: ProjectFactory, local_index: LocalIndex, github: GitHubStandIn
+) -> None:
+    repository = make_project(
+        {"README.md": "# One\n", **project_files("pkga", local_index.url, "changelog = false")},
+        tags=("pkga-v1.0.0",),
+    )
+    pkga = subfolder(repository, "pkga")
+    repository.write("pkga/pkga/core.py", "FIXED = True\n")
+    repository.commit_all("fix: pkga's small thing")
+    assert pkga.poetry("release", "prepare", "--offline", "--no-checks").code == 0
+    repository.write("pkga/docs.md", "How to.\n")
+    repository.commit_all("docs: pkga's manual")
+
+    again = pkga.poetry("release", "prepare", "--offline", "--no-checks")
+    status = pkga.poetry("release", "status", "--offline", "--json")
+    cut = pkga.poetry("release", "cut", "--dry-run", extra_env=github_environment(github))
+
+    assert again.code == 0, again.output
+    assert repository.git("log", "-1", "--format=%s") == "chore: bump version to 1.0.1"
+    assert status.json()["next"] == "cut", status.output
+    assert cut.code == 0, cut.output
+    assert "annotated tag pkga-v1.0.1" in cut.output
+
+
+def test_tags_named_by_the_projects_folder_are_its_release_tags(
+    make_project: ProjectFactory, local_index: LocalIndex
+) -> None:
+    repository = two_projects(make_project, local_index.url)
+    repository.git("tag", "--delete", "pkga-v1.0.0", "pkgb-v1.0.0")
+    repository.git("tag", "pkga/v1.0.0")
+    repository.git("tag", "pkgb/v1.0.0")
+    repository.write("pkga/pkga/core.py", "FIXED = True\n")
+    repository.commit_all("fix: pkga's small thing")
+
+    status = subfolder(repository, "pkga").poetry("release", "status", "--offline", "--json")
+
+    assert status.code == 0, status.output
+    assert (status.json()["tag_format"], status.json()["tag_format_source"]) == (
+        "pkga/v{version}",
+        "inferred",
+    )
+    assert (status.json()["last_tag"], status.json()["commits_since"]) == ("pkga/v1.0.0", 1)

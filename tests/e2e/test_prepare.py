@@ -344,16 +344,28 @@ def test_listed_version_file_computing_its_version_is_refused(make_project: Proj
     assert_refused(result, "arshai/_version.py", "does not assign __version__ a string literal")
 
 
-def test_dynamic_version_is_refused_with_advice(make_project: ProjectFactory) -> None:
+def test_poetry_2s_dynamic_version_is_written_where_poetry_keeps_it(
+    make_project: ProjectFactory,
+) -> None:
+    pyproject = (
+        '[project]\nname = "dyn"\ndynamic = ["version"]\nrequires-python = ">=3.10"\n\n'
+        '[tool.poetry]\nversion = "1.0.0"\npackage-mode = false\n'
+    )
+    project = make_project({"pyproject.toml": pyproject}, tags=("v1.0.0",))
+
+    result = project.poetry("release", "prepare", "patch", "--offline", *NO_CHECKS)
+
+    assert result.code == 0, result.output
+    assert project.read("pyproject.toml") == pyproject.replace('"1.0.0"', '"1.0.1"')
+
+
+def test_a_dynamic_version_poetry_does_not_hold_is_refused_with_advice(
+    make_project: ProjectFactory,
+) -> None:
     project = make_project(
-        {
-            "pyproject.toml": (
-                '[project]\nname = "dyn"\ndynamic = ["version"]\n\n'
-                '[tool.poetry]\nversion = "1.0.0"\n'
-            )
-        }
+        {"pyproject.toml": '[project]\nname = "dyn"\ndynamic = ["version"]\n\n[tool.poetry]\n'}
     )
 
     result = project.poetry("release", "prepare", "patch", "--offline", *NO_CHECKS)
 
-    assert_refused(result, 'dynamic = ["version"]', "remove it from dynamic")
+    assert_refused(result, 'dynamic = ["version"]', "[tool.poetry] holds no version")

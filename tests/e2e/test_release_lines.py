@@ -37,9 +37,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         # version bump" (same parent, same patch-id). 35 - 1 = 34, as `git rev-list --count
         # --no-merges --cherry-pick --right-only v2.39.1...HEAD` says.
         "commits_since": 34,
-        # Offline the index is not asked whether v2.39.1 reached it: verify says so first (as
-        # for any tagged release); prepare is what comes after it.
-        "next": "verify",
+        # Releasable commits since the release: prepare (offline, the index is not asked
+        # whether v2.39.1 reached it; known missing, verify would come first).
+        "next": "prepare",
         # Its next release was v2.40.0 (2024-06-27): a minor one, for the
         # "feat(validation): support JSON Schema referencing in validation utils (#4508)" commit
         # since v2.39.1 (and the fix:es beside it).
@@ -61,7 +61,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         # parent (same patch-id). 4 - 1 = 3, as `git rev-list --count --no-merges --cherry-pick
         # --right-only 3.0.0b1...HEAD` says.
         "commits_since": 3,
-        "next": "verify",  # offline, as above
+        "next": "prepare",  # as above
         # Its next release was 3.0.0 (2023-12-16); the one Conventional Commit since 3.0.0b1 is
         # the fix: above, a patch: from a pre-release, 3.0.0.
         "released_next": "3.0.0",

@@ -130,3 +130,67 @@ def test_the_release_branch_is_the_remotes_default_when_none_is_configured(
     assert status.json()["blocked"] is None
     assert prepare.code == 0, prepare.output
     assert "It would commit: chore: bump version to 0.9.1" in prepare.output
+
+
+def test_a_section_written_ahead_for_the_new_version_is_kept_not_written_twice(
+    make_project: ProjectFactory,
+) -> None:
+    written_ahead = CHANGELOG.replace(
+        "## [Unreleased]\n\n### Added\n\n- A `widgets` module.\n",
+        "## [0.9.1] - 2026-03-29\n\n### Fixed\n\n- Written by hand before the release.\n",
+    )
+    project = widget_kit(make_project, written_ahead)
+
+    result = project.poetry("release", "prepare", "patch", *NO_CHECKS)
+
+    assert result.code == 0, result.output
+    assert project.read("CHANGELOG.md") == written_ahead
+    assert '__version__ = "0.9.1"' in project.read("widget_kit/__init__.py")
+
+
+def test_a_prepared_section_edited_by_hand_is_kept_when_prepared_again(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(
+        make_project, CHANGELOG.replace("### Added\n\n- A `widgets` module.\n", "")
+    )
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+    assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    edited = project.read("CHANGELOG.md").replace(
+        "- the wobble", "- The wobble in `core`, for good."
+    )
+    assert edited != project.read("CHANGELOG.md")
+    project.write("CHANGELOG.md", edited)
+    project.commit_all("docs: the changelog in our words")
+
+    again = project.poetry("release", "prepare", *NO_CHECKS)
+
+    assert again.code == 0, again.output
+    changelog = project.read("CHANGELOG.md")
+    assert changelog.count("## [0.9.1]") == 1
+    assert changelog.count("[0.9.1]: ") == 1
+    assert "- The wobble in `core`, for good." in changelog
+    assert project.git("log", "-1", "--format=%s") == "chore: bump version to 0.9.1"
+
+
+def test_a_generated_prepared_section_is_generated_anew_with_the_commits_since(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(
+        make_project, CHANGELOG.replace("### Added\n\n- A `widgets` module.\n", "")
+    )
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+    assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    project.write("widget_kit/more.py", "MORE = True\n")
+    project.commit_all("fix: the rattle")
+
+    again = project.poetry("release", "prepare", *NO_CHECKS)
+
+    assert again.code == 0, again.output
+    changelog = project.read("CHANGELOG.md")
+    assert changelog.count("## [0.9.1]") == 1
+    section = changelog.split("## [0.9.1]", 1)[1].split("## [0.9.0]", 1)[0]
+    assert "the wobble" in section
+    assert "the rattle" in section

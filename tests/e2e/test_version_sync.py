@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from support import GUIDE_VERSION_FILE, guide_layout
+from support import GUIDE_VERSION_FILE, POETRY, guide_layout, run
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import ProjectFactory
 
 
@@ -79,7 +81,7 @@ def test_quiet_prints_nothing_and_still_syncs(make_project: ProjectFactory) -> N
         ('version-files = ["arshai/missing.py"]', "version-files lists arshai/missing.py"),
     ],
 )
-def test_a_configuration_problem_stops_poetry_version_before_it_writes(
+def test_a_configuration_problem_is_one_warning_and_poetry_versions_as_without_the_plugin(
     make_project: ProjectFactory, release_table: str, message: str
 ) -> None:
     files = guide_layout("http://127.0.0.1:9/simple/")
@@ -87,13 +89,63 @@ def test_a_configuration_problem_stops_poetry_version_before_it_writes(
         "[tool.poetry-release]\n", f"[tool.poetry-release]\n{release_table}\n"
     )
     project = make_project(files)
-    before = project.snapshot()
 
     result = project.poetry("version", "patch")
 
-    assert result.code == 1, result.output
-    assert message in result.stderr
-    assert "nothing was changed" in result.stderr
-    assert "Traceback" not in result.output
-    assert project.snapshot() == before
-    assert project.git("status", "--porcelain") == ""
+    assert result.code == 0, result.output
+    assert result.stdout == "Bumping version from 1.5.4 to 1.5.5\n"
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 1, result.stderr
+    assert message in warnings[0]
+    assert "the version files were not updated" in warnings[0]
+    assert 'version = "1.5.5"' in project.read("pyproject.toml")  # Poetry's own result
+    assert project.read("arshai/_version.py") == files["arshai/_version.py"]
+
+
+DYNAMIC = """\
+[project]
+name = "dyn"
+dynamic = ["version"]
+requires-python = ">=3.10"
+
+[tool.poetry]
+version = "1.2.3"
+package-mode = false
+"""
+NAMELESS = """\
+[tool.poetry]
+package-mode = false
+version = "0.1.0"
+
+[tool.poetry.dependencies]
+python = "^3.10"
+"""
+NOT_TOML_ENOUGH = """\
+[project]
+name = "odd"
+version = "1.0.0"
+
+[tool.poetry]
+packages = "not a list"
+"""
+
+
+@pytest.mark.parametrize(
+    "pyproject", [DYNAMIC, NAMELESS, NOT_TOML_ENOUGH], ids=["dynamic", "nameless", "odd"]
+)
+@pytest.mark.parametrize("args", [("patch",), ("minor", "--short"), ()], ids=str)
+def test_poetry_version_is_poetrys_own_on_projects_that_never_configured_the_plugin(
+    tmp_path: Path, environment: dict[str, str], pyproject: str, args: tuple[str, ...]
+) -> None:
+    outcomes = []
+    for flags in ((), ("--no-plugins",)):
+        root = tmp_path / ("without" if flags else "with")
+        root.mkdir()
+        (root / "pyproject.toml").write_text(pyproject)
+        result = run([POETRY, *flags, "version", *args], root, environment, 120)
+        outcomes.append(
+            (result.code, result.stdout, result.stderr, (root / "pyproject.toml").read_text())
+        )
+
+    with_plugin, without = outcomes
+    assert with_plugin == without

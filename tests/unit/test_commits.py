@@ -10,6 +10,7 @@ from poetry_release_plugin.core.commits import (
     changes_only,
     group_changes,
     parse_message,
+    release_subject_matcher,
     render_sections,
 )
 
@@ -105,7 +106,11 @@ def test_grouping_follows_the_guides_sections_and_skips_the_rest() -> None:
         Commit("9" * 40, "chore: bump version to 0.9.0"),
         Commit("a" * 40, "ci: cache pip"),
     ]
-    text = render_sections(group_changes(changes_only(commits, "chore: bump version to {version}")))
+    text = render_sections(
+        group_changes(
+            changes_only(commits, release_subject_matcher("chore: bump version to {version}"))
+        )
+    )
     assert text == (
         "### Breaking Changes\n\n- **BREAKING:** drop python 3.8 (4444444)\n\n"
         "### New Features\n\n- add widgets (1111111)\n\n"

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from support import CHANGELOG
 
 from poetry_release_plugin.core.changelog import (
-    add_unreleased_entries,
     changelog_style,
     extract_section,
+    fold_unreleased_into,
     has_unreleased_entries,
     promote_unreleased,
     withdraw_section,
@@ -268,7 +268,7 @@ def test_a_section_prepared_again_is_withdrawn_with_its_link_to_be_generated_ane
         CHANGELOG, "0.9.1", "2026-12-06", generated="", tag="v0.9.1", previous_tag="v0.9.0"
     )
 
-    withdrawn = withdraw_section(prepared, "0.9.1", keep_entries=False)
+    withdrawn = withdraw_section(prepared, "0.9.1")
 
     assert "## [0.9.1]" not in withdrawn
     assert "[0.9.1]:" not in withdrawn
@@ -276,18 +276,18 @@ def test_a_section_prepared_again_is_withdrawn_with_its_link_to_be_generated_ane
     assert "## [0.9.0] - 2026-01-02" in withdrawn
 
 
-def test_a_hand_written_section_prepared_again_keeps_its_entries_and_takes_new_ones() -> None:
+def test_unreleased_entries_join_a_section_written_ahead_for_the_version() -> None:
     prepared = promote_unreleased(
         CHANGELOG, "0.9.1", "2026-12-06", generated="", tag="v0.9.1", previous_tag="v0.9.0"
     )
-    withdrawn = withdraw_section(prepared, "0.9.1", keep_entries=True)
-    added = add_unreleased_entries(withdrawn, "### Fixed\n\n- A leak.")
+    more = prepared.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n\n- A leak.\n", 1)
 
-    again = promote_unreleased(
-        added, "0.9.1", "2026-12-07", generated="", tag="v0.9.1", previous_tag="v0.9.0"
-    )
+    folded = fold_unreleased_into(more, "0.9.1")
 
-    assert again.count("## [0.9.1]") == 1
-    section = again.split("## [0.9.1] - 2026-12-07\n", 1)[1].split("## [0.9.0]", 1)[0]
+    assert folded.count("## [0.9.1]") == 1
+    assert folded.count("- A leak.") == 1
+    unreleased = folded.split("## [Unreleased]\n", 1)[1].split("## [0.9.1]", 1)[0]
+    assert unreleased.strip() == ""
+    section = folded.split("## [0.9.1] - 2026-12-06\n", 1)[1].split("## [0.9.0]", 1)[0]
     assert section == "\n### Added\n\n- A `widgets` module.\n\n### Fixed\n\n- A leak.\n\n"
-    assert again.count("[0.9.1]: https://github.com/acme/widget-kit/compare/v0.9.0...v0.9.1") == 1
+    assert fold_unreleased_into(prepared, "0.9.1") == prepared  # nothing to fold
