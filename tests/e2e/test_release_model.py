@@ -148,15 +148,22 @@ def test_a_section_written_ahead_for_the_new_version_is_kept_not_written_twice(
     assert '__version__ = "0.9.1"' in project.read("widget_kit/__init__.py")
 
 
-def test_a_prepared_section_edited_by_hand_is_kept_when_prepared_again(
-    make_project: ProjectFactory,
-) -> None:
+def prepared_from_a_generated_section(make_project: ProjectFactory) -> ReleaseProject:
+    """widget-kit 0.9.1 prepared from one fix, its changelog section generated (Unreleased
+    was empty)."""
     project = widget_kit(
         make_project, CHANGELOG.replace("### Added\n\n- A `widgets` module.\n", "")
     )
     project.write("widget_kit/core.py", "FIXED = True\n")
     project.commit_all("fix: the wobble")
     assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    return project
+
+
+def test_a_prepared_section_edited_by_hand_is_kept_when_prepared_again(
+    make_project: ProjectFactory,
+) -> None:
+    project = prepared_from_a_generated_section(make_project)
     edited = project.read("CHANGELOG.md").replace(
         "- the wobble", "- The wobble in `core`, for good."
     )
@@ -177,12 +184,7 @@ def test_a_prepared_section_edited_by_hand_is_kept_when_prepared_again(
 def test_a_generated_prepared_section_is_generated_anew_with_the_commits_since(
     make_project: ProjectFactory,
 ) -> None:
-    project = widget_kit(
-        make_project, CHANGELOG.replace("### Added\n\n- A `widgets` module.\n", "")
-    )
-    project.write("widget_kit/core.py", "FIXED = True\n")
-    project.commit_all("fix: the wobble")
-    assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    project = prepared_from_a_generated_section(make_project)
     project.write("widget_kit/more.py", "MORE = True\n")
     project.commit_all("fix: the rattle")
 
