@@ -59,13 +59,21 @@ class ReleaseSettings:
         """The release tag of `version`."""
         return self.tag_format.format(version=version)
 
-    def tag_message_for(self, version: str) -> str:
-        """The annotated tag's message for `version`."""
-        return self.tag_message.format(version=version, tag=self.tag_for(version))
+    def tag_message_for(self, version: str, **context: str) -> str:
+        """The annotated tag's message for `version` (`previous_version`, `name` given)."""
+        return self._filled(self.tag_message, version, context)
 
-    def release_title_for(self, version: str) -> str:
-        """The GitHub release's title for `version`."""
-        return self.release_title.format(version=version, tag=self.tag_for(version))
+    def release_title_for(self, version: str, **context: str) -> str:
+        """The GitHub release's title for `version` (`previous_version`, `name` given)."""
+        return self._filled(self.release_title, version, context)
+
+    def commit_message_for(self, version: str, **context: str) -> str:
+        """The release commit's message for `version` (`previous_version`, `name` given)."""
+        return self._filled(self.commit_message, version, context)
+
+    def _filled(self, template: str, version: str, context: dict[str, str]) -> str:
+        values = {"previous_version": "", "name": "", **context}
+        return template.format(version=version, tag=self.tag_for(version), **values)
 
     def is_release_branch(self, name: str) -> bool:
         """Whether `name` matches one of the configured release branches (globs allowed)."""
@@ -114,16 +122,24 @@ def _string_list(key: str, value: object, *, allow_single: bool = False) -> tupl
     return tuple(value)
 
 
-def _template(key: str, value: object, *, with_tag: bool = False) -> str:
+# What a message template (commit-message, tag-message, release-title) may name.
+TEMPLATE_PLACEHOLDERS = {
+    "version": "1.0.0",
+    "previous_version": "0.9.0",
+    "tag": "v1.0.0",
+    "name": "widget-kit",
+}
+
+
+def _template(key: str, value: object) -> str:
     text = _string(key, value)
-    placeholders = {"version": "1.0.0", **({"tag": "v1.0.0"} if with_tag else {})}
     try:
-        text.format(**placeholders)
+        text.format(**TEMPLATE_PLACEHOLDERS)
     except (KeyError, IndexError, ValueError) as error:
-        names = " and ".join("{" + name + "}" for name in placeholders)
+        names = ", ".join("{" + name + "}" for name in TEMPLATE_PLACEHOLDERS)
         raise ConfigError(
             f"{TABLE} {key} = {text!r} is not a valid template ({error})",
-            f"use {names} as placeholders, for example 'v{{version}}'",
+            f"use {names} as placeholders, for example 'Release {{tag}}'",
         ) from None
     return text
 
@@ -240,8 +256,8 @@ _PARSERS: dict[str, Any] = {
     "branch": lambda k, v: _string_list(k, v, allow_single=True),
     "remote": _string,
     "tag-format": _template,
-    "tag-message": lambda k, v: _template(k, v, with_tag=True),
-    "release-title": lambda k, v: _template(k, v, with_tag=True),
+    "tag-message": _template,
+    "release-title": _template,
     "commit-message": _template,
     "version-files": _string_list,
     "changelog": _changelog,

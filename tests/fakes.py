@@ -182,6 +182,9 @@ class MemoryGit(Git):
     def all_tags(self) -> list[str]:
         return list(self.tag_commits())
 
+    def subjects(self, *commits: str) -> dict[str, str]:
+        return {commit: self.subject(commit) for commit in commits}
+
     def changed_paths_in(self, commit: str) -> list[str]:
         return list(self.touched[commit])
 
@@ -297,6 +300,9 @@ class MemoryGit(Git):
                     remote_message="",
                 )
         self.remote.update(updates)
+
+    def commits_in(self, revision: str) -> frozenset[str]:
+        return frozenset(self.ancestors(self._resolve(revision)))
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return ancestor in self.ancestors(descendant)

@@ -49,7 +49,7 @@ _WORK_TREE = (
 # every tag, with the commit it marks (an annotated tag peeled: `*objectname`)
 _TAGS = (
     "for-each-ref",
-    "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
+    "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)",
     "refs/tags",
 )
 _HEAD = ("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
@@ -225,13 +225,28 @@ class Git:
         `git for-each-ref`; asked again after this object tags or fetches."""
         if self._tags is None:
             found: dict[str, str] = {}
+            nested = []
             for line in self.run(*_TAGS).stdout.splitlines():
-                name, _, rest = line.partition("\0")
-                target, _, peeled = rest.partition("\0")
-                if name:
-                    found[name] = peeled or target
+                name, kind, target, peeled_kind, peeled = [*line.split("\0"), "", "", ""][:5]
+                if kind == "commit":
+                    found[name] = target
+                elif peeled_kind == "commit":
+                    found[name] = peeled
+                elif peeled_kind == "tag":  # a tag of a tag: peeled all the way below
+                    nested.append(name)
+            for name in nested:  # rare; a tag of a tree or a blob marks no release
+                commit = self.commit_of(f"refs/tags/{name}")
+                if commit is not None:
+                    found[name] = commit
             self._tags = found
         return dict(self._tags)
+
+    def subjects(self, *commits: str) -> dict[str, str]:
+        """The subject line of each commit, from one `git log --no-walk`."""
+        if not commits:
+            return {}
+        output = self.run("log", "--no-walk=unsorted", "--format=%H%x1f%s", *commits).stdout
+        return dict(line.split("\x1f", 1) for line in output.splitlines() if "\x1f" in line)
 
     def all_tags(self) -> list[str]:
         """Every local tag's name."""
@@ -283,8 +298,10 @@ class Git:
         local = self.run(
             "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD", check=False
         )
-        if local.code == 0 and local.stdout.strip().startswith(f"{remote}/"):
-            return local.stdout.strip()[len(remote) + 1 :], f"{remote}/HEAD"
+        names = local.stdout.strip()
+        exists = self.commit_of(f"refs/remotes/{remote}/HEAD") is not None  # not dangling
+        if local.code == 0 and names.startswith(f"{remote}/") and exists:
+            return names[len(remote) + 1 :], f"{remote}/HEAD"
         if not online or not self.has_remote(remote):
             return None
         asked = self.run("ls-remote", "--symref", remote, "HEAD", check=False, timeout=120)
@@ -350,6 +367,10 @@ class Git:
                 reason=reason,
                 remote_message=remote_message,
             )
+
+    def commits_in(self, revision: str) -> frozenset[str]:
+        """Every commit in a revision's history (one `git rev-list`)."""
+        return frozenset(self.run("rev-list", revision, timeout=300).stdout.split())
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """Whether `ancestor` is in `descendant`'s history."""
@@ -422,8 +443,7 @@ def _stopped_on_failure(
     try:
         yield
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
+        _end(process)
         raise GitError(
             f"git {command} did not finish within {timeout:.0f} s",
             "check the connection to the remote, or run with --offline",
@@ -435,6 +455,19 @@ def _stopped_on_failure(
         except subprocess.TimeoutExpired:
             process.kill()
         raise
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    """Kill git and reap it, without waiting on pipes a child of its (ssh, a remote's
+    upload-pack) may still hold open."""
+    process.kill()
+    try:
+        process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        process.wait()
 
 
 def _remote_refs(output: str) -> dict[str, str]:

@@ -55,9 +55,8 @@ and it finishes the job, never making a second tag or release.
         from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.workflows.cut import CutAdapters, CutRequest, plan_cut, run_cut
-        from poetry_release_plugin.workflows.facts import with_release_branch
+        from poetry_release_plugin.workflows.facts import settled
         from poetry_release_plugin.workflows.full_history import ensure_full_history
-        from poetry_release_plugin.workflows.history import with_tag_format
 
         git = Git(self.project_root)
         project = load_project(self.project_root)
@@ -67,9 +66,7 @@ and it finishes the job, never making a second tag or release.
             self.reporter,
             purpose=f"the notes of {project.version}",
         )
-        project = with_release_branch(
-            with_tag_format(project, git), git, online=not self.option("no-push")
-        )
+        project = settled(project, git, online=not self.option("no-push"))
         request = CutRequest(
             push=not self.option("no-push"),
             github_release=not self.option("no-github-release"),

@@ -128,8 +128,7 @@ One prepare or cut runs per repository at a time. The original files are journal
     def _prepare(self, git: Git) -> int:
         from poetry_release_plugin.adapters.journal import Journal, git_folders
         from poetry_release_plugin.adapters.project_files import load_project
-        from poetry_release_plugin.workflows.facts import with_release_branch
-        from poetry_release_plugin.workflows.history import with_tag_format
+        from poetry_release_plugin.workflows.facts import settled
         from poetry_release_plugin.workflows.prepare import (
             PrepareRequest,
             apply_prepare,
@@ -150,8 +149,7 @@ One prepare or cut runs per repository at a time. The original files are journal
         )
         project = load_project(self.project_root)
         ensure_prepare_history(project, request, git, self.reporter)
-        project = with_tag_format(project, git)
-        project = with_release_branch(project, git, online=not request.offline)
+        project = settled(project, git, online=not request.offline)
         self._project = project
         with tempfile.TemporaryDirectory(prefix="poetry-release-") as scratch:
             adapters = self._adapters(git, Path(scratch))

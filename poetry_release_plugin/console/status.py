@@ -47,9 +47,8 @@ class StatusCommand(ReleaseCommand):
         from poetry_release_plugin.adapters.project_files import load_project
         from poetry_release_plugin.console.services import Services
         from poetry_release_plugin.errors import GitError
-        from poetry_release_plugin.workflows.facts import with_release_branch
+        from poetry_release_plugin.workflows.facts import settled
         from poetry_release_plugin.workflows.full_history import ensure_full_history
-        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.recovery import left_by_prepare
         from poetry_release_plugin.workflows.status import StatusAdapters, release_status
 
@@ -65,7 +64,7 @@ class StatusCommand(ReleaseCommand):
             purpose="the commits since the last release",
             offline=offline,
         )
-        project = with_release_branch(with_tag_format(project, git), git, online=not offline)
+        project = settled(project, git, online=not offline)
         with closing(Services(self.poetry, project, git)) as services:
             adapters = StatusAdapters(
                 git=git,
@@ -109,6 +108,8 @@ class StatusCommand(ReleaseCommand):
         since = f"{len(facts.changes_since)} commit(s) since" if last else "no release tag yet"
         self.say(f"  release branch: {escape(facts.release_branch.describe())}")
         self.say(f"  tag format: {escape(status.tag_format_detail)}")
+        message = project.settings.commit_message
+        self.say(f"  release commits: {escape(message)} ({escape(project.commit_message_source)})")
         self.say(f"  last release tag: {escape(last.describe()) if last else '-'} ({since})")
         local, remote = _yes_no(facts.local_tag is not None), _yes_no(facts.remote_has_tag)
         elsewhere = (
@@ -145,6 +146,8 @@ class StatusCommand(ReleaseCommand):
                     "tag": facts.tag,
                     "tag_format": status.tag_format,
                     "tag_format_source": status.tag_format_source,
+                    "commit_message": message,
+                    "commit_message_source": project.commit_message_source,
                     "tag_local": facts.local_tag is not None,
                     "tag_remote": facts.remote_has_tag,
                     "github_release": facts.github_published,

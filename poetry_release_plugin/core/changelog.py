@@ -457,3 +457,20 @@ def fold_unreleased_into(text: str, version: str, path: str = "CHANGELOG.md") ->
         lines[start:end] = gap
         lines[at:at] = moved
     return "".join(lines)
+
+
+def add_unreleased_entries(text: str, entries: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog with `entries` (Markdown) added at the end of Unreleased (unchanged
+    without an Unreleased heading)."""
+    lines, headings = _read(text, path)
+    unreleased = next((h for h in headings if h.unreleased), None)
+    if unreleased is None or not entries.strip():
+        return text
+    at = _section_end(lines, headings, unreleased)
+    while at > _body_start(unreleased) and not _strip(lines[at - 1]).strip():
+        at -= 1
+    newline = newline_of(text)
+    lines[at - 1] = _ended(lines[at - 1], newline)
+    added = [f"{line}{newline}" for line in entries.strip("\n").splitlines()]
+    lines[at:at] = [newline, *added]
+    return "".join(lines)

@@ -229,11 +229,32 @@ def _breaking_text(commit: ConventionalCommit, note: str) -> str:
     return f"**BREAKING:** {_entry_text(commit)}: {first_line}"
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
 def release_commit_matcher(commit_message_template: str) -> re.Pattern[str]:
-    """A pattern matching subjects of release commits made from the template."""
-    head, _, tail = commit_message_template.partition("{version}")
-    version = r"\S+" if _ else ""
-    return re.compile(f"^{re.escape(head)}{version}{re.escape(tail)}$")
+    """A pattern matching subjects of release commits made from the template (its first line;
+    each placeholder a word: `bump: version {previous_version} → {version}`)."""
+    first_line = commit_message_template.replace("{{", "\0").replace("}}", "\1")
+    first_line = first_line.split("\n", 1)[0]
+    parts = _PLACEHOLDER.split(first_line)
+    literal = [re.escape(part.replace("\0", "{").replace("\1", "}")) for part in parts[::2]]
+    return re.compile("^" + r"\S+".join(literal) + "$")
+
+
+def message_template(subject: str, version: str, previous: str | None = None) -> str | None:
+    """The template a release commit's subject was made from: its version `{version}`, the
+    version before it `{previous_version}`, a pull request's trailing `(#123)` left out; None
+    when the subject does not name the version."""
+
+    def spelled(text: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<![0-9.]){re.escape(text)}(?![0-9A-Za-z.])")
+
+    text = re.sub(r"\s*\(#[0-9]+\)$", "", subject).replace("{", "{{").replace("}", "}}")
+    text, found = spelled(version).subn("{version}", text)
+    if not found:
+        return None
+    return spelled(previous).sub("{previous_version}", text) if previous else text
 
 
 _VERSION_TOKEN = re.compile(r"v?[0-9]+(?:\.[0-9]+)+[0-9A-Za-z.!+_-]*")

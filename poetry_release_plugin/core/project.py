@@ -60,6 +60,7 @@ class Project:
     history_paths: tuple[str, ...] = ()  # the project's own paths in a monorepo; () for all
     pyproject_encoding: TextEncoding = UTF8
     release_branch: ReleaseBranch | None = None  # set by facts.with_release_branch
+    commit_message_source: str = ""  # set by history.with_commit_message
 
     @property
     def version(self) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.config import matches_branch
 from poetry_release_plugin.core.commits import bump_rule
-from poetry_release_plugin.core.tag_formats import candidate_formats, tag_version
+from poetry_release_plugin.core.tag_formats import candidate_formats, names_project, tag_version
 from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
 from poetry_release_plugin.errors import (
     AlreadyReleased,
@@ -83,12 +83,19 @@ def release_tags(tag_commits: Mapping[str, str], tag_format: str) -> list[Releas
 
 
 def tags_of_version(
-    tag_commits: Mapping[str, str], tag_format: str, name: str, version: Version
+    tag_commits: Mapping[str, str],
+    tag_format: str,
+    name: str,
+    version: Version,
+    *,
+    in_subfolder: bool = False,
 ) -> dict[str, str]:
     """The tags that say `version` is released, in any spelling of any usual format
     (`v2.0.0-rc.1`, `v2.0.0rc1` and `2.0.0rc1` are one release; `v1.0` is `1.0.0`), with
-    their commits."""
-    formats = tuple(dict.fromkeys((tag_format, *candidate_formats(name))))
+    their commits. For a project in a subfolder, only formats that name it: another
+    project's `v1.2.0` is not its release."""
+    usual = [f for f in candidate_formats(name) if not in_subfolder or names_project(f, name)]
+    formats = tuple(dict.fromkeys((tag_format, *usual)))
     return {
         tag: commit
         for tag, commit in tag_commits.items()
@@ -136,6 +143,7 @@ class ReleaseFacts:
     branch: str | None  # checked out; None when detached
     release_branch: ReleaseBranch
     local_tags: Mapping[str, str]  # every local tag -> commit
+    tags: tuple[ReleaseTag, ...]  # the release tags among them, highest version first
     remote_tags: Mapping[str, str] | None  # every tag on the remote; None: not asked
     version_tags: Mapping[str, str]  # this version's tags in any spelling, here
     version_tags_remote: Mapping[str, str] | None  # ... and on the remote (None: not asked)
@@ -154,6 +162,7 @@ class ReleaseFacts:
     dirty: tuple[str, ...] = ()  # paths with uncommitted changes
     remote: str = "origin"
     index_url: str = ""
+    in_subfolder: bool = False  # one project of several in the repository
     major_on_zero: bool = False
 
     @functools.cached_property
@@ -198,6 +207,16 @@ class ReleaseFacts:
         return self.github_release is not None and not self.github_release.draft
 
     @property
+    def previous_version(self) -> str:
+        """The highest released version below this one ("" before the first release)."""
+        try:
+            current = parse_version(self.version)
+        except InvalidVersion:
+            return ""
+        below = [v for v in (t.version for t in self.tags) if v < current]
+        return max(below).text if below else ""
+
+    @property
     def remote_has_tag(self) -> bool | None:
         """Whether the remote has this version's own tag (None: not asked)."""
         return None if self.remote_tags is None else self.tag in self.remote_tags
@@ -218,13 +237,24 @@ class ReleaseFacts:
         return list(dict.fromkeys(places))
 
     @property
+    def out_untagged(self) -> list[str]:
+        """Where the version is out besides its tags: a published GitHub release (a draft is
+        cut's to publish), the index."""
+        places = [f"GitHub release {url}" for url in self.github_elsewhere]
+        if self.github_release is not None and not self.github_release.draft:
+            places.append(f"GitHub release {self.github_release.html_url}")
+        if self.on_index is True:
+            places.append(f"on the index {self.index_url}".rstrip())
+        return places
+
+    @property
     def pending(self) -> ReleaseCommit | None:
         """The release commit of a version prepared but not cut: no tag in any spelling marks
         the version, and the commit that last set it is a release commit (by the project's
         own message convention), not a hand edit or a CI job's bump."""
         found = self.release_commit
-        if found is None or not found.by_convention:
-            return None
+        if found is None or not found.by_convention or _is_development(self.version):
+            return None  # a development version set after a release is no release prepared
         if self.version_tags or self.version_tags_remote or self.on_index is True:
             return None
         return found
@@ -276,6 +306,21 @@ class ReleaseFacts:
         return "commit or stash the changes"
 
 
+def _names_version(rule: str, version: Version) -> bool:
+    """Whether a rule is an explicit version equal to `version` (in any spelling)."""
+    try:
+        return parse_version(rule) == version
+    except InvalidVersion:
+        return False
+
+
+def _is_development(version: str) -> bool:
+    try:
+        return parse_version(version).is_devrelease()
+    except InvalidVersion:
+        return False
+
+
 def next_step(facts: ReleaseFacts) -> str:
     """What to run next (prepare, cut, verify or done): always the command that makes progress
     from these facts, the one `cut_refusal` agrees with: `cut` exactly when cut has work to do
@@ -293,6 +338,8 @@ def next_step(facts: ReleaseFacts) -> str:
         if finished and facts.on_index is True:
             return "done"
         return "verify"  # prepare would find nothing to release: verify names what is missing
+    if facts.local_tag is None and facts.remote_tag is None and facts.out_untagged:
+        return "prepare"  # out on GitHub or the index already: cut refuses, prepare goes on
     past = facts.release_commit
     if facts.local_tag is None and past is not None and past.commits_past:
         return "prepare"  # cut tags only the release commit: prepare folds the rest in
@@ -330,12 +377,7 @@ def cut_refusal(facts: ReleaseFacts, *, push: bool, github: bool) -> ReleaseErro
         )
     places = facts.released_otherwise
     if local != head and remote != head:  # not this cut's own tag: a run to resume
-        if github:
-            places += [f"GitHub release {url}" for url in facts.github_elsewhere]
-            if facts.github_release is not None:
-                places.append(f"GitHub release {facts.github_release.html_url}")
-        if facts.on_index is True:
-            places.append(f"on the index {facts.index_url}".rstrip())
+        places += [p for p in facts.out_untagged if github or not p.startswith("GitHub")]
     return AlreadyReleased(facts.version, places) if places else None
 
 
@@ -373,6 +415,11 @@ def prepare_version(
                 "run poetry release cut to release it (or give prepare a rule for another version)",
             )
         chosen, new = PREPARED_AGAIN, current
+        grown = _grown(facts)
+        if grown is not None and grown[1] > current:  # what came since calls for more
+            chosen, new = grown
+    elif rule is not None and _names_version(rule, current) and not facts.version_tags:
+        chosen, new = rule, current  # the version as it is, set by hand: prepared now
     else:
         chosen = rule or _rule_from_changes(facts)
         new = bump_version(facts.version, chosen, next_phase=next_phase)
@@ -383,10 +430,18 @@ def prepare_version(
                 new.text, higher.name, fix="give a version above it: poetry release prepare X.Y.Z"
             )
     for where, tags in (("in this repository", facts.local_tags), (None, facts.remote_tags)):
-        found = tags_of_version(tags or {}, tag_format, name, new)
+        found = tags_of_version(tags or {}, tag_format, name, new, in_subfolder=facts.in_subfolder)
         if found:
             raise TagExists(min(found), where or f"on the remote {facts.remote}")
-    return NextVersion(chosen, new, again=pending is not None)
+    return NextVersion(chosen, new, again=new == current)
+
+
+def _grown(facts: ReleaseFacts) -> tuple[str, Version] | None:
+    """The rule and version the commits since the last release call for, from it."""
+    rule, last = facts.release_rule, facts.last_release
+    if rule is None or last is None:
+        return None
+    return rule, bump_version(last.version.text, rule)
 
 
 def _rule_from_changes(facts: ReleaseFacts) -> str:

@@ -69,9 +69,11 @@ def tag_version(tag_format: str, tag: str) -> Version | None:
     if match is None:
         return None
     try:
-        return parse_version(match["version"])
+        version = parse_version(match["version"])
     except InvalidVersion:
         return None
+    # one number alone is a date, a build number or a floating major tag (`v1`), no release
+    return version if version.minor is not None else None
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,12 @@ class CutPlan:
     steps: tuple[str, ...]
     latest: bool = True  # no higher final release is tagged: GitHub marks this one latest
     release: GitHubRelease | None = None  # the tag's GitHub release (or draft) found
+    previous_version: str = ""  # the highest release below this one
+
+    @property
+    def template_values(self) -> dict[str, str]:
+        """What the tag message and release title may name besides the version and tag."""
+        return {"previous_version": self.previous_version, "name": self.project.metadata.name}
 
 
 @dataclass
@@ -184,6 +190,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         tuple(steps),
         latest=facts.higher_final is None,
         release=facts.github_release,
+        previous_version=facts.previous_version,
     )
 
 
@@ -216,7 +223,7 @@ def _tag(
 ) -> StepReport:
     if plan.tag_on_head or adapters.git.tag_commit(plan.tag) == plan.head:
         return StepReport("tag", StepResult.ALREADY_DONE, f"{plan.tag} is on {plan.head[:10]}")
-    message = plan.project.settings.tag_message_for(plan.version)
+    message = plan.project.settings.tag_message_for(plan.version, **plan.template_values)
     sign = request.sign or plan.project.settings.sign_tags
     if request.dry_run:
         kind = "signed" if sign else "annotated"
@@ -261,7 +268,7 @@ def _github_release(
     existing = progress.release
     if existing is not None:
         return _existing_release(plan, request, adapters, progress, existing)
-    title = plan.project.settings.release_title_for(plan.version)
+    title = plan.project.settings.release_title_for(plan.version, **plan.template_values)
     draft = request.draft or "release published" in plan.steps
     if request.dry_run:
         flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", draft)) if on]

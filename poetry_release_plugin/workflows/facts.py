@@ -24,10 +24,12 @@ from poetry_release_plugin.workflows.history import (
     higher_in_history,
     release_commit,
     release_convention,
+    with_commit_message,
+    with_tag_format,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from poetry.core.constraints.version import Version
 
@@ -72,6 +74,14 @@ def release_branch(project: Project, git: Git, *, online: bool) -> ReleaseBranch
     return ReleaseBranch(settings.branch, "default")
 
 
+def settled(project: Project, git: Git, *, online: bool) -> Project:
+    """The project with what its repository tells settled: the tag format, the release
+    branches and the release commit message (each configured, else inferred)."""
+    project = with_tag_format(project, git)
+    project = with_release_branch(project, git, online=online)
+    return with_commit_message(project, git)
+
+
 def with_release_branch(project: Project, git: Git, *, online: bool) -> Project:
     """The project with its release branches settled (see `release_branch`)."""
     branch = release_branch(project, git, online=online)
@@ -89,15 +99,16 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
     tags = release_tags(local_tags, settings.tag_format)
     branch = git.current_branch()
     head = at_head = git.head()
-    tag = settings.tag_for(project.version)
+    tag = settings.tag_for(current.text if current is not None else project.version)
     paths = project.history_paths
     last = find_last_release(
         git, tags, current or parse_version("0"), end_commit=at_head, paths=paths
     )
     if last.tag is not None and last.tag.place is not None and not last.tag.place.owned:
         notes.append(
-            f"no release tag is in this branch's history: {last.tag.name} is taken as the "
-            "last release by its version; if that is wrong, give prepare the rule"
+            f"none of the highest release tags is in this branch's history: {last.tag.name} "
+            "is taken as the last release by its version; if that is wrong, give prepare the "
+            "rule"
         )
     for other in last.passed_over:
         notes.append(
@@ -112,7 +123,14 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         notes.append(f"warning: {choice.warning}")
     detached_at_tag = branch is None and local_tags.get(tag) == head  # a CI job on the tag
     found_commit = (
-        release_commit(git, project.version, paths, is_release_subject=convention)
+        release_commit(
+            git,
+            project.version,
+            paths,
+            is_release_subject=convention,
+            release_files=_release_files(project, git),
+            names_version="{version}" in settings.commit_message,
+        )
         if head is not None and not detached_at_tag and (paths or local_tags.get(tag) is None)
         else None
     )
@@ -122,15 +140,20 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
     name = project.metadata.name
     version_tags: dict[str, str] = {}
     version_tags_remote: dict[str, str] | None = None
+
+    def spellings(tags: Mapping[str, str]) -> dict[str, str]:
+        """The tags among these that spell this version, in the project's formats."""
+        if current is None:
+            return {}
+        return tags_of_version(tags, settings.tag_format, name, current, in_subfolder=bool(paths))
+
     if current is not None:
-        version_tags = tags_of_version(local_tags, settings.tag_format, name, current)
+        version_tags = spellings(local_tags)
         if remote_tags is not None:
-            version_tags_remote = tags_of_version(remote_tags, settings.tag_format, name, current)
+            version_tags_remote = spellings(remote_tags)
 
     def spells_version(tag_name: str) -> bool:
-        return current is not None and bool(
-            tags_of_version({tag_name: ""}, settings.tag_format, name, current)
-        )
+        return bool(spellings({tag_name: ""}))
 
     github_release, github_elsewhere, github_known = _github_release(
         sources, notes, tag, spells_version
@@ -148,6 +171,7 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         branch=branch,
         release_branch=project.release_branch or ReleaseBranch(settings.branch, "default"),
         local_tags=local_tags,
+        tags=tuple(tags),
         remote_tags=remote_tags,
         version_tags=version_tags,
         version_tags_remote=version_tags_remote,
@@ -170,8 +194,23 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         dirty=tuple(git.changed_paths()) if head is not None and sources.dirty else (),
         remote=sources.remote or settings.remote,
         index_url=index_url,
+        in_subfolder=bool(paths),
         major_on_zero=settings.major_on_zero,
     )
+
+
+def _release_files(project: Project, git: Git) -> frozenset[str]:
+    """The files a release commit of the project writes, from the top of the work tree."""
+    from pathlib import Path
+
+    from poetry_release_plugin.core.sources import PYPROJECT
+
+    top = Path(git.top_level()).resolve()
+    written = [PYPROJECT, *(f.path for f in project.version_files)]
+    if project.changelog is not None:
+        written.append(project.changelog.path)
+    found = {(project.root / path).resolve() for path in written}
+    return frozenset(p.relative_to(top).as_posix() for p in found if p.is_relative_to(top))
 
 
 def _version_or_none(text: str) -> Version | None:
@@ -222,7 +261,9 @@ def _github_release(
     if releases is None:
         return None, (), False
     mine = next((r for r in releases if r.tag_name == tag), None)
-    others = tuple(r.html_url for r in releases if spellings(r.tag_name) and r.tag_name != tag)
+    others = tuple(
+        r.html_url for r in releases if spellings(r.tag_name) and r.tag_name != tag and not r.draft
+    )
     return mine, others, True
 
 

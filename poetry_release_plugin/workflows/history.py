@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.core.commits import bump_rule, release_subject_matcher
+from poetry_release_plugin.core.commits import (
+    bump_rule,
+    message_template,
+    release_subject_matcher,
+)
 from poetry_release_plugin.core.release_state import (
     ReleaseCommit,
     ReleaseTag,
     TagPlace,
+    release_tags,
 )
 from poetry_release_plugin.core.sources import declared_paths
 from poetry_release_plugin.core.tag_formats import (
@@ -22,7 +28,7 @@ from poetry_release_plugin.core.tag_formats import (
     names_project,
 )
 from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import ConfigError
+from poetry_release_plugin.errors import ConfigError, GitError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,7 +108,7 @@ def _project_tag_format(project: Project, choice: TagFormatChoice, folder: str) 
 
 # How many of the highest tags are asked whether the branch owns them (each is one `git log`):
 # a branch owning none of them takes the highest by version, and says so.
-MOST_TAGS_ASKED = 20
+MOST_TAGS_ASKED = 50
 
 
 def find_last_release(
@@ -124,11 +130,16 @@ def find_last_release(
     candidates = [t for t in tags if t.version < version or (not below and t.version == version)]
     candidates = candidates[:MOST_TAGS_ASKED]
     passed: list[ReleaseTag] = []
-    if end_commit is None and candidates:
+    if end_commit is None:
         end_commit = git.commit_of(end)
+    if end_commit is None:
+        if end == "HEAD":
+            raise GitError("The repository has no commits yet", "commit the project first")
+        raise GitError(f"{end} names no commit", "check the tag or revision given")
+    released = frozenset(tag.commit for tag in tags)
     for tag in candidates:
         log = git.history(f"{tag.name}..{end}", cherry_mark=True)
-        place = _place(git, tag, version, end_commit, log)
+        place = _place(git, tag, version, end_commit, log, released)
         if place is None:
             passed.append(tag)
             continue
@@ -159,14 +170,22 @@ class LastRelease:
 
 
 def _place(
-    git: Git, tag: ReleaseTag, version: Version, end_commit: str | None, log: CommitLog
+    git: Git,
+    tag: ReleaseTag,
+    version: Version,
+    end_commit: str | None,
+    log: CommitLog,
+    released: frozenset[str],
 ) -> TagPlace | None:
     """Where `tag` stands to the commit `end_commit` (None: on another line), from the log of
-    `TAG..end`: a commit of its history is itself or a parent of one of the commits listed."""
+    `TAG..end`: a commit of its history is itself or a parent of one of the commits listed. A
+    commit tagged on top of another release's commit starts a maintenance line (a hotfix),
+    not a bump made off the branch."""
     if tag.commit == end_commit or tag.commit in log.parents:
         return TagPlace.IN_HISTORY
     parent = git.first_parent(tag.commit)
-    if parent is not None and (parent == end_commit or parent in log.parents):
+    in_history = parent is not None and (parent == end_commit or parent in log.parents)
+    if in_history and parent not in released:
         return TagPlace.BUMP_COMMIT
     if tag.version == version:
         return TagPlace.SAME_VERSION
@@ -191,13 +210,12 @@ def higher_in_history(
 ) -> ReleaseTag | None:
     """The highest release tag in `head`'s history above `version` (releasing the version
     would go backwards), or None. A backport branch, whose history lacks the newer releases,
-    has none."""
-    for tag in tags:
-        if tag.version <= version:
-            return None
-        if git.is_ancestor(tag.commit, head):
-            return tag
-    return None
+    has none. A few tags are asked one by one; many, against one list of `head`'s history."""
+    higher = [tag for tag in tags if tag.version > version]
+    if len(higher) > 4:
+        history = git.commits_in(head)
+        return next((tag for tag in higher if tag.commit in history), None)
+    return next((tag for tag in higher if git.is_ancestor(tag.commit, head)), None)
 
 
 def higher_final_tag(tags: list[ReleaseTag], version: Version) -> str | None:
@@ -223,17 +241,20 @@ def release_commit(
     paths: tuple[str, ...] = (),
     *,
     is_release_subject: Callable[[str], bool] = lambda subject: False,
+    release_files: frozenset[str] = frozenset(),
+    names_version: bool = True,
 ) -> ReleaseCommit | None:
     """The commit that last set or prepared `version`: the last commit that changed it in
     pyproject.toml (each commit compared with its first parent), or a later commit that
     prepared it again (a release commit by the project's convention, empty when no file
-    changed); None if history does not tell (pyproject.toml never committed). With `paths` (a
+    changed, touching only `release_files`, from the top of the work tree); None if history
+    does not tell (pyproject.toml never committed). With `paths` (a
     project in a subfolder), HEAD is past it only by commits touching them: another project's
     commits do not move this project's release."""
     from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
 
     def prepared_it(subject: str) -> bool:
-        return version in subject and is_release_subject(subject)
+        return (version in subject or not names_version) and is_release_subject(subject)
 
     for sha in git.commits_changing(PYPROJECT):
         mine = version_in_pyproject(git.file_at(sha, PYPROJECT))
@@ -242,7 +263,7 @@ def release_commit(
         if mine != version:  # the work tree holds another version than HEAD's history
             return None
         since = git.log(f"{sha}..HEAD")
-        again = _prepared_again(git, since, f"{sha}..HEAD", paths, prepared_it)
+        again = _prepared_again(git, since, release_files, prepared_it)
         chosen, subject = (again.sha, again.subject) if again else (sha, git.subject(sha))
         if paths:
             past = len(git.log(f"{chosen}..HEAD", paths))
@@ -250,27 +271,56 @@ def release_commit(
             past = len(since)
         else:
             past = git.count_commits(f"{chosen}..HEAD")
-        return ReleaseCommit(chosen, subject, past, prepared_it(subject))
+        by_convention = prepared_it(subject)
+        if not by_convention and again is None and git.commit_of(f"{sha}^2") is not None:
+            # a merge of the branch the release was prepared on (`release/1.2.0`)
+            merged = git.log(f"{sha}^1..{sha}^2")
+            by_convention = any(not c.is_merge and prepared_it(c.subject) for c in merged)
+        return ReleaseCommit(chosen, subject, past, by_convention)
     return None
 
 
 def _prepared_again(
-    git: Git,
-    since: list[Commit],
-    revision_range: str,
-    paths: tuple[str, ...],
-    prepared_it: Callable[[str], bool],
+    git: Git, since: list[Commit], release_files: frozenset[str], prepared_it: Callable[[str], bool]
 ) -> Commit | None:
-    """The newest of these commits that prepared the version again, the project's own: in a
-    subfolder, one touching its paths, or one made empty (no file changed), which touches no
-    other project's either."""
-    mine = {c.sha for c in git.log(revision_range, paths)} if paths else None
+    """The newest of these commits that prepared the version again: a release commit of the
+    version that changes only the project's release files (its changelog, its version places)
+    or nothing at all, so another project's release commit is never taken for it."""
     for commit in since:
         if commit.is_merge or not prepared_it(commit.subject):
             continue
-        if mine is None or commit.sha in mine or not git.changed_paths_in(commit.sha):
+        if set(git.changed_paths_in(commit.sha)) <= release_files:
             return commit
     return None
+
+
+def with_commit_message(project: Project, git: Git) -> Project:
+    """The project with its release commit message settled: `commit-message` if configured,
+    else the template the last release commits were made from when they agree (the two
+    newest release tags' commits: `bump: version {previous_version} → {version}`), else the
+    default."""
+    settings = project.settings
+    if "commit-message" in settings.explicit_keys:
+        return dataclasses.replace(project, commit_message_source="commit-message")
+    current = parse_version(project.version) if project.files_in_sync else None
+    known = git.tag_commits() if git.is_work_tree() else {}
+    tags = [
+        t
+        for t in release_tags(known, settings.tag_format)
+        if current is None or t.version <= current
+    ][:3]
+    subjects = git.subjects(*(tag.commit for tag in tags))
+    templates = [
+        message_template(subjects[tag.commit], tag.version.text, older.version.text)
+        for tag, older in itertools.pairwise(tags)
+    ] or [message_template(subjects[tag.commit], tag.version.text) for tag in tags[:1]]
+    if not templates or templates[0] is None or len(set(templates)) > 1:
+        return dataclasses.replace(project, commit_message_source="default")
+    names = ", ".join(tag.name for tag in tags[: len(templates)])
+    settings = dataclasses.replace(settings, commit_message=templates[0])
+    return dataclasses.replace(
+        project, settings=settings, commit_message_source=f"inferred from {names}"
+    )
 
 
 def release_convention(

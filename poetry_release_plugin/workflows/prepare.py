@@ -23,6 +23,7 @@ from poetry_release_plugin.adapters.files import FileTransaction, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import (
     NO_NOTABLE_CHANGES,
+    add_unreleased_entries,
     extract_section,
     fold_unreleased_into,
     has_unreleased_entries,
@@ -30,7 +31,7 @@ from poetry_release_plugin.core.changelog import (
     withdraw_section,
 )
 from poetry_release_plugin.core.commits import group_changes, render_sections
-from poetry_release_plugin.core.release_state import PREPARED_AGAIN, prepare_version
+from poetry_release_plugin.core.release_state import prepare_version
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     UTF8,
@@ -157,12 +158,14 @@ class PreparePlan:
     @property
     def commit_message(self) -> str:
         """The release commit's message."""
-        return self.project.settings.commit_message.format(version=self.new.text)
+        return self.project.settings.commit_message_for(
+            self.new.text, previous_version=self.current.text, name=self.project.metadata.name
+        )
 
     @property
     def again(self) -> bool:
         """Whether the version was prepared before (its release commit is made anew)."""
-        return self.rule == PREPARED_AGAIN
+        return self.new == self.current
 
 
 @dataclass(frozen=True)
@@ -204,9 +207,15 @@ def plan_prepare(
     git = adapters.git
     head, branch, uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
+    index_name = repository or settings.repository
     facts = gather_facts(
         project,
-        FactSources(git, remote=None if request.offline else settings.remote, dirty=False),
+        FactSources(
+            git,
+            remote=None if request.offline else settings.remote,
+            index=None if request.offline else lambda: adapters.index(index_name),
+            dirty=False,
+        ),
     )
     if request.rule is None and facts.pending is None:
         ensure_history_readable(project.tag_choice, facts.last_release)
@@ -477,7 +486,11 @@ def _carried(
     after = {c.sha for c in git.log(f"{pending.sha}..HEAD", paths)}
     earlier = [c for c in facts.changes_since if c.sha not in after]
     if section.strip() in (render_sections(group_changes(earlier)).strip(), NO_NOTABLE_CHANGES):
-        return withdraw_section(text, prepared, path)
+        text = withdraw_section(text, prepared, path)
+        if has_unreleased_entries(text):  # entries written since join those generated
+            generated = render_sections(group_changes(list(facts.changes_since)))
+            text = add_unreleased_entries(text, generated, path)
+        return text
     if parse_version(prepared) == parse_version(new):
         return text
     raise ProjectError(

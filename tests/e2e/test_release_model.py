@@ -8,10 +8,12 @@ import datetime
 from typing import TYPE_CHECKING
 
 from conftest import github_environment
-from support import CHANGELOG, widget_kit_files
+from support import CHANGELOG, GIT, POETRY, run, widget_kit_files
 
 if TYPE_CHECKING:
-    from conftest import ProjectFactory
+    from pathlib import Path
+
+    from conftest import LocalIndex, ProjectFactory
     from github_standin import GitHubStandIn
     from support import ReleaseProject
 
@@ -196,3 +198,148 @@ def test_a_generated_prepared_section_is_generated_anew_with_the_commits_since(
     section = changelog.split("## [0.9.1]", 1)[1].split("## [0.9.0]", 1)[0]
     assert "the wobble" in section
     assert "the rattle" in section
+
+
+def commitizen_shaped(make_project: ProjectFactory) -> ReleaseProject:
+    """widget-kit 0.9.0 released by commitizen (`bump: version A → B`), then a fix."""
+    files = widget_kit_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('"0.9.0"', '"0.8.0"')
+    files["widget_kit/__init__.py"] = '__version__ = "0.8.0"\n'
+    project = make_project(files, tags=("v0.8.0",))
+    project.write("pyproject.toml", project.read("pyproject.toml").replace("0.8.0", "0.9.0"))
+    project.write("widget_kit/__init__.py", '__version__ = "0.9.0"\n')
+    project.commit_all("bump: version 0.8.0 → 0.9.0")
+    project.git("tag", "v0.9.0")
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+    return project
+
+
+def test_the_release_commit_message_is_the_one_the_last_releases_were_made_with(
+    make_project: ProjectFactory,
+) -> None:
+    project = commitizen_shaped(make_project)
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    prepare = project.poetry("release", "prepare", *NO_CHECKS)
+
+    assert status.code == 0, status.output
+    assert status.json()["commit_message"] == "bump: version {previous_version} → {version}"
+    assert status.json()["commit_message_source"] == "inferred from v0.9.0"
+    assert prepare.code == 0, prepare.output
+    assert project.git("log", "-1", "--format=%s") == "bump: version 0.9.0 → 0.9.1"
+
+
+def test_a_configured_message_may_name_the_previous_version_the_tag_and_the_project(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] += (
+        '\n[tool.poetry-release]\ncommit-message = "release({name}): {previous_version} → {tag}"\n'
+    )
+    project = make_project(files, tags=("v0.9.0",))
+
+    prepare = project.poetry("release", "prepare", "minor", *NO_CHECKS)
+    status = project.poetry("release", "status", "--offline", "--json")
+
+    assert prepare.code == 0, prepare.output
+    assert project.git("log", "-1", "--format=%s") == "release(widget-kit): 0.9.0 → v0.10.0"
+    assert status.json()["next"] == "cut"
+
+
+def test_status_and_notes_in_a_repository_without_commits_say_so(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    files = widget_kit_files()
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    assert run([GIT, "init", "--quiet"], tmp_path, environment, 60).code == 0
+
+    for command in (("status", "--offline"), ("notes",)):
+        result = run([POETRY, "release", *command], tmp_path, environment, 120)
+
+        assert result.code == 1, result.output
+        assert "The repository has no commits yet" in result.stderr
+        assert "fatal" not in result.output
+
+
+def test_a_draft_release_made_ahead_for_the_tag_is_published_by_cut_not_called_released(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = widget_kit(make_project)
+    assert project.poetry("release", "prepare", "patch", *NO_CHECKS).code == 0
+    github.add_release("v0.9.1", draft=True)  # a release drafter's
+    env = github_environment(github)
+
+    status = project.poetry("release", "status", "--json", extra_env=env)
+    cut = project.poetry("release", "cut", extra_env=env)
+
+    assert status.json()["next"] == "cut", status.output
+    assert cut.code == 0, cut.output
+    release = github.release("v0.9.1")
+    assert release is not None
+    assert release["draft"] is False
+    assert len(github.releases) == 1
+
+
+def test_a_prepared_version_the_index_has_already_is_no_circle(
+    make_project: ProjectFactory, index: LocalIndex
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] += f'\n[tool.poetry-release]\nindex-url = "{index.url}"\n'
+    project = make_project(files, tags=("v0.9.0",))
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+    assert project.poetry("release", "prepare", "--offline", "--no-checks").code == 0
+    project.git("push", "--quiet", "origin", "main")
+    (index.packages / "widget_kit-0.9.1.tar.gz").write_bytes(b"uploaded by hand")
+
+    status = project.poetry("release", "status", "--json", "--no-interaction")
+    prepare = project.poetry("release", "prepare", "--no-checks", "--dry-run")
+
+    assert status.json()["next"] == "prepare", status.output
+    assert "on the index: yes" in status.stderr
+    assert prepare.code == 0, prepare.output
+    assert "Bumping widget-kit from 0.9.1 to 0.9.2" in prepare.output
+
+
+def test_a_release_prepared_on_a_release_branch_and_merged_is_prepared_again(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] += '\n[tool.poetry-release]\nbranch = ["main", "release/*"]\n'
+    project = make_project(files, tags=("v0.9.0",))
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+    project.git("checkout", "--quiet", "-b", "release/0.9.1")
+    assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    project.git("checkout", "--quiet", "main")
+    project.git(
+        "merge", "--quiet", "--no-ff", "-m", "Merge branch 'release/0.9.1'", "release/0.9.1"
+    )
+    project.write("docs/usage.md", "How to.\n")
+    project.commit_all("docs: after the merge")
+
+    again = project.poetry("release", "prepare", *NO_CHECKS, "--dry-run")
+
+    assert again.code == 0, again.output
+    assert "Bumping widget-kit from 0.9.1 to 0.9.1" in again.output
+
+
+def test_a_dangling_origin_head_or_a_tag_of_a_tree_is_passed_over(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(make_project)
+    project.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/gone")
+    project.git("tag", "v0.9.5", "HEAD^{tree}")
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    prepare = project.poetry("release", "prepare", *NO_CHECKS, "--dry-run")
+
+    assert status.code == 0, status.output
+    assert status.json()["release_branch"] == ["main"]
+    assert status.json()["last_tag"] == "v0.9.0"
+    assert prepare.code == 0, prepare.output

@@ -9,7 +9,9 @@ from poetry_release_plugin.core.commits import (
     bump_rule,
     changes_only,
     group_changes,
+    message_template,
     parse_message,
+    release_commit_matcher,
     release_subject_matcher,
     render_sections,
 )
@@ -127,3 +129,42 @@ def test_breaking_footer_text_is_shown_with_the_description() -> None:
     ]
     text = render_sections(group_changes(commits))
     assert "- **BREAKING:** **api:** new auth: tokens from 1.x no longer work (bbbbbbb)" in text
+
+
+@pytest.mark.parametrize(
+    ("subject", "version", "previous", "template"),
+    [
+        (
+            "bump: version 4.0.0 → 4.1.0",
+            "4.1.0",
+            "4.0.0",
+            "bump: version {previous_version} → {version}",
+        ),
+        ("chore: bump version to 1.5.5", "1.5.5", "1.5.4", "chore: bump version to {version}"),
+        ("Bump version to 3.0.0b1 (#756)", "3.0.0b1", "3.0.0a1", "Bump version to {version}"),
+        ("release: v2.0.0", "2.0.0", None, "release: v{version}"),
+        ("Release 1.10.0 {docs}", "1.10.0", "1.9.0", "Release {version} {{docs}}"),
+        ("chore: version bump", "2.39.1", "2.39.0", None),
+        ("release 1.10.0", "1.1.0", None, None),  # 1.1.0 is not 1.10.0
+    ],
+)
+def test_a_release_commits_template_is_read_from_its_subject(
+    subject: str, version: str, previous: str | None, template: str | None
+) -> None:
+    assert message_template(subject, version, previous) == template
+
+
+@pytest.mark.parametrize(
+    ("template", "subject", "matches"),
+    [
+        ("bump: version {previous_version} → {version}", "bump: version 4.0.0 → 4.1.0", True),
+        ("bump: version {previous_version} → {version}", "bump: version 4.1.0", False),
+        ("chore({name}): release {tag}", "chore(widget-kit): release v1.0.0", True),
+        ("chore: bump version to {version}", "chore: bump version to 1.0.1 (#12)", False),
+        ("Release {{stable}} {version}", "Release {stable} 2.0.0", True),
+    ],
+)
+def test_release_commits_are_told_by_their_template_with_any_placeholders(
+    template: str, subject: str, matches: bool
+) -> None:
+    assert bool(release_commit_matcher(template).match(subject)) is matches

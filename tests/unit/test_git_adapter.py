@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from typing import TYPE_CHECKING
+
+from support import processes_mentioning
 
 from poetry_release_plugin.adapters.git import CommitContent, Git
 
@@ -177,3 +180,33 @@ def test_a_release_tag_on_a_commit_dated_after_its_descendants_is_still_the_last
     assert found.tag is not None
     assert (found.tag.name, found.tag.place) == ("v1.0.0", TagPlace.IN_HISTORY)
     assert len(found.commits) == 7
+
+
+def test_a_stalled_remote_is_given_up_at_its_timeout_even_while_its_helper_holds_the_pipes(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    from poetry_release_plugin.errors import GitError
+
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git(tmp_path, "init", "--quiet", "--bare", str(origin))
+    work.mkdir()
+    git(work, "init", "--quiet", "--initial-branch", "main")
+    git(work, "remote", "add", "origin", str(origin))
+    git(work, "config", "remote.origin.uploadpack", "sleep 30; git-upload-pack")
+    outcome: list[str] = []
+
+    def ask() -> None:
+        try:
+            Git(work).run("ls-remote", "origin", timeout=1)
+        except GitError as error:
+            outcome.append(error.what)
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    asking.join(25)  # well before the helper's sleep ends
+    for found in processes_mentioning(str(origin)):  # the stalled helper, left to its sleep
+        os.kill(int(found.split(":", 1)[0]), signal.SIGKILL)
+
+    assert outcome == ["git ls-remote did not finish within 1 s"]

@@ -177,7 +177,7 @@ REFUSES, RUNS = "refuses", "runs"
 STATES: dict[Callable[[World], None], tuple[str, str, str]] = {
     prepared: ("cut", RUNS, "0.9.1 is prepared at"),
     prepared_then_docs: ("prepare", REFUSES, "0.9.1"),  # prepared again, never skipped
-    prepared_then_a_feature: ("prepare", REFUSES, "0.9.1"),
+    prepared_then_a_feature: ("prepare", REFUSES, "0.10.0"),  # what came since calls for more
     set_by_hand_then_a_fix: ("prepare", REFUSES, "0.9.2"),  # a hand edit is just the version
     tagged_locally: ("cut", RUNS, "Nothing to release since v0.9.1"),
     pushed_without_github_release: ("cut", RUNS, "Nothing to release since v0.9.1"),
@@ -304,3 +304,34 @@ def test_one_version_in_any_spelling_is_one_release(tag: str, version: str, rele
     found = tags_of_version({tag: "abc"}, "v{version}", "widget-kit", parse_version(version))
 
     assert bool(found) == released
+
+
+def test_a_hotfix_tagged_on_top_of_a_release_is_another_line_not_a_bump_commit() -> None:
+    world = World()
+    released = world.git.head() or ""
+    world.git.commit("fix: a crash on the hotfix line")  # forked at the v0.9.0 commit
+    world.git.tags["v0.9.1"] = world.git.head() or ""
+    world.git.head_commit = released
+    world.prepare("0.10.0.dev0", message="Start 0.10 development")
+    world.git.commit("fix: main's own fix")
+
+    facts = world.facts()
+
+    assert facts.last_release is not None
+    assert facts.last_release.name == "v0.9.0"
+    assert [t.name for t in facts.passed_over] == ["v0.9.1"]
+    assert [c.subject for c in facts.changes_since] == [
+        "fix: main's own fix",
+        "Start 0.10 development",
+    ]
+
+
+@pytest.mark.parametrize("tag", ["20240101", "v1", "2"])
+def test_a_date_build_number_or_floating_major_tag_marks_no_release(tag: str) -> None:
+    world = World()
+    world.git.tags[tag] = world.git.commit("fix: after the release")
+
+    facts = world.facts()
+
+    assert facts.higher_in_history is None
+    assert next_step(facts) == "prepare"
