@@ -49,7 +49,8 @@ _WORK_TREE = (
 # every tag, with the commit it marks (an annotated tag peeled: `*objectname`)
 _TAGS = (
     "for-each-ref",
-    "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)",
+    "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)"
+    "%00%(*objectname)%00%(subject)%00%(*subject)",
     "refs/tags",
 )
 _HEAD = ("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
@@ -80,6 +81,7 @@ class Git:
         self._executable = shutil.which("git")
         self._work_tree: WorkTree | bool | None = False  # False: not asked yet
         self._tags: dict[str, str] | None = None
+        self._subjects: dict[str, str] = {}  # commits' subjects (they never change)
 
     def run(
         self,
@@ -227,11 +229,14 @@ class Git:
             found: dict[str, str] = {}
             nested = []
             for line in self.run(*_TAGS).stdout.splitlines():
-                name, kind, target, peeled_kind, peeled = [*line.split("\0"), "", "", ""][:5]
+                fields = [*line.split("\0"), *[""] * 7][:7]
+                name, kind, target, peeled_kind, peeled, subject, peeled_subject = fields
                 if kind == "commit":
                     found[name] = target
+                    self._subjects[target] = subject
                 elif peeled_kind == "commit":
                     found[name] = peeled
+                    self._subjects[peeled] = peeled_subject
                 elif peeled_kind == "tag":  # a tag of a tag: peeled all the way below
                     nested.append(name)
             for name in nested:  # rare; a tag of a tree or a blob marks no release
@@ -242,11 +247,15 @@ class Git:
         return dict(self._tags)
 
     def subjects(self, *commits: str) -> dict[str, str]:
-        """The subject line of each commit, from one `git log --no-walk`."""
-        if not commits:
-            return {}
-        output = self.run("log", "--no-walk=unsorted", "--format=%H%x1f%s", *commits).stdout
-        return dict(line.split("\x1f", 1) for line in output.splitlines() if "\x1f" in line)
+        """The subject line of each commit: those tags mark read with the tags, the others
+        from one `git log --no-walk`."""
+        unknown = [commit for commit in commits if commit not in self._subjects]
+        if unknown:
+            output = self.run("log", "--no-walk=unsorted", "--format=%H%x1f%s", *unknown).stdout
+            for line in output.splitlines():
+                commit, _, subject = line.partition("\x1f")
+                self._subjects[commit] = subject
+        return {commit: self._subjects.get(commit, "") for commit in commits}
 
     def all_tags(self) -> list[str]:
         """Every local tag's name."""
@@ -295,12 +304,10 @@ class Git:
     def default_branch(self, remote: str, *, online: bool) -> tuple[str, str] | None:
         """The remote's default branch and how it was told: `REMOTE/HEAD` as the clone
         recorded it, else (online) what the remote's HEAD names; None when neither says."""
-        local = self.run(
-            "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD", check=False
-        )
+        # the branch origin/HEAD names, if that branch exists (a dangling one is no answer)
+        local = self.run("rev-parse", "--abbrev-ref", f"{remote}/HEAD", check=False)
         names = local.stdout.strip()
-        exists = self.commit_of(f"refs/remotes/{remote}/HEAD") is not None  # not dangling
-        if local.code == 0 and names.startswith(f"{remote}/") and exists:
+        if local.code == 0 and names.startswith(f"{remote}/") and names != f"{remote}/HEAD":
             return names[len(remote) + 1 :], f"{remote}/HEAD"
         if not online or not self.has_remote(remote):
             return None
@@ -495,14 +502,16 @@ class CommitLog(NamedTuple):
 
 def _parse_log(output: str) -> CommitLog:
     """The commits and their parents, from `git log --format=%m%H%x1f%P%x1f%B%x1e`."""
-    commits, parents = [], set()
+    commits: list[Commit] = []
+    parents: list[str] = []
     for record in output.split("\x1e"):
-        marked, separator, rest = record.lstrip("\n").partition("\x1f")
-        if not separator:
+        fields = record.split("\x1f", 2)
+        if len(fields) < 3:
             continue
-        listed, _, message = rest.partition("\x1f")
+        marked, listed, message = fields
+        marked = marked.lstrip("\n")
         shas = listed.split()
-        parents.update(shas)
+        parents += shas
         if marked[:1] != "=":  # "=": the same change as a commit on the other side
             commits.append(Commit(marked[1:], message.strip("\n"), len(shas)))
     return CommitLog(commits, frozenset(parents))

@@ -403,6 +403,13 @@ def extract_section(text: str, version: str) -> str | None:
     return "\n".join(body).strip("\n")
 
 
+def newest_version(text: str, path: str = "CHANGELOG.md") -> str | None:
+    """The version of the topmost section that names one (normalized), reading the file only
+    as far as that heading; None in a changelog without one."""
+    heading = next((h for h in _scan(text, path).headings if h.version is not None), None)
+    return heading.version if heading is not None else None
+
+
 def has_unreleased_entries(text: str) -> bool:
     """Whether the Unreleased section lists anything."""
     lines, headings = _read(text)

@@ -328,7 +328,7 @@ def release_convention(
 ) -> Callable[[str], bool]:
     """Whether a subject is one of the project's release commits: made from `commit-message`,
     or shaped like the subject of the commit the last release tag marks."""
-    examples = [git.subject(last.commit)] if last is not None and last.commit else []
+    examples = list(git.subjects(last.commit).values()) if last is not None and last.commit else []
     return release_subject_matcher(project.settings.commit_message, examples)
 
 

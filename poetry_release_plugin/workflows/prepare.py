@@ -27,6 +27,7 @@ from poetry_release_plugin.core.changelog import (
     extract_section,
     fold_unreleased_into,
     has_unreleased_entries,
+    newest_version,
     promote_unreleased,
     withdraw_section,
 )
@@ -416,7 +417,8 @@ def _planned_changes(
     def changelog_edit(text: str) -> str:
         if facts.pending is not None and extract_section(text, facts.version) is not None:
             text = _carried(text, new.text, changelog.path, facts, git, project.history_paths)
-        if extract_section(text, new.text) is not None:  # written ahead, or kept as written
+        newest = newest_version(text, changelog.path)
+        if newest is not None and parse_version(newest) == new:  # written ahead, or kept
             return fold_unreleased_into(text, new.text, changelog.path)
         generated = ""
         if not has_unreleased_entries(text):
