@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import hypothesis
 import pytest
 from github_standin import GitHubStandIn, Server
 from support import (
@@ -79,6 +80,11 @@ def _temporary_leftovers() -> set[str]:
 
 def _ignore(number: int, frame: object) -> None:
     """Does nothing: the signal stays ignored here."""
+
+
+# Property tests set no deadline: a full run under load must not fail on a slow example.
+hypothesis.settings.register_profile("release", deadline=None)
+hypothesis.settings.load_profile("release")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -179,3 +179,9 @@ def test_a_character_the_files_encoding_lacks_is_an_error_naming_it() -> None:
     _, encoding = decode_python(LATIN1, "v.py")
     with pytest.raises(ProjectError, match=r"v.py is stored as iso-8859-1, which cannot hold '€'"):
         encoding.encode("€", "v.py")
+
+
+def test_property_tests_have_no_deadline_so_a_loaded_machine_cannot_fail_them() -> None:
+    import hypothesis
+
+    assert hypothesis.settings().deadline is None
