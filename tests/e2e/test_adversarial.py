@@ -358,7 +358,8 @@ def test_secrets_checks_get_no_release_credentials_and_keep_private_redacted_log
     )
     named = (
         "import json, os, sys\n"
-        "names = ['GH_TOKEN', 'GITHUB_TOKEN', 'POETRY_HTTP_BASIC_LOCAL_PASSWORD']\n"
+        "names = ['GH_TOKEN', 'GITHUB_TOKEN', 'POETRY_HTTP_BASIC_LOCAL_PASSWORD',"
+        " 'PYPI_ID_TOKEN', 'CI_JOB_JWT_V2', 'SIGSTORE_ID_TOKEN']\n"
         f"open({str(seen)!r}, 'w').write(json.dumps({{n: n in os.environ for n in names}}))"
     )
     checks = (
@@ -374,6 +375,9 @@ def test_secrets_checks_get_no_release_credentials_and_keep_private_redacted_log
         "POETRY_HTTP_BASIC_LOCAL_PASSWORD": PASSWORD,
         "POETRY_PYPI_TOKEN_LOCAL": PASSWORD,
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN": OIDC_TOKEN,
+        "PYPI_ID_TOKEN": OIDC_TOKEN,  # GitLab's id_tokens, Sigstore's
+        "CI_JOB_JWT_V2": OIDC_TOKEN,
+        "SIGSTORE_ID_TOKEN": OIDC_TOKEN,
     }
 
     result = project.poetry("release", "prepare", "patch", "-v", extra_env=secrets)
@@ -381,12 +385,17 @@ def test_secrets_checks_get_no_release_credentials_and_keep_private_redacted_log
     assert result.code == 1, result.output
     assert 'index-url = "http://***@127.0.0.1' in result.output  # the tail, shown and redacted
     assert not re.search(
-        r"^(GITHUB_TOKEN|POETRY_HTTP_BASIC_\w+|ACTIONS_ID_\w+)=", result.output, re.M
+        r"^(GITHUB_TOKEN|POETRY_HTTP_BASIC_\w+|ACTIONS_ID_\w+|\w+_ID_TOKEN|CI_JOB_JWT\w*)=",
+        result.output,
+        re.M,
     )
     assert json.loads(seen.read_text()) == {
         "GH_TOKEN": True,
         "GITHUB_TOKEN": False,
         "POETRY_HTTP_BASIC_LOCAL_PASSWORD": False,
+        "PYPI_ID_TOKEN": False,
+        "CI_JOB_JWT_V2": False,
+        "SIGSTORE_ID_TOKEN": False,
     }
     log = Path(re.findall(r"Full log: (\S+)", result.output)[0])
     assert stat.S_IMODE(log.stat().st_mode) == 0o600

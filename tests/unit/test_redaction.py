@@ -103,3 +103,33 @@ def test_release_credentials_are_left_out_unless_named() -> None:
     assert kept == {"GH_TOKEN": "2", "PATH": "/bin", "DATABASE_PASSWORD": "6"}
     assert is_release_credential("POETRY_PYPI_TOKEN_TESTPYPI")
     assert not is_release_credential("MY_GITHUB_TOKEN_NOTE")
+
+
+@pytest.mark.parametrize(
+    ("name", "credential"),
+    [
+        ("GITHUB_TOKEN", True),
+        ("GH_TOKEN", True),
+        ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", True),
+        ("ACTIONS_ID_TOKEN_REQUEST_URL", True),
+        ("ACTIONS_RUNTIME_TOKEN", True),
+        ("PYPI_ID_TOKEN", True),
+        ("TESTPYPI_ID_TOKEN", True),
+        ("SIGSTORE_ID_TOKEN", True),
+        ("VAULT_ID_TOKEN", True),
+        ("CI_JOB_JWT", True),
+        ("CI_JOB_JWT_V2", True),
+        ("POETRY_PYPI_TOKEN_PYPI", True),
+        ("POETRY_HTTP_BASIC_DEMO_PASSWORD", True),
+        ("TWINE_PASSWORD", True),
+        ("ID_TOKEN_NOTE", False),
+        ("CI_JOB_ID", False),
+        ("GITHUB_REPOSITORY", False),
+        ("PATH", False),
+    ],
+)
+def test_one_rule_keeps_every_release_credential_and_identity_token_from_checks(
+    name: str, credential: bool
+) -> None:
+    assert is_release_credential(name) is credential
+    assert (name in without_release_credentials({name: "x"})) is not credential
