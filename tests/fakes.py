@@ -155,6 +155,9 @@ class MemoryGit(Git):
     def has_remote(self, remote: str) -> bool:
         return remote == self.remote_name
 
+    def operation_in_progress(self) -> str | None:
+        return None
+
     def fetch(self, remote: str) -> None:
         self.fetches += 1
 

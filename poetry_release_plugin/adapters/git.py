@@ -169,6 +169,24 @@ class Git:
         output = self.run(*_CHANGES).stdout
         return [line[3:] for line in output.splitlines() if line]
 
+    def operation_in_progress(self) -> str | None:
+        """The git operation left unfinished in this work tree (a merge, a cherry-pick, a
+        revert, a rebase, a bisect), or None."""
+        work_tree = self.work_tree()
+        if work_tree is None:
+            return None
+        markers = {
+            "MERGE_HEAD": "a merge",
+            "CHERRY_PICK_HEAD": "a cherry-pick",
+            "REVERT_HEAD": "a revert",
+            "rebase-merge": "a rebase",
+            "rebase-apply": "a rebase (or git am)",
+            "BISECT_LOG": "a bisect",
+        }
+        return next(
+            (what for name, what in markers.items() if (work_tree.git_dir / name).exists()), None
+        )
+
     def has_remote(self, remote: str) -> bool:
         """Whether `remote` is configured."""
         return remote in self.run("remote").stdout.split()

@@ -88,17 +88,29 @@ class GitHubRelease:
     body: str | None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> GitHubRelease:
-        """From a release object of the REST API."""
-        return cls(
-            id=int(data["id"]),
-            tag_name=str(data["tag_name"]),
-            name=data.get("name"),
-            draft=bool(data.get("draft")),
-            prerelease=bool(data.get("prerelease")),
-            html_url=str(data.get("html_url", "")),
-            body=data.get("body"),
-        )
+    def from_json(cls, data: Any) -> GitHubRelease:
+        """From a release object of the REST API; anything else is a GitHubError saying the
+        answer was not one (an API URL pointing elsewhere, a proxy's page)."""
+        try:
+            return cls(
+                id=int(data["id"]),
+                tag_name=str(data["tag_name"]),
+                name=_optional_text(data.get("name")),
+                draft=data.get("draft") is True,
+                prerelease=data.get("prerelease") is True,
+                html_url=str(data.get("html_url", "")),
+                body=_optional_text(data.get("body")),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            shown = repr(data)[:120]
+            raise GitHubError(
+                f"GitHub answered something that is not a release ({shown})",
+                "check github-api-url (GITHUB_API_URL) points at GitHub's REST API",
+            ) from None
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -176,6 +188,8 @@ class GitHub:
             listed = self._request("GET", f"{self._repo}/releases?per_page=100&page={page}")
             self._expect(listed, 200, "list the releases")
             batch = listed.json()
+            if not isinstance(batch, list):
+                batch = [batch]  # from_json says what it is
             found.extend(GitHubRelease.from_json(data) for data in batch)
             if len(batch) < 100:
                 break

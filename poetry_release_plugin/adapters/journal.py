@@ -212,7 +212,10 @@ def read_journal(path: Path) -> JournalRecord | None:
             )
             for entry in payload["files"]
         )
-        return JournalRecord(int(payload["pid"]), payload["head"], str(payload["version"]), files)
+        pid = int(payload["pid"])
+        if not 0 < pid < 2**31:  # a process id, never a group or all processes (os.kill)
+            raise ValueError(pid)
+        return JournalRecord(pid, payload["head"], str(payload["version"]), files)
     except (ValueError, KeyError, TypeError):
         raise ReleaseError(
             f"The journal of an interrupted prepare ({path}) cannot be read",

@@ -18,6 +18,7 @@ from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
+    require_no_operation_in_progress,
     require_release_branch,
     require_remote,
 )
@@ -137,6 +138,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         branch = None  # detached at the release tag: a CI job on the pushed tag
     else:
         _, branch = require_release_branch(git, project.root, settings)
+    require_no_operation_in_progress(git)
     require_clean_tree(git, fix="commit or stash them: cut releases exactly what is committed")
     if request.push:
         require_remote(git, remote, alternative="run with --no-push")

@@ -37,6 +37,19 @@ def require_release_branch(git: Git, root: Path, settings: ReleaseSettings) -> t
     return head, branch
 
 
+def require_no_operation_in_progress(git: Git) -> None:
+    """No merge, cherry-pick, revert, rebase or bisect left unfinished: a release commit made
+    in the middle of one would carry its half-done state (a merge commit without the merged
+    changes). Refused whatever --allow-dirty says."""
+    operation = git.operation_in_progress()
+    if operation is not None:
+        raise GitError(
+            f"{operation[0].upper()}{operation[1:]} is in progress in this work tree",
+            "finish it or abort it (git merge --abort, git cherry-pick --abort, git revert "
+            "--abort, git rebase --abort, git bisect reset), then run the command again",
+        )
+
+
 def require_clean_tree(git: Git, *, fix: str) -> None:
     """No uncommitted changes or untracked files."""
     changed = git.changed_paths()

@@ -65,6 +65,7 @@ from poetry_release_plugin.workflows.full_history import ensure_full_history
 from poetry_release_plugin.workflows.history import ensure_history_readable
 from poetry_release_plugin.workflows.preconditions import (
     require_clean_tree,
+    require_no_operation_in_progress,
     require_release_branch,
     require_remote,
     require_up_to_date,
@@ -365,6 +366,7 @@ def _check_repository(
     uncommitted changes (--allow-dirty)."""
     settings = project.settings
     head, branch = require_release_branch(git, project.root, settings)
+    require_no_operation_in_progress(git)
     uncommitted: frozenset[str] = frozenset()
     if request.allow_dirty:
         uncommitted = frozenset(git.changed_paths())

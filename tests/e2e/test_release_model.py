@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+import pytest
 from conftest import github_environment
 from support import CHANGELOG, GIT, POETRY, run, widget_kit_files
 
@@ -343,3 +344,23 @@ def test_a_dangling_origin_head_or_a_tag_of_a_tree_is_passed_over(
     assert status.json()["release_branch"] == ["main"]
     assert status.json()["last_tag"] == "v0.9.0"
     assert prepare.code == 0, prepare.output
+
+
+@pytest.mark.parametrize("allow_dirty", [(), ("--allow-dirty",)], ids=["clean", "allow-dirty"])
+def test_a_merge_left_unfinished_is_refused_before_anything_is_written(
+    make_project: ProjectFactory, allow_dirty: tuple[str, ...]
+) -> None:
+    project = widget_kit(make_project)
+    project.git("checkout", "--quiet", "-b", "topic")
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: on a topic branch")
+    project.git("checkout", "--quiet", "main")
+    project.git("merge", "--quiet", "--no-ff", "--no-commit", "topic")
+    before = project.snapshot()
+
+    prepare = project.poetry("release", "prepare", "patch", *NO_CHECKS, *allow_dirty)
+
+    assert prepare.code == 1
+    assert "A merge is in progress in this work tree" in prepare.stderr
+    assert "git merge --abort" in prepare.stderr
+    assert project.snapshot() == before

@@ -229,3 +229,14 @@ def test_a_request_that_may_have_acted_waits_out_a_rate_limit_but_not_a_5xx() ->
     with pytest.raises(HttpUnavailable, match="HTTP 502"):
         send(client, "POST", URL, policy=policy, sleep=time.sleep, clock=lambda: time.now)
     assert len(seen) == 1  # the caller looks before it asks again
+
+
+@pytest.mark.parametrize(
+    "answer", ["a string", ["a", "list"], {"id": "not a number", "tag_name": "v1"}, {"tag_name": 1}]
+)
+def test_an_answer_that_is_no_release_is_one_clear_github_error(answer: object) -> None:
+    from poetry_release_plugin.adapters.github import GitHubRelease
+    from poetry_release_plugin.errors import GitHubError
+
+    with pytest.raises(GitHubError, match="GitHub answered something that is not a release"):
+        GitHubRelease.from_json(answer)

@@ -135,3 +135,16 @@ def test_a_git_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) 
         RepositoryLock(folder / LOCK_NAME, "prepare").acquire()
     with pytest.raises(ReleaseError, match=r"make the repository's git folder writable"):
         Journal(folder / JOURNAL_NAME, head=None, version="2").record({})
+
+
+@pytest.mark.parametrize("pid", [0, -1, 2**31, 10**40])
+def test_a_journal_whose_pid_is_no_process_id_is_refused_in_one_message(
+    tmp_path: Path, pid: int
+) -> None:
+    from poetry_release_plugin.adapters.journal import read_journal
+
+    journal = tmp_path / "journal.json"
+    journal.write_text(json.dumps({"pid": pid, "head": "abc", "version": "1.0.1", "files": []}))
+
+    with pytest.raises(ReleaseError, match="cannot be read"):
+        read_journal(journal)
