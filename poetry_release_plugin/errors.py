@@ -257,12 +257,15 @@ class ReleaseBusy(ReleaseError):
 class NothingToRelease(ReleaseError):
     """No commit since the last release calls for a new version."""
 
-    def __init__(self, since: str | None) -> None:
+    def __init__(self, since: str | None, untagged: str | None = None) -> None:
         self.since = since
         where = since or "the first commit"
         super().__init__(
             f"Nothing to release since {where}: no feat, fix, perf or breaking commit",
-            "commit releasable changes first, or give a rule (patch, minor, ...) explicitly",
+            f"release {untagged} as the files hold it (poetry release prepare {untagged}), "
+            "commit releasable changes, or give a rule (patch, minor, ...)"
+            if untagged
+            else "commit releasable changes first, or give a rule (patch, minor, ...) explicitly",
         )
 
 

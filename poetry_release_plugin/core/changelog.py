@@ -481,3 +481,25 @@ def add_unreleased_entries(text: str, entries: str, path: str = "CHANGELOG.md") 
     added = [f"{line}{newline}" for line in entries.strip("\n").splitlines()]
     lines[at:at] = [newline, *added]
     return "".join(lines)
+
+
+def add_section_entries(text: str, version: str, entries: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog with `entries` (Markdown) added at the end of `version`'s section
+    (unchanged without that section, or without entries)."""
+    lines, headings = _read(text, path)
+    wanted = _valid(version)
+    target = next((h for h in headings if h.version == wanted and wanted), None)
+    if target is None or not entries.strip():
+        return text
+    at = _section_end(lines, headings, target)
+    while at > _body_start(target) and not _strip(lines[at - 1]).strip():
+        at -= 1
+    newline = newline_of(text)
+    lines[at - 1] = _ended(lines[at - 1], newline)
+    lines[at:at] = [newline, *(f"{line}{newline}" for line in entries.strip("\n").splitlines())]
+    return "".join(lines)
+
+
+def has_unreleased_heading(text: str, path: str = "CHANGELOG.md") -> bool:
+    """Whether the changelog has an Unreleased section (where entries are written by hand)."""
+    return any(h.unreleased for h in _scan(text, path).headings)

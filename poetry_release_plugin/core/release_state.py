@@ -237,6 +237,19 @@ class ReleaseFacts:
         return list(dict.fromkeys(places))
 
     @property
+    def untagged_version(self) -> str | None:
+        """The files' version when no tag marks it and it is above the last release (set by
+        hand, or squash-merged from a release pull request): releasable as it is."""
+        last = self.last_release
+        if self.version_tags or self.out_untagged:
+            return None
+        try:
+            above = last is None or parse_version(self.version) > last.version
+        except InvalidVersion:
+            return None
+        return self.version if above else None
+
+    @property
     def out_untagged(self) -> list[str]:
         """Where the version is out besides its tags: a published GitHub release (a draft is
         cut's to publish), the index."""
@@ -449,5 +462,5 @@ def _rule_from_changes(facts: ReleaseFacts) -> str:
     found = facts.release_rule
     if found is None:
         last = facts.last_release
-        raise NothingToRelease(last.name if last else None)
+        raise NothingToRelease(last.name if last else None, facts.untagged_version)
     return found

@@ -23,10 +23,12 @@ from poetry_release_plugin.adapters.files import FileTransaction, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import (
     NO_NOTABLE_CHANGES,
+    add_section_entries,
     add_unreleased_entries,
     extract_section,
     fold_unreleased_into,
     has_unreleased_entries,
+    has_unreleased_heading,
     newest_version,
     promote_unreleased,
     withdraw_section,
@@ -480,10 +482,12 @@ def _carried(
     text: str, new: str, path: str, facts: ReleaseFacts, git: Git, paths: tuple[str, ...]
 ) -> str:
     """The changelog once the section of the version prepared before (and not cut) is carried
-    over: generated then (it holds what the commits up to its release commit give), it is
-    withdrawn, to be generated anew from every commit since the last release; written or
-    edited by hand, it stays as it is for the same version (Unreleased's entries join it),
-    and cannot be carried to another version."""
+    over. Generated then (it holds what the commits up to its release commit give): withdrawn,
+    to be generated anew from every commit since the last release (with Unreleased's entries
+    written since). Written or edited by hand: kept, for the same version (in a file without
+    Unreleased, whose sections are generated, the commits since its release commit add their
+    entries; Unreleased's entries join it otherwise); for a higher version, its entries move
+    to Unreleased, which becomes that version's section."""
     pending, prepared = facts.pending, facts.version
     section = extract_section(text, prepared) or ""
     assert pending is not None
@@ -495,13 +499,19 @@ def _carried(
             generated = render_sections(group_changes(list(facts.changes_since)))
             text = add_unreleased_entries(text, generated, path)
         return text
+    written_by_hand = has_unreleased_heading(text, path)
     if parse_version(prepared) == parse_version(new):
-        return text
+        if written_by_hand:
+            return text
+        added = render_sections(group_changes([c for c in facts.changes_since if c.sha in after]))
+        return add_section_entries(text, prepared, added, path)
+    if written_by_hand:
+        return add_unreleased_entries(withdraw_section(text, prepared, path), section, path)
     raise ProjectError(
-        f"{prepared} was prepared and not cut, and its section in {path} was written or edited "
-        f"by hand, so it cannot become {new}'s",
-        f"prepare {prepared} again (poetry release prepare, without a rule), or move that "
-        f"section's entries to Unreleased, then prepare {new}",
+        f"{prepared} was prepared and not cut, and its section in {path} was edited by hand, "
+        f"so it cannot become {new}'s",
+        f"keep {prepared} (poetry release prepare {prepared}), or remove its section from "
+        f"{path} to have {new}'s generated",
     )
 
 

@@ -107,7 +107,13 @@ def _what_it_means(facts: ReleaseFacts) -> list[str]:
             notes.append(
                 f"HEAD is {found.describe()}: cut tags only that commit, so prepare comes first"
             )
-            if not facts.releasable_since:
+            if not facts.releasable_since and facts.untagged_version:
+                notes.append(
+                    "no commit since the last release calls for a version: release "
+                    f"{facts.version} as the files hold it (poetry release prepare "
+                    f"{facts.version}), or give prepare a rule (poetry release prepare patch)"
+                )
+            elif not facts.releasable_since:
                 notes.append(
                     "no commit since the last release calls for a version: give prepare the "
                     "rule (poetry release prepare patch)"

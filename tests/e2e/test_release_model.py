@@ -364,3 +364,72 @@ def test_a_merge_left_unfinished_is_refused_before_anything_is_written(
     assert "A merge is in progress in this work tree" in prepare.stderr
     assert "git merge --abort" in prepare.stderr
     assert project.snapshot() == before
+
+
+NO_UNRELEASED = "# Changelog\n\n## [0.9.0] - 2026-01-02\n\n### Fixed\n\n- The wobble in `core`.\n"
+
+
+def test_a_generated_section_edited_by_hand_keeps_its_words_and_takes_the_new_commits(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(make_project, NO_UNRELEASED)
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: a bug")
+    assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    project.write(
+        "CHANGELOG.md", project.read("CHANGELOG.md").replace("- a bug", "- A bug, in our words.")
+    )
+    project.commit_all("docs: the changelog in our words")
+    project.write("widget_kit/more.py", "MORE = True\n")
+    project.commit_all("fix: a second bug")
+
+    again = project.poetry("release", "prepare", *NO_CHECKS)
+
+    assert again.code == 0, again.output
+    changelog = project.read("CHANGELOG.md")
+    assert changelog.count("## [0.9.1]") == 1
+    section = changelog.split("## [0.9.1]", 1)[1].split("## [0.9.0]", 1)[0]
+    assert "- A bug, in our words." in section
+    assert "a second bug" in section
+
+
+def test_a_section_from_unreleased_moves_to_the_higher_version_the_commits_since_call_for(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(make_project)  # Unreleased lists "A `widgets` module."
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: a bug")
+    assert project.poetry("release", "prepare", *NO_CHECKS).code == 0
+    project.write("widget_kit/api.py", "API = 2\n")
+    project.commit_all("feat: a new engine")
+
+    again = project.poetry("release", "prepare", *NO_CHECKS)
+
+    assert again.code == 0, again.output
+    changelog = project.read("CHANGELOG.md")
+    assert "## [0.9.1]" not in changelog
+    assert changelog.count("## [0.10.0]") == 1
+    section = changelog.split("## [0.10.0]", 1)[1].split("## [0.9.0]", 1)[0]
+    assert "- A `widgets` module." in section
+    assert "[0.9.1]:" not in changelog
+
+
+def test_a_release_squash_merged_from_a_pull_request_is_released_as_the_files_hold_it(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(make_project)
+    project.write("pyproject.toml", project.read("pyproject.toml").replace("0.9.0", "0.9.1"))
+    project.write("widget_kit/__init__.py", '__version__ = "0.9.1"\n')
+    project.commit_all("Release 0.9.1 (#12)")
+    project.write("docs/usage.md", "How to.\n")
+    project.commit_all("docs: readme")
+
+    status = project.poetry("release", "status", "--offline")
+    plain = project.poetry("release", "prepare", *NO_CHECKS)
+    as_it_is = project.poetry("release", "prepare", "0.9.1", *NO_CHECKS)
+
+    assert "poetry release prepare 0.9.1" in status.stdout
+    assert plain.code == 1
+    assert "release 0.9.1 as the files hold it (poetry release prepare 0.9.1)" in plain.stderr
+    assert as_it_is.code == 0, as_it_is.output
+    assert project.git("log", "-1", "--format=%s") == "chore: bump version to 0.9.1"
