@@ -17,7 +17,7 @@ from packaging.version import InvalidVersion, Version
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
 _H2 = re.compile(r"^##(?!#)[ \t]*(?P<title>.*?)[ \t]*$")
 _SETEXT_H2 = re.compile(r"^ {0,3}-{2,}[ \t]*$")
@@ -469,26 +469,21 @@ def fold_unreleased_into(text: str, version: str, path: str = "CHANGELOG.md") ->
 def add_unreleased_entries(text: str, entries: str, path: str = "CHANGELOG.md") -> str:
     """The changelog with `entries` (Markdown) added at the end of Unreleased (unchanged
     without an Unreleased heading)."""
-    lines, headings = _read(text, path)
-    unreleased = next((h for h in headings if h.unreleased), None)
-    if unreleased is None or not entries.strip():
-        return text
-    at = _section_end(lines, headings, unreleased)
-    while at > _body_start(unreleased) and not _strip(lines[at - 1]).strip():
-        at -= 1
-    newline = newline_of(text)
-    lines[at - 1] = _ended(lines[at - 1], newline)
-    added = [f"{line}{newline}" for line in entries.strip("\n").splitlines()]
-    lines[at:at] = [newline, *added]
-    return "".join(lines)
+    return _add_entries(text, lambda heading: heading.unreleased, entries, path)
 
 
 def add_section_entries(text: str, version: str, entries: str, path: str = "CHANGELOG.md") -> str:
     """The changelog with `entries` (Markdown) added at the end of `version`'s section
-    (unchanged without that section, or without entries)."""
-    lines, headings = _read(text, path)
+    (unchanged without that section)."""
     wanted = _valid(version)
-    target = next((h for h in headings if h.version == wanted and wanted), None)
+    return _add_entries(
+        text, lambda heading: bool(wanted) and heading.version == wanted, entries, path
+    )
+
+
+def _add_entries(text: str, which: Callable[[Heading], bool], entries: str, path: str) -> str:
+    lines, headings = _read(text, path)
+    target = next((h for h in headings if which(h)), None)
     if target is None or not entries.strip():
         return text
     at = _section_end(lines, headings, target)
