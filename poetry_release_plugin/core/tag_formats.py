@@ -36,14 +36,20 @@ def candidate_formats(name: str, folder: str = "") -> tuple[str, ...]:
 
 
 def names_project(tag_format: str, name: str, folder: str = "") -> bool:
-    """Whether a tag format's fixed part names the project (its name, or its folder's), so
-    that its tags can be told from other projects' in one repository."""
-    fixed = _normalized(tag_format.replace("{version}", " "))
-    own = [
-        _normalized(name),
-        *([_normalized(folder), _normalized(folder.rsplit("/", 1)[-1])] if folder else []),
-    ]
-    return any(part and part in fixed for part in own)
+    """Whether a tag format is the project's own: what stands before `{version}`, less the
+    separator (`-v`, `_`, `/v`, ...), is its name or its folder (its path, or the folder's
+    own name), so its tags are told from other projects' in one repository. Parsed, not
+    searched: `pkg-extra-v{version}` is not `pkg`'s."""
+    head, found, _ = tag_format.partition("{version}")
+    if not found:
+        return False
+    named = _normalized(_SEPARATOR.sub("", head))
+    own = [name, *([folder, folder.rsplit("/", 1)[-1]] if folder else [])]
+    return bool(named) and any(named == _normalized(part) for part in own if part)
+
+
+# What joins a project's name to the version in a tag: `-v`, `_v`, `/v`, `-`, `_`, `/`, `@v`...
+_SEPARATOR = re.compile(r"[-_/@.]?v?$")
 
 
 def _normalized(text: str) -> str:

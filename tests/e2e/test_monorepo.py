@@ -217,3 +217,21 @@ def test_tags_named_by_the_projects_folder_are_its_release_tags(
         "inferred",
     )
     assert (status.json()["last_tag"], status.json()["commits_since"]) == ("pkga/v1.0.0", 1)
+
+
+def test_a_tag_format_that_names_a_sibling_is_refused_not_taken(
+    make_project: ProjectFactory, local_index: LocalIndex
+) -> None:
+    files = {"README.md": "# Two\n"}
+    files.update(project_files("pkg", local_index.url, 'tag-format = "pkg-extra-v{version}"'))
+    files.update(project_files("pkg-extra", local_index.url))
+    repository = make_project(files, tags=("pkg-v1.0.0", "pkg-extra-v1.0.0"))
+    before = repository.snapshot()
+
+    result = subfolder(repository, "pkg").poetry(
+        "release", "prepare", "patch", "--offline", "--no-checks"
+    )
+
+    assert result.code == 1
+    assert "its tag format pkg-extra-v{version} (configured) does not name it" in result.stderr
+    assert repository.snapshot() == before

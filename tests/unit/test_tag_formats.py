@@ -7,6 +7,7 @@ import pytest
 from poetry_release_plugin.core.tag_formats import (
     AmbiguousTagFormat,
     choose_tag_format,
+    names_project,
     tag_version,
 )
 
@@ -76,3 +77,24 @@ def test_a_tag_reads_as_a_version_only_in_its_own_format(
 ) -> None:
     found = tag_version(tag_format, tag)
     assert (str(found) if found else None) == version
+
+
+@pytest.mark.parametrize(
+    ("tag_format", "folder", "own"),
+    [
+        ("pkg-v{version}", "", True),
+        ("pkg_{version}", "", True),
+        ("pkg-extra-v{version}", "", False),  # a sibling's, though it starts with pkg
+        ("extra-pkg-v{version}", "", False),
+        ("v{version}", "", False),
+        ("{version}", "", False),
+        ("release-v{version}", "", False),
+        ("libs/pkg/v{version}", "libs/pkg", True),
+        ("pkg/v{version}", "libs/pkg", True),
+        ("libs/other/v{version}", "libs/pkg", False),
+    ],
+)
+def test_a_tag_format_is_a_projects_own_when_its_prefix_is_the_projects_name_or_folder(
+    tag_format: str, folder: str, own: bool
+) -> None:
+    assert names_project(tag_format, "pkg", folder) is own
