@@ -56,13 +56,6 @@ def _normalized(text: str) -> str:
     return re.sub(r"[-_.]+", "-", text).lower()
 
 
-def release_tag_names(tag_format: str, name: str, version: str) -> list[str]:
-    """Every tag that would say `version` is released: `tag_format`'s first, then each usual
-    format's (a release tagged by hand or by another tool counts too)."""
-    formats = (tag_format, *candidate_formats(name))
-    return list(dict.fromkeys(each.format(version=version) for each in formats))
-
-
 def tag_pattern(tag_format: str) -> re.Pattern[str]:
     """A pattern matching the tags of `tag_format`, the version in its `version` group."""
     head, _, tail = tag_format.partition("{version}")

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.commits import (
-    bump_rule,
     message_template,
     release_subject_matcher,
 )
@@ -330,10 +329,3 @@ def release_convention(
     or shaped like the subject of the commit the last release tag marks."""
     examples = list(git.subjects(last.commit).values()) if last is not None and last.commit else []
     return release_subject_matcher(project.settings.commit_message, examples)
-
-
-def release_rule(project: Project, commits: list[Commit]) -> str | None:
-    """The bump these changes call for (None: nothing releasable), by `prepare`'s rule: the
-    current major and `major-on-zero`. What `prepare` bumps by and `status` calls releasable."""
-    major = parse_version(project.version).major
-    return bump_rule(commits, major=major, major_on_zero=project.settings.major_on_zero)
