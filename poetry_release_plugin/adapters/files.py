@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.sources import TextEncoding, decode_python, decode_text
+from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -135,8 +136,18 @@ class FileTransaction:
         """The files written so far, in order."""
         return list(self._originals)
 
-    def write_files(self, contents: Mapping[Path, bytes]) -> None:
-        """Write each file, after journaling what they all held (when there is a journal)."""
+    def write_files(
+        self, contents: Mapping[Path, bytes], *, expected: Mapping[Path, bytes] | None = None
+    ) -> None:
+        """Write each file, after journaling what they all held (when there is a journal).
+        With `expected` (what each held when it was read), a file changed since is refused
+        before anything is written: an edit saved meanwhile is never overwritten."""
+        for path, was in (expected or {}).items():
+            if read_or_none(path) != was:
+                raise ProjectError(
+                    f"{path.name} changed after it was read ({path}), so nothing was written",
+                    "run the command again: it reads the files anew",
+                )
         for path in contents:
             if path not in self._originals:
                 self._originals[path] = read_or_none(path)

@@ -138,6 +138,11 @@ class FileChange:
         """The bytes written to the work tree."""
         return self.encoding.encode(self.after, self.path)
 
+    @property
+    def original(self) -> bytes:
+        """The bytes the file held when prepare read it."""
+        return self.encoding.encode(self.before, self.path)
+
     def diff(self) -> str:
         """A unified diff of the change."""
         return unified_diff(self.path, self.before, self.after)
@@ -295,7 +300,10 @@ def apply_prepare(
     try:
         with transaction:
             stage = "while writing the version"
-            transaction.write_files({root / change.path: change.data for change in plan.changes})
+            transaction.write_files(
+                {root / change.path: change.data for change in plan.changes},
+                expected={root / change.path: change.original for change in plan.changes},
+            )
             stage = "while the checks ran"
             results = _run_checks(plan, adapters)
             stage = "while confirming the version"

@@ -1050,3 +1050,33 @@ def test_abort_with_nothing_to_abort_says_so_in_one_json_object(
     assert result.json() == {"ok": True, "aborted": False, "restored": [], "kept": []}
     assert "Nothing to abort" in result.stderr
     assert project.snapshot() == before
+
+
+@pytest.mark.faults
+def test_an_edit_saved_while_prepare_asks_the_index_is_never_overwritten(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    edited = CHANGELOG.replace("- A `widgets` module.", "- A `widgets` module, edited meanwhile.")
+
+    def index_while_the_user_saves(environ: dict[str, object], start_response: Any) -> list[bytes]:
+        project.write("CHANGELOG.md", edited)  # saved in an editor during the look-up
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
+
+    with ServedApp(index_while_the_user_saves) as server:
+        project.write(
+            "pyproject.toml",
+            project.read("pyproject.toml")
+            + f'\n[tool.poetry-release]\nindex-url = "{server.url}/simple/"\n',
+        )
+        project.commit_all("chore: the index")
+        head = project.git("rev-parse", "HEAD")
+
+        result = project.poetry("release", "prepare", "patch", "--no-checks")
+
+    assert result.code == 1
+    assert "CHANGELOG.md changed after it was read" in result.stderr
+    assert project.read("CHANGELOG.md") == edited  # the edit is kept
+    assert project.git("rev-parse", "HEAD") == head
+    assert '__version__ = "0.9.0"' in project.read("widget_kit/__init__.py")
