@@ -8,6 +8,7 @@
    own venv by this script).
 3. Checks: three checks of 1 s each, wall time of `prepare` vs the sum of the checks' times.
 4. A long history: benchmarks/history.py (10,000 commits, a 5 MB changelog).
+5. Every place the version lives: benchmarks/places.py (10,000 tracked files searched).
 
     .venv/bin/python benchmarks/compare.py [--runs 11] > benchmarks/RESULTS.md
 """
@@ -204,13 +205,16 @@ def main() -> None:
             env,
         )
         wall, summed = check_concurrency(root, env, max(3, args.runs // 3))
-    history = subprocess.run(
-        [sys.executable, str(HERE / "history.py"), "--runs", "7"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    report(args.runs, versions, load, decision, wall, summed, history)
+    history, places = (
+        subprocess.run(
+            [sys.executable, str(HERE / script), "--runs", "7"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for script in ("history.py", "places.py")
+    )
+    report(args.runs, versions, load, decision, wall, summed, history + "\n" + places)
 
 
 def report(
@@ -247,7 +251,7 @@ def report(
         f"Three checks of 1 s each: the whole `prepare` (start-up, writes and all) took "
         f"{wall:.2f} s of wall time, while the checks' own times add up to {summed:.2f} s."
     )
-    print("\n## A long history\n\n```text\n" + history.strip() + "\n```")
+    print("\n## A long history, a large tree\n\n```text\n" + history.strip() + "\n```")
     print("\n## Reading these figures\n")
     print(
         "- `prepare --dry-run` costs about what `poetry version --dry-run` costs: both are "

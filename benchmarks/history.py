@@ -120,12 +120,42 @@ def median_seconds(action: Callable[[], None], runs: int) -> float:
     return statistics.median(samples)
 
 
+def poetry_command(root: Path, env: dict[str, str]) -> Callable[..., None]:
+    """Run `poetry ARGS` (this environment's) in `root`, its output dropped; fail on error."""
+    poetry = str(Path(sys.executable).parent / "poetry")
+
+    def command(*argv: str) -> None:
+        subprocess.run(
+            [poetry, *argv],
+            cwd=root,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    return command
+
+
+def interleaved_medians(
+    commands: dict[str, tuple[str, ...]], command: Callable[..., None], runs: int
+) -> dict[str, float]:
+    """Each command's median time over `runs` rounds, the commands interleaved so that a busy
+    moment of the machine hurts every command alike."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            started = time.perf_counter()
+            command(*argv)
+            samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    poetry = str(Path(sys.executable).parent / "poetry")
     as_installed()
     with tempfile.TemporaryDirectory() as scratch:
         home = Path(scratch)
@@ -140,15 +170,7 @@ def main() -> None:
             bump_rule(commits, major=1, major_on_zero=False)
             render_sections(group_changes(commits))
 
-        def command(*argv: str) -> None:
-            subprocess.run(
-                [poetry, *argv],
-                cwd=root,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+        command = poetry_command(root, env)
 
         parse_time = median_seconds(parse, args.runs)
         commands = {
@@ -169,13 +191,7 @@ def main() -> None:
             ),
             "poetry version patch --dry-run": ("version", "patch", "--dry-run"),
         }
-        samples: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(args.runs):  # interleaved, so a busy moment hurts every command alike
-            for name, argv in commands.items():
-                started = time.perf_counter()
-                command(*argv)
-                samples[name].append(time.perf_counter() - started)
-    medians = {name: statistics.median(times) for name, times in samples.items()}
+        medians = interleaved_medians(commands, command, args.runs)
     baseline = medians["poetry version patch --dry-run"]
     size = len(big_changelog(5)) / 1e6
     print(

@@ -14,6 +14,8 @@ from poetry_release_plugin.errors import ConfigError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from poetry_release_plugin.core.version_places import PlaceSpec
+
 TABLE = "[tool.poetry-release]"
 
 
@@ -40,7 +42,8 @@ class ReleaseSettings:
     tag_message: str = "Release {tag}"
     release_title: str = "Release {tag}"
     commit_message: str = "chore: bump version to {version}"
-    version_files: tuple[str, ...] | None = None
+    version_files: tuple[PlaceSpec, ...] | None = None
+    version_ignore: tuple[str, ...] = ()
     changelog: str | None = "CHANGELOG.md"
     checks: tuple[CheckSpec, ...] | None = None
     repository: str = "pypi"
@@ -120,6 +123,18 @@ def _string_list(key: str, value: object, *, allow_single: bool = False) -> tupl
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise _wrong_type(key, expected, value)
     return tuple(value)
+
+
+def _version_files(key: str, value: object) -> tuple[PlaceSpec, ...]:
+    from poetry_release_plugin.core.version_places import place_from_entry
+    from poetry_release_plugin.errors import ProjectError
+
+    if not isinstance(value, list):
+        raise _wrong_type(key, "a list of paths (or { path, search, replace } tables)", value)
+    try:
+        return tuple(place_from_entry(entry, f"{TABLE} {key}") for entry in value)
+    except ProjectError as error:
+        raise ConfigError(error.what, error.fix) from None
 
 
 # What a message template (commit-message, tag-message, release-title) may name.
@@ -259,7 +274,8 @@ _PARSERS: dict[str, Any] = {
     "tag-message": _template,
     "release-title": _template,
     "commit-message": _template,
-    "version-files": _string_list,
+    "version-files": _version_files,
+    "version-ignore": _string_list,
     "changelog": _changelog,
     "checks": _checks,
     "repository": _string,

@@ -76,7 +76,9 @@ def check_before_version(event: Event, event_name: str, dispatcher: EventDispatc
     try:
         from poetry_release_plugin.workflows.sync import check_version_sync
 
-        check_version_sync(root, rule, next_phase=bool(io.input.option("next-phase")))
+        before = check_version_sync(root, rule, next_phase=bool(io.input.option("next-phase")))
+        if before is not None:
+            _BEFORE[id(command)] = before
     except Exception as error:  # never Poetry's failure: say it, and leave the files alone
         _SKIPPED.add(id(command))
         _warn(io, f"{_reason(error)}; the version files were not updated")
@@ -100,7 +102,7 @@ def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatche
     try:
         from poetry_release_plugin.workflows.sync import sync_version_files
 
-        for path in sync_version_files(root):
+        for path in sync_version_files(root, _BEFORE.pop(id(command), None)):
             write(f"Updated <c1>{path}</c1>")
     except Exception as error:  # pyproject.toml is written already: report, never crash
         _warn(event.io, f"{_reason(error)}; the version files were not updated")
@@ -108,6 +110,8 @@ def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatche
 
 # `version` commands whose check failed: the sync after them says nothing more.
 _SKIPPED: set[int] = set()
+# The version the places held when each `version` command began (what the sync replaces).
+_BEFORE: dict[int, str] = {}
 
 
 def _project_root(command: Command) -> Path | None:

@@ -16,8 +16,9 @@ from poetry_release_plugin.adapters.git import CommitLog, Git
 from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.commits import Commit
-from poetry_release_plugin.core.project import ChangelogFile, Project, VersionFile
-from poetry_release_plugin.core.sources import find_version_assignments, read_metadata
+from poetry_release_plugin.core.project import ChangelogFile, Project, VersionPlace
+from poetry_release_plugin.core.sources import read_metadata
+from poetry_release_plugin.core.version_places import PlaceKind, PlaceSpec, read_place
 from poetry_release_plugin.errors import GitError, GitHubError, PushRejected
 
 if TYPE_CHECKING:
@@ -47,12 +48,11 @@ def project(
     """A project as `load_project` would read it, without a disk."""
     text = pyproject(version, release)
     metadata = read_metadata(text)
-    files: tuple[VersionFile, ...] = ()
+    files: tuple[VersionPlace, ...] = ()
     if version_file is not None:
         source = version_file.format(version=version)
-        found = find_version_assignments(source, "widget_kit/_version.py")
-        assert found is not None
-        files = (VersionFile("widget_kit/_version.py", source, found.version),)
+        spec = PlaceSpec("widget_kit/_version.py", PlaceKind.PYTHON, source="found in the package")
+        files = (VersionPlace(spec, source, read_place(spec, source, version)),)
     settings = parse_settings(metadata.release_table)
     log = ChangelogFile("CHANGELOG.md", changelog) if changelog is not None else None
     return Project(ROOT, text, metadata, settings, files, log, packages_on_disk=("widget_kit",))

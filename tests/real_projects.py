@@ -32,16 +32,20 @@ def _tree(name: str) -> dict[str, str]:
 
 
 def _at_version(files: dict[str, str], head: str, version: str) -> dict[str, str]:
-    """The files with the version they held at `version` instead of HEAD's."""
-    pattern = re.compile(
+    """The files with the version they held at `version` instead of HEAD's (a version
+    assignment of pyproject.toml or a module, a pre-commit hook's `rev: vX`)."""
+    assignment = re.compile(
         rf'^((?:__version__|version|VERSION)(?:: str)? = )"{re.escape(head)}"', re.M
     )
-    return {
-        path: pattern.sub(rf'\g<1>"{version}"', text)
-        if path == "pyproject.toml" or path.endswith(".py")
-        else text
-        for path, text in files.items()
-    }
+    hook = re.compile(rf"^(\s*rev: v){re.escape(head)}(\s)", re.M)
+    changed = {}
+    for path, text in files.items():
+        if path == "pyproject.toml" or path.endswith(".py"):
+            text = assignment.sub(rf'\g<1>"{version}"', text)
+        elif path == ".pre-commit-config.yaml":
+            text = hook.sub(rf"\g<1>{version}\g<2>", text)
+        changed[path] = text
+    return changed
 
 
 def build_real_project(name: str, folder: Path, env: dict[str, str]) -> ReleaseProject:

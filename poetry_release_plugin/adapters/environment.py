@@ -49,20 +49,25 @@ def find_project_environment(poetry: Poetry) -> ProjectEnvironment | None:
 
 _IMPORT_SCRIPT = """
 import importlib, importlib.metadata, importlib.util, json, sys
-name, distribution = sys.argv[1], sys.argv[2]
-if not name:
+targets, distribution = sys.argv[1], sys.argv[2]
+if not targets:
     try:
         version = importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         print(json.dumps({"found": False}))
     else:
-        print(json.dumps({"found": True, "version": version}))
-elif importlib.util.find_spec(name) is None:
-    print(json.dumps({"found": False}))
-else:
-    module = importlib.import_module(name)
-    version = getattr(module, "__version__", None)
-    print(json.dumps({"found": True, "version": version if isinstance(version, str) else None}))
+        print(json.dumps({"found": True, "versions": [["", version]]}))
+    sys.exit()
+versions = []
+for target in targets.split(","):
+    name, _, attribute = target.partition(":")
+    if importlib.util.find_spec(name) is None:
+        print(json.dumps({"found": False}))
+        sys.exit()
+    attribute = attribute or "__version__"
+    value = getattr(importlib.import_module(name), attribute, None)
+    versions.append([name + "." + attribute, value if isinstance(value, str) else None])
+print(json.dumps({"found": True, "versions": versions}))
 """
 
 
@@ -71,15 +76,25 @@ class ImportedVersion:
     """What importing a package in an environment said."""
 
     found: bool
-    version: str | None = None
+    versions: tuple[tuple[str, str | None], ...] = ()  # each expression and what it gave
     error: str | None = None
+
+    @property
+    def version(self) -> str | None:
+        """What the first expression gave."""
+        return self.versions[0][1] if self.versions else None
+
+    def disagreeing(self, expected: str) -> tuple[str, str | None] | None:
+        """The first expression that does not give `expected`, and what it gave."""
+        return next(((what, got) for what, got in self.versions if got != expected), None)
 
 
 def imported_version(
     env: ProjectEnvironment, package: str | VersionReader, cwd: Path
 ) -> ImportedVersion:
-    """Import `package` in the environment (from `cwd`) and read its `__version__`; given a
-    VersionReader without a module, ask `importlib.metadata` for the distribution's version."""
+    """Import `package` in the environment (from `cwd`) and read its `__version__` (or each
+    version name a VersionReader names); given a VersionReader without a module, ask
+    `importlib.metadata` for the distribution's version."""
     reader = package if isinstance(package, VersionReader) else VersionReader(package, "")
     completed = subprocess.run(
         [str(env.python), "-c", _IMPORT_SCRIPT, reader.module or "", reader.distribution],
@@ -94,4 +109,5 @@ def imported_version(
         lines = (completed.stderr or completed.stdout).strip().splitlines()
         return ImportedVersion(found=True, error=lines[-1] if lines else "import failed")
     answer = json.loads(completed.stdout.strip().splitlines()[-1])
-    return ImportedVersion(found=bool(answer["found"]), version=answer.get("version"))
+    versions = tuple((str(what), got) for what, got in answer.get("versions", []))
+    return ImportedVersion(found=bool(answer["found"]), versions=versions)

@@ -295,6 +295,32 @@ class Git:
             args = _log_args((revision_range,), tuple(paths))
         return _parse_log(self.run(*args, timeout=300).stdout)
 
+    def grep_tracked(
+        self,
+        text: str,
+        exclude: Sequence[str] = (),
+        *,
+        pattern: bool = False,
+        only: Sequence[str] = (".",),
+    ) -> list[tuple[str, int, str]]:
+        """Each line of the tracked text files under the folder git runs in that holds `text`
+        (a fixed string; with `pattern`, an extended regular expression), in the `only`
+        pathspecs less the `exclude` globs, binary files skipped: (path relative to that
+        folder, line number, line), from one `git grep`."""
+        excluded = [f":(exclude,glob){glob}" for glob in exclude]
+        kind = "-E" if pattern else "-F"
+        args = ["grep", "-I", "-n", "-z", kind, "--no-color", "-e", text, "--", *only, *excluded]
+        result = self.run(*args, check=False, timeout=300)
+        if result.code not in (0, 1):
+            detail = result.stderr.strip()
+            raise GitError(f"git grep failed: {detail}", "fix the cause shown by git")
+        found = []
+        for line in result.stdout.splitlines():
+            path, number, content = ([*line.split("\x00", 2), "", ""])[:3]
+            if number.isdigit():
+                found.append((path, int(number), content))
+        return found
+
     def log(self, revision_range: str, paths: Sequence[str] = ()) -> list[Commit]:
         """Commits of a range, newest first (see `history`)."""
         return list(self.history(revision_range, paths).commits)

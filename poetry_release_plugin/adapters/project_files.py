@@ -1,17 +1,20 @@
-"""Reading a project from disk: its metadata, its settings, its changelog and the files its
-version lives in (found in its packages, never in vendored trees)."""
+"""Reading a project from disk: its metadata, its settings, its changelog and every place its
+version lives (configured, declared by another release tool, or found in its packages, never
+in vendored trees), with each mention of the version in its tracked files judged."""
 
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.adapters.files import read_source
 from poetry_release_plugin.config import parse_settings
+from poetry_release_plugin.core.other_tools import TOOL_FILES, Declarations, read_declarations
 from poetry_release_plugin.core.project import (
     ChangelogFile,
     Project,
-    VersionFile,
+    VersionPlace,
     ensure_versions_agree,
 )
 from poetry_release_plugin.core.sources import (
@@ -20,13 +23,23 @@ from poetry_release_plugin.core.sources import (
     find_version_assignments,
     read_metadata,
 )
+from poetry_release_plugin.core.version_places import (
+    MAX_FILE_SIZE,
+    NEVER_SEARCHED,
+    Mention,
+    PlaceKind,
+    PlaceSpec,
+    classify_mentions,
+    is_skipped_path,
+    read_place,
+)
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from poetry_release_plugin.config import ReleaseSettings
-    from poetry_release_plugin.core.sources import PackageLocation
+    from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata, TextEncoding
 
 VERSION_FILE_NAMES = ("_version.py", "__version__.py", "version.py", "__init__.py")
 # Folders of other people's code shipped inside a package: their `__version__` is theirs.
@@ -50,9 +63,13 @@ def release_table(root: Path) -> dict[str, Any] | None:
     return table if isinstance(table, dict) else None
 
 
-def load_project(root: Path, *, require_agreement: bool = True) -> Project:
-    """Read pyproject.toml, `[tool.poetry-release]` and the version files; check they agree
-    (unless `require_agreement` is false: `status` reports a disagreement instead)."""
+def load_project(
+    root: Path, *, require_agreement: bool = True, current: str | None = None
+) -> Project:
+    """Read pyproject.toml, `[tool.poetry-release]` and every place the version lives; check
+    they agree (unless `require_agreement` is false: `status` reports a disagreement instead).
+    `current` is the version the places hold when pyproject.toml was just changed (the sync
+    after `poetry version`); pyproject.toml's own by default."""
     pyproject = root / PYPROJECT
     if not pyproject.is_file():
         raise ProjectError(f"No {PYPROJECT} in {root}", "run the command from the project's folder")
@@ -60,20 +77,193 @@ def load_project(root: Path, *, require_agreement: bool = True) -> Project:
     metadata = read_metadata(text)
     ensure_poetry_allowed(metadata.requires_poetry)
     settings = parse_settings(metadata.release_table)
-    version_files = tuple(_load_version_files(root, metadata.packages, settings, metadata.excludes))
+    declarations = read_declarations(_tool_documents(root, text))
+    version = current or metadata.version
+    places, mentions = _find_places(root, metadata, settings, declarations, version)
     if require_agreement:
-        ensure_versions_agree(metadata.version, version_files)
+        ensure_versions_agree(metadata.version if current is None else current, places)
     changelog = _load_changelog(root, settings)
     return Project(
         root,
         text,
         metadata,
         settings,
-        version_files,
+        places,
         changelog,
         packages_on_disk=_packages_on_disk(root, metadata.packages),
         pyproject_encoding=encoding,
+        declarations=declarations,
+        mentions=mentions,
     )
+
+
+def _tool_documents(root: Path, pyproject_text: str) -> dict[str, dict[str, Any]]:
+    """pyproject.toml and the other release tools' own files, parsed (a file that is not
+    TOML is left out: that tool's configuration is then not read)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    documents = {PYPROJECT: tomlkit.parse(pyproject_text).unwrap()}
+    for name in TOOL_FILES:
+        path = root / name
+        if path.is_file():
+            try:
+                document = tomlkit.parse(read_source(path, name)[0]).unwrap()
+            except (TOMLKitError, ProjectError):
+                continue
+            if name == ".bumpversion.toml" and "tool" not in document:
+                document = {"tool": {"bumpversion": document}}
+            documents[name] = document
+    return documents
+
+
+def _find_places(
+    root: Path,
+    metadata: ProjectMetadata,
+    settings: ReleaseSettings,
+    declarations: Declarations,
+    version: str,
+) -> tuple[tuple[VersionPlace, ...], tuple[Mention, ...] | None]:
+    """Every place the version lives (configured, declared by another tool, found), read;
+    and each mention of `version` in the tracked files, judged (None outside git)."""
+    specs = [*(settings.version_files or ()), *declarations.places]
+    if settings.version_files is None:
+        specs += _discover_all(root, metadata.packages, metadata.excludes)
+    found = _mentions_in_tracked_files(root, version)
+    constants = _version_constants(root) if found is not None else ([], frozenset())
+    specs += _constants_among(
+        root,
+        [*(found or []), *constants[0]],
+        metadata,
+        {s.path for s in specs},
+        version,
+        constants[1],
+    )
+    places = _read_places(root, _unique_specs(specs), version)
+    if found is None:
+        return places, None
+    tables = [PlaceSpec(PYPROJECT, PlaceKind.TOML, f"{t}.version") for t in metadata.version_tables]
+    pyproject_text = (root / PYPROJECT).read_text(encoding="utf-8", errors="replace")
+    lines: dict[str, dict[int, str]] = {PYPROJECT: {}}
+    for spec in tables:
+        for line in read_place(spec, pyproject_text, version).lines:
+            lines[PYPROJECT].setdefault(line, "version tables")
+    for place in places:
+        for line in place.reading.lines:
+            lines.setdefault(place.path, {}).setdefault(line, place.spec.source)
+    ignore = settings.version_ignore
+    return places, classify_mentions(found, version, lines, ignore, metadata.name)
+
+
+def _unique_specs(specs: list[PlaceSpec]) -> list[PlaceSpec]:
+    unique: dict[tuple[str, PlaceKind, str, str], PlaceSpec] = {}
+    for spec in specs:
+        unique.setdefault((spec.path, spec.kind, spec.pattern, spec.replace), spec)
+    return list(unique.values())
+
+
+def _read_places(root: Path, specs: list[PlaceSpec], version: str) -> tuple[VersionPlace, ...]:
+    texts: dict[str, tuple[str, TextEncoding]] = {}
+    places = []
+    for spec in specs:
+        if spec.path not in texts:
+            path = root / spec.path
+            if not path.is_file():
+                raise ProjectError(
+                    f"{spec.source} names {spec.path}, which does not exist",
+                    f"fix the path in {spec.source}",
+                )
+            texts[spec.path] = read_source(path, spec.path, python=spec.path.endswith(".py"))
+        text, encoding = texts[spec.path]
+        places.append(VersionPlace(spec, text, read_place(spec, text, version), encoding))
+    return tuple(places)
+
+
+def _mentions_in_tracked_files(root: Path, version: str) -> list[tuple[str, int, str]] | None:
+    """The lines of the project's tracked text files that hold `version` (lock files and
+    changelogs left out, files over MAX_FILE_SIZE too); None outside a git work tree."""
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.errors import GitError
+
+    git = Git(root)
+    try:
+        if git.work_tree() is None:
+            return None
+        found = git.grep_tracked(version, NEVER_SEARCHED)
+    except GitError:
+        return None
+    sizes: dict[str, bool] = {}
+    kept = []
+    for path, line, text in found:
+        if path not in sizes:
+            try:
+                sizes[path] = (root / path).stat().st_size <= MAX_FILE_SIZE
+            except OSError:
+                sizes[path] = False
+        if sizes[path]:
+            kept.append((path, line, text))
+    return kept
+
+
+# A module assigning a version name a string, as `git grep -E` finds it.
+_VERSION_NAME_LINE = r"^\s*(__version__|__VERSION__|VERSION|version)\s*(:[^=]*)?=\s*[\"']"
+
+
+def _version_constants(root: Path) -> tuple[list[tuple[str, int, str]], frozenset[str]]:
+    """The lines of tracked modules assigning a version name a string, and the versions the
+    repository's tags name (a constant holding one of those is the project's version, even
+    left behind at an earlier release)."""
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.errors import GitError
+
+    git = Git(root)
+    try:
+        lines = git.grep_tracked(_VERSION_NAME_LINE, pattern=True, only=("*.py",))
+        tags = git.all_tags()
+    except GitError:
+        return [], frozenset()
+    released = {match[1] for tag in tags if (match := _TAG_VERSION.search(tag))}
+    return lines, frozenset(released)
+
+
+_TAG_VERSION = re.compile(r"(?:^|[-_/vV])(\d+(?:\.\d+)+\S*)$")
+
+
+def _constants_among(
+    root: Path,
+    found: list[tuple[str, int, str]],
+    metadata: ProjectMetadata,
+    known: set[str],
+    version: str,
+    released: frozenset[str] = frozenset(),
+) -> list[PlaceSpec]:
+    """The modules of the project's packages that assign a version name (`VERSION`,
+    `__version__`, ...) the current version, or a version its tags released (a constant left
+    behind), on a line where git found it."""
+    from poetry_release_plugin.core.project import module_of
+
+    specs = []
+    hits: dict[str, set[int]] = {}
+    for path, line, _text in found:
+        if path.endswith(".py") and path not in known:
+            hits.setdefault(path, set()).add(line)
+    for path, lines in hits.items():
+        if (
+            module_of(path, metadata.packages) is None
+            or is_skipped_path(path)
+            or _excluded(path, metadata.excludes)
+        ):
+            continue
+        spec = PlaceSpec(path, PlaceKind.PYTHON, source="found in the package")
+        try:
+            text = read_source(root / path, path, python=True)[0]
+            reading = read_place(spec, text, version)
+        except ProjectError:
+            continue
+        holds_ours = reading.version == version or reading.version in released
+        if holds_ours and lines & set(reading.lines):
+            specs.append(spec)
+    return specs
 
 
 def _packages_on_disk(root: Path, packages: tuple[PackageLocation, ...]) -> tuple[str, ...]:
@@ -122,42 +312,19 @@ def ensure_poetry_allowed(requires_poetry: str | None) -> None:
         )
 
 
-def _load_version_files(
-    root: Path,
-    packages: tuple[PackageLocation, ...],
-    settings: ReleaseSettings,
-    excludes: tuple[str, ...] = (),
-) -> list[VersionFile]:
-    if settings.version_files is not None:
-        return [_listed_version_file(root, path) for path in settings.version_files]
-    found: list[VersionFile] = []
+def _discover_all(
+    root: Path, packages: tuple[PackageLocation, ...], excludes: tuple[str, ...]
+) -> list[PlaceSpec]:
+    """The version module of each package (see `_discover`), as places."""
+    found: list[PlaceSpec] = []
     for package in packages:
-        found_file = _discover(root, package, excludes)
-        if found_file is not None and found_file.path not in {f.path for f in found}:
-            found.append(found_file)
+        path = _discover(root, package, excludes)
+        if path is not None and path not in {spec.path for spec in found}:
+            found.append(PlaceSpec(path, PlaceKind.PYTHON, source="found in the package"))
     return found
 
 
-def _listed_version_file(root: Path, relative: str) -> VersionFile:
-    path = root / relative
-    if not path.is_file():
-        raise ProjectError(
-            f"version-files lists {relative}, which does not exist",
-            "fix the path in [tool.poetry-release] version-files",
-        )
-    text, encoding = read_source(path, relative, python=True)
-    assignments = find_version_assignments(text, relative)
-    if assignments is None:
-        raise ProjectError(
-            f"{relative} (listed in version-files) does not assign __version__ a string literal",
-            f'write __version__ = "X.Y.Z" in {relative}, or remove it from version-files',
-        )
-    return VersionFile(relative, text, assignments.version, encoding)
-
-
-def _discover(
-    root: Path, package: PackageLocation, excludes: tuple[str, ...]
-) -> VersionFile | None:
+def _discover(root: Path, package: PackageLocation, excludes: tuple[str, ...]) -> str | None:
     """The shallowest module of a package (namespace and nested packages included) that assigns
     `__version__` a string literal, never inside vendored or excluded folders. A module that
     computes `__version__` (from the installed metadata) ends the search: there is no file."""
@@ -180,10 +347,10 @@ def _discover(
             relative = path.relative_to(root).as_posix()
             if not path.is_file() or _excluded(relative, excludes):
                 continue
-            text, encoding = read_source(path, relative, python=True)
-            assignments = find_version_assignments(text, relative)
+            text, _encoding = read_source(path, relative, python=True)
+            assignments = find_version_assignments(text, relative, "__version__")
             if assignments is not None:
-                return VersionFile(relative, text, assignments.version, encoding)
+                return relative
             if assigns_version_at_runtime(text):
                 return None
     return None

@@ -180,11 +180,13 @@ def install_in_fresh_venv(
         found = imported_version(venv.environment, reader, folder)
     expression = reader.describe()
     if found.error is not None or not found.found:
-        what = f"import {reader.module}" if reader.module else expression
+        what = f"import {reader.first_module}" if reader.first_module else expression
         error = found.error or "no such module"
         return CleanInstall(False, f"{what} failed in a clean venv: {error}", output)
-    if found.version != version:
-        detail = f"{expression} is {found.version or 'missing'}, not {version}"
+    stale = found.disagreeing(version)
+    if stale is not None:
+        what, got = stale
+        detail = f"{what or expression} is {got or 'missing'}, not {version}"
         return CleanInstall(False, detail, output)
     return CleanInstall(True, f"{steps}; {expression} == {version}", output)
 

@@ -86,10 +86,14 @@ and it finishes the job, never making a second tag or release.
                 publishing=functools.cache(lambda: self._publishing(project, request)),
                 index=lambda: services.index(request.repository),
             )
-            plan = plan_cut(project, request, adapters)
-            name = escape(project.metadata.name)
-            self.say(f"Cutting <c1>{name}</c1> <b>{plan.version}</b> ({plan.tag})")
-            reports = run_cut(plan, request, adapters)
+            try:
+                plan = plan_cut(project, request, adapters)
+                name = escape(project.metadata.name)
+                self.say(f"Cutting <c1>{name}</c1> <b>{plan.version}</b> ({plan.tag})")
+                reports = run_cut(plan, request, adapters)
+            finally:
+                if request.publish:
+                    adapters.publishing().close()
         self._show(plan, request, reports)
         return 0
 

@@ -95,13 +95,37 @@ class StatusCommand(ReleaseCommand):
                 "(prepare --abort leaves them as they are)</comment>"
             )
 
+    def _show_mentions(self, project: Project) -> None:
+        if project.declarations.tools:
+            self.say(f"  read: {escape(', '.join(project.declarations.tools))}")
+        if project.mentions is None:
+            return
+        other = [m for m in project.mentions if m.verdict in ("ignored", "skipped")]
+        if other:
+            kinds = sorted({m.reason for m in other})
+            self.say(
+                f"  {len(other)} other mention(s) of {project.version} left as they are: "
+                f"{escape('; '.join(kinds))}"
+            )
+            if self.io.is_verbose():
+                for mention in other:
+                    self.say(f"    {escape(mention.where())}: {escape(mention.reason)}")
+        for mention in project.unknown_mentions:
+            self.say(
+                f"  <error>{escape(mention.where())} holds {project.version} and is no version "
+                f"place</error>: {escape(mention.text)} (list it in version-files or "
+                "version-ignore: prepare refuses until then)"
+            )
+
     def _show(self, project: Project, status: ReleaseStatus) -> None:
         facts = status.facts
         name = escape(project.metadata.name)
         self.say(f"<c1>{name}</c1> <b>{facts.version}</b>")
-        for path, version in facts.files:
+        sources = ["version tables", *(place.spec.source for place in project.places)]
+        for (path, version), source in zip(facts.files, sources, strict=False):
             mark = "" if version == facts.version else "  <error>disagrees</error>"
-            self.say(f"  {escape(path)}: {escape(version)}{mark}")
+            self.say(f"  {escape(path)}: {escape(version)} ({escape(source)}){mark}")
+        self._show_mentions(project)
         if status.installed_version.startswith("no version file"):
             self.say(f"  {escape(status.installed_version)}")
         last = facts.last_release
@@ -135,7 +159,19 @@ class StatusCommand(ReleaseCommand):
             self.emit_json(
                 {
                     "version": facts.version,
-                    "files": [{"path": p, "version": v} for p, v in facts.files],
+                    "files": [
+                        {"path": p, "version": v, "source": source}
+                        for (p, v), source in zip(facts.files, sources, strict=False)
+                    ],
+                    "mentions": [
+                        {
+                            "where": m.where(),
+                            "text": m.text,
+                            "verdict": m.verdict,
+                            "reason": m.reason,
+                        }
+                        for m in project.mentions or ()
+                    ],
                     "files_in_sync": facts.files_in_sync,
                     "installed_version": status.installed_version,
                     "release_branch": list(facts.release_branch.patterns),

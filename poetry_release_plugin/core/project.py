@@ -1,11 +1,12 @@
 """A project as read from disk (`adapters.project_files` reads it): its metadata, settings,
-changelog and version files, and whether they agree. Values only: no I/O."""
+changelog and version places, and whether they agree. Values only: no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.other_tools import Declarations
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     UTF8,
@@ -13,9 +14,17 @@ from poetry_release_plugin.core.sources import (
     VersionReader,
 )
 from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.core.version_places import (
+    Mention,
+    PlaceKind,
+    PlaceReading,
+    PlaceSpec,
+    write_place,
+)
 from poetry_release_plugin.errors import FileVersion, InvalidVersion, ProjectError, VersionMismatch
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from poetry.core.constraints.version import Version
@@ -27,13 +36,24 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class VersionFile:
-    """A Python file that assigns `__version__` a literal, with its text as read."""
+class VersionPlace:
+    """A place the version lives besides pyproject.toml's version tables, with its file's
+    text as read and what it holds there."""
 
-    path: str  # relative to the project root, with forward slashes
+    spec: PlaceSpec
     text: str
-    version: str
+    reading: PlaceReading
     encoding: TextEncoding = UTF8
+
+    @property
+    def path(self) -> str:
+        """The file, relative to the project's folder, with forward slashes."""
+        return self.spec.path
+
+    @property
+    def version(self) -> str:
+        """The version the place holds."""
+        return self.reading.version
 
 
 @dataclass(frozen=True)
@@ -53,7 +73,7 @@ class Project:
     pyproject_text: str
     metadata: ProjectMetadata
     settings: ReleaseSettings
-    version_files: tuple[VersionFile, ...]
+    places: tuple[VersionPlace, ...]
     changelog: ChangelogFile | None = None
     packages_on_disk: tuple[str, ...] = ()  # import names of its packages found on disk
     tag_choice: TagFormatChoice | None = None  # set by history.with_tag_format
@@ -61,6 +81,13 @@ class Project:
     pyproject_encoding: TextEncoding = UTF8
     release_branch: ReleaseBranch | None = None  # set by facts.with_release_branch
     commit_message_source: str = ""  # set by history.with_commit_message
+    declarations: Declarations = field(default_factory=Declarations)  # other tools' settings
+    mentions: tuple[Mention, ...] | None = None  # None: not searched (no git work tree)
+
+    @property
+    def unknown_mentions(self) -> tuple[Mention, ...]:
+        """Mentions of the version that no place, no version-ignore entry, no rule explains."""
+        return tuple(m for m in self.mentions or () if m.verdict == "unknown")
 
     @property
     def version(self) -> str:
@@ -69,30 +96,57 @@ class Project:
 
     @property
     def files_in_sync(self) -> bool:
-        """Whether every version file holds pyproject.toml's version."""
+        """Whether every version place holds pyproject.toml's version."""
         expected = _parsed_or_none(self.version)
         return expected is not None and all(
-            _parsed_or_none(f.version) == expected for f in self.version_files
+            _parsed_or_none(f.version) == expected for f in self.places
         )
 
     @property
+    def files(self) -> tuple[str, ...]:
+        """Each file holding a version place, once, in order."""
+        return tuple(dict.fromkeys(place.path for place in self.places))
+
+    def place_edit(self, path: str, new: Version) -> Callable[[str], str]:
+        """The edit that writes `new` into every place of the file `path` (a text in, the
+        text with each place's version replaced out)."""
+        places = [place for place in self.places if place.path == path]
+
+        def edit(text: str) -> str:
+            for place in places:
+                text = write_place(place.spec, text, place.version, new)
+            return text
+
+        return edit
+
+    @property
     def version_reader(self) -> VersionReader:
-        """How an installed copy tells its version: the module holding the version file
-        (`acme.widgets`, not the namespace `acme`), else the distribution's metadata."""
-        for version_file in self.version_files:
-            module = _module_of(version_file.path, self.metadata.packages)
-            if module is not None:
-                return VersionReader(module, self.metadata.name)
-        return VersionReader(None, self.metadata.name)
+        """How an installed copy tells its version: each version name of a shipped module
+        (`acme.widgets.__version__`, not the namespace `acme`; `pkg.shared.version.VERSION`),
+        else the distribution's metadata."""
+        targets = []
+        for place in self.places:
+            package = module_of(place.path, self.metadata.packages)
+            own = module_of(place.path, self.metadata.packages, own=True)
+            if place.spec.kind is not PlaceKind.PYTHON or package is None:
+                continue
+            targets += [
+                package if name == "__version__" else f"{own}:{name}"
+                for name in place.reading.names
+                if name.isupper() or name.startswith("__")  # never a loose `version`
+            ]
+        targets.sort(key=lambda target: ":" in target)  # a package's __version__ first
+        return VersionReader(",".join(dict.fromkeys(targets)) or None, self.metadata.name)
 
     def package_names(self) -> list[str]:
         """Import names of the project's packages that exist on disk."""
         return list(self.packages_on_disk)
 
 
-def _module_of(path: str, packages: tuple[PackageLocation, ...]) -> str | None:
+def module_of(path: str, packages: tuple[PackageLocation, ...], *, own: bool = False) -> str | None:
     """The importable module whose `__version__` a version file sets: the package folder it
-    sits in (the file's own package), or the top-level module file itself."""
+    sits in (the file's own package; with `own`, the file's own module), or the top-level
+    module file itself."""
     parts = path.split("/")
     for package in packages:
         prefix = package.parent.strip("/").split("/") if package.parent else []
@@ -103,12 +157,14 @@ def _module_of(path: str, packages: tuple[PackageLocation, ...]) -> str | None:
             continue
         if len(inside) == 1:
             return package.name
+        if own and inside[-1] != "__init__.py":  # the file's own module
+            return ".".join([*inside[:-1], inside[-1].removesuffix(".py")])
         return ".".join(inside[:-1])
     return None
 
 
-def ensure_versions_agree(version: str, files: tuple[VersionFile, ...]) -> None:
-    """Refuse a pyproject version that is not PEP 440, or version files that disagree."""
+def ensure_versions_agree(version: str, files: tuple[VersionPlace, ...]) -> None:
+    """Refuse a pyproject version that is not PEP 440, or version places that disagree."""
     expected = _parsed_or_none(version)
     if expected is None:
         raise ProjectError(
@@ -117,7 +173,8 @@ def ensure_versions_agree(version: str, files: tuple[VersionFile, ...]) -> None:
         )
     if any(_parsed_or_none(f.version) != expected for f in files):
         raise VersionMismatch(
-            [FileVersion(PYPROJECT, version)] + [FileVersion(f.path, f.version) for f in files]
+            [FileVersion(PYPROJECT, version)]
+            + [FileVersion(f.spec.describe(), f.version) for f in files]
         )
 
 

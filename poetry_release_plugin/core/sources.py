@@ -114,17 +114,33 @@ class ProjectMetadata:
 
 @dataclass(frozen=True)
 class VersionReader:
-    """How an installed copy of the project tells its version: import `module` and read its
-    `__version__`, or, without a version file, `importlib.metadata.version(distribution)`."""
+    """How an installed copy of the project tells its version: import each module and read
+    its version name (`module` is `pkg`, for `pkg.__version__`, or `pkg.sub:VERSION`, several
+    joined by commas), or, without a version file, `importlib.metadata.version(distribution)`."""
 
     module: str | None
     distribution: str
 
+    @property
+    def attributes(self) -> tuple[tuple[str, str], ...]:
+        """Each (module, name) an import reads the version from."""
+        found = []
+        for target in (self.module or "").split(","):
+            if target:
+                module, _, name = target.partition(":")
+                found.append((module, name or "__version__"))
+        return tuple(found)
+
+    @property
+    def first_module(self) -> str | None:
+        """The module imported first (the package's own version module)."""
+        return self.attributes[0][0] if self.attributes else None
+
     def describe(self) -> str:
         """The expression, as the user would write it."""
-        if self.module is None:
+        if not self.attributes:
             return f'importlib.metadata.version("{self.distribution}")'
-        return f"{self.module}.__version__"
+        return " and ".join(f"{module}.{name}" for module, name in self.attributes)
 
 
 def _parse_toml(text: str) -> tomlkit.TOMLDocument:
@@ -136,7 +152,8 @@ def _parse_toml(text: str) -> tomlkit.TOMLDocument:
         ) from None
 
 
-def _table(document: Any, *path: str) -> Any:
+def table_at(document: Any, *path: str) -> Any:
+    """The value at a path of keys in nested mappings; None where a key is missing."""
     for key in path:
         if not isinstance(document, dict) or key not in document:
             return None
@@ -147,8 +164,8 @@ def _table(document: Any, *path: str) -> Any:
 def _version_tables(document: tomlkit.TOMLDocument) -> dict[str, Any]:
     """The tables that hold a version, by their TOML name."""
     tables = {
-        "project": _table(document, "project"),
-        "tool.poetry": _table(document, "tool", "poetry"),
+        "project": table_at(document, "project"),
+        "tool.poetry": table_at(document, "tool", "poetry"),
     }
     return {
         name: table
@@ -160,8 +177,8 @@ def _version_tables(document: tomlkit.TOMLDocument) -> dict[str, Any]:
 def read_metadata(text: str) -> ProjectMetadata:
     """The project's name, version and packages from pyproject.toml's text."""
     document = _parse_toml(text)
-    project = _table(document, "project") or {}
-    poetry = _table(document, "tool", "poetry") or {}
+    project = table_at(document, "project") or {}
+    poetry = table_at(document, "tool", "poetry") or {}
     holders = _version_tables(document)
     if "version" in (project.get("dynamic") or []) and "tool.poetry" not in holders:
         raise ProjectError(
@@ -183,7 +200,7 @@ def read_metadata(text: str) -> ProjectMetadata:
     name = project.get("name") or poetry.get("name")
     if not isinstance(name, str) or not name:
         raise ProjectError(f"{PYPROJECT} has no project name", 'add name = "..." to [project]')
-    release_table = _table(document, "tool", "poetry-release")
+    release_table = table_at(document, "tool", "poetry-release")
     return ProjectMetadata(
         name=name,
         version=next(iter(versions.values())),
@@ -206,8 +223,8 @@ def declared_paths(text: str) -> tuple[str, ...]:
     """Every path pyproject.toml declares as part of the package, as written: packages (with
     their `from`), `include`, the readme. Those outside the project's folder count as its own."""
     document = _parse_toml(text)
-    poetry = _table(document, "tool", "poetry") or {}
-    project = _table(document, "project") or {}
+    poetry = table_at(document, "tool", "poetry") or {}
+    project = table_at(document, "project") or {}
     found: list[str] = []
     for entry in [*(poetry.get("packages") or []), *(poetry.get("include") or [])]:
         if isinstance(entry, str):
@@ -277,14 +294,15 @@ class _Span:
 
 @dataclass(frozen=True)
 class VersionAssignments:
-    """The literal `__version__` of a module, and where it (each assignment of it) and
-    `__version_info__` sit."""
+    """A module's literal version (its `__version__`, or another version name), and where
+    each assignment of it and `__version_info__` sit."""
 
     version: str
     quote: str
     version_span: _Span
     info_span: _Span | None
     more_spans: tuple[_Span, ...] = ()  # further literal assignments of the same version
+    names: tuple[str, ...] = ("__version__",)  # the names holding it
 
 
 def _offsets(text: str) -> list[int]:
@@ -319,9 +337,31 @@ def _assigned_value(node: ast.AST, name: str) -> ast.expr | None:
     return node.value if named else None
 
 
+def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements that run at module level: those of `if`, `try` and `with` blocks too,
+    never those of a function or class body."""
+    found: list[ast.stmt] = []
+    for statement in body:
+        found.append(statement)
+        if isinstance(statement, ast.If | ast.For | ast.While):
+            found += _module_statements(statement.body + statement.orelse)
+        elif isinstance(statement, ast.With):
+            found += _module_statements(statement.body)
+        elif isinstance(statement, ast.Try):
+            handlers = [line for handler in statement.handlers for line in handler.body]
+            found += _module_statements(
+                statement.body + handlers + statement.orelse + statement.finalbody
+            )
+    return found
+
+
 def _assignments(tree: ast.Module, name: str) -> list[ast.expr]:
-    """Every value assigned to `name` anywhere in the module, in order."""
-    values = [v for node in ast.walk(tree) if (v := _assigned_value(node, name)) is not None]
+    """Every value assigned to `name` at module level, in every branch, in source order."""
+    values = [
+        value
+        for statement in _module_statements(tree.body)
+        if (value := _assigned_value(statement, name)) is not None
+    ]
     return sorted(values, key=lambda value: (value.lineno, value.col_offset))
 
 
@@ -332,16 +372,11 @@ def assigns_version_at_runtime(text: str) -> bool:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return False
-    return any(
-        not (isinstance(value, ast.Constant) and isinstance(value.value, str))
-        for value in _assignments(tree, "__version__")
-    )
+    return any(not _is_string(value) for value in _assignments(tree, "__version__"))
 
 
-def _module_assignment(tree: ast.Module, name: str) -> ast.expr | None:
-    """The value first assigned to `name` at module level."""
-    values = (_assigned_value(statement, name) for statement in tree.body)
-    return next((value for value in values if value is not None), None)
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _is_literal_tuple(node: ast.expr) -> bool:
@@ -350,25 +385,43 @@ def _is_literal_tuple(node: ast.expr) -> bool:
     )
 
 
-def find_version_assignments(text: str, path: str) -> VersionAssignments | None:
-    """Where `text` assigns `__version__` a string literal, or None if it does not."""
+# The names a module keeps its version in, the first one found being the version.
+VERSION_NAMES = ("__version__", "__VERSION__", "VERSION", "version")
+
+
+def find_version_assignments(
+    text: str, path: str, name: str | None = None
+) -> VersionAssignments | None:
+    """Where `text` assigns its version (`name`, else the first of VERSION_NAMES it assigns)
+    a string literal, in every branch; the other version names holding the same string go
+    with it. None when it assigns none, or computes the first it assigns."""
     try:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError) as error:
         raise ProjectError(f"{path} is not valid Python ({error})", f"fix {path}") from None
-    value = _module_assignment(tree, "__version__")
-    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+    for candidate in (name,) if name else VERSION_NAMES:
+        values = _assignments(tree, candidate)
+        if values:
+            return _version_assignments(text, path, tree, candidate, values)
+    return None
+
+
+def _version_assignments(
+    text: str, path: str, tree: ast.Module, name: str, values: list[ast.expr]
+) -> VersionAssignments | None:
+    value = values[0]
+    if not _is_string(value):
         return None
+    assert isinstance(value, ast.Constant)
     starts = _offsets(text)
     version_span = _span(text, starts, value)
     literal = _STRING_LITERAL.match(text[version_span.start : version_span.end])
     if literal is None:  # implicitly concatenated strings, for example
         return None
-    others = [other for other in _assignments(tree, "__version__") if other is not value]
     odd = [
         other
-        for other in others
-        if not (isinstance(other, ast.Constant) and other.value == value.value)
+        for other in values[1:]
+        if not (_is_string(other) and other.value == value.value)  # type: ignore[attr-defined]
         or _STRING_LITERAL.match(
             text[_span(text, starts, other).start : _span(text, starts, other).end]
         )
@@ -377,14 +430,28 @@ def find_version_assignments(text: str, path: str) -> VersionAssignments | None:
     if odd:
         lines = ", ".join(str(node.lineno) for node in [value, *odd])
         raise ProjectError(
-            f"{path} assigns __version__ more than once, not all the same literal (lines {lines}), "
+            f"{path} assigns {name} more than once, not all the same literal (lines {lines}), "
             "so which one to rewrite cannot be told",
-            f'keep one __version__ = "X.Y.Z" in {path} (or list another file in version-files)',
+            f'keep one {name} = "X.Y.Z" in {path} (or list another file in version-files)',
         )
-    info = _module_assignment(tree, "__version_info__")
+    names = [name]
+    more = [_span(text, starts, other) for other in values[1:]]
+    for other_name in VERSION_NAMES:
+        if other_name in names:
+            continue
+        same = [
+            other
+            for other in _assignments(tree, other_name)
+            if _is_string(other) and other.value == value.value  # type: ignore[attr-defined]
+        ]
+        if same:
+            names.append(other_name)
+            more += [_span(text, starts, other) for other in same]
+    info = next(iter(_assignments(tree, "__version_info__")), None)
     info_span = _span(text, starts, info) if info is not None and _is_literal_tuple(info) else None
-    more = tuple(_span(text, starts, other) for other in others)
-    return VersionAssignments(value.value, literal.group(2), version_span, info_span, more)
+    return VersionAssignments(
+        str(value.value), literal.group(2), version_span, info_span, tuple(more), tuple(names)
+    )
 
 
 def format_version_info(info: VersionInfo, quote: str) -> str:
@@ -393,13 +460,15 @@ def format_version_info(info: VersionInfo, quote: str) -> str:
     return f"({', '.join(parts)})"
 
 
-def write_version_file(text: str, path: str, new_version: Version) -> str:
-    """A version file's text with `__version__` and a literal `__version_info__` updated."""
-    found = find_version_assignments(text, path)
+def write_version_file(text: str, path: str, new_version: Version, name: str | None = None) -> str:
+    """A module's text with its version names (`name`, else those `find_version_assignments`
+    finds) and a literal `__version_info__` updated."""
+    found = find_version_assignments(text, path, name)
     if found is None:
+        shown = name or "__version__"
         raise ProjectError(
-            f"{path} does not assign __version__ a string literal",
-            f'write __version__ = "X.Y.Z" in {path}, or remove it from version-files',
+            f"{path} does not assign {shown} a string literal",
+            f'write {shown} = "X.Y.Z" in {path}, or remove it from version-files',
         )
     literal = _STRING_LITERAL.match(text[found.version_span.start : found.version_span.end])
     assert literal is not None

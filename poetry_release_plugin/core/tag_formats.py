@@ -84,6 +84,7 @@ class TagFormatChoice:
     evidence: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()  # every format some tag follows (ambiguity, warnings)
     warning: str | None = None
+    origin: str = "tag-format"  # the setting a configured format came from
 
     @property
     def version_like_tags(self) -> bool:
@@ -93,7 +94,7 @@ class TagFormatChoice:
     def describe(self) -> str:
         """One line for `status`."""
         if self.source == "configured":
-            return f"{self.tag_format} (tag-format)"
+            return f"{self.tag_format} ({self.origin})"
         if self.source == "default":
             return f"{self.tag_format} (default: no release tags yet)"
         shown = ", ".join(self.evidence[:3]) + (" ..." if len(self.evidence) > 3 else "")

@@ -25,6 +25,7 @@ from poetry_release_plugin.workflows.preconditions import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
@@ -79,8 +80,14 @@ class Publishing(Protocol):
     def check(self) -> None:
         """Refuse now if the repository or its credentials are unknown or rejected."""
 
+    def built(self) -> list[Path]:
+        """Build once: the files `publish` uploads."""
+
+    def close(self) -> None:
+        """Remove the built files."""
+
     def publish(self) -> Upload:
-        """Build and upload (files the index has already are skipped)."""
+        """Upload what `built` made (files the index has already are skipped)."""
 
 
 @dataclass
@@ -177,6 +184,9 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         )
     if request.publish:
         adapters.publishing().check()
+        _ensure_shipped_versions(
+            project, version.text, facts.previous_version, adapters.publishing()
+        )
         steps.append("publish")
         if github_release and not request.draft:
             steps.append("release published")
@@ -194,6 +204,23 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         release=facts.github_release,
         previous_version=facts.previous_version,
     )
+
+
+def _ensure_shipped_versions(
+    project: Project, version: str, previous: str, publishing: Publishing
+) -> None:
+    """Build now, and refuse a wheel or sdist that ships a version place with another
+    version, or a module whose version name still says the previous release's."""
+    from poetry_release_plugin.adapters.shipped import stale_places
+
+    stale = stale_places(publishing.built(), project, version, previous)
+    if stale:
+        publishing.close()
+        raise ReleaseError(
+            f"The built files would ship a stale version: {'; '.join(stale)}",
+            "write the version there (list the place in version-files, then prepare again), "
+            "or fix the build's includes; nothing was tagged or uploaded",
+        )
 
 
 def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[StepReport]:

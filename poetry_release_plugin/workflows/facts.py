@@ -163,7 +163,7 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         version=project.version,
         files=(
             ("pyproject.toml", project.version),
-            *tuple((f.path, f.version) for f in project.version_files),
+            *tuple((f.spec.describe(), f.version) for f in project.places),
         ),
         files_in_sync=project.files_in_sync,
         tag=tag,
@@ -206,7 +206,7 @@ def _release_files(project: Project, git: Git) -> frozenset[str]:
     from poetry_release_plugin.core.sources import PYPROJECT
 
     top = Path(git.top_level()).resolve()
-    written = [PYPROJECT, *(f.path for f in project.version_files)]
+    written = [PYPROJECT, *project.files]
     if project.changelog is not None:
         written.append(project.changelog.path)
     found = {(project.root / path).resolve() for path in written}

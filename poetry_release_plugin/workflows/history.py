@@ -44,6 +44,9 @@ def with_tag_format(project: Project, git: Git) -> Project:
     tags follow (`v{version}` without any). Two formats tagging the same release are refused."""
     settings = project.settings
     configured = settings.tag_format if "tag-format" in settings.explicit_keys else None
+    origin = "tag-format"
+    if configured is None and project.declarations.tag_format is not None:
+        configured, origin = project.declarations.tag_format, project.declarations.tag_format_source
     tags = git.all_tags() if git.is_work_tree() else []
     paths = history_paths(project, git)
     folder = _folder(project, git) if paths else ""
@@ -58,6 +61,8 @@ def with_tag_format(project: Project, git: Git) -> Project:
             f"Cannot tell the release tag format: the tags follow {listed}",
             f'set tag-format in [tool.poetry-release], for example tag-format = "{example}"',
         ) from None
+    if choice.source == "configured":
+        choice = dataclasses.replace(choice, origin=origin)
     if paths:  # a project in a subfolder: its tags must tell it from the repository's others
         choice = _project_tag_format(project, choice, folder)
     settings = dataclasses.replace(settings, tag_format=choice.tag_format)
@@ -301,6 +306,12 @@ def with_commit_message(project: Project, git: Git) -> Project:
     settings = project.settings
     if "commit-message" in settings.explicit_keys:
         return dataclasses.replace(project, commit_message_source="commit-message")
+    declared = project.declarations
+    if declared.commit_message is not None:
+        settings = dataclasses.replace(settings, commit_message=declared.commit_message)
+        return dataclasses.replace(
+            project, settings=settings, commit_message_source=declared.commit_message_source
+        )
     current = parse_version(project.version) if project.files_in_sync else None
     known = git.tag_commits() if git.is_work_tree() else {}
     tags = [

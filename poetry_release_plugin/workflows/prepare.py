@@ -42,7 +42,6 @@ from poetry_release_plugin.core.sources import (
     decode_python,
     decode_text,
     write_pyproject_version,
-    write_version_file,
 )
 from poetry_release_plugin.core.textdiff import unified_diff
 from poetry_release_plugin.core.version import (
@@ -60,6 +59,7 @@ from poetry_release_plugin.errors import (
     ProjectError,
     ReleaseError,
     RollbackIncomplete,
+    UnknownVersionPlaces,
     VersionOnIndex,
 )
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
@@ -216,6 +216,10 @@ def plan_prepare(
     git = adapters.git
     head, branch, uncommitted = _check_repository(project, request, git)
     current = parse_version(project.version)
+    if project.unknown_mentions:
+        raise UnknownVersionPlaces(
+            project.version, [(m.where(), m.text) for m in project.unknown_mentions]
+        )
     index_name = repository or settings.repository
     facts = gather_facts(
         project,
@@ -446,21 +450,23 @@ def _planned_changes(
             path=changelog.path,
         )
 
-    def version_file_edit(path: str) -> Callable[[str], str]:
-        return lambda text: write_version_file(text, path, new)
-
+    in_pyproject = project.place_edit(PYPROJECT, new)  # another tool's key, for example
     edits: list[tuple[str, str, TextEncoding, bool, Callable[[str], str]]] = [
         (
             PYPROJECT,
             project.pyproject_text,
             project.pyproject_encoding,
             False,
-            lambda text: write_pyproject_version(text, new.text),
+            lambda text: in_pyproject(write_pyproject_version(text, new.text)),
         )
     ]
-    for version_file in project.version_files:
-        path, text, encoding = version_file.path, version_file.text, version_file.encoding
-        edits.append((path, text, encoding, True, version_file_edit(path)))
+    for path in project.files:
+        if path == PYPROJECT:
+            continue
+        place = next(place for place in project.places if place.path == path)
+        edits.append(
+            (path, place.text, place.encoding, path.endswith(".py"), project.place_edit(path, new))
+        )
     if project.changelog is not None:
         changelog = project.changelog
         edits.append((changelog.path, changelog.text, changelog.encoding, False, changelog_edit))
@@ -608,7 +614,7 @@ def _confirm(plan: PreparePlan, adapters: PrepareAdapters) -> str:
             f"skipped: the installed metadata says {found.version} until poetry install "
             "refreshes it"
         )
-    package = reader.module
+    package = reader.first_module
     if not found.found:
         return f"skipped: {package} is not installed in the project's environment"
     if found.error is not None:
@@ -616,11 +622,13 @@ def _confirm(plan: PreparePlan, adapters: PrepareAdapters) -> str:
             f"import {package} failed in the project's environment ({found.error})",
             "fix the import (or run poetry install), then run prepare again",
         )
-    if found.version is None:
-        return f"skipped: {package} has no __version__"
-    if parse_version(found.version) != plan.new:
+    stale = found.disagreeing(plan.new.text)
+    if stale is not None:
+        what, got = stale
+        if got is None:
+            return f"skipped: {what} is not set"
         raise ReleaseError(
-            f"import {package} reports __version__ {found.version}, not {plan.new.text}",
+            f"import {package} reports {what} = {got}, not {plan.new.text}",
             "make the package read its version from the file prepare writes "
             "(or list that file in version-files), then run prepare again",
         )

@@ -18,6 +18,8 @@ from poetry_release_plugin.workflows.cut import Upload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
+    from pathlib import Path
 
     from cleo.io.io import IO
     from poetry.poetry import Poetry
@@ -43,6 +45,8 @@ class IndexPublishing:
     _credentials: Credentials | None = field(default=None, init=False)
     _publisher: TrustedPublisher | None = field(default=None, init=False)
     _minted: MintedToken | None = field(default=None, init=False)
+    _build: AbstractContextManager[list[Path]] | None = field(default=None, init=False)
+    _built: list[Path] | None = field(default=None, init=False)
 
     def check(self) -> None:
         """Settle the credentials and have the index check them, before anything is tagged."""
@@ -68,18 +72,35 @@ class IndexPublishing:
             self._credentials = configured
         check_credentials(self.poetry, self.io, target, self._credentials or self._token())
 
-    def publish(self) -> Upload:
-        """Build into a folder of our own, gather the attestations, upload file by file."""
+    def built(self) -> list[Path]:
+        """The sdist and wheel, built once into a folder of our own (removed when the
+        command ends), the attestations gathered: what `publish` uploads."""
         from poetry_release_plugin.adapters.publisher import built_release
+
+        if self._built is None:
+            self._build = built_release(self.poetry, self.io)
+            self._built = self._build.__enter__()
+        return self._built
+
+    def close(self) -> None:
+        """Remove the built files."""
+        if self._build is not None:
+            self._build.__exit__(None, None, None)
+            self._build, self._built = None, None
+
+    def publish(self) -> Upload:
+        """Upload the built files (built now if they are not yet) one by one."""
         from poetry_release_plugin.adapters.upload import upload_files
 
         if self._target is None:
             self.check()
         assert self._target is not None
-        with built_release(self.poetry, self.io) as files:
+        try:
             outcome = upload_files(
-                self.poetry, self.io, self._target, files, self._current_credentials
+                self.poetry, self.io, self._target, self.built(), self._current_credentials
             )
+        finally:
+            self.close()
         return Upload(outcome.uploaded, outcome.already_on_index)
 
     def _mint_first(self, target: UploadTarget, *, required: bool) -> MintedToken | None:

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import FileTransaction
 from poetry_release_plugin.adapters.project_files import load_project, release_table
-from poetry_release_plugin.core.sources import write_version_file
 from poetry_release_plugin.core.version import bump_version, parse_version
 from poetry_release_plugin.errors import InvalidVersion, ReleaseError
 
@@ -16,39 +15,51 @@ if TYPE_CHECKING:
     from poetry_release_plugin.core.project import Project
 
 
-def check_version_sync(root: Path, rule: str, *, next_phase: bool = False) -> None:
-    """Before `poetry version RULE` writes anything: every version file the plugin keeps in
-    step can take the new version. Raises the ReleaseError that would stop the sync later."""
+def check_version_sync(root: Path, rule: str, *, next_phase: bool = False) -> str | None:
+    """Before `poetry version RULE` writes anything: every version place the plugin keeps in
+    step can take the new version. Raises the ReleaseError that would stop the sync later;
+    returns the version the places hold now (None: nothing to keep in step)."""
     project = _project_to_sync(root)
     if project is None:
-        return
+        return None
     try:
         new = bump_version(project.version, rule, next_phase=next_phase)
     except InvalidVersion:
-        return  # Poetry refuses the rule itself, in its own words
-    for version_file in project.version_files:
-        write_version_file(version_file.text, version_file.path, new)
+        return None  # Poetry refuses the rule itself, in its own words
+    for path in project.files:
+        project.place_edit(path, new)(_text_of(project, path))
+    return project.version
 
 
-def sync_version_files(root: Path) -> list[str]:
-    """Write pyproject.toml's version into every version file that holds another; their paths.
+def _text_of(project: Project, path: str) -> str:
+    return next(place.text for place in project.places if place.path == path)
+
+
+def sync_version_files(root: Path, before: str | None = None) -> list[str]:
+    """Write pyproject.toml's version into every version place that holds another (`before`:
+    the version they held when `poetry version` began); the paths written.
 
     Nothing is written when `sync-on-version = false`, nor in a project that does not
-    configure the plugin and has no version file."""
-    project = _project_to_sync(root)
+    configure the plugin and has no version place."""
+    project = _project_to_sync(root, before)
     if project is None:
         return []
     version = parse_version(project.version)
-    stale = [f for f in project.version_files if f.version != version.text]
+    stale = [
+        path
+        for path in project.files
+        if any(p.path == path and p.version != version.text for p in project.places)
+    ]
     with FileTransaction() as transaction:
-        for version_file in stale:
-            text = write_version_file(version_file.text, version_file.path, version)
-            transaction.write_text(root / version_file.path, text, version_file.encoding)
+        for path in stale:
+            place = next(p for p in project.places if p.path == path)
+            text = project.place_edit(path, version)(place.text)
+            transaction.write_text(root / path, text, place.encoding)
         transaction.commit()
-    return [f.path for f in stale]
+    return stale
 
 
-def _project_to_sync(root: Path) -> Project | None:
+def _project_to_sync(root: Path, before: str | None = None) -> Project | None:
     """The project, when there is something to keep in step: None with `sync-on-version =
     false`, or when a project that does not configure the plugin has no version file or
     cannot be read by it (Poetry alone decides then). A configured project that cannot be
@@ -57,11 +68,11 @@ def _project_to_sync(root: Path) -> Project | None:
     if configured is not None and configured.get("sync-on-version") is False:
         return None
     try:
-        project = load_project(root, require_agreement=False)
+        project = load_project(root, require_agreement=False, current=before)
     except ReleaseError:
         if configured is None:
             return None
         raise
-    if not project.settings.sync_on_version or not project.version_files:
+    if not project.settings.sync_on_version or not project.places:
         return None
     return project

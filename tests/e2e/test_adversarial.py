@@ -607,7 +607,7 @@ def test_item8_with_publish_the_release_is_a_draft_until_the_upload_is_done(
     assert github.violations == []
 
 
-def test_item8_a_failed_publish_leaves_the_release_a_draft(
+def test_item8_a_failed_build_stops_before_the_tag(
     make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
 ) -> None:
     files = widget_kit_files()
@@ -621,7 +621,8 @@ def test_item8_a_failed_publish_leaves_the_release_a_draft(
 
     assert failed.code == 1
     assert "MISSING.md" in failed.output, failed.output
-    assert github.releases[0]["draft"] is True
+    assert github.releases == []  # the build runs before the tag: nothing was released
+    assert "v0.9.1" not in project.git("ls-remote", "--tags", "origin")
     assert not any(index.packages.iterdir())
 
 

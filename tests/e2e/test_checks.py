@@ -251,7 +251,7 @@ def test_a_package_reporting_another_version_fails_the_release(
     result = project.poetry("release", "prepare", "patch", "--offline", "--no-checks")
 
     assert result.code == 1, result.output
-    assert "import arshai reports __version__ 0.0.1, not 1.5.5" in result.output
+    assert "import arshai reports arshai.__version__ = 0.0.1, not 1.5.5" in result.output
     assert project.snapshot() == before
 
 

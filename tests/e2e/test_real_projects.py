@@ -73,9 +73,14 @@ def test_status_reads_each_project_as_it_is(name: str, real: RealProjectFactory)
 
     assert result.code == 0, result.output
     status = result.json()
-    assert {key: status[key] for key in ("version", "files", "tag_format", "tag")} == {
-        key: expected[key] for key in ("version", "files", "tag_format", "tag")
+    assert {key: status[key] for key in ("version", "tag_format", "tag")} == {
+        key: expected[key] for key in ("version", "tag_format", "tag")
     }
+    assert [(f["path"], f["version"]) for f in status["files"]] == [
+        (f["path"], f["version"]) for f in expected["files"]
+    ]
+    assert status["files"][0]["source"] == "version tables"
+    assert [m for m in status["mentions"] if m["verdict"] == "unknown"] == []
     assert (status["last_tag"], status["commits_since"]) == (
         expected["tag"],
         expected["commits_since"],

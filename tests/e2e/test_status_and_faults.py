@@ -109,7 +109,7 @@ def test_status_reports_files_that_disagree(
     result = project.poetry("release", "status", "--offline")
 
     assert result.code == 0, result.output
-    assert "widget_kit/__init__.py: 0.8.9  disagrees" in result.stdout
+    assert "widget_kit/__init__.py: 0.8.9 (found in the package)  disagrees" in result.stdout
     assert "Next: poetry release prepare" in result.stdout
 
 

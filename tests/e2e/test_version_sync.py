@@ -78,7 +78,10 @@ def test_quiet_prints_nothing_and_still_syncs(make_project: ProjectFactory) -> N
     ("release_table", "message"),
     [
         ('tag-fromat = "v{version}"', "Unknown key 'tag-fromat' in [tool.poetry-release]"),
-        ('version-files = ["arshai/missing.py"]', "version-files lists arshai/missing.py"),
+        (
+            'version-files = ["arshai/missing.py"]',
+            "version-files names arshai/missing.py, which does not exist",
+        ),
     ],
 )
 def test_a_configuration_problem_is_one_warning_and_poetry_versions_as_without_the_plugin(

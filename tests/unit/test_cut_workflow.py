@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pytest
 from fakes import MemoryGit, MemoryGitHub, Said, project, pyproject
@@ -27,6 +28,9 @@ from poetry_release_plugin.workflows.cut import (
     run_cut,
 )
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 NOTES = "### New Features\n\n- widgets (abc1234)\n"
 
 
@@ -41,6 +45,12 @@ class Publishing:
     def check(self) -> None:
         if self.refuse:
             raise PublishError(self.refuse, "fix the credentials")
+
+    def built(self) -> list[Path]:
+        return []
+
+    def close(self) -> None:
+        pass
 
     def publish(self) -> Upload:
         self.uploads += 1

@@ -43,7 +43,7 @@ def test_a_namespace_package_finds_its_own_version_above_vendored_ones(tmp_path:
 
     project = load_project(root)
 
-    assert [f.path for f in project.version_files] == ["src/poetry/core/__init__.py"]
+    assert list(project.files) == ["src/poetry/core/__init__.py"]
     assert project.version_reader.module == "poetry.core"
     assert project.version_reader.describe() == "poetry.core.__version__"
 
@@ -63,7 +63,7 @@ def test_excluded_and_vendor_folders_are_never_searched(tmp_path: Path) -> None:
 
     project = load_project(root)
 
-    assert [f.path for f in project.version_files] == ["acme/widgets/_version.py"]
+    assert list(project.files) == ["acme/widgets/_version.py"]
     assert project.version_reader.module == "acme.widgets"
 
 
@@ -86,7 +86,7 @@ def test_a_version_read_from_metadata_means_no_version_file(tmp_path: Path) -> N
 
     project = load_project(root)
 
-    assert project.version_files == ()
+    assert project.places == ()
     assert project.version_reader.module is None
     assert project.version_reader.describe() == (
         'importlib.metadata.version("poetry-plugin-export")'

@@ -1,0 +1,220 @@
+"""Every kind of version place: read, rewritten with only the version changed, refused when it
+holds nothing; mentions judged; other tools' declarations read."""
+
+from __future__ import annotations
+
+import pytest
+
+from poetry_release_plugin.core.other_tools import read_declarations
+from poetry_release_plugin.core.version import parse_version
+from poetry_release_plugin.core.version_places import (
+    PlaceKind,
+    PlaceSpec,
+    classify_mentions,
+    mentions,
+    place_from_entry,
+    read_place,
+    write_place,
+)
+from poetry_release_plugin.errors import ProjectError
+
+PLACES = [
+    # (entry, file text, text after 3.1.1a0 -> 3.2.0)
+    (
+        "pkg/shared/version.py",
+        '"""Exposes version constant to avoid circular dependencies."""\n\nVERSION = "3.1.1a0"\n',
+        '"""Exposes version constant to avoid circular dependencies."""\n\nVERSION = "3.2.0"\n',
+    ),
+    (
+        "pkg/__init__.py",
+        'import sys\nif sys.version_info >= (3, 8):\n    __version__: str = "3.1.1a0"\n'
+        "else:\n    __version__ = '3.1.1a0'\n",
+        'import sys\nif sys.version_info >= (3, 8):\n    __version__: str = "3.2.0"\n'
+        "else:\n    __version__ = '3.2.0'\n",
+    ),
+    (
+        "docs/conf.py:release",
+        "version = '3.1'\nrelease = '3.1.1a0'\n",
+        "version = '3.1'\nrelease = '3.2.0'\n",
+    ),
+    (
+        "pyproject.toml:tool.commitizen.version",
+        '[tool.commitizen]\nversion = "3.1.1a0"  # kept\ntag_format = "v$version"\n',
+        '[tool.commitizen]\nversion = "3.2.0"  # kept\ntag_format = "v$version"\n',
+    ),
+    (
+        "CITATION.cff:version",
+        "cff-version: 1.2.0\ntitle: pkg\nversion: 3.1.1a0\ndate-released: 2024-01-01\n",
+        "cff-version: 1.2.0\ntitle: pkg\nversion: 3.2.0\ndate-released: 2024-01-01\n",
+    ),
+    (
+        "chart/values.yaml:image.tag",
+        "image:\n  repository: pkg\n  tag: 'v3.1.1a0' # pinned\nother:\n  tag: v3.1.1a0\n",
+        "image:\n  repository: pkg\n  tag: 'v3.2.0' # pinned\nother:\n  tag: v3.1.1a0\n",
+    ),
+    (
+        ".pre-commit-config.yaml:rev:.+Commitizen",
+        "  - repo: https://github.com/x/y\n    rev: v3.1.1a0\n"
+        "  - repo: https://github.com/commitizen-tools/commitizen\n"
+        "    rev: v3.1.1a0 # automatically updated by Commitizen\n",
+        "  - repo: https://github.com/x/y\n    rev: v3.1.1a0\n"
+        "  - repo: https://github.com/commitizen-tools/commitizen\n"
+        "    rev: v3.2.0 # automatically updated by Commitizen\n",
+    ),
+    (
+        "Dockerfile",
+        "FROM python\nRUN pip install pkg==3.1.1a0 other==13.1.1a0\n",
+        "FROM python\nRUN pip install pkg==3.2.0 other==13.1.1a0\n",
+    ),
+    (
+        {"path": "README.md", "search": "pip install pkg=={version}"},
+        "pip install pkg==3.1.1a0\nSee 3.1.1a0 notes\n",
+        "pip install pkg==3.2.0\nSee 3.1.1a0 notes\n",
+    ),
+    (
+        {"path": "meta.json", "search": '{{"version": "{version}"}}'},
+        '[{"version": "3.1.1a0"}, {"version": "3.1.1a0", "x": 1}]\n',
+        '[{"version": "3.2.0"}, {"version": "3.1.1a0", "x": 1}]\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(("entry", "before", "after"), PLACES)
+def test_each_kind_of_place_is_read_and_rewritten_alone(
+    entry: object, before: str, after: str
+) -> None:
+    spec = place_from_entry(entry)
+
+    reading = read_place(spec, before, "3.1.1a0")
+
+    assert reading.version == "3.1.1a0"
+    assert write_place(spec, before, reading.version, parse_version("3.2.0")) == after
+    written = read_place(spec, after, "3.2.0")
+    assert written.version == "3.2.0"
+    assert written.lines == reading.lines
+
+
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [
+        ("pkg/version.py", 'API = "3.1.1a0"\n'),
+        ("pyproject.toml:tool.commitizen.version", "[tool.commitizen]\nname = 'cz'\n"),
+        ("CITATION.cff:version", "title: x\n"),
+        (".pre-commit-config.yaml:rev:.+Commitizen", "rev: v1.0.0\n"),
+        ("README.md", "pip install pkg\n"),
+        ({"path": "README.md", "search": "pkg=={version}"}, "pkg>=3.1.1a0\n"),
+    ],
+)
+def test_a_place_holding_no_version_is_refused_naming_it(entry: object, text: str) -> None:
+    spec = place_from_entry(entry)
+
+    with pytest.raises(ProjectError) as raised:
+        read_place(spec, text, "3.1.1a0")
+
+    assert spec.path in raised.value.what
+    assert "holds no version" in raised.value.what
+
+
+def test_a_place_holding_an_older_version_reads_it_so_a_disagreement_shows() -> None:
+    spec = place_from_entry(".pre-commit-config.yaml:rev:.+Commitizen")
+
+    reading = read_place(spec, "    rev: v3.0.0 # updated by Commitizen\n", "3.1.1a0")
+
+    assert reading.version == "3.0.0"
+
+
+def test_mentions_are_whole_versions_only() -> None:
+    text = "1.2.3\nv1.2.3\npkg-1.2.3.tar.gz\n1.2.30\n11.2.3\n1.2.3.4\n1.2.3a1\ndev1.2.3\n1.2.3+x\n"
+
+    assert [line for line, _s, _e in mentions(text, "1.2.3")] == [1, 2, 3]
+
+
+def test_mentions_are_judged_written_ignored_skipped_or_unknown() -> None:
+    found = [
+        ("pyproject.toml", 3, 'version = "3.0.0"'),
+        ("pyproject.toml", 64, 'pre-commit = "^3.0.0"'),
+        ("rust/Cargo.toml", 3, 'version = "3.0.0"'),
+        ("docs/api.rst", 9, ".. versionadded:: 3.0.0"),
+        ("tests/test_x.py", 1, 'assert parse("3.0.0")'),
+        ("src/pkg/_vendor/x/__init__.py", 1, '__version__ = "3.0.0"'),
+        ("docs/index.md", 4, "pip install pendulum==3.0.0"),
+        ("docs/old.md", 4, "pip install pendulum==3.0.0"),
+        ("docs/index.md", 5, "pip install pendulum==3.0.01"),
+    ]
+
+    judged = classify_mentions(
+        found,
+        "3.0.0",
+        {"pyproject.toml": {3: "version tables"}},
+        ("docs/old.md",),
+        "pendulum",
+    )
+
+    assert [(m.where(), m.verdict) for m in judged] == [
+        ("pyproject.toml:3", "written"),
+        ("pyproject.toml:64", "skipped"),
+        ("rust/Cargo.toml:3", "unknown"),
+        ("docs/api.rst:9", "skipped"),
+        ("tests/test_x.py:1", "skipped"),
+        ("src/pkg/_vendor/x/__init__.py:1", "skipped"),
+        ("docs/index.md:4", "unknown"),
+        ("docs/old.md:4", "ignored"),
+    ]
+    assert judged[1].reason == "a requirement of pre-commit"
+
+
+def test_other_tools_declarations_become_places_and_templates() -> None:
+    pyproject = {
+        "tool": {
+            "commitizen": {
+                "version": "4.10.1",
+                "tag_format": "v$version",
+                "bump_message": "bump: version $current_version → $new_version",
+                "version_files": [
+                    "pyproject.toml:version",
+                    "commitizen/__version__.py",
+                    ".pre-commit-config.yaml:rev:.+Commitizen",
+                ],
+            },
+            "semantic_release": {"version_variables": ["src/pkg/__init__.py:__version__"]},
+        }
+    }
+    bumpversion = {
+        "tool": {
+            "bumpversion": {
+                "current_version": "4.10.1",
+                "files": [
+                    {
+                        "filename": "README.md",
+                        "search": "pkg=={current_version}",
+                        "replace": "pkg=={new_version}",
+                    }
+                ],
+            }
+        }
+    }
+
+    declared = read_declarations({"pyproject.toml": pyproject, ".bumpversion.toml": bumpversion})
+
+    assert [(p.path, p.kind, p.pattern) for p in declared.places] == [
+        ("pyproject.toml", PlaceKind.TOML, "tool.commitizen.version"),
+        ("commitizen/__version__.py", PlaceKind.PYTHON, ""),
+        (".pre-commit-config.yaml", PlaceKind.LINES, "rev:.+Commitizen"),
+        ("src/pkg/__init__.py", PlaceKind.PYTHON, "__version__"),
+        (".bumpversion.toml", PlaceKind.TOML, "current_version"),
+        ("README.md", PlaceKind.SEARCH, "pkg=={current_version}"),
+    ]
+    assert declared.tag_format == "v{version}"
+    assert declared.tag_format_source == "[tool.commitizen] tag_format"
+    assert declared.commit_message == "bump: version {previous_version} → {version}"
+    search = declared.places[-1]
+    assert write_place(search, "pkg==4.10.1\n", "4.10.1", parse_version("4.11.0")) == (
+        "pkg==4.11.0\n"
+    )
+
+
+def test_an_unknown_placeholder_in_a_search_is_refused() -> None:
+    spec = PlaceSpec("README.md", PlaceKind.SEARCH, "pkg=={major}")
+
+    with pytest.raises(ProjectError, match=r"uses \{major\}, which is not known"):
+        read_place(spec, "pkg==1\n", "1.0.0")
