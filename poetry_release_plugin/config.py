@@ -55,6 +55,7 @@ class ReleaseSettings:
     major_on_zero: bool = False
     sync_on_version: bool = True
     trusted_publishing: str = "auto"
+    oidc_audience: str | None = None  # trusted publishing to an index that is not PyPI's
     publisher_workflow: str | None = None
     explicit_keys: frozenset[str] = field(default_factory=frozenset)
 
@@ -287,6 +288,7 @@ _PARSERS: dict[str, Any] = {
     "major-on-zero": _boolean,
     "sync-on-version": _boolean,
     "trusted-publishing": _trusted_publishing,
+    "oidc-audience": _string,
     "publisher-workflow": _string,
 }
 

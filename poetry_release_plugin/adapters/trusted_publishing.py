@@ -47,9 +47,52 @@ class MintedToken:
         return f"MintedToken(expires_at={self.expires_at:.0f}, value=<hidden>)"
 
 
+# The audiences PyPI documents for its trusted publishing, and GitLab's variables for them.
+PYPI_AUDIENCES = {"pypi": "PYPI_ID_TOKEN", "testpypi": "TESTPYPI_ID_TOKEN"}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def expected_audience(upload_url: str, configured: str | None) -> str:
+    """The audience an identity token may be minted for, for this upload URL: PyPI's or
+    TestPyPI's (known by their URLs, as Poetry knows them), else the one configured
+    (`oidc-audience`). Refuses an index that is neither, and plain HTTP off the loopback."""
+    from urllib.parse import urlsplit
+
+    from poetry_release_plugin.adapters.repositories import pypi_upload_url
+
+    parts = urlsplit(upload_url)
+    if parts.scheme != "https" and (parts.hostname or "") not in LOOPBACK_HOSTS:
+        raise TrustedPublishingError(
+            f"Trusted publishing needs HTTPS, and {redact_url(upload_url)} is not",
+            "use the index's https:// upload URL (plain http is allowed on the loopback only)",
+        )
+    if configured:
+        return configured
+    for audience, test in (("pypi", False), ("testpypi", True)):
+        if urlsplit(pypi_upload_url(test=test)).netloc == parts.netloc:
+            return audience
+    raise TrustedPublishingError(
+        f"Trusted publishing mints tokens for PyPI and TestPyPI only, and "
+        f"{redact_url(upload_url)} is neither",
+        'for an index of your own that supports it, set oidc-audience = "AUDIENCE" in '
+        "[tool.poetry-release] (the audience it documents); otherwise configure a token",
+    )
+
+
 def ambient_identity_token(audience: str) -> str | None:
-    """The CI job's OIDC token for `audience` (PyPA's `id`), or None outside a known CI."""
+    """The CI job's OIDC token for `audience` (PyPA's `id`), or None outside a known CI. On
+    GitLab CI only the variables PyPI documents are read (`PYPI_ID_TOKEN`,
+    `TESTPYPI_ID_TOKEN`), never another job token named after an index's answer."""
+    import os
+
     import id as oidc
+
+    if os.environ.get("GITLAB_CI") and audience not in PYPI_AUDIENCES:
+        raise TrustedPublishingError(
+            f"On GitLab CI trusted publishing reads PYPI_ID_TOKEN or TESTPYPI_ID_TOKEN only, "
+            f"not a token for the audience {audience}",
+            "publish to PyPI or TestPyPI with those id_tokens, or configure a token",
+        )
 
     try:
         return oidc.detect_credential(audience)
@@ -78,10 +121,12 @@ class TrustedPublisher:
         *,
         index_name: str,
         project: str,
+        audience: str,
         identity: Callable[[str], str | None] = ambient_identity_token,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.upload_url = upload_url
+        self.expected_audience = audience
         self._session = session
         self._index_name = index_name
         self._project = project
@@ -89,8 +134,8 @@ class TrustedPublisher:
         self._clock = clock
 
     def audience(self) -> str | None:
-        """The audience the index wants in identity tokens; None if it has no trusted
-        publishing (the endpoint is missing)."""
+        """The audience the index wants in identity tokens, which must be the one expected;
+        None if it has no trusted publishing (the endpoint is missing)."""
         url = oidc_url(self.upload_url, "audience")
         response = self._call("GET", url)
         if response.status_code == 404:
@@ -102,6 +147,14 @@ class TrustedPublisher:
                 f"{redact_url(url)} answered HTTP {response.status_code} without an audience",
                 "check the repository's upload URL: trusted publishing needs an index that "
                 "supports it",
+            )
+        if audience != self.expected_audience:
+            raise TrustedPublishingError(
+                f"{redact_url(url)} asks for identity tokens for the audience {audience!r}, "
+                f"but this index's audience is {self.expected_audience!r}: no token was minted",
+                "check the repository's upload URL (an index may not choose where your CI "
+                "identity is valid); set oidc-audience in [tool.poetry-release] if the index "
+                "really documents that audience",
             )
         return audience
 

@@ -57,10 +57,12 @@ class UploadOutcome:
 
 
 def upload_target(poetry: Poetry, io: IO, repository: str) -> UploadTarget | None:
-    """The upload URL Poetry has for `repository` (PyPI's and TestPyPI's are known), or None."""
+    """The upload URL Poetry has for `repository`, or None. `pypi` is always PyPI's upload
+    URL, as `poetry publish` uploads it whatever `repositories.pypi.url` says (see
+    `redirected_pypi`); TestPyPI's is known."""
     from poetry.utils.authenticator import Authenticator
 
-    url = repository_url(poetry.config, repository)
+    url = None if repository == "pypi" else repository_url(poetry.config, repository)
     if url is None and repository in ("pypi", "testpypi"):
         url = pypi_upload_url(test=repository == "testpypi")
     if url is None:
@@ -71,6 +73,22 @@ def upload_target(poetry: Poetry, io: IO, repository: str) -> UploadTarget | Non
     return UploadTarget(
         repository, url, certificates.cert or certificates.verify, certificates.client_cert
     )
+
+
+def redirected_pypi(poetry: Poetry) -> str | None:
+    """Where Poetry's configuration points the repository `pypi` (which uploads ignore), and
+    who says so: the project's own `poetry.toml` is named. None when nothing does."""
+    url = repository_url(poetry.config, "pypi")
+    if url is None:
+        return None
+    local = poetry.pyproject_path.parent / "poetry.toml"
+    said = "Poetry's configuration (POETRY_REPOSITORIES_PYPI_URL or config.toml)"
+    try:
+        if local.is_file() and "pypi" in local.read_text(encoding="utf-8", errors="replace"):
+            said = f"{local.name} in the project"
+    except OSError:
+        pass
+    return f"{said} sets repositories.pypi.url = {redact_url(url)}"
 
 
 def index_session(

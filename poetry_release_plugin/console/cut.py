@@ -111,7 +111,15 @@ and it finishes the job, never making a second tag or release.
                 "give auto, always or never",
             )
         io = IO(self.io.input, self.human, self.io.error_output)  # Poetry's lines off stdout
-        return IndexPublishing(self.poetry, io, self.reporter, request.repository, mode)
+        return IndexPublishing(
+            self.poetry,
+            io,
+            self.reporter,
+            request.repository,
+            mode,
+            oidc_audience=project.settings.oidc_audience,
+            dry_run=request.dry_run,
+        )
 
     def _notes(self, project: Project, git: Git, services: Services) -> str:
         from poetry_release_plugin.workflows.notes import release_notes

@@ -23,6 +23,8 @@ MASK = "***"
 MIN_SECRET_LENGTH = 6
 
 _URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#\"'<>\\]*@")
+# `user:password@host` without a scheme, as Poetry's "Creating new session for ..." says it.
+_BARE_USERINFO = re.compile(r"(?P<user>[\w.~%+-]+):[^\s@/:\"'<>]+@(?P<host>[\w-]+(?:\.[\w-]+)*)")
 _AUTHORIZATION = re.compile(
     r"(?P<name>\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)"
     r"(?P<scheme>(?:bearer|token|basic)\s+)?[^\s\"',;]+",
@@ -115,8 +117,10 @@ class Redactor:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
-        if "://" in text and "@" in text:
-            text = _URL_USERINFO.sub(rf"\g<scheme>{MASK}@", text)
+        if "@" in text:
+            if "://" in text:
+                text = _URL_USERINFO.sub(rf"\g<scheme>{MASK}@", text)
+            text = _BARE_USERINFO.sub(rf"\g<user>:{MASK}@\g<host>", text)
         if "thor" in text.lower():  # letters without Unicode case look-alikes (i has one)
             text = _AUTHORIZATION.sub(lambda m: f"{m['name']}{m['scheme'] or ''}{MASK}", text)
         if any(marker in text for marker in _TOKEN_MARKERS):

@@ -40,6 +40,8 @@ class IndexPublishing:
     reporter: Reporter
     repository: str
     trusted_publishing: str = "auto"
+    oidc_audience: str | None = None
+    dry_run: bool = False  # settle everything, send nothing: no probe, no identity, no mint
     clock: Callable[[], float] = time.time
     _target: UploadTarget | None = field(default=None, init=False)
     _credentials: Credentials | None = field(default=None, init=False)
@@ -51,8 +53,17 @@ class IndexPublishing:
     def check(self) -> None:
         """Settle the credentials and have the index check them, before anything is tagged."""
         from poetry_release_plugin.adapters.publisher import configured_credentials
-        from poetry_release_plugin.adapters.upload import check_credentials, upload_target
+        from poetry_release_plugin.adapters.upload import (
+            check_credentials,
+            redirected_pypi,
+            upload_target,
+        )
 
+        if self.repository == "pypi" and (redirect := redirected_pypi(self.poetry)):
+            self.reporter.warning(
+                f"{redirect}: ignored, as poetry publish ignores it; the release goes to PyPI "
+                "(name another repository with -r to upload elsewhere)"
+            )
         target = upload_target(self.poetry, self.io, self.repository)
         if target is None:
             name = self.repository.upper().replace("-", "_")
@@ -64,6 +75,9 @@ class IndexPublishing:
         self._target = target
         configured = configured_credentials(self.poetry, self.io, self.repository)
         mode = self.trusted_publishing
+        if self.dry_run:
+            self._say_what_would_be_sent(target, configured, mode)
+            return
         if mode == "always" or (mode == "auto" and configured is None):
             self._minted = self._mint_first(target, required=mode == "always")
         if self._minted is None:
@@ -103,15 +117,40 @@ class IndexPublishing:
             self.close()
         return Upload(outcome.uploaded, outcome.already_on_index)
 
+    def _say_what_would_be_sent(
+        self, target: UploadTarget, configured: Credentials | None, mode: str
+    ) -> None:
+        """A dry run's account of the credentials, with nothing sent or exchanged."""
+        from poetry_release_plugin.adapters.trusted_publishing import expected_audience
+
+        if mode == "always" or (mode == "auto" and configured is None):
+            audience = expected_audience(target.url, self.oidc_audience)
+            self.reporter.info(
+                f"trusted publishing: would mint a token for {self.repository} from this job's "
+                f"identity, for the audience {audience!r} (dry run: nothing exchanged)"
+            )
+        elif configured is not None:
+            self.reporter.info(
+                f"would upload with Poetry's {configured.kind} for {self.repository} "
+                "(dry run: not sent)"
+            )
+        else:
+            raise self._no_credentials()
+
     def _mint_first(self, target: UploadTarget, *, required: bool) -> MintedToken | None:
-        from poetry_release_plugin.adapters.trusted_publishing import TrustedPublisher
+        from poetry_release_plugin.adapters.trusted_publishing import (
+            TrustedPublisher,
+            expected_audience,
+        )
         from poetry_release_plugin.adapters.upload import index_session
 
+        audience = expected_audience(target.url, self.oidc_audience)
         self._publisher = TrustedPublisher(
             target.url,
             index_session(self.poetry, self.io, target),
             index_name=self.repository,
             project=self.poetry.package.pretty_name,
+            audience=audience,
         )
         identity = self._publisher.identity_token()
         if identity is None:

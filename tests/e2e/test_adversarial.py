@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import INDEX_PASSWORD
+from conftest import INDEX_PASSWORD, github_environment
 from github_standin import GitHubStandIn, Server
 from support import CHANGELOG, POETRY, ServedApp, guide_layout, process_alive, widget_kit_files
 from test_cut import cut, prepared
@@ -1081,3 +1081,52 @@ def test_an_edit_saved_while_prepare_asks_the_index_is_never_overwritten(
     assert project.read("CHANGELOG.md") == edited  # the edit is kept
     assert project.git("rev-parse", "HEAD") == head
     assert '__version__ = "0.9.0"' in project.read("widget_kit/__init__.py")
+
+
+# --- Issue 22: credentials go where Poetry sends them -----------------------------------------
+
+
+def test_item2_a_committed_poetry_toml_never_redirects_the_pypi_token(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    seen: list[str] = []
+
+    def attacker(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(f"{environ['REQUEST_METHOD']} {environ.get('HTTP_AUTHORIZATION', '')}")
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"audience": "pypi"}']
+
+    with ServedApp(attacker) as server:
+        files = widget_kit_files()
+        files["poetry.toml"] = f'[repositories.pypi]\nurl = "{server.url}/legacy/"\n'
+        project = make_project(files, tags=("v0.9.0",))
+        project.env.pop("POETRY_REPOSITORIES_PYPI_URL")  # the project's file decides alone
+        prepare = ("release", "prepare", "patch", "--offline", "--no-checks")
+        assert project.poetry(*prepare).code == 0
+        env = {**github_environment(github), "POETRY_PYPI_TOKEN_PYPI": "pypi-ADVERSARY-91f3"}
+
+        result = project.poetry("release", "cut", "--publish", "--dry-run", "-vvv", extra_env=env)
+
+    assert result.code == 0, result.output
+    assert (
+        f"poetry.toml in the project sets repositories.pypi.url = {server.url}/legacy/: "
+        "ignored, as poetry publish ignores it; the release goes to PyPI"
+    ) in result.output
+    assert "would upload with Poetry's token for pypi (dry run: not sent)" in result.output
+    assert [request for request in seen if not request.startswith("GET ")] == []
+    assert not any("Basic" in request or "ADVERSARY" in request for request in seen), seen
+    assert "pypi-ADVERSARY-91f3" not in result.output
+
+
+def test_item4_poetrys_own_vvv_lines_are_redacted_too(
+    make_project: ProjectFactory, index: LocalIndex
+) -> None:
+    project = make_project(guide_layout(index_url_with_password(index)))
+
+    runs = [
+        project.poetry("release", *command, "-vvv")
+        for command in (("status", "--json"), ("status",), ("prepare", "patch", "--dry-run"))
+    ]
+
+    assert "Creating new session for" in runs[0].output  # Poetry's own line, at -vvv
+    assert_no_secret(*(run.output for run in runs))

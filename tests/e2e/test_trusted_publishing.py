@@ -40,14 +40,22 @@ def pypi(tmp_path: Path, identity: ActionsIdentity) -> Iterator[PyPIStandIn]:
 
 
 def release_project(
-    make_project: ProjectFactory, pypi: PyPIStandIn, *, init_ci: bool = False
+    make_project: ProjectFactory,
+    pypi: PyPIStandIn,
+    *,
+    init_ci: bool = False,
+    audience: str | None = "pypi",
 ) -> ReleaseProject:
-    """widget-kit prepared for 0.9.1, publishing to the stand-in (with init-ci's workflow)."""
+    """widget-kit prepared for 0.9.1, publishing to the stand-in (with init-ci's workflow).
+    The stand-in is not PyPI's URL, so its audience is configured as for an index of one's
+    own (`audience`, none: not configured)."""
     files = widget_kit_files()
     files[".gitignore"] = "dist/\n"
     files["pyproject.toml"] += (
         f'\n[tool.poetry-release]\nrepository = "trusted"\nindex-url = "{pypi.simple_url}"\n'
     )
+    if audience is not None:
+        files["pyproject.toml"] += f'oidc-audience = "{audience}"\n'
     project = make_project(files, tags=("v0.9.0",))
     if init_ci:
         written = project.poetry("release", "init-ci")
@@ -315,3 +323,87 @@ def test_verify_provenance_passes_for_this_repository_and_fails_named(ci: Truste
     assert check["ok"] is False
     assert "widget_kit-0.9.1.tar.gz: no provenance" in check["detail"]
     assert f"{wheel}: published by mallory/widget-kit" in check["detail"]
+
+
+@pytest.mark.parametrize(
+    ("configured", "answered", "said"),
+    [
+        (None, "pypi", "Trusted publishing mints tokens for PyPI and TestPyPI only"),
+        ("pypi", "sts.amazonaws.com", "asks for identity tokens for the audience "
+         "'sts.amazonaws.com', but this index's audience is 'pypi': no token was minted"),
+    ],
+)  # fmt: skip
+def test_an_index_never_chooses_where_the_identity_token_is_valid(
+    make_project: ProjectFactory,
+    github: GitHubStandIn,
+    identity: ActionsIdentity,
+    pypi: PyPIStandIn,
+    configured: str | None,
+    answered: str,
+    said: str,
+) -> None:
+    project = release_project(make_project, pypi, audience=configured)
+    pypi.audience = answered
+
+    result = cut_publish(project, in_ci(github, identity, pypi), "-vvv")
+
+    assert result.code == 1
+    assert said in result.output
+    assert identity.issued == []  # no identity token was asked for, for any audience
+    assert pypi.mint_requests == []
+    assert project.git("tag", "--list", "v0.9.1") == ""
+    assert github.releases == []
+
+
+def test_gitlab_reads_no_job_token_but_the_ones_pypi_documents(
+    make_project: ProjectFactory, identity: ActionsIdentity, pypi: PyPIStandIn
+) -> None:
+    project = release_project(make_project, pypi, audience="vault")
+    pypi.audience = "vault"
+    token = identity.gitlab_token("vault")
+    env = {**pypi.poetry_environment("trusted"), "GITLAB_CI": "true", "VAULT_ID_TOKEN": token}
+
+    result = cut_publish(project, env, "--no-github-release", "-vvv")
+
+    assert result.code == 1
+    assert "On GitLab CI trusted publishing reads PYPI_ID_TOKEN or TESTPYPI_ID_TOKEN only" in (
+        result.output
+    )
+    assert token not in result.output
+    assert pypi.mint_requests == []
+
+
+def test_plain_http_off_the_loopback_is_refused_before_any_request(
+    make_project: ProjectFactory,
+    github: GitHubStandIn,
+    identity: ActionsIdentity,
+    pypi: PyPIStandIn,
+) -> None:
+    project = release_project(make_project, pypi)
+    env = {
+        **in_ci(github, identity, pypi),
+        "POETRY_REPOSITORIES_TRUSTED_URL": "http://index.example.invalid/legacy/",
+    }
+
+    result = cut_publish(project, env)
+
+    assert result.code == 1
+    assert "Trusted publishing needs HTTPS, and http://index.example.invalid/legacy/ is not" in (
+        result.output
+    )
+    assert identity.issued == []
+
+
+def test_a_dry_run_says_what_it_would_mint_and_exchanges_nothing(ci: TrustedRelease) -> None:
+    project, github, identity, pypi = ci.project, ci.github, ci.identity, ci.pypi
+
+    result = cut_publish(project, in_ci(github, identity, pypi), "--dry-run", "-v")
+
+    assert result.code == 0, result.output
+    assert (
+        "trusted publishing: would mint a token for trusted from this job's identity, for the "
+        "audience 'pypi' (dry run: nothing exchanged)"
+    ) in result.output
+    assert identity.issued == []
+    assert pypi.mint_requests == []
+    assert pypi.uploads == []

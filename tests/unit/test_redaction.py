@@ -23,6 +23,11 @@ PASSWORD = "pw-Recognisable-S3cret"
         ("already on https://u:p%40ss@host:8080/x", "already on https://***@host:8080/x"),
         ("(https://u:p@ss@host/simple/)", "(https://***@host/simple/)"),
         ("git+ssh://git@host/o/r.git", "git+ssh://***@host/o/r.git"),
+        (
+            "Creating new session for user:pw-9f@127.0.0.1:8080",
+            "Creating new session for user:***@127.0.0.1:8080",
+        ),
+        ("git@github.com:owner/repo.git", "git@github.com:owner/repo.git"),
         ("https://x-access-token:abc@github.com/o/r", "https://***@github.com/o/r"),
         ('{"url": "https://u:p@h/"}', '{"url": "https://***@h/"}'),
         ("Authorization: Bearer abc.def", "Authorization: Bearer ***"),
