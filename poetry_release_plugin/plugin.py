@@ -102,8 +102,11 @@ def sync_after_version(event: Event, event_name: str, dispatcher: EventDispatche
     try:
         from poetry_release_plugin.workflows.sync import sync_version_files
 
-        for path in sync_version_files(root, _BEFORE.pop(id(command), None)):
+        written, left = sync_version_files(root, _BEFORE.pop(id(command), None))
+        for path in written:
             write(f"Updated <c1>{path}</c1>")
+        for line in left:
+            _warn(event.io, line)
     except Exception as error:  # pyproject.toml is written already: report, never crash
         _warn(event.io, f"{_reason(error)}; the version files were not updated")
 

@@ -297,19 +297,22 @@ class Git:
 
     def grep_tracked(
         self,
-        text: str,
+        text: str | Sequence[str],
         exclude: Sequence[str] = (),
         *,
         pattern: bool = False,
         only: Sequence[str] = (".",),
     ) -> list[tuple[str, int, str]]:
         """Each line of the tracked text files under the folder git runs in that holds `text`
-        (a fixed string; with `pattern`, an extended regular expression), in the `only`
+        (a fixed string, or one of several; with `pattern`, an extended regular expression), in
+        the `only`
         pathspecs less the `exclude` globs, binary files skipped: (path relative to that
         folder, line number, line), from one `git grep`."""
         excluded = [f":(exclude,glob){glob}" for glob in exclude]
         kind = "-E" if pattern else "-F"
-        args = ["grep", "-I", "-n", "-z", kind, "--no-color", "-e", text, "--", *only, *excluded]
+        texts = [text] if isinstance(text, str) else list(text)
+        searched = [argument for one in texts for argument in ("-e", one)]
+        args = ["grep", "-I", "-n", "-z", kind, "--no-color", *searched, "--", *only, *excluded]
         result = self.run(*args, check=False, timeout=300)
         if result.code not in (0, 1):
             detail = result.stderr.strip()

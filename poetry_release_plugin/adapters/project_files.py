@@ -32,6 +32,7 @@ from poetry_release_plugin.core.version_places import (
     classify_mentions,
     is_skipped_path,
     read_place,
+    spellings,
 )
 from poetry_release_plugin.errors import ProjectError
 
@@ -76,6 +77,14 @@ def load_project(
     text, encoding = read_source(pyproject, PYPROJECT)
     metadata = read_metadata(text)
     ensure_poetry_allowed(metadata.requires_poetry)
+    if metadata.versioned_by:
+        raise ProjectError(
+            f"{PYPROJECT}'s version {metadata.version} is a placeholder: poetry-dynamic-versioning "
+            f"({metadata.versioned_by}) takes the version from the git tags when it builds",
+            "release such a project by pushing a tag, poetry-dynamic-versioning's way; or turn "
+            "it off (enable = false) and keep the version in pyproject.toml, which the plugin "
+            "writes",
+        )
     settings = parse_settings(metadata.release_table)
     declarations = read_declarations(_tool_documents(root, text))
     version = current or metadata.version
@@ -164,7 +173,7 @@ def _unique_specs(specs: list[PlaceSpec]) -> list[PlaceSpec]:
 
 def _read_places(root: Path, specs: list[PlaceSpec], version: str) -> tuple[VersionPlace, ...]:
     texts: dict[str, tuple[str, TextEncoding]] = {}
-    places = []
+    places: list[VersionPlace] = []
     for spec in specs:
         if spec.path not in texts:
             path = root / spec.path
@@ -175,7 +184,10 @@ def _read_places(root: Path, specs: list[PlaceSpec], version: str) -> tuple[Vers
                 )
             texts[spec.path] = read_source(path, spec.path, python=spec.path.endswith(".py"))
         text, encoding = texts[spec.path]
-        places.append(VersionPlace(spec, text, read_place(spec, text, version), encoding))
+        reading = read_place(spec, text, version)
+        if any(p.path == spec.path and p.reading.lines == reading.lines for p in places):
+            continue  # the same lines, named twice (`pkg/__init__.py` and its `__version__`)
+        places.append(VersionPlace(spec, text, reading, encoding))
     return tuple(places)
 
 
@@ -189,7 +201,7 @@ def _mentions_in_tracked_files(root: Path, version: str) -> list[tuple[str, int,
     try:
         if git.work_tree() is None:
             return None
-        found = git.grep_tracked(version, NEVER_SEARCHED)
+        found = git.grep_tracked(spellings(version), NEVER_SEARCHED)
     except GitError:
         return None
     sizes: dict[str, bool] = {}

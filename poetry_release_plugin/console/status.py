@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 
 from poetry_release_plugin.console.base import ReleaseCommand, escape
+from poetry_release_plugin.core.version import same_version
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -123,7 +124,7 @@ class StatusCommand(ReleaseCommand):
         self.say(f"<c1>{name}</c1> <b>{facts.version}</b>")
         sources = ["version tables", *(place.spec.source for place in project.places)]
         for (path, version), source in zip(facts.files, sources, strict=False):
-            mark = "" if version == facts.version else "  <error>disagrees</error>"
+            mark = "" if same_version(version, facts.version) else "  <error>disagrees</error>"
             self.say(f"  {escape(path)}: {escape(version)} ({escape(source)}){mark}")
         self._show_mentions(project)
         if status.installed_version.startswith("no version file"):

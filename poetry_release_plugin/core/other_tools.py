@@ -125,6 +125,13 @@ def _bumpversion_places(table: dict[str, Any], path: str) -> list[PlaceSpec]:
     return found
 
 
+def _listed(value: object) -> list[object]:
+    """A setting that takes a list or one string, as a list."""
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
+
+
 def _poetry_bumpversion_places(table: dict[str, Any]) -> list[PlaceSpec]:
     """The poetry-bumpversion plugin's `file."path"` tables and `replacements` (each a search
     and replace, by default the version itself)."""
@@ -152,12 +159,14 @@ def _semantic_release_places(table: dict[str, Any]) -> list[PlaceSpec]:
     """`version_toml` (`path:dotted.key`) and `version_variables` (`path:NAME`, a Python name
     or a `NAME = "…"` / `NAME: "…"` line in any file)."""
     found = []
-    for entry in table.get("version_toml") or []:
+    for entry in _listed(table.get("version_toml")):
         if isinstance(entry, str) and entry.partition(":")[2]:
             file, _, key = entry.partition(":")
             if not (file == PYPROJECT and key in ("project.version", "tool.poetry.version")):
                 found.append(PlaceSpec(file, PlaceKind.TOML, key, source=SEMANTIC_RELEASE))
-    for entry in table.get("version_variables") or []:
+    # `version_variable` is the key's name before version 8; one string is one entry
+    variables = [*_listed(table.get("version_variables")), *_listed(table.get("version_variable"))]
+    for entry in variables:
         if not isinstance(entry, str):
             continue
         file, _, variable = entry.partition(":")

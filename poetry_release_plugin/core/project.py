@@ -107,10 +107,12 @@ class Project:
         """Each file holding a version place, once, in order."""
         return tuple(dict.fromkeys(place.path for place in self.places))
 
-    def place_edit(self, path: str, new: Version) -> Callable[[str], str]:
-        """The edit that writes `new` into every place of the file `path` (a text in, the
-        text with each place's version replaced out)."""
-        places = [place for place in self.places if place.path == path]
+    def place_edit(
+        self, path: str, new: Version, among: list[VersionPlace] | None = None
+    ) -> Callable[[str], str]:
+        """The edit that writes `new` into every place of the file `path` (of `among` only,
+        when given): a text in, the text with each place's version replaced out."""
+        places = [place for place in among or self.places if place.path == path]
 
         def edit(text: str) -> str:
             for place in places:

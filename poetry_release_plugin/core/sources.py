@@ -109,6 +109,7 @@ class ProjectMetadata:
     release_table: dict[str, Any] | None
     excludes: tuple[str, ...] = ()  # [tool.poetry].exclude, as written
     package_mode: bool = True  # [tool.poetry] package-mode
+    versioned_by: str = ""  # the tool that sets the version from the tags at build time
     requires_poetry: str | None = None  # [tool.poetry] requires-poetry, as written
 
 
@@ -210,7 +211,20 @@ def read_metadata(text: str) -> ProjectMetadata:
         excludes=_excludes(poetry.get("exclude")),
         package_mode=poetry.get("package-mode", True) is not False,
         requires_poetry=str(poetry["requires-poetry"]) if "requires-poetry" in poetry else None,
+        versioned_by=_dynamic_versioning(document),
     )
+
+
+def _dynamic_versioning(document: Any) -> str:
+    """Which setting makes poetry-dynamic-versioning set the version from the tags at build
+    time ("" when none does): then the files hold a placeholder."""
+    plugin = table_at(document, "tool", "poetry-dynamic-versioning")
+    if isinstance(plugin, dict) and plugin.get("enable") is True:
+        return "[tool.poetry-dynamic-versioning] enable = true"
+    backend = table_at(document, "build-system", "build-backend")
+    if isinstance(backend, str) and backend.startswith("poetry_dynamic_versioning"):
+        return f'build-backend = "{backend}"'
+    return ""
 
 
 def _excludes(value: Any) -> tuple[str, ...]:

@@ -23,6 +23,15 @@ def parse_version(text: str) -> Version:
         raise InvalidVersion(text) from None
 
 
+def same_version(first: str, second: str) -> bool:
+    """Whether two texts spell the same PEP 440 version (`3.2.0-dev0` is `3.2.0.dev0`); texts
+    that are not versions are the same only as text."""
+    try:
+        return parse_version(first) == parse_version(second)
+    except InvalidVersion:
+        return first == second
+
+
 def bump_version(current: str, rule_or_version: str, *, next_phase: bool = False) -> Version:
     """The version `poetry version RULE` gives, from poetry-core's own `next_*` steps."""
     parsed = parse_version(current)

@@ -73,10 +73,37 @@ VERSION_TOKEN = r"\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)\.?\d
 )
 
 
+def semver_spelling(version: str) -> str:
+    """A PEP 440 version as Cargo (SemVer) must write it, and reads back as the same version:
+    three release numbers, the rest after a `-` (`3.2.0.dev0` -> `3.2.0-dev0`, `1.0a1` ->
+    `1.0.0-a1`). An epoch has no SemVer spelling."""
+    match = re.fullmatch(
+        r"(\d+(?:\.\d+)*)([-_.]?[A-Za-z][A-Za-z0-9.]*)?(\+[A-Za-z0-9.]+)?", version
+    )
+    if match is None:
+        raise ProjectError(
+            f"{version} has no SemVer spelling (Cargo.toml needs one)",
+            "release a version without an epoch, or leave Cargo.toml out of version-files",
+        )
+    release, rest, local = match[1].split("."), (match[2] or "").lstrip(".-_"), match[3] or ""
+    release += ["0"] * (3 - len(release))
+    return ".".join(release) + (f"-{rest}" if rest else "") + local
+
+
+def spellings(version: str) -> tuple[str, ...]:
+    """The ways a project may write `version`: as it is, and as SemVer (Cargo.toml)."""
+    try:
+        return tuple(dict.fromkeys((version, semver_spelling(version))))
+    except ProjectError:
+        return (version,)
+
+
 def mention_pattern(version: str) -> re.Pattern[str]:
-    """The version as a whole token: `v1.2.3` and `pkg-1.2.3` mention 1.2.3; `1.2.30`,
-    `11.2.3`, `1.2.3.4`, `1.2.3a1` and `dev1.2.3` do not."""
-    return re.compile(rf"(?<![\w.])[vV]?({re.escape(version)})(?![\w+]|\.\d)")
+    """The version as a whole token, in any of its spellings: `v1.2.3` and `pkg-1.2.3`
+    mention 1.2.3; `1.2.30`, `11.2.3`, `1.2.3.4`, `1.2.3a1` and `dev1.2.3` do not;
+    `3.2.0-dev0` mentions 3.2.0.dev0."""
+    written = "|".join(re.escape(spelling) for spelling in spellings(version))
+    return re.compile(rf"(?<![\w.])[vV]?({written})(?![\w+]|\.\d)")
 
 
 def mentions(text: str, version: str) -> list[tuple[int, int, int]]:
@@ -200,6 +227,8 @@ def _write_toml(spec: PlaceSpec, text: str, new: str) -> str:
     old = holder[last]
     literal = isinstance(old, String) and old.type.name == "SLL"
     prefix = str(old)[0] if re.match(r"[vV]\d", str(old)) else ""
+    if spec.path.rsplit("/", 1)[-1] == "Cargo.toml":
+        new = semver_spelling(new)  # Cargo refuses PEP 440's own spelling of a pre-release
     holder[last] = tomlkit.string(prefix + new, literal=literal)
     return tomlkit.dumps(document)
 

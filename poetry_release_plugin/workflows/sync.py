@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import FileTransaction
 from poetry_release_plugin.adapters.project_files import load_project, release_table
-from poetry_release_plugin.core.version import bump_version, parse_version
+from poetry_release_plugin.core.version import bump_version, parse_version, same_version
 from poetry_release_plugin.errors import InvalidVersion, ReleaseError
 
 if TYPE_CHECKING:
@@ -35,28 +35,32 @@ def _text_of(project: Project, path: str) -> str:
     return next(place.text for place in project.places if place.path == path)
 
 
-def sync_version_files(root: Path, before: str | None = None) -> list[str]:
-    """Write pyproject.toml's version into every version place that holds another (`before`:
-    the version they held when `poetry version` began); the paths written.
+def sync_version_files(root: Path, before: str | None = None) -> tuple[list[str], list[str]]:
+    """Write pyproject.toml's version into every version place that held `before` (the
+    version pyproject.toml held when `poetry version` began); the paths written, and a line
+    for each place left alone because it held another version (it disagreed already: a
+    placeholder, a pin, a mistake; `status` shows it).
 
     Nothing is written when `sync-on-version = false`, nor in a project that does not
     configure the plugin and has no version place."""
     project = _project_to_sync(root, before)
     if project is None:
-        return []
+        return [], []
     version = parse_version(project.version)
-    stale = [
-        path
-        for path in project.files
-        if any(p.path == path and p.version != version.text for p in project.places)
+    kept = [p for p in project.places if before and same_version(p.version, before)]
+    left = [
+        f"{p.spec.describe()} holds {p.version}, not {before} as pyproject.toml did: left as it is"
+        for p in project.places
+        if p not in kept
     ]
+    written = [path for path in project.files if any(p.path == path for p in kept)]
     with FileTransaction() as transaction:
-        for path in stale:
-            place = next(p for p in project.places if p.path == path)
-            text = project.place_edit(path, version)(place.text)
+        for path in written:
+            place = next(p for p in kept if p.path == path)
+            text = project.place_edit(path, version, kept)(place.text)
             transaction.write_text(root / path, text, place.encoding)
         transaction.commit()
-    return stale
+    return written, left
 
 
 def _project_to_sync(root: Path, before: str | None = None) -> Project | None:

@@ -123,6 +123,25 @@ version = "0.1.0"
 [tool.poetry.dependencies]
 python = "^3.10"
 """
+# meltano/sdk's shape: poetry-dynamic-versioning sets the version from the tags at build
+# time, pyproject.toml holds a placeholder, the real version lives in commitizen's places.
+DYNAMIC_VERSIONING = """\
+[tool.poetry]
+name = "singer-sdk"
+version = "0.0.0"
+
+[tool.commitizen]
+version = "0.43.1"
+tag_format = "v$version"
+version_files = ["pkg/__init__.py"]
+
+[tool.poetry-dynamic-versioning]
+enable = true
+
+[build-system]
+requires = ["poetry-core>=1.0.0", "poetry-dynamic-versioning"]
+build-backend = "poetry_dynamic_versioning.backend"
+"""
 NOT_TOML_ENOUGH = """\
 [project]
 name = "odd"
@@ -134,7 +153,9 @@ packages = "not a list"
 
 
 @pytest.mark.parametrize(
-    "pyproject", [DYNAMIC, NAMELESS, NOT_TOML_ENOUGH], ids=["dynamic", "nameless", "odd"]
+    "pyproject",
+    [DYNAMIC, NAMELESS, NOT_TOML_ENOUGH, DYNAMIC_VERSIONING],
+    ids=["dynamic", "nameless", "odd", "dynamic-versioning"],
 )
 @pytest.mark.parametrize("args", [("patch",), ("minor", "--short"), ()], ids=str)
 def test_poetry_version_is_poetrys_own_on_projects_that_never_configured_the_plugin(
@@ -145,10 +166,53 @@ def test_poetry_version_is_poetrys_own_on_projects_that_never_configured_the_plu
         root = tmp_path / ("without" if flags else "with")
         root.mkdir()
         (root / "pyproject.toml").write_text(pyproject)
+        (root / "pkg").mkdir()
+        (root / "pkg" / "__init__.py").write_text('__version__ = "0.43.1"\n')
         result = run([POETRY, *flags, "version", *args], root, environment, 120)
-        outcomes.append(
-            (result.code, result.stdout, result.stderr, (root / "pyproject.toml").read_text())
-        )
+        files = [(root / p).read_text() for p in ("pyproject.toml", "pkg/__init__.py")]
+        outcomes.append((result.code, result.stdout, result.stderr, files))
 
     with_plugin, without = outcomes
     assert with_plugin == without
+
+
+def test_a_place_that_disagreed_before_is_left_alone_and_said(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    root = tmp_path / "project"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "pkg"\nversion = "4.10.1"\n\n'
+        '[tool.commitizen]\nversion = "4.9.0"\nversion_files = ["pkg/__init__.py"]\n'
+    )
+    (root / "pkg" / "__init__.py").write_text('__version__ = "4.10.1"\n')
+
+    result = run([POETRY, "version", "patch"], root, environment, 120)
+
+    assert result.code == 0, result.output
+    assert "Updated pkg/__init__.py" in result.stdout
+    assert (root / "pkg" / "__init__.py").read_text() == '__version__ = "4.10.2"\n'
+    pyproject = (root / "pyproject.toml").read_text()
+    assert 'version = "4.10.2"' in pyproject
+    assert 'version = "4.9.0"' in pyproject  # commitizen's own, which disagreed already
+    assert (
+        "pyproject.toml:tool.commitizen.version holds 4.9.0, not 4.10.1 as pyproject.toml "
+        "did: left as it is"
+    ) in result.stderr
+
+
+def test_a_dynamic_versioning_placeholder_is_refused_by_the_release_commands(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    root = tmp_path / "project"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(DYNAMIC_VERSIONING)
+    (root / "pkg" / "__init__.py").write_text('__version__ = "0.43.1"\n')
+
+    result = run([POETRY, "release", "status"], root, environment, 120)
+
+    assert result.code == 1
+    assert "pyproject.toml's version 0.0.0 is a placeholder: poetry-dynamic-versioning" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.output

@@ -218,3 +218,35 @@ def test_an_unknown_placeholder_in_a_search_is_refused() -> None:
 
     with pytest.raises(ProjectError, match=r"uses \{major\}, which is not known"):
         read_place(spec, "pkg==1\n", "1.0.0")
+
+
+@pytest.mark.parametrize(
+    ("version", "semver"),
+    [
+        ("3.2.0", "3.2.0"),
+        ("3.2.0.dev0", "3.2.0-dev0"),
+        ("1.0a1", "1.0.0-a1"),
+        ("2.0.0rc1", "2.0.0-rc1"),
+        ("1.0.0.post2", "1.0.0-post2"),
+        ("1.0.0a1.dev2", "1.0.0-a1.dev2"),
+        ("1.0.0+local.7", "1.0.0+local.7"),
+    ],
+)
+def test_cargo_gets_a_semver_spelling_that_reads_back_as_the_same_version(
+    version: str, semver: str
+) -> None:
+    spec = place_from_entry("rust/Cargo.toml:package.version")
+    text = '[package]\nname = "_pendulum"\nversion = "3.1.0"\n'
+
+    written = write_place(spec, text, "3.1.0", parse_version(version))
+
+    assert written == text.replace("3.1.0", semver)
+    assert parse_version(read_place(spec, written, version).version) == parse_version(version)
+    assert [line for line, _s, _e in mentions(written, version)] == [3]
+
+
+def test_an_epoch_has_no_semver_spelling_and_is_refused_for_cargo() -> None:
+    spec = place_from_entry("Cargo.toml:package.version")
+
+    with pytest.raises(ProjectError, match="1!2.0 has no SemVer spelling"):
+        write_place(spec, '[package]\nversion = "1.0.0"\n', "1.0.0", parse_version("1!2.0"))
