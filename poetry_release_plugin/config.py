@@ -138,6 +138,16 @@ def _version_files(key: str, value: object) -> tuple[PlaceSpec, ...]:
         raise ConfigError(error.what, error.fix) from None
 
 
+def _version_ignore(key: str, value: object) -> tuple[str, ...]:
+    from poetry_release_plugin.core.version_places import check_ignore_entry
+    from poetry_release_plugin.errors import ProjectError
+
+    try:
+        return tuple(check_ignore_entry(e, f"{TABLE} {key}") for e in _string_list(key, value))
+    except ProjectError as error:
+        raise ConfigError(error.what, error.fix) from None
+
+
 # What a message template (commit-message, tag-message, release-title) may name.
 TEMPLATE_PLACEHOLDERS = {
     "version": "1.0.0",
@@ -276,7 +286,7 @@ _PARSERS: dict[str, Any] = {
     "release-title": _template,
     "commit-message": _template,
     "version-files": _version_files,
-    "version-ignore": _string_list,
+    "version-ignore": lambda key, value: _version_ignore(key, value),
     "changelog": _changelog,
     "checks": _checks,
     "repository": _string,

@@ -310,6 +310,9 @@ class MemoryGit(Git):
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return ancestor in self.ancestors(descendant)
 
+    def untracked_among(self, *paths: str) -> set[str]:
+        return set()  # every file of these projects is committed
+
     def blob_at(self, revision: str, path: str) -> bytes | None:
         return None  # only asked for files with uncommitted changes (`dirty`)
 

@@ -430,6 +430,11 @@ class Git:
         """Whether `ancestor` is in `descendant`'s history."""
         return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).code == 0
 
+    def untracked_among(self, *paths: str) -> set[str]:
+        """Those of these paths (from the top of the work tree) that git does not track."""
+        listed = self.run("ls-files", "-z", "--full-name", "--", *(f":/{p}" for p in paths))
+        return set(paths) - set(listed.stdout.split("\0"))
+
     def blob_at(self, revision: str, path: str) -> bytes | None:
         """A file's stored bytes in a commit (`path` from the top of the work tree), or None."""
         code, stdout, _ = self._run_raw(("cat-file", "blob", f"{revision}:{path}"), 120, None, None)

@@ -4,8 +4,10 @@ in vendored trees), with each mention of the version in its tracked files judged
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.adapters.files import read_source
@@ -30,6 +32,7 @@ from poetry_release_plugin.core.version_places import (
     PlaceKind,
     PlaceSpec,
     classify_mentions,
+    ignore_matches,
     is_skipped_path,
     read_place,
     spellings,
@@ -37,12 +40,12 @@ from poetry_release_plugin.core.version_places import (
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata, TextEncoding
 
 VERSION_FILE_NAMES = ("_version.py", "__version__.py", "version.py", "__init__.py")
+# Modules whose version name is the package's even when it lags behind (`__about__` too).
+VERSION_MODULES = frozenset({*VERSION_FILE_NAMES, "__about__.py"})
 # Folders of other people's code shipped inside a package: their `__version__` is theirs.
 VENDORED_FOLDERS = frozenset(
     {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "_extern", "extern"}
@@ -139,14 +142,15 @@ def _find_places(
     if settings.version_files is None:
         specs += _discover_all(root, metadata.packages, metadata.excludes)
     found = _mentions_in_tracked_files(root, version)
-    constants = _version_constants(root) if found is not None else ([], frozenset())
+    assigned, released = _version_constants(root) if found is not None else ([], frozenset())
     specs += _constants_among(
         root,
-        [*(found or []), *constants[0]],
+        [*(found or []), *assigned],
         metadata,
         {s.path for s in specs},
         version,
-        constants[1],
+        released,
+        settings.version_ignore,
     )
     places = _read_places(root, _unique_specs(specs), version)
     if found is None:
@@ -173,22 +177,54 @@ def _unique_specs(specs: list[PlaceSpec]) -> list[PlaceSpec]:
 
 def _read_places(root: Path, specs: list[PlaceSpec], version: str) -> tuple[VersionPlace, ...]:
     texts: dict[str, tuple[str, TextEncoding]] = {}
+    spelled: dict[Path, str] = {}  # each real file, and the first spelling that named it
+    inside = _repository_top(root)
     places: list[VersionPlace] = []
-    for spec in specs:
+    for listed in specs:
+        path = root / listed.path
+        real = path.resolve()
+        if not real.is_relative_to(inside):
+            raise ProjectError(
+                f"{listed.source} names {listed.path}, which leads to {real}, outside the "
+                "repository",
+                f"name a file of the repository in {listed.source}",
+            )
+        if not path.is_file() and listed.optional:
+            continue
+        if not path.is_file():
+            what = "a folder" if path.is_dir() else "missing"
+            raise ProjectError(
+                f"{listed.source} names {listed.path}, which does not exist ({what})",
+                f"fix the path in {listed.source}",
+            )
+        spec = dataclasses.replace(listed, path=spelled.setdefault(real, listed.path))
         if spec.path not in texts:
-            path = root / spec.path
-            if not path.is_file():
-                raise ProjectError(
-                    f"{spec.source} names {spec.path}, which does not exist",
-                    f"fix the path in {spec.source}",
-                )
             texts[spec.path] = read_source(path, spec.path, python=spec.path.endswith(".py"))
         text, encoding = texts[spec.path]
-        reading = read_place(spec, text, version)
+        try:
+            reading = read_place(spec, text, version)
+        except ProjectError:
+            if spec.optional:
+                continue
+            raise
         if any(p.path == spec.path and p.reading.lines == reading.lines for p in places):
             continue  # the same lines, named twice (`pkg/__init__.py` and its `__version__`)
         places.append(VersionPlace(spec, text, reading, encoding))
     return tuple(places)
+
+
+def _repository_top(root: Path) -> Path:
+    """The top of the git work tree holding `root` (`root` itself outside one), resolved."""
+    from poetry_release_plugin.adapters.git import Git
+    from poetry_release_plugin.errors import GitError
+
+    try:
+        git = Git(root)
+        if git.work_tree() is not None:
+            return Path(git.top_level()).resolve()
+    except GitError:
+        pass
+    return root.resolve()
 
 
 def _mentions_in_tracked_files(root: Path, version: str) -> list[tuple[str, int, str]] | None:
@@ -248,10 +284,12 @@ def _constants_among(
     known: set[str],
     version: str,
     released: frozenset[str] = frozenset(),
+    ignore: tuple[str, ...] = (),
 ) -> list[PlaceSpec]:
     """The modules of the project's packages that assign a version name (`VERSION`,
-    `__version__`, ...) the current version, or a version its tags released (a constant left
-    behind), on a line where git found it."""
+    `__version__`, ...) the current version on a line where git found it, or, in a version
+    module (`_version.py`, `__init__.py`, ...), a version its tags released (a constant left
+    behind); version-ignore has the last word."""
     from poetry_release_plugin.core.project import module_of
 
     specs = []
@@ -272,8 +310,14 @@ def _constants_among(
             reading = read_place(spec, text, version)
         except ProjectError:
             continue
-        holds_ours = reading.version == version or reading.version in released
-        if holds_ours and lines & set(reading.lines):
+        left_behind = reading.version in released and path.rsplit("/", 1)[-1] in VERSION_MODULES
+        ignored = any(
+            ignore_matches(entry, path, line)
+            for entry in ignore
+            for line in text.splitlines()[min(lines) - 1 : max(lines)]
+        )
+        holds = reading.version == version or left_behind
+        if holds and lines & set(reading.lines) and not ignored:
             specs.append(spec)
     return specs
 

@@ -123,6 +123,7 @@ class StatusCommand(ReleaseCommand):
         name = escape(project.metadata.name)
         self.say(f"<c1>{name}</c1> <b>{facts.version}</b>")
         sources = ["version tables", *(place.spec.source for place in project.places)]
+        files = ["pyproject.toml", *(place.path for place in project.places)]
         for (path, version), source in zip(facts.files, sources, strict=False):
             mark = "" if same_version(version, facts.version) else "  <error>disagrees</error>"
             self.say(f"  {escape(path)}: {escape(version)} ({escape(source)}){mark}")
@@ -161,8 +162,10 @@ class StatusCommand(ReleaseCommand):
                 {
                     "version": facts.version,
                     "files": [
-                        {"path": p, "version": v, "source": source}
-                        for (p, v), source in zip(facts.files, sources, strict=False)
+                        {"path": path, "place": place, "version": v, "source": source}
+                        for (place, v), source, path in zip(
+                            facts.files, sources, files, strict=False
+                        )
                     ],
                     "mentions": [
                         {

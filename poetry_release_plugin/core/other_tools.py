@@ -89,8 +89,8 @@ def _commitizen_places(table: dict[str, Any], path: str) -> list[PlaceSpec]:
     found = []
     if isinstance(table.get("version"), str):
         found.append(PlaceSpec(path, PlaceKind.TOML, "tool.commitizen.version", source=COMMITIZEN))
-    for entry in table.get("version_files") or []:
-        if not isinstance(entry, str):
+    for entry in _listed(table.get("version_files")):
+        if not isinstance(entry, str) or not entry:
             continue
         file, _, regex = entry.partition(":")
         if file == PYPROJECT:
@@ -112,15 +112,16 @@ def _bumpversion_places(table: dict[str, Any], path: str) -> list[PlaceSpec]:
     found = [PlaceSpec(path, PlaceKind.TOML, key, source=BUMPVERSION)]
     default_search = table.get("search", "{current_version}")
     default_replace = table.get("replace", "{new_version}")
-    for entry in table.get("files") or []:
+    for entry in _listed(table.get("files")):
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
             continue  # globs and regex searches are not read: prepare names what is left
-        if entry.get("regex"):
-            continue
-        search = entry.get("search", default_search)
-        replace = entry.get("replace", default_replace)
+        search = str(entry.get("search", default_search))
+        if entry.get("regex") or "{current_version}" not in search:
+            continue  # a regex, or not a version place (a changelog heading, say)
+        replace = str(entry.get("replace", default_replace))
+        optional = bool(entry.get("ignore_missing_file") or entry.get("ignore_missing_version"))
         found.append(
-            PlaceSpec(entry["filename"], PlaceKind.SEARCH, str(search), str(replace), source)
+            PlaceSpec(entry["filename"], PlaceKind.SEARCH, search, replace, source, optional)
         )
     return found
 
@@ -135,13 +136,14 @@ def _listed(value: object) -> list[object]:
 def _poetry_bumpversion_places(table: dict[str, Any]) -> list[PlaceSpec]:
     """The poetry-bumpversion plugin's `file."path"` tables and `replacements` (each a search
     and replace, by default the version itself)."""
+    files = table.get("file")
     entries: list[tuple[object, dict[str, Any]]] = [
         (file, options if isinstance(options, dict) else {})
-        for file, options in (table.get("file") or {}).items()
+        for file, options in (files.items() if isinstance(files, dict) else [])
     ]
-    for replacement in table.get("replacements") or []:
+    for replacement in _listed(table.get("replacements")):
         if isinstance(replacement, dict):
-            entries += [(file, replacement) for file in replacement.get("files") or []]
+            entries += [(file, replacement) for file in _listed(replacement.get("files"))]
     return [
         PlaceSpec(
             file,

@@ -415,8 +415,12 @@ def find_version_assignments(
         raise ProjectError(f"{path} is not valid Python ({error})", f"fix {path}") from None
     for candidate in (name,) if name else VERSION_NAMES:
         values = _assignments(tree, candidate)
-        if values:
-            return _version_assignments(text, path, tree, candidate, values)
+        if not values:
+            continue
+        first = values[0]
+        if not name and isinstance(first, ast.Name) and first.id in VERSION_NAMES:
+            continue  # `__version__ = VERSION`: the literal is the other name's
+        return _version_assignments(text, path, tree, candidate, values)
     return None
 
 
@@ -461,6 +465,8 @@ def _version_assignments(
         if same:
             names.append(other_name)
             more += [_span(text, starts, other) for other in same]
+    # `__version__ = VERSION = "1.0"` is one value with two names: one span, rewritten once
+    more = [span for span in dict.fromkeys(more) if span != version_span]
     info = next(iter(_assignments(tree, "__version_info__")), None)
     info_span = _span(text, starts, info) if info is not None and _is_literal_tuple(info) else None
     return VersionAssignments(

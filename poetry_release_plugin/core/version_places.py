@@ -47,6 +47,7 @@ class PlaceSpec:
     pattern: str = ""  # the key, the regular expression, the search text or the Python name
     replace: str = ""  # SEARCH: the replacement, `{version}` being the new version
     source: str = "version-files"
+    optional: bool = False  # a missing file or version skips it (bump-my-version's ignore_*)
 
     def describe(self) -> str:
         """The place as the user would write it in version-files."""
@@ -71,6 +72,11 @@ class PlaceReading:
 VERSION_TOKEN = r"\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)\.?\d*)?" + (
     r"(?:[-_.]?(?:post|rev|r)\.?\d*)?(?:[-_.]?dev\.?\d*)?(?:\+[A-Za-z0-9.]+)?"
 )
+
+
+# What may not follow a version for it to be that version: a letter or digit, a local part,
+# more release numbers, or a pre-, post- or dev-release segment (`1.0.0.post1`, `1.0.0-rc1`).
+_NOT_CONTINUED = r"(?![\w+]|[._-]\d|[._-]?(?:a|b|c|rc|alpha|beta|pre|preview|post|rev|r|dev)\d)"
 
 
 def semver_spelling(version: str) -> str:
@@ -103,7 +109,7 @@ def mention_pattern(version: str) -> re.Pattern[str]:
     mention 1.2.3; `1.2.30`, `11.2.3`, `1.2.3.4`, `1.2.3a1` and `dev1.2.3` do not;
     `3.2.0-dev0` mentions 3.2.0.dev0."""
     written = "|".join(re.escape(spelling) for spelling in spellings(version))
-    return re.compile(rf"(?<![\w.])[vV]?({written})(?![\w+]|\.\d)")
+    return re.compile(rf"(?<![\w.])[vV]?({written}){_NOT_CONTINUED}")
 
 
 def mentions(text: str, version: str) -> list[tuple[int, int, int]]:
@@ -132,9 +138,13 @@ def _line_of(starts: list[int], offset: int) -> int:
 
 
 def _replace_spans(text: str, spans: list[tuple[int, int]], new: str) -> str:
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
+    """`text` with each span replaced by `new`, in one pass (a file may hold thousands)."""
+    parts, position = [], 0
+    for start, end in sorted(set(spans)):
+        if start >= position:
+            parts += [text[position:start], new]
+            position = end
+    return "".join([*parts, text[position:]])
 
 
 # --- Reading and writing a place -------------------------------------------------------------
@@ -195,13 +205,10 @@ def _read_toml(spec: PlaceSpec, text: str, current: str) -> PlaceReading | None:
     value = _toml_value(spec, text)
     if value is None:
         return None
-    last = re.escape(spec.pattern.split(".")[-1])
-    key_line = re.compile(rf"^\s*[\"']?{last}[\"']?\s*=")
-    lines = tuple(
-        number
-        for number, _start, _end in mentions(text, value)
-        if key_line.match(text.splitlines()[number - 1])
-    )
+    # The key's own line: the one that changes when the key alone is given another value
+    # (dotted keys and inline tables included; any other `version = "…"` line is not it).
+    marked = _set_toml(spec, text, "\u2063").splitlines()
+    lines = tuple(n for n, line in enumerate(text.splitlines(), 1) if marked[n - 1 : n] != [line])
     return PlaceReading(value, lines)
 
 
@@ -219,6 +226,13 @@ def _toml_value(spec: PlaceSpec, text: str) -> str | None:
 
 
 def _write_toml(spec: PlaceSpec, text: str, new: str) -> str:
+    if spec.path.rsplit("/", 1)[-1] == "Cargo.toml":
+        new = semver_spelling(new)  # Cargo refuses PEP 440's own spelling of a pre-release
+    return _set_toml(spec, text, new)
+
+
+def _set_toml(spec: PlaceSpec, text: str, new: str) -> str:
+    """The TOML text with the key's string set to `new` (its quote style and `v` kept)."""
     document = tomlkit.parse(text)
     *tables, last = spec.pattern.split(".")
     holder: dict[str, object] = document
@@ -227,8 +241,6 @@ def _write_toml(spec: PlaceSpec, text: str, new: str) -> str:
     old = holder[last]
     literal = isinstance(old, String) and old.type.name == "SLL"
     prefix = str(old)[0] if re.match(r"[vV]\d", str(old)) else ""
-    if spec.path.rsplit("/", 1)[-1] == "Cargo.toml":
-        new = semver_spelling(new)  # Cargo refuses PEP 440's own spelling of a pre-release
     holder[last] = tomlkit.string(prefix + new, literal=literal)
     return tomlkit.dumps(document)
 
@@ -318,7 +330,7 @@ def _spans(spec: PlaceSpec, text: str, version: str | None) -> list[tuple[int, i
         return _search_spans(spec, text, version)
     if spec.kind is PlaceKind.LINES:
         chooser = _line_pattern(spec)
-        whole = re.compile(rf"(?<![\w.])[vV]?({token})(?![\w+]|\.\d)")
+        whole = re.compile(rf"(?<![\w.])[vV]?({token}){_NOT_CONTINUED}")
         spans: list[tuple[int, int]] = []
         offset = 0
         for line in text.splitlines(keepends=True):
@@ -343,7 +355,7 @@ def _search_spans(
     version's span in each, or with `whole` the span of the whole search text."""
     token = re.escape(version) if version is not None else VERSION_TOKEN
     before, _, after = _filled(spec.pattern, "\0", spec).partition("\0")
-    pattern = re.compile(rf"{re.escape(before)}({token})(?![\w+]|\.\d){re.escape(after)}")
+    pattern = re.compile(rf"{re.escape(before)}({token}){_NOT_CONTINUED}{re.escape(after)}")
     return [match.span(0 if whole else 1) for match in pattern.finditer(text)]
 
 
@@ -405,6 +417,18 @@ _NAME = re.compile(r"^[A-Za-z_]\w*$")
 _DOTTED = re.compile(r"^[\w-]+(?:\.[\w-]+)*$")
 
 
+def _relative(path: str, source: str) -> str:
+    """A place's path as one spelling: relative, normalised (`./x.txt` is `x.txt`)."""
+    import posixpath
+
+    if not path or path.startswith("/") or re.match(r"[A-Za-z]:[\\/]", path):
+        raise ProjectError(
+            f"{source} names {path!r}, which is not a path relative to the project's folder",
+            "write the path from the folder pyproject.toml is in, for example src/pkg/_version.py",
+        )
+    return posixpath.normpath(path)
+
+
 def place_from_entry(entry: object, source: str = "version-files") -> PlaceSpec:
     """One entry of version-files: `path` (a Python module's version names, or every mention
     in another file), `path:key` (a dotted key of a TOML or YAML file, a name in a Python
@@ -418,13 +442,21 @@ def place_from_entry(entry: object, source: str = "version-files") -> PlaceSpec:
                 f"{source} holds {entry!r}, which is not {{ path, search, replace }}",
                 'write { path = "README.md", search = "pkg=={version}" } (replace is optional)',
             )
-        return PlaceSpec(path, PlaceKind.SEARCH, search, replace, source)
+        spec = PlaceSpec(_relative(path, source), PlaceKind.SEARCH, search, replace, source)
+        for text in (search, replace or search):
+            if "\0" not in _filled(text, "\0", spec):
+                raise ProjectError(
+                    f"{source}: {text!r} (for {path}) has no {{version}}",
+                    "write {version} where the version goes, in search and in replace",
+                )
+        return spec
     if not isinstance(entry, str) or not entry.strip():
         raise ProjectError(
             f"{source} holds {entry!r}, which is not a path",
             'write "path", "path:key" or { path = "...", search = "...{version}..." }',
         )
     path, _, pattern = entry.partition(":")
+    path = _relative(path, source)
     if path.endswith(".py"):
         if pattern and not _NAME.match(pattern):
             raise ProjectError(
@@ -597,17 +629,29 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def ignore_matches(entry: str, mention: Mention) -> bool:
-    """Whether a version-ignore entry (`glob`, or `glob:regex` for some lines) covers it."""
+def ignore_matches(entry: str, path: str, line: str) -> bool:
+    """Whether a version-ignore entry (`glob`, or `glob:regex` for some lines) covers this
+    line of `path` (`**/x` matches `x` at the top too; a folder covers what is in it)."""
     from fnmatch import fnmatchcase
 
     glob, _, pattern = entry.partition(":")
-    if not (fnmatchcase(mention.path, glob) or mention.path.startswith(glob.rstrip("/") + "/")):
+    at_top = glob.startswith("**/") and fnmatchcase(path, glob[3:])
+    if not (fnmatchcase(path, glob) or at_top or path.startswith(glob.rstrip("/") + "/")):
         return False
+    return not pattern or re.search(pattern, line) is not None
+
+
+def check_ignore_entry(entry: str, source: str) -> str:
+    """A version-ignore entry, its regular expression checked."""
+    pattern = entry.partition(":")[2]
     try:
-        return not pattern or re.search(pattern, mention.text) is not None
-    except re.error:
-        return False
+        re.compile(pattern)
+    except re.error as error:
+        raise ProjectError(
+            f"{source} holds {entry!r}, whose {pattern!r} is not a regular expression ({error})",
+            f"fix the entry in {source}",
+        ) from None
+    return entry
 
 
 def classify_mentions(
@@ -623,19 +667,21 @@ def classify_mentions(
     judged = []
     pattern = mention_pattern(version)
     for path, line, text in found:
-        match = pattern.search(text)
-        if match is None:  # `1.2.30`, `v1.2.3a1`: not this version
+        starts = [match.start() for match in pattern.finditer(text)]
+        if not starts:  # `1.2.30`, `v1.2.3a1`: not this version
             continue
         mention = Mention(path, line, text.strip()[:200])
         written = places.get(path, {})
         if line in written:
             judged.append(_judged(mention, "written", written[line]))
-        elif any(ignore_matches(entry, mention) for entry in ignore):
+        elif any(ignore_matches(entry, path, text) for entry in ignore):
             judged.append(_judged(mention, "ignored", "version-ignore"))
-        elif reason := is_skipped_path(path) or mention_reason(text, match.start(), project_name):
-            judged.append(_judged(mention, "skipped", reason))
-        else:
-            judged.append(_judged(mention, "unknown", ""))
+        elif skipped := is_skipped_path(path):
+            judged.append(_judged(mention, "skipped", skipped))
+        else:  # every mention on the line must be explained, not only the first
+            reasons = [mention_reason(text, start, project_name) for start in starts]
+            verdict = "skipped" if all(reasons) else "unknown"
+            judged.append(_judged(mention, verdict, reasons[0] if all(reasons) else ""))
     return tuple(judged)
 
 

@@ -47,7 +47,9 @@ from poetry_release_plugin.core.textdiff import unified_diff
 from poetry_release_plugin.core.version import (
     ensure_public_index_accepts,
     parse_version,
+    same_version,
 )
+from poetry_release_plugin.core.version_places import read_place
 from poetry_release_plugin.errors import (
     CheckFailure,
     ChecksFailed,
@@ -430,12 +432,12 @@ def _planned_changes(
     and not cut has its changelog section carried over (see `_carried`)."""
     previous = facts.last_release
 
-    def changelog_edit(text: str) -> str:
+    def changelog_edit(text: str, log_path: str) -> str:
         if facts.pending is not None and extract_section(text, facts.version) is not None:
-            text = _carried(text, new.text, changelog.path, facts, git, project.history_paths)
-        newest = newest_version(text, changelog.path)
+            text = _carried(text, new.text, log_path, facts, git, project.history_paths)
+        newest = newest_version(text, log_path)
         if newest is not None and parse_version(newest) == new:  # written ahead, or kept
-            return fold_unreleased_into(text, new.text, changelog.path)
+            return fold_unreleased_into(text, new.text, log_path)
         generated = ""
         if not has_unreleased_entries(text):
             ensure_history_readable(project.tag_choice, previous)
@@ -447,7 +449,7 @@ def _planned_changes(
             generated=generated,
             tag=tag,
             previous_tag=previous.name if previous else None,
-            path=changelog.path,
+            path=log_path,
         )
 
     in_pyproject = project.place_edit(PYPROJECT, new)  # another tool's key, for example
@@ -460,16 +462,25 @@ def _planned_changes(
             lambda text: in_pyproject(write_pyproject_version(text, new.text)),
         )
     ]
+    changelog = project.changelog
     for path in project.files:
-        if path == PYPROJECT:
+        if path == PYPROJECT or (changelog is not None and path == changelog.path):
             continue
         place = next(place for place in project.places if place.path == path)
         edits.append(
             (path, place.text, place.encoding, path.endswith(".py"), project.place_edit(path, new))
         )
-    if project.changelog is not None:
-        changelog = project.changelog
-        edits.append((changelog.path, changelog.text, changelog.encoding, False, changelog_edit))
+    if changelog is not None:  # a version place in it too: one text, both edits
+        in_changelog, log_path = project.place_edit(changelog.path, new), changelog.path
+        edits.append(
+            (
+                changelog.path,
+                changelog.text,
+                changelog.encoding,
+                False,
+                lambda text: in_changelog(changelog_edit(text, log_path)),
+            )
+        )
     top = Path(git.top_level()).resolve()
     changes = []
     for path, before, encoding, python, edit in edits:
@@ -477,8 +488,15 @@ def _planned_changes(
         if after == before:
             continue
         encoding.encode(after, path)  # a character the file's encoding lacks fails here
+        _ensure_written(project, path, after, new)
         stored = _stored_path(project.root, path, top)
         committed = None
+        if stored not in uncommitted and stored in git.untracked_among(stored):
+            raise ProjectError(
+                f"{path} is not tracked by git (ignored, or never added), so the release commit "
+                "cannot hold its new version",
+                f"add {path} to the repository, or stop listing it in version-files",
+            )
         if stored in uncommitted:  # the commit gets HEAD's content with the same edits
             at_head = git.blob_at("HEAD", stored)
             if at_head is None:
@@ -490,6 +508,26 @@ def _planned_changes(
             committed = head_encoding.encode(edit(head_text), path)
         changes.append(FileChange(path, before, after, encoding, stored, committed))
     return tuple(changes)
+
+
+def _ensure_written(project: Project, path: str, after: str, new: Version) -> None:
+    """Every version place of `path` holds `new` in the text prepare would write: a place
+    whose edit another undid, or whose replacement drops the version, is refused before
+    anything is written."""
+    for place in project.places:
+        if place.path != path:
+            continue
+        try:
+            held = read_place(place.spec, after, new.text).version
+        except ProjectError:
+            held = "no version"
+        if not same_version(held, new.text):
+            raise ProjectError(
+                f"{place.spec.describe()} ({place.spec.source}) would hold {held} after "
+                f"prepare's edit, not {new.text}",
+                "fix the entry (a replace text must keep {version}; one file listed once), "
+                "then run prepare again",
+            )
 
 
 def _carried(

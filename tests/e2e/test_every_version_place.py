@@ -53,7 +53,7 @@ def test_commitizen_release_commit_is_the_one_its_maintainers_made(
     prepared = project.poetry("release", "prepare", "--offline", "--no-checks")
 
     assert status.code == 0, status.output
-    sources = {f["path"]: f["source"] for f in status.json()["files"]}
+    sources = {f["place"]: f["source"] for f in status.json()["files"]}
     assert sources == {
         "pyproject.toml": "version tables",
         "pyproject.toml:tool.commitizen.version": "[tool.commitizen]",
@@ -199,3 +199,83 @@ def test_an_unknown_place_is_refused_naming_its_line_until_it_is_listed(
     assert new[1] != "3.0.0b1"
     assert f'version = "{new[1]}"' in project.read("rust/Cargo.toml")
     assert "rust/Cargo.toml" in project.head_files()
+
+
+# --- Found by an adversarial pass (tests/e2e/test_adversarial.py's style) --------------------
+
+
+def test_a_protocol_constant_equal_to_an_old_release_is_no_version_place(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit_files()
+    files["widget_kit/protocol.py"] = '# the wire protocol servers speak\nVERSION = "0.8.0"\n'
+    project = make_project(files, tags=("v0.8.0", "v0.9.0"))
+    before = project.read("widget_kit/protocol.py")
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    version = project.poetry("version", "patch")
+
+    assert status.code == 0, status.output
+    assert [f["path"] for f in status.json()["files"]] == [
+        "pyproject.toml",
+        "widget_kit/__init__.py",
+    ]
+    assert version.code == 0, version.output
+    assert project.read("widget_kit/protocol.py") == before
+    assert version.stderr == ""
+
+
+def test_a_version_place_in_the_changelog_and_the_changelog_edit_both_land(
+    make_project: ProjectFactory,
+) -> None:
+    files = widget_kit_files()
+    files["CHANGELOG.md"] = "Current: 0.9.0\n\n" + files["CHANGELOG.md"]
+    files["pyproject.toml"] += (
+        '\n[tool.poetry-release]\nversion-files = ["widget_kit/__init__.py", '
+        '{ path = "CHANGELOG.md", search = "Current: {version}" }]\n'
+    )
+    project = make_project(files, tags=("v0.9.0",))
+
+    result = project.poetry("release", "prepare", "patch", "--offline", "--no-checks")
+
+    assert result.code == 0, result.output
+    changelog = project.git("show", "HEAD:CHANGELOG.md")
+    assert changelog.startswith("Current: 0.9.1\n")
+    assert "## [0.9.1]" in changelog
+
+
+def test_a_place_outside_the_repository_or_not_tracked_is_refused_by_every_path(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("ver 0.9.0\n")
+    files = widget_kit_files()
+    files[".gitignore"] = "gen.txt\n"
+    files["pyproject.toml"] += (
+        '\n[tool.poetry-release]\nversion-files = ["widget_kit/__init__.py", "link.txt"]\n'
+    )
+    project = make_project(files, tags=("v0.9.0",))
+    (project.root / "link.txt").symlink_to(outside)
+    project.commit_all("docs: the version, linked")
+
+    version = project.poetry("version", "patch")
+    prepare = project.poetry("release", "prepare", "patch", "--offline", "--no-checks")
+
+    assert outside.read_text() == "ver 0.9.0\n"
+    assert f"names link.txt, which leads to {outside.resolve()}, outside the repository" in (
+        version.stderr
+    )
+    assert prepare.code == 1
+    assert "outside the repository" in prepare.stderr
+
+    project.write(
+        "pyproject.toml",
+        project.read("pyproject.toml").replace('"link.txt"', '"gen.txt"').replace("0.9.1", "0.9.0"),
+    )
+    project.write("gen.txt", "v 0.9.0\n")  # git-ignored: made by a build step
+    project.commit_all("chore: list the generated file")
+    ignored = project.poetry("release", "prepare", "patch", "--offline", "--no-checks")
+
+    assert ignored.code == 1
+    assert "gen.txt is not tracked by git (ignored, or never added)" in ignored.stderr
+    assert "gen.txt" not in project.git("ls-files")

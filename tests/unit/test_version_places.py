@@ -33,6 +33,26 @@ PLACES = [
         "else:\n    __version__ = '3.2.0'\n",
     ),
     (
+        "pkg/__init__.py",
+        '__version__ = VERSION = "3.1.1a0"\n',
+        '__version__ = VERSION = "3.2.0"\n',
+    ),
+    (
+        "pkg/__init__.py",
+        'VERSION = "3.1.1a0"\n__version__ = VERSION\n',
+        'VERSION = "3.2.0"\n__version__ = VERSION\n',
+    ),
+    (
+        "rust/Cargo.toml:package.version",
+        '[package]\nversion = "3.1.1a0"\n\n[dependencies.foo]\nversion = "3.1.1a0"\n',
+        '[package]\nversion = "3.2.0"\n\n[dependencies.foo]\nversion = "3.1.1a0"\n',
+    ),
+    (
+        "meta.toml:tool.x.version",
+        "tool.x.version = \"3.1.1a0\"\nlit = { version = '3.1.1a0' }\n",
+        "tool.x.version = \"3.2.0\"\nlit = { version = '3.1.1a0' }\n",
+    ),
+    (
         "docs/conf.py:release",
         "version = '3.1'\nrelease = '3.1.1a0'\n",
         "version = '3.1'\nrelease = '3.2.0'\n",
@@ -124,7 +144,10 @@ def test_a_place_holding_an_older_version_reads_it_so_a_disagreement_shows() -> 
 
 
 def test_mentions_are_whole_versions_only() -> None:
-    text = "1.2.3\nv1.2.3\npkg-1.2.3.tar.gz\n1.2.30\n11.2.3\n1.2.3.4\n1.2.3a1\ndev1.2.3\n1.2.3+x\n"
+    text = (
+        "1.2.3\nv1.2.3\npkg-1.2.3.tar.gz\n1.2.30\n11.2.3\n1.2.3.4\n1.2.3a1\ndev1.2.3\n1.2.3+x\n"
+        "1.2.3.post1\n1.2.3-rc1\n1.2.3.dev2\n1.2.3-2\n"
+    )
 
     assert [line for line, _s, _e in mentions(text, "1.2.3")] == [1, 2, 3]
 
@@ -140,6 +163,8 @@ def test_mentions_are_judged_written_ignored_skipped_or_unknown() -> None:
         ("docs/index.md", 4, "pip install pendulum==3.0.0"),
         ("docs/old.md", 4, "pip install pendulum==3.0.0"),
         ("docs/index.md", 5, "pip install pendulum==3.0.01"),
+        ("README.md", 1, "Needs other>=3.0.0; install with pip install pendulum==3.0.0"),
+        ("README.md", 7, "got it"),
     ]
 
     judged = classify_mentions(
@@ -159,6 +184,7 @@ def test_mentions_are_judged_written_ignored_skipped_or_unknown() -> None:
         ("src/pkg/_vendor/x/__init__.py:1", "skipped"),
         ("docs/index.md:4", "unknown"),
         ("docs/old.md:4", "ignored"),
+        ("README.md:1", "unknown"),  # the second mention on the line is the project's
     ]
     assert judged[1].reason == "a requirement of pre-commit"
 
@@ -250,3 +276,53 @@ def test_an_epoch_has_no_semver_spelling_and_is_refused_for_cargo() -> None:
 
     with pytest.raises(ProjectError, match="1!2.0 has no SemVer spelling"):
         write_place(spec, '[package]\nversion = "1.0.0"\n', "1.0.0", parse_version("1!2.0"))
+
+
+def test_a_search_or_replace_without_the_version_is_refused_when_read() -> None:
+    with pytest.raises(ProjectError, match=r"'pkg' \(for README.md\) has no \{version\}"):
+        place_from_entry({"path": "README.md", "search": "pkg=={version}", "replace": "pkg"})
+
+
+def test_one_file_is_one_path_and_paths_stay_in_the_project() -> None:
+    assert place_from_entry("./x.txt:^a").path == "x.txt"
+    assert place_from_entry("docs/../README.md").path == "README.md"
+    with pytest.raises(ProjectError, match="not a path relative to the project's folder"):
+        place_from_entry("/etc/version.txt")
+
+
+def test_other_tools_entries_that_are_no_version_place_or_malformed_are_passed_over() -> None:
+    declared = read_declarations(
+        {
+            "pyproject.toml": {
+                "tool": {
+                    "bumpversion": {
+                        "current_version": "1.0.0",
+                        "files": [
+                            {"filename": "CHANGELOG.md", "search": "## [Unreleased]"},
+                            {"filename": "gone.txt", "ignore_missing_file": True},
+                        ],
+                    },
+                    "poetry_bumpversion": {"file": ["pkg/__init__.py"], "replacements": "x"},
+                    "commitizen": {"version_files": "README.md"},
+                }
+            }
+        }
+    )
+
+    assert [(p.path, p.optional) for p in declared.places] == [
+        ("README.md", False),
+        ("pyproject.toml", False),
+        ("gone.txt", True),
+    ]
+
+
+def test_version_ignore_regexes_are_checked_and_match_the_whole_line() -> None:
+    from poetry_release_plugin.config import parse_settings
+    from poetry_release_plugin.core.version_places import ignore_matches
+    from poetry_release_plugin.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"'\(unclosed' is not a regular expression"):
+        parse_settings({"version-ignore": ["docs/a.md:(unclosed"]})
+    assert ignore_matches("**/README.md", "README.md", "x 1.0")
+    assert ignore_matches("pkg/__init__.py:^\\s+VERSION", "pkg/__init__.py", '    VERSION = "1"')
+    assert not ignore_matches("docs/*.md", "README.md", "x 1.0")
