@@ -35,7 +35,8 @@ def _at_version(files: dict[str, str], head: str, version: str) -> dict[str, str
     """The files with the version they held at `version` instead of HEAD's (a version
     assignment of pyproject.toml or a module, a pre-commit hook's `rev: vX`)."""
     assignment = re.compile(
-        rf'^((?:__version__|version|VERSION)(?:: str)? = )"{re.escape(head)}"', re.M
+        rf'^((?:__version__|version|VERSION|current_version)(?:: str)? = )"{re.escape(head)}"',
+        re.M,
     )
     hook = re.compile(rf"^(\s*rev: v){re.escape(head)}(\s)", re.M)
     changed = {}

@@ -8,6 +8,8 @@
 - powertools-lambda-python keeps it as `VERSION = "…"` in `aws_lambda_powertools/shared/
   version.py` (no `__version__`): prepare writes it whether a tool declares it or not, cut
   ships it, verify --install imports it; left stale by hand, cut and verify fail naming it;
+- rfc9457 lets bump-my-version keep `[tool.bumpversion] current_version` and, by a search and
+  replace, pyproject.toml's own version: the release commit's lines are its maintainer's;
 - pendulum's Rust extension holds the version in `rust/Cargo.toml`, which no tool declares:
   prepare refuses, naming the line, until it is listed."""
 
@@ -67,6 +69,29 @@ def test_commitizen_release_commit_is_the_one_its_maintainers_made(
     for path in set(theirs) - {"CHANGELOG.md"}:
         assert ours[path] == theirs[path], path
     assert project.git("log", "-1", "--format=%s") == "bump: version 4.10.1 → 4.11.0"
+
+
+def test_a_bump_my_version_release_commit_is_the_one_its_maintainer_made(
+    real: RealProjectFactory,
+) -> None:
+    project = real("rfc9457")
+    theirs = changed_lines((FIXTURES / "rfc9457" / "release-commit-0.0.8.diff").read_text())
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    prepared = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert status.code == 0, status.output
+    assert [(f["place"], f["source"]) for f in status.json()["files"]] == [
+        ("pyproject.toml", "version tables"),
+        ("pyproject.toml:tool.bumpversion.current_version", "[tool.bumpversion]"),
+        ("pyproject.toml (search 'version = \"{current_version}\"')", "[tool.bumpversion] files"),
+    ]
+    assert prepared.code == 0, prepared.output
+    ours = changed_lines(project.git("show", "--format=", "HEAD"))
+    assert set(theirs) == {"pyproject.toml"}  # changelog-gen wrote the changelog before it
+    assert set(ours) == {"pyproject.toml", "CHANGELOG.md"}
+    assert ours["pyproject.toml"] == theirs["pyproject.toml"]
+    assert project.git("log", "-1", "--format=%s") == "Bump version: 0.0.7 → 0.0.8"
 
 
 def without_bumpversion_table(project: ReleaseProject) -> None:
