@@ -44,6 +44,7 @@ class ReleaseSettings:
     commit_message: str = "chore: bump version to {version}"
     version_files: tuple[PlaceSpec, ...] | None = None
     version_ignore: tuple[str, ...] = ()
+    changelog_exclude: tuple[str, ...] = ()  # subjects (regular expressions) left out of notes
     changelog: str | None = "CHANGELOG.md"
     checks: tuple[CheckSpec, ...] | None = None
     repository: str = "pypi"
@@ -136,6 +137,21 @@ def _version_files(key: str, value: object) -> tuple[PlaceSpec, ...]:
         return tuple(place_from_entry(entry, f"{TABLE} {key}") for entry in value)
     except ProjectError as error:
         raise ConfigError(error.what, error.fix) from None
+
+
+def _patterns(key: str, value: object) -> tuple[str, ...]:
+    import re
+
+    patterns = _string_list(key, value)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ConfigError(
+                f"{TABLE} {key} holds {pattern!r}, which is not a regular expression ({error})",
+                f"fix {key} in pyproject.toml",
+            ) from None
+    return patterns
 
 
 def _version_ignore(key: str, value: object) -> tuple[str, ...]:
@@ -287,6 +303,7 @@ _PARSERS: dict[str, Any] = {
     "commit-message": _template,
     "version-files": _version_files,
     "version-ignore": lambda key, value: _version_ignore(key, value),
+    "changelog-exclude": lambda key, value: _patterns(key, value),
     "changelog": _changelog,
     "checks": _checks,
     "repository": _string,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from poetry_release_plugin.core.commits import DEFAULT_VOICE, Voice
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
@@ -252,7 +253,7 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
     style = ChangelogStyle()
     if released:
         newest = released[0]
-        line = _strip(lines[newest.line])
+        line = _strip(lines[newest.line]).rstrip()  # a stray trailing space is not the style
         title_at = 0 if newest.underline else len(line) - len(line.lstrip("#").lstrip())
         match = _TITLE_VERSION.match(line[title_at:])
         assert match is not None
@@ -264,13 +265,145 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
         later = released[1] if len(released) > 1 else newest
         gap = _blank_lines_before(lines, later.line) if later.line > 0 else 1
         style = ChangelogStyle(template, setext, max(gap, 1))
-    for label, _space, url in _link_references(lines, scanned.link_lines):
-        if _valid(label) is None:
+    linked = [
+        (version, url)
+        for label, _space, url in _link_references(lines, scanned.link_lines)
+        if (version := _valid(label)) is not None
+    ]
+    if not linked:
+        return style
+    # Keep a Changelog links the first release to its tag and every later one to a compare
+    # view: the first release's link says nothing of how the next ones are written.
+    first = min((version for version, _url in linked), key=Version)
+    urls = [url for version, url in linked if version != first] or [linked[0][1]]
+    kind = "tag" if len(linked) > 1 and _RELEASE_TAG.match(urls[0].strip("<>")) else "compare"
+    angle = urls[0].startswith("<") and urls[0].endswith(">")
+    return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle)
+
+
+# A subsection's name (lower case, letters only) and the kinds of change it holds.
+_SECTION_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("feat", "feats", "feature", "features", "new features", "added",
+                     "new", "enhancements"), frozenset({"feat"})),
+    "features and improvements": frozenset({"feat", "perf", "refactor"}),
+    **dict.fromkeys(("fix", "fixes", "bug fixes", "bugfixes", "fixed", "bug fix", "bugfix"),
+                    frozenset({"fix"})),
+    **dict.fromkeys(("perf", "performance", "performance improvements"), frozenset({"perf"})),
+    **dict.fromkeys(("refactor", "refactoring", "code refactoring"), frozenset({"refactor"})),
+    "improvements": frozenset({"perf", "refactor"}),
+    **dict.fromkeys(("changed", "changes"), frozenset({"perf", "refactor", "other", "revert"})),
+    **dict.fromkeys(("breaking changes", "breaking change", "breaking", "breaking changes "),
+                    frozenset({"breaking"})),
+    **dict.fromkeys(("dependencies", "deps", "dependency updates"), frozenset({"deps"})),
+    **dict.fromkeys(("docs", "documentation"), frozenset({"docs"})),
+    **dict.fromkeys(("build", "build system"), frozenset({"build"})),
+    **dict.fromkeys(("ci", "continuous integration"), frozenset({"ci"})),
+    **dict.fromkeys(("test", "tests", "testing"), frozenset({"test"})),
+    "style": frozenset({"style"}),
+    **dict.fromkeys(("chore", "chores", "maintenance"), frozenset({"chore"})),
+    **dict.fromkeys(("other", "other changes", "misc", "miscellaneous"),
+                    frozenset({"other", "revert"})),
+    **dict.fromkeys(("revert", "reverts"), frozenset({"revert"})),
+}  # fmt: skip
+_SUBHEADING = re.compile(r"^#{3,4}\s+(?P<name>.+?)\s*#*\s*$")
+_ENTRY = re.compile(r"^(?P<bullet>[-*+]) (?P<text>.+)$")
+_ENTRY_HASH = re.compile(r"[(\[]+[0-9a-f]{7,40}[\])]*(?:\([^)]*\))?[\])]*\s*$")
+_SCOPE_SHAPES = (
+    (re.compile(r"^\*\*[^*\s][^*]*\*\*: "), "**{scope}**: "),
+    (re.compile(r"^\*\*[^*\s][^*]*:\*\* "), "**{scope}:** "),
+)
+VOICE_SECTIONS_READ = 5  # the newest releases a changelog's voice is learnt from
+# The vocabularies a file's subsections come from, each in its own order: Keep a Changelog's,
+# commitizen's default one, and the plugin's. A file using some of one gets the rest of it
+# for the kinds of change its newest releases happened not to have.
+_FAMILIES: tuple[tuple[tuple[str, frozenset[str]], ...], ...] = (
+    (
+        ("Added", frozenset({"feat"})),
+        ("Changed", frozenset({"perf", "refactor", "other", "revert"})),
+        ("Fixed", frozenset({"fix"})),
+    ),
+    (
+        ("BREAKING CHANGE", frozenset({"breaking"})),
+        ("Feat", frozenset({"feat"})),
+        ("Fix", frozenset({"fix"})),
+        ("Refactor", frozenset({"refactor"})),
+        ("Perf", frozenset({"perf"})),
+    ),
+    DEFAULT_VOICE.sections,
+)
+
+
+def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
+    """How a changelog writes its entries, from its newest releases: the subsections they use
+    (in their order) for each kind of change, the scope markup, whether entries end with a
+    commit hash, the bullet. The built-in voice where they use no subsection it knows."""
+    scanned = _scan(text, path)
+    lines, headings = scanned.lines, scanned.headings
+    released = list(islice((h for h in headings if h.version is not None), VOICE_SECTIONS_READ))
+    if not released:
+        return DEFAULT_VOICE
+    after = {h.line: _next_heading_line(headings, h, len(lines)) for h in released}
+    names: dict[str, frozenset[str]] = {}
+    entries: list[re.Match[str]] = []
+    for heading in released:
+        for line in lines[_body_start(heading) : after[heading.line]]:
+            text_line = _strip(line)
+            sub = _SUBHEADING.match(text_line)
+            if sub is not None:
+                name = sub["name"]
+                key = re.sub(r"[^a-z ]+", "", name.lower()).strip()
+                if key in _SECTION_KINDS and name not in names:
+                    names[name] = _SECTION_KINDS[key]
+            elif (entry := _ENTRY.match(text_line)) is not None:
+                entries.append(entry)
+    scope = next(
+        (
+            shape
+            for pattern, shape in _SCOPE_SHAPES
+            if any(pattern.match(entry["text"]) for entry in entries)
+        ),
+        DEFAULT_VOICE.scope,
+    )
+    hashes = any(_ENTRY_HASH.search(entry["text"]) for entry in entries)
+    bullet = entries[0]["bullet"] if entries else DEFAULT_VOICE.bullet
+    sections = _completed(list(names.items())) if names else DEFAULT_VOICE.sections
+    return Voice(sections, scope, hashes, bullet)
+
+
+def _completed(found: list[tuple[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The file's subsections, with those of its vocabulary it has not used lately added (in
+    the vocabulary's order) for the kinds of change none of its own takes."""
+    spelled = {name.lower() for name, _kinds in found}
+    family = max(_FAMILIES, key=lambda f: sum(name.lower() in spelled for name, _k in f))
+    covered = frozenset().union(*(kinds for _name, kinds in found))
+
+    def rank(name: str, kinds: frozenset[str]) -> int | None:
+        for index, (known, known_kinds) in enumerate(family):
+            if known.lower() == name.lower() or known_kinds & kinds:
+                return index
+        return None
+
+    for index, (name, kinds) in enumerate(family):
+        missing = kinds - covered
+        if not missing:
             continue
-        angle = url.startswith("<") and url.endswith(">")
-        kind = "tag" if _RELEASE_TAG.match(url.strip("<>")) else "compare"
-        return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle)
-    return style
+        place = 0
+        for position, (other, other_kinds) in enumerate(found):
+            ranked = rank(other, other_kinds)
+            if ranked is not None and ranked < index:
+                place = position + 1
+        found.insert(place, (name, missing))
+        covered |= missing
+    return tuple(found)
+
+
+def _next_heading_line(headings: _Headings, heading: Heading, end: int) -> int:
+    found = False
+    for other in headings:
+        if found:
+            return other.line
+        found = other.line == heading.line
+    return end
 
 
 def _braces(text: str) -> str:

@@ -149,22 +149,42 @@ def bump_rule(commits: list[Commit], *, major: int, major_on_zero: bool) -> str 
     return None if bump is Bump.NONE else bump.name.lower()
 
 
-SECTIONS = (
-    "Breaking Changes",
-    "New Features",
-    "Bug Fixes",
-    "Improvements",
-    "Dependencies",
-    "Other Changes",
+# Each kind of change, by the Conventional Commit type that says it (breaking ones apart).
+_KIND_OF_TYPE = {
+    "feat": "feat", "feature": "feat", "fix": "fix", "bugfix": "fix", "perf": "perf",
+    "refactor": "refactor", "deps": "deps", "docs": "docs", "doc": "docs", "build": "build",
+    "ci": "ci", "test": "test", "tests": "test", "style": "style", "chore": "chore",
+    "revert": "revert",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a changelog writes a release's entries: its subsections in order, each with the
+    kinds of change it holds (`feat`, `fix`, `breaking`, `other` for a message that is not a
+    Conventional Commit, ...), how a scope is written, whether entries end with their commit,
+    and the bullet."""
+
+    sections: tuple[tuple[str, frozenset[str]], ...]
+    scope: str = "**{scope}:** "
+    hashes: bool = True
+    bullet: str = "-"
+
+    def section_of(self, kind: str) -> str | None:
+        """The subsection a kind of change goes under; None: the file lists none of it."""
+        return next((name for name, kinds in self.sections if kind in kinds), None)
+
+
+DEFAULT_VOICE = Voice(
+    (
+        ("Breaking Changes", frozenset({"breaking"})),
+        ("New Features", frozenset({"feat"})),
+        ("Bug Fixes", frozenset({"fix"})),
+        ("Improvements", frozenset({"perf", "refactor"})),
+        ("Dependencies", frozenset({"deps"})),
+        ("Other Changes", frozenset({"other", "revert"})),
+    )
 )
-_SECTION_OF_TYPE = {
-    "feat": "New Features",
-    "fix": "Bug Fixes",
-    "perf": "Improvements",
-    "refactor": "Improvements",
-    "deps": "Dependencies",
-}
-_OMITTED_TYPES = {"docs", "chore", "ci", "test", "tests", "style", "build"}
 
 
 class NoteEntry(NamedTuple):
@@ -176,57 +196,99 @@ class NoteEntry(NamedTuple):
 
 @dataclass
 class GroupedChanges:
-    """Release-note entries by section, in the order of SECTIONS."""
+    """Release-note entries by section, in the voice's order."""
 
     sections: dict[str, list[NoteEntry]] = field(default_factory=dict)
+    voice: Voice = DEFAULT_VOICE
 
     def add(self, section: str, entry: NoteEntry) -> None:
         """Add an entry to a section."""
         self.sections.setdefault(section, []).append(entry)
 
     def ordered(self) -> list[tuple[str, list[NoteEntry]]]:
-        """The non-empty sections, breaking changes first."""
-        return [(name, self.sections[name]) for name in SECTIONS if self.sections.get(name)]
+        """The non-empty sections, in the voice's order."""
+        names = [name for name, _kinds in self.voice.sections]
+        return [(name, self.sections[name]) for name in names if self.sections.get(name)]
 
 
-def _entry_text(commit: ConventionalCommit) -> str:
-    scope = f"**{commit.scope}:** " if commit.scope else ""
+def _entry_text(commit: ConventionalCommit, voice: Voice = DEFAULT_VOICE) -> str:
+    scope = voice.scope.format(scope=commit.scope) if commit.scope else ""
     return f"{scope}{commit.description}"
 
 
+# Commits that change nothing by themselves: squashed into another before merging.
+_FOLDED = re.compile(r"^(fixup|squash|amend)! ")
+_REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
+
+
 def changes_only(commits: Sequence[Commit], is_release: Callable[[str], bool]) -> list[Commit]:
-    """The commits that describe changes, newest first: merges and release commits (a subject
-    `is_release` knows) dropped. What decides the version, the generated changelog section,
-    the notes and status's "commits since"."""
-    return [c for c in commits if not c.is_merge and not is_release(c.subject)]
+    """The commits that describe changes, newest first: merges, release commits (a subject
+    `is_release` knows), `fixup!` / `squash!` / `amend!` commits, and a commit reverted
+    since together with its revert, dropped. What decides the version, the generated
+    changelog section, the notes and status's "commits since"."""
+    kept = [
+        c
+        for c in commits
+        if not c.is_merge and not is_release(c.subject) and not _FOLDED.match(c.subject)
+    ]
+    reverted = {
+        (match[1], c.sha) for c in kept if (match := _REVERTS.search(c.message)) is not None
+    }
+    dropped = {
+        sha
+        for short, revert in reverted
+        for c in kept
+        if c.sha.startswith(short)
+        for sha in (c.sha, revert)
+    }
+    return [c for c in kept if c.sha not in dropped]
 
 
-def group_changes(commits: list[Commit]) -> GroupedChanges:
-    """Group commits into release-note sections (docs, chore, ci, test, style omitted)."""
-    grouped = GroupedChanges()
+def group_changes(
+    commits: list[Commit], voice: Voice = DEFAULT_VOICE, exclude: Sequence[str] = ()
+) -> GroupedChanges:
+    """Group commits into the voice's sections (a kind it has no section for is left out:
+    docs, chore, ci, test, style by default); subjects matching an `exclude` pattern too."""
+    grouped = GroupedChanges(voice=voice)
+    excluded = re.compile("|".join(f"(?:{p})" for p in exclude)) if exclude else None
     for commit in commits:
+        if excluded is not None and excluded.search(commit.subject):
+            continue
         parsed = parse_message(commit.message)
         short = commit.sha[:7]
         if parsed is None:
-            grouped.add("Other Changes", NoteEntry(commit.subject, short))
-        elif parsed.is_breaking:
+            section = voice.section_of("other")
+            if section is not None:
+                grouped.add(section, NoteEntry(commit.subject, short))
+            continue
+        kind = _KIND_OF_TYPE.get(parsed.type, "other")
+        if parsed.scope == "deps" and kind in ("build", "chore"):
+            kind = "deps"
+        if parsed.is_breaking:
             notes = parsed.breaking_notes or (parsed.description,)
-            for note in notes:
-                grouped.add("Breaking Changes", NoteEntry(_breaking_text(parsed, note), short))
-        elif parsed.type == "build" and parsed.scope == "deps":
-            grouped.add("Dependencies", NoteEntry(parsed.description, short))
-        elif parsed.type in _SECTION_OF_TYPE:
-            grouped.add(_SECTION_OF_TYPE[parsed.type], NoteEntry(_entry_text(parsed), short))
-        elif parsed.type not in _OMITTED_TYPES:
-            grouped.add("Other Changes", NoteEntry(_entry_text(parsed), short))
+            section = voice.section_of("breaking")
+            marked = section is None  # no section of its own: marked in its type's
+            section = section or voice.section_of(kind) or voice.section_of("other")
+            if section is not None:
+                for note in notes:
+                    text = _breaking_text(parsed, note, voice, marked=marked)
+                    grouped.add(section, NoteEntry(text, short))
+            continue
+        section = voice.section_of(kind)
+        if section is not None:
+            text = parsed.description if kind == "deps" else _entry_text(parsed, voice)
+            grouped.add(section, NoteEntry(text, short))
     return grouped
 
 
-def _breaking_text(commit: ConventionalCommit, note: str) -> str:
+def _breaking_text(
+    commit: ConventionalCommit, note: str, voice: Voice, *, marked: bool = True
+) -> str:
     first_line = note.split("\n", 1)[0].strip()
+    mark = "**BREAKING:** " if marked or voice is DEFAULT_VOICE else ""
     if first_line == commit.description:
-        return f"**BREAKING:** {_entry_text(commit)}"
-    return f"**BREAKING:** {_entry_text(commit)}: {first_line}"
+        return f"{mark}{_entry_text(commit, voice)}"
+    return f"{mark}{_entry_text(commit, voice)}: {first_line}"
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -275,9 +337,13 @@ def release_subject_matcher(
 
 
 def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:
-    """Markdown sections (`### New Features` and their entries), without a version heading."""
-    blocks = []
+    """Markdown sections (`### New Features` and their entries), without a version heading,
+    in the voice of the changelog they go into."""
+    voice, blocks = grouped.voice, []
     for name, entries in grouped.ordered():
-        lines = [f"### {name}", ""] + [f"- {entry.text} ({entry.sha})" for entry in entries]
+        lines = [f"### {name}", ""] + [
+            f"{voice.bullet} {entry.text}" + (f" ({entry.sha})" if voice.hashes else "")
+            for entry in entries
+        ]
         blocks.append(newline.join(lines))
     return (newline + newline).join(blocks)

@@ -17,6 +17,41 @@ SEMANTIC_RELEASE = "[tool.semantic_release]"
 POETRY_BUMPVERSION = "[tool.poetry_bumpversion]"
 # Other tools' own files, read like pyproject.toml's tables.
 TOOL_FILES = (".cz.toml", "cz.toml", ".bumpversion.toml")
+# bump2version's INI files and commitizen's JSON one, turned into the same tables.
+INI_TOOL_FILES = (".bumpversion.cfg", "setup.cfg", ".cz.json", "cz.json")
+
+
+def bumpversion_ini(text: str) -> dict[str, Any] | None:
+    """bump2version's `[bumpversion]` and `[bumpversion:file:PATH]` sections as the table
+    `[tool.bumpversion]` would hold them; None without them (or not INI)."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not parser.has_section("bumpversion"):
+        return None
+    table: dict[str, Any] = dict(parser["bumpversion"])
+    table["files"] = [
+        {"filename": section.split(":", 2)[2], **dict(parser[section])}
+        for section in parser.sections()
+        if section.startswith("bumpversion:file:")
+    ]
+    return {"tool": {"bumpversion": table}}
+
+
+def cz_json_document(text: str) -> dict[str, Any] | None:
+    """commitizen's `.cz.json` (`{"commitizen": {...}}`) as `[tool.commitizen]`."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    table = data.get("commitizen") if isinstance(data, dict) else None
+    return {"tool": {"commitizen": table}} if isinstance(table, dict) else None
 
 
 @dataclass(frozen=True)
@@ -87,7 +122,9 @@ def _commitizen_places(table: dict[str, Any], path: str) -> list[PlaceSpec]:
     `version_files` entry: `path` (every mention) or `path:regex` (the lines it matches)."""
     source = f"{COMMITIZEN} version_files"
     found = []
-    if isinstance(table.get("version"), str):
+    if isinstance(table.get("version"), str) and path.endswith(".json"):
+        found.append(PlaceSpec(path, PlaceKind.LINES, r'^\s*"version"\s*:', source=COMMITIZEN))
+    elif isinstance(table.get("version"), str):
         found.append(PlaceSpec(path, PlaceKind.TOML, "tool.commitizen.version", source=COMMITIZEN))
     for entry in _listed(table.get("version_files")):
         if not isinstance(entry, str) or not entry:
@@ -110,6 +147,8 @@ def _bumpversion_places(table: dict[str, Any], path: str) -> list[PlaceSpec]:
     if path != PYPROJECT and "current_version" not in table:
         key = "tool.bumpversion.current_version"
     found = [PlaceSpec(path, PlaceKind.TOML, key, source=BUMPVERSION)]
+    if path.endswith(".cfg"):  # bump2version's INI: its `current_version = X` line
+        found = [PlaceSpec(path, PlaceKind.LINES, r"^current_version\s*=", source=BUMPVERSION)]
     default_search = table.get("search", "{current_version}")
     default_replace = table.get("replace", "{new_version}")
     for entry in _listed(table.get("files")):

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.core.changelog import extract_section
-from poetry_release_plugin.core.commits import changes_only, group_changes, render_sections
+from poetry_release_plugin.core.changelog import changelog_voice, extract_section
+from poetry_release_plugin.core.commits import (
+    DEFAULT_VOICE,
+    changes_only,
+    group_changes,
+    render_sections,
+)
 from poetry_release_plugin.core.release_state import release_tags
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
@@ -71,7 +76,9 @@ def release_notes(
         if not tagged and (version != project.version or not found.commits):
             raise _unknown_version(project, version, tag)
         commits = changes_only(found.commits, release_convention(project, git, previous))
-        changes, source = render_sections(group_changes(commits)), "commits"
+        voice = changelog_voice(project.changelog.text) if project.changelog else DEFAULT_VOICE
+        grouped = group_changes(commits, voice, project.settings.changelog_exclude)
+        changes, source = render_sections(grouped), "commits"
     compare = None
     if address is not None:
         compare = (

@@ -25,6 +25,7 @@ from poetry_release_plugin.core.changelog import (
     NO_NOTABLE_CHANGES,
     add_section_entries,
     add_unreleased_entries,
+    changelog_voice,
     extract_section,
     fold_unreleased_into,
     has_unreleased_entries,
@@ -33,7 +34,7 @@ from poetry_release_plugin.core.changelog import (
     promote_unreleased,
     withdraw_section,
 )
-from poetry_release_plugin.core.commits import group_changes, render_sections
+from poetry_release_plugin.core.commits import Commit, group_changes, render_sections
 from poetry_release_plugin.core.release_state import prepare_version
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
@@ -434,14 +435,14 @@ def _planned_changes(
 
     def changelog_edit(text: str, log_path: str) -> str:
         if facts.pending is not None and extract_section(text, facts.version) is not None:
-            text = _carried(text, new.text, log_path, facts, git, project.history_paths)
+            text = _carried(text, new.text, log_path, facts, git, project)
         newest = newest_version(text, log_path)
         if newest is not None and parse_version(newest) == new:  # written ahead, or kept
             return fold_unreleased_into(text, new.text, log_path)
         generated = ""
         if not has_unreleased_entries(text):
             ensure_history_readable(project.tag_choice, previous)
-            generated = render_sections(group_changes(list(facts.changes_since)))
+            generated = _generated(project, text, list(facts.changes_since))
         return promote_unreleased(
             text,
             new.text,
@@ -530,8 +531,16 @@ def _ensure_written(project: Project, path: str, after: str, new: Version) -> No
             )
 
 
+def _generated(project: Project, text: str, commits: list[Commit]) -> str:
+    """The section the commits make, in the changelog's own voice (its subsections, entry
+    shape), `changelog-exclude` applied."""
+    path = project.changelog.path if project.changelog else "CHANGELOG.md"
+    voice = changelog_voice(text, path)
+    return render_sections(group_changes(commits, voice, project.settings.changelog_exclude))
+
+
 def _carried(
-    text: str, new: str, path: str, facts: ReleaseFacts, git: Git, paths: tuple[str, ...]
+    text: str, new: str, path: str, facts: ReleaseFacts, git: Git, project: Project
 ) -> str:
     """The changelog once the section of the version prepared before (and not cut) is carried
     over. Generated then (it holds what the commits up to its release commit give): withdrawn,
@@ -543,19 +552,19 @@ def _carried(
     pending, prepared = facts.pending, facts.version
     section = extract_section(text, prepared) or ""
     assert pending is not None
-    after = {c.sha for c in git.log(f"{pending.sha}..HEAD", paths)}
+    after = {c.sha for c in git.log(f"{pending.sha}..HEAD", project.history_paths)}
     earlier = [c for c in facts.changes_since if c.sha not in after]
-    if section.strip() in (render_sections(group_changes(earlier)).strip(), NO_NOTABLE_CHANGES):
+    if section.strip() in (_generated(project, text, earlier).strip(), NO_NOTABLE_CHANGES):
         text = withdraw_section(text, prepared, path)
         if has_unreleased_entries(text):  # entries written since join those generated
-            generated = render_sections(group_changes(list(facts.changes_since)))
+            generated = _generated(project, text, list(facts.changes_since))
             text = add_unreleased_entries(text, generated, path)
         return text
     written_by_hand = has_unreleased_heading(text, path)
     if parse_version(prepared) == parse_version(new):
         if written_by_hand:
             return text
-        added = render_sections(group_changes([c for c in facts.changes_since if c.sha in after]))
+        added = _generated(project, text, [c for c in facts.changes_since if c.sha in after])
         return add_section_entries(text, prepared, added, path)
     if written_by_hand:
         return add_unreleased_entries(withdraw_section(text, prepared, path), section, path)

@@ -73,7 +73,9 @@ def test_empty_unreleased_is_generated_from_the_commits_and_they_decide_the_vers
     assert "add widgets" in section
     assert "**core:** stop the wobble" in section
     assert "fix a typo" not in section
-    assert section.index("Breaking Changes") < section.index("New Features")
+    # in the file's own Keep a Changelog voice, though its last release only fixed things
+    assert section.index("### Added") < section.index("### Fixed")
+    assert "### New Features" not in section
 
 
 def test_nothing_releasable_is_refused(make_project: ProjectFactory) -> None:

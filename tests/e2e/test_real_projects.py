@@ -57,7 +57,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "past": 1,
         "next": "14.3.4",
         "install": 'importlib.metadata.version("rich") == 14.3.4',
-        "gap": ")\n\n## [14.3.3]",
+        "gap": "- typo\n\n## [14.3.3]",  # under its own "Changed", no commit hash
         "link": "[14.3.4]: https://github.com/textualize/rich/compare/v14.3.3...v14.3.4\n",
     },
 }

@@ -197,7 +197,7 @@ def test_style_is_read_from_heading_gaps_and_links() -> None:
     assert changelog_style(en_dash).heading == "## [v{version}] \u2013 {date}"
 
 
-def test_angle_bracket_links_stay_in_angle_brackets() -> None:
+def test_angle_bracket_links_stay_in_angle_brackets_and_a_second_release_compares() -> None:
     text = (
         "## [Unreleased]\n\n- new\n\n## [1.0.0] - 2020-01-01\n\n- a\n\n"
         "[Unreleased]: <https://github.com/o/r/compare/v1.0.0...HEAD>\n"
@@ -207,7 +207,8 @@ def test_angle_bracket_links_stay_in_angle_brackets() -> None:
         text, "1.1.0", "2026-11-25", generated="", tag="v1.1.0", previous_tag="v1.0.0"
     )
     assert "[Unreleased]: <https://github.com/o/r/compare/v1.1.0...HEAD>\n" in result
-    assert "[1.1.0]: <https://github.com/o/r/releases/tag/v1.1.0>\n" in result
+    # Keep a Changelog: the first release links to its tag, every later one to a comparison
+    assert "[1.1.0]: <https://github.com/o/r/compare/v1.0.0...v1.1.0>\n" in result
 
 
 def test_setext_headings_are_sections_and_are_copied() -> None:
@@ -291,3 +292,44 @@ def test_unreleased_entries_join_a_section_written_ahead_for_the_version() -> No
     section = folded.split("## [0.9.1] - 2026-12-06\n", 1)[1].split("## [0.9.0]", 1)[0]
     assert section == "\n### Added\n\n- A `widgets` module.\n\n### Fixed\n\n- A leak.\n\n"
     assert fold_unreleased_into(prepared, "0.9.1") == prepared  # nothing to fold
+
+
+@pytest.mark.parametrize(
+    ("links", "written"),
+    [
+        # only the first release linked, to its tag: the second compares (Keep a Changelog)
+        ("[0.9.0]: https://github.com/o/r/releases/tag/v0.9.0\n",
+         "[0.10.0]: https://github.com/o/r/compare/v0.9.0...v0.10.0\n"),
+        # later releases linked to their tags: the file's own way, kept
+        ("[0.9.1]: https://github.com/o/r/releases/tag/v0.9.1\n"
+         "[0.9.0]: https://github.com/o/r/releases/tag/v0.9.0\n",
+         "[0.10.0]: https://github.com/o/r/releases/tag/v0.10.0\n"),
+        # later releases compared, the first tagged
+        ("[0.9.1]: https://github.com/o/r/compare/v0.9.0...v0.9.1\n"
+         "[0.9.0]: https://github.com/o/r/releases/tag/v0.9.0\n",
+         "[0.10.0]: https://github.com/o/r/compare/v0.9.1...v0.10.0\n"),
+    ],
+)  # fmt: skip
+def test_the_first_release_links_to_its_tag_and_later_ones_compare(
+    links: str, written: str
+) -> None:
+    previous = "v0.9.1" if "0.9.1" in links else "v0.9.0"
+    text = "## [0.9.1] - 2020-01-02\n\n- b\n\n## [0.9.0] - 2020-01-01\n\n- a\n\n" + links
+    if "0.9.1" not in links:
+        text = "## [0.9.0] - 2020-01-01\n\n- a\n\n" + links
+
+    result = promote_unreleased(
+        text, "0.10.0", "2026-12-06", generated="- c", tag="v0.10.0", previous_tag=previous
+    )
+
+    assert written in result
+
+
+def test_a_stray_trailing_space_of_a_heading_is_not_copied() -> None:
+    text = "## [1.0.0] - 2020-01-01 \n\n- a\n"
+
+    result = promote_unreleased(
+        text, "1.1.0", "2026-12-06", generated="- b", tag="v1.1.0", previous_tag="v1.0.0"
+    )
+
+    assert result.startswith("## [1.1.0] - 2026-12-06\n\n- b\n\n## [1.0.0] - 2020-01-01 \n")

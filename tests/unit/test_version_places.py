@@ -326,3 +326,31 @@ def test_version_ignore_regexes_are_checked_and_match_the_whole_line() -> None:
     assert ignore_matches("**/README.md", "README.md", "x 1.0")
     assert ignore_matches("pkg/__init__.py:^\\s+VERSION", "pkg/__init__.py", '    VERSION = "1"')
     assert not ignore_matches("docs/*.md", "README.md", "x 1.0")
+
+
+def test_bump2version_ini_and_commitizen_json_are_read_like_their_toml_tables() -> None:
+    from poetry_release_plugin.core.other_tools import bumpversion_ini, cz_json_document
+
+    ini = bumpversion_ini(
+        "[bumpversion]\ncurrent_version = 1.2.3\ncommit = True\n\n"
+        "[bumpversion:file:src/pkg/__init__.py]\n\n"
+        "[bumpversion:file:README.md]\nsearch = pkg=={current_version}\n"
+    )
+    cz = cz_json_document('{"commitizen": {"version": "1.2.3", "tag_format": "$version"}}')
+    assert ini is not None
+    assert cz is not None
+
+    declared = read_declarations({".bumpversion.cfg": ini, ".cz.json": cz})
+
+    assert [(p.path, p.kind, p.pattern) for p in declared.places] == [
+        (".bumpversion.cfg", PlaceKind.LINES, r"^current_version\s*="),
+        ("src/pkg/__init__.py", PlaceKind.SEARCH, "{current_version}"),
+        ("README.md", PlaceKind.SEARCH, "pkg=={current_version}"),
+        (".cz.json", PlaceKind.LINES, r'^\s*"version"\s*:'),
+    ]
+    assert declared.tag_format == "{version}"
+    cfg = "[bumpversion]\ncurrent_version = 1.2.3\n"
+    assert write_place(declared.places[0], cfg, "1.2.3", parse_version("1.3.0")) == (
+        "[bumpversion]\ncurrent_version = 1.3.0\n"
+    )
+    assert bumpversion_ini("[metadata]\nname = x\n") is None

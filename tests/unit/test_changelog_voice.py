@@ -1,0 +1,120 @@
+"""A changelog's own voice: its subsections for each kind of change, its entry shape; and
+only the commits that belong in it."""
+
+from __future__ import annotations
+
+import pytest
+
+from poetry_release_plugin.core.changelog import changelog_voice
+from poetry_release_plugin.core.commits import (
+    DEFAULT_VOICE,
+    Commit,
+    changes_only,
+    group_changes,
+    render_sections,
+)
+
+COMMITS = [
+    Commit("a" * 40, "feat(cli): add a flag"),
+    Commit("b" * 40, "fix: a crash"),
+    Commit("c" * 40, "refactor(core): tidy"),
+    Commit("d" * 40, "docs: explain"),
+    Commit("e" * 40, "Some plain message (#12)"),
+    Commit("f" * 40, "feat!: drop python 3.9"),
+    Commit("1" * 40, "build(deps): bump requests from 2.31 to 2.32"),
+]
+
+COMMITIZEN = """## v4.10.0 (2025-11-10)
+
+### Feat
+
+- **conventional_commits**: allow exclamation in title on BC
+
+### Fix
+
+- **commands/version**: add missing return
+
+### Refactor
+
+- **bump**: cleanup related to update_version_file
+"""
+KEEP_A_CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [1.0.0] - 2020-01-01
+
+### Added
+
+- A thing.
+
+### Changed
+
+- Another thing.
+
+### Fixed
+
+- A bug.
+"""
+HASHED = "## 1.0.0\n\n### Bug Fixes\n\n* a bug ([1a2b3c4](https://github.com/o/r/commit/1a2b3c4))\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "rendered"),
+    [
+        (
+            COMMITIZEN,  # commitizen's own BREAKING CHANGE section joins the file's
+            "### BREAKING CHANGE\n\n- drop python 3.9\n\n### Feat\n\n- **cli**: add a flag\n\n"
+            "### Fix\n\n- a crash\n\n### Refactor\n\n- **core**: tidy",
+        ),
+        (
+            KEEP_A_CHANGELOG,
+            "### Added\n\n- **cli:** add a flag\n- **BREAKING:** drop python 3.9\n\n"
+            "### Changed\n\n- **core:** tidy\n- Some plain message (#12)\n\n"
+            "### Fixed\n\n- a crash",
+        ),
+        (
+            HASHED,
+            "### Breaking Changes\n\n* drop python 3.9 (fffffff)\n\n"
+            "### New Features\n\n* **cli:** add a flag (aaaaaaa)\n\n"
+            "### Bug Fixes\n\n* a crash (bbbbbbb)\n\n### Improvements\n\n* **core:** tidy (ccccccc)\n\n"
+            "### Dependencies\n\n* bump requests from 2.31 to 2.32 (1111111)\n\n"
+            "### Other Changes\n\n* Some plain message (#12) (eeeeeee)",
+        ),
+    ],
+    ids=["commitizen", "keep-a-changelog", "hashes"],
+)
+def test_a_section_is_written_in_the_files_own_voice(text: str, rendered: str) -> None:
+    voice = changelog_voice(text)
+
+    assert render_sections(group_changes(COMMITS, voice)) == rendered
+
+
+def test_a_file_with_no_release_yet_gets_the_built_in_voice() -> None:
+    assert changelog_voice("# Changelog\n\n## [Unreleased]\n") == DEFAULT_VOICE
+
+
+def test_fixups_and_a_commit_with_its_revert_are_left_out() -> None:
+    commits = [
+        Commit("9" * 40, 'Revert "feat: a flag"\n\nThis reverts commit ' + "a" * 40 + "."),
+        Commit("8" * 40, "fixup! fix: a crash"),
+        Commit("7" * 40, "squash! feat: a flag"),
+        Commit("6" * 40, "amend! fix: a crash"),
+        *COMMITS[:2],
+    ]
+
+    kept = changes_only(commits, lambda subject: False)
+
+    assert [c.sha[0] for c in kept] == ["b"]
+
+
+def test_changelog_exclude_leaves_out_what_it_matches() -> None:
+    grouped = group_changes(COMMITS, DEFAULT_VOICE, exclude=[r"^build\(deps\)"])
+
+    assert "Dependencies" not in dict(grouped.ordered())
+
+
+def test_a_file_whose_newest_releases_only_fixed_things_still_has_room_for_features() -> None:
+    voice = changelog_voice("## [1.0.1] - 2020-01-02\n\n### Fixed\n\n- A bug.\n")
+
+    assert [name for name, _kinds in voice.sections] == ["Added", "Changed", "Fixed"]
