@@ -139,29 +139,22 @@ def _version_files(key: str, value: object) -> tuple[PlaceSpec, ...]:
         raise ConfigError(error.what, error.fix) from None
 
 
-def _patterns(key: str, value: object) -> tuple[str, ...]:
+def _patterns(key: str, value: object, *, after_path: bool = False) -> tuple[str, ...]:
+    """A list of regular expressions (with `after_path`, `glob:regex` entries), checked."""
     import re
 
-    patterns = _string_list(key, value)
-    for pattern in patterns:
+    entries = _string_list(key, value)
+    for entry in entries:
+        pattern = entry.partition(":")[2] if after_path else entry
         try:
             re.compile(pattern)
         except re.error as error:
             raise ConfigError(
-                f"{TABLE} {key} holds {pattern!r}, which is not a regular expression ({error})",
+                f"{TABLE} {key} holds {entry!r}, whose {pattern!r} is not a regular expression "
+                f"({error})",
                 f"fix {key} in pyproject.toml",
             ) from None
-    return patterns
-
-
-def _version_ignore(key: str, value: object) -> tuple[str, ...]:
-    from poetry_release_plugin.core.version_places import check_ignore_entry
-    from poetry_release_plugin.errors import ProjectError
-
-    try:
-        return tuple(check_ignore_entry(e, f"{TABLE} {key}") for e in _string_list(key, value))
-    except ProjectError as error:
-        raise ConfigError(error.what, error.fix) from None
+    return entries
 
 
 # What a message template (commit-message, tag-message, release-title) may name.
@@ -302,7 +295,7 @@ _PARSERS: dict[str, Any] = {
     "release-title": _template,
     "commit-message": _template,
     "version-files": _version_files,
-    "version-ignore": lambda key, value: _version_ignore(key, value),
+    "version-ignore": lambda key, value: _patterns(key, value, after_path=True),
     "changelog-exclude": lambda key, value: _patterns(key, value),
     "changelog": _changelog,
     "checks": _checks,

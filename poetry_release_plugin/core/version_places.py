@@ -641,19 +641,6 @@ def ignore_matches(entry: str, path: str, line: str) -> bool:
     return not pattern or re.search(pattern, line) is not None
 
 
-def check_ignore_entry(entry: str, source: str) -> str:
-    """A version-ignore entry, its regular expression checked."""
-    pattern = entry.partition(":")[2]
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        raise ProjectError(
-            f"{source} holds {entry!r}, whose {pattern!r} is not a regular expression ({error})",
-            f"fix the entry in {source}",
-        ) from None
-    return entry
-
-
 def classify_mentions(
     found: list[tuple[str, int, str]],
     version: str,
