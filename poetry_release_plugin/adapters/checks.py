@@ -11,8 +11,10 @@ prepare leaves no check running.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -273,17 +275,48 @@ class CheckRunner:
         return CheckResult(spec.name, state, seconds, detail, output, str(log_path))
 
     def _collect(self, name: str, process: subprocess.Popen[bytes], log_path: Path) -> str:
+        """The check's output, redacted, into its log file whole; its last KEPT_LINES kept in
+        memory (a check printing gigabytes costs disk, not memory). Reading ends when the
+        check has ended and its output has been quiet for OUTPUT_GRACE seconds, even if a
+        process it left behind (a daemon, `setsid`) still holds the pipe open."""
         assert process.stdout is not None
-        chunks: list[str] = []
+        kept: collections.deque[str] = collections.deque(maxlen=KEPT_LINES)
+        pending = b""
+        source = process.stdout.fileno()
+        ended_at: float | None = None
         descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as log:
-            for raw in iter(process.stdout.readline, b""):
+
+            def emit(raw: bytes) -> None:
                 line = redact(raw.decode("utf-8", "replace"))
-                chunks.append(line)
+                kept.append(line)
                 log.write(line)
                 if self.on_output is not None:
                     self.on_output(name, line.rstrip("\n"))
-        return "".join(chunks)
+
+            while True:
+                readable, _, _ = select.select([source], [], [], 0.2)
+                if readable:
+                    data = os.read(source, 65536)
+                    if not data:
+                        break
+                    pending += data
+                    *lines, pending = pending.split(b"\n")
+                    for raw in lines:
+                        emit(raw + b"\n")
+                    if len(pending) > 65536:  # a line without end: shown in pieces
+                        emit(pending + b"\n")
+                        pending = b""
+                    continue
+                if process.poll() is None:
+                    ended_at = None
+                elif ended_at is None:
+                    ended_at = time.monotonic()
+                elif time.monotonic() - ended_at > OUTPUT_GRACE:
+                    break  # the check ended; whatever holds its output open is not it
+            if pending:
+                emit(pending + b"\n")
+        return "".join(kept)
 
     def _time_out(self, running: _Running) -> None:
         running.timed_out = True
@@ -293,6 +326,10 @@ class CheckRunner:
         for path in self._log_dir.iterdir():
             path.unlink(missing_ok=True)
         self._log_dir.rmdir()
+
+
+KEPT_LINES = 2000  # the end of a check's output kept in memory (all of it is in its log)
+OUTPUT_GRACE = 1.0  # seconds of quiet after a check ends before its output is taken as whole
 
 
 def _safe_name(name: str) -> str:

@@ -17,7 +17,6 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from poetry_release_plugin.adapters.files import digest, put_back, read_or_none, write_atomically
@@ -25,6 +24,7 @@ from poetry_release_plugin.errors import ReleaseBusy, ReleaseError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
+    from pathlib import Path
 
     from poetry_release_plugin.adapters.git import Git
 
@@ -58,8 +58,14 @@ class RepositoryLock:
         """
         while True:
             try:
-                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                # never through a symbolic link: the lock is written, and may be elsewhere
+                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             except OSError as error:
+                if self.path.is_symlink():
+                    raise ReleaseError(
+                        f"The release lock {self.path} is a symbolic link",
+                        "delete that link (no release runs now), then run again",
+                    ) from None
                 raise _unwritable(self.path, error) from None
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -148,10 +154,11 @@ class JournalRecord:
 class Journal:
     """The journal of one prepare: written before each write, removed once kept or undone."""
 
-    def __init__(self, path: Path, *, head: str | None, version: str) -> None:
+    def __init__(self, path: Path, *, head: str | None, version: str, top: Path) -> None:
         self.path = path
         self.head = head
         self.version = version
+        self.top = top
         self._files: dict[Path, JournaledFile] = {}
 
     def record(self, originals: Mapping[Path, tuple[bytes | None, bytes]]) -> None:
@@ -167,7 +174,7 @@ class Journal:
             "version": self.version,
             "files": [
                 {
-                    "path": str(entry.path),
+                    "path": entry.path.resolve().relative_to(self.top).as_posix(),
                     "original": None
                     if entry.original is None
                     else base64.b64encode(entry.original).decode(),
@@ -197,16 +204,30 @@ def _sync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
-def read_journal(path: Path) -> JournalRecord | None:
-    """The journal a prepare left, or None."""
+def read_journal(path: Path, top: Path) -> JournalRecord | None:
+    """The journal a prepare left, or None. Its files are named from the work tree's `top`
+    (so a copied or moved checkout restores its own files); one that would lead outside it,
+    a journal that is a symbolic link, or one of another format is refused."""
+    if path.is_symlink():
+        raise ReleaseError(
+            f"The journal of an interrupted prepare ({path}) is a symbolic link",
+            "check the project's files with git diff, then delete that link",
+        )
     data = read_or_none(path)
     if data is None:
         return None
     try:
         payload: Any = json.loads(data)
+        if payload.get("format") != FORMAT:
+            raise ReleaseError(
+                f"The journal of an interrupted prepare ({path}) has format "
+                f"{payload.get('format')!r}, which this plugin does not write",
+                "finish it with the plugin version that wrote it, or check the project's files "
+                "with git diff, then delete that file",
+            )
         files = tuple(
             JournaledFile(
-                Path(entry["path"]),
+                _inside(top, entry["path"], path),
                 None if entry["original"] is None else base64.b64decode(entry["original"]),
                 entry["written"],
             )
@@ -221,6 +242,22 @@ def read_journal(path: Path) -> JournalRecord | None:
             f"The journal of an interrupted prepare ({path}) cannot be read",
             "check the project's files with git diff, then delete that file",
         ) from None
+
+
+def _inside(top: Path, named: object, journal: Path) -> Path:
+    """A journaled path, relative to the work tree, as a path in it; refused when it leads out
+    (absolute, `..`, or through a symbolic link)."""
+    from pathlib import PurePosixPath
+
+    relative = PurePosixPath(str(named))
+    target = (top / relative).resolve() if not relative.is_absolute() else None
+    if target is None or ".." in relative.parts or not target.is_relative_to(top):
+        raise ReleaseError(
+            f"The journal of an interrupted prepare ({journal}) names {named}, outside the "
+            "work tree",
+            "check the project's files with git diff, then delete that file",
+        )
+    return top / relative
 
 
 @dataclass(frozen=True)
@@ -283,6 +320,7 @@ class GitFolders:
 
     lock: Path
     journal: Path
+    top: Path  # the work tree's top: the journal names its files from here
 
 
 def git_folders(git: Git) -> GitFolders | None:
@@ -290,7 +328,11 @@ def git_folders(git: Git) -> GitFolders | None:
     work_tree = git.work_tree()
     if work_tree is None:
         return None
-    return GitFolders(work_tree.common_dir.resolve() / LOCK_NAME, work_tree.git_dir / JOURNAL_NAME)
+    return GitFolders(
+        work_tree.common_dir.resolve() / LOCK_NAME,
+        work_tree.git_dir / JOURNAL_NAME,
+        work_tree.top_level.resolve(),
+    )
 
 
 def discard_journal(folders: GitFolders) -> None:

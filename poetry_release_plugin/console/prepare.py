@@ -160,7 +160,9 @@ One prepare or cut runs per repository at a time. The original files are journal
                 return 0
             folders = git_folders(git)
             if folders is not None:
-                adapters.journal = Journal(folders.journal, head=git.head(), version=plan.new.text)
+                adapters.journal = Journal(
+                    folders.journal, head=git.head(), version=plan.new.text, top=folders.top
+                )
             outcome = apply_prepare(plan, request, adapters)
         self._show_outcome(outcome)
         return 0

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def left_by_prepare(git: Git) -> LeftChanges | None:
     """What a prepare that did not finish (or still runs) left in the work tree; reads only."""
     folders = git_folders(git)
-    record = read_journal(folders.journal) if folders is not None else None
+    record = read_journal(folders.journal, folders.top) if folders is not None else None
     return left_changes(record, git.head()) if record is not None else None
 
 
@@ -34,7 +34,7 @@ def recover_interrupted_prepare(git: Git) -> LeftChanges | None:
     folders = git_folders(git)
     if folders is None:
         return None
-    record = read_journal(folders.journal)
+    record = read_journal(folders.journal, folders.top)
     left = restore(record, git.head()) if record is not None else None
     discard_journal(folders)
     return left

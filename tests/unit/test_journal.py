@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -68,12 +69,14 @@ def test_a_journal_left_by_a_killed_prepare_restores_only_what_is_still_ours(
     ours.write_bytes(b"1\n")
     theirs.write_bytes(b"log\n")
     journal_path = tmp_path / "journal.json"
-    transaction = FileTransaction(Journal(journal_path, head="abc", version="2"))
+    transaction = FileTransaction(
+        Journal(journal_path, head="abc", version="2", top=tmp_path.resolve())
+    )
     transaction.write_files({ours: b"2\n", theirs: b"log 2\n", created: b"new\n"})
     # killed here: no rollback ran; then someone edits one of the files
     theirs.write_bytes(b"log 2\nedited\n")
 
-    record = read_journal(journal_path)
+    record = read_journal(journal_path, tmp_path.resolve())
     assert record is not None
     left = left_changes(record, "abc")
     assert (left.changed, left.edited, left.committed) == ((ours, created), (theirs,), False)
@@ -88,8 +91,10 @@ def test_a_journal_whose_commit_landed_restores_nothing(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
     path.write_bytes(b"1\n")
     journal_path = tmp_path / "journal.json"
-    FileTransaction(Journal(journal_path, head="abc", version="2")).write_files({path: b"2\n"})
-    record = read_journal(journal_path)
+    FileTransaction(
+        Journal(journal_path, head="abc", version="2", top=tmp_path.resolve())
+    ).write_files({path: b"2\n"})
+    record = read_journal(journal_path, tmp_path.resolve())
     assert record is not None
 
     left = restore(record, "def")  # HEAD moved: the release commit was made
@@ -134,7 +139,7 @@ def test_a_git_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) 
     with pytest.raises(ReleaseError, match=r"Cannot keep the release's lock or journal in"):
         RepositoryLock(folder / LOCK_NAME, "prepare").acquire()
     with pytest.raises(ReleaseError, match=r"make the repository's git folder writable"):
-        Journal(folder / JOURNAL_NAME, head=None, version="2").record({})
+        Journal(folder / JOURNAL_NAME, head=None, version="2", top=tmp_path).record({})
 
 
 @pytest.mark.parametrize("pid", [0, -1, 2**31, 10**40])
@@ -144,7 +149,62 @@ def test_a_journal_whose_pid_is_no_process_id_is_refused_in_one_message(
     from poetry_release_plugin.adapters.journal import read_journal
 
     journal = tmp_path / "journal.json"
-    journal.write_text(json.dumps({"pid": pid, "head": "abc", "version": "1.0.1", "files": []}))
+    journal.write_text(
+        json.dumps({"format": 1, "pid": pid, "head": "abc", "version": "1.0.1", "files": []})
+    )
 
     with pytest.raises(ReleaseError, match="cannot be read"):
-        read_journal(journal)
+        read_journal(journal, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ({"format": 99}, "has format 99, which this plugin does not write"),
+        ({"files": [{"path": "/etc/passwd", "original": None, "written": None}]}, "outside"),
+        ({"files": [{"path": "../x", "original": None, "written": None}]}, "outside"),
+    ],
+)
+def test_a_journal_of_another_format_or_naming_a_path_outside_is_refused(
+    tmp_path: Path, entry: dict[str, object], said: str
+) -> None:
+    from poetry_release_plugin.adapters.journal import read_journal
+
+    top = tmp_path / "project"
+    top.mkdir()
+    journal = tmp_path / "journal.json"
+    record = {"format": 1, "pid": 4242, "head": "abc", "version": "1.0.1", "files": []}
+    journal.write_text(json.dumps({**record, **entry}))
+
+    with pytest.raises(ReleaseError, match=said):
+        read_journal(journal, top)
+
+
+def test_a_copied_checkout_restores_its_own_files(tmp_path: Path) -> None:
+    original, copy = tmp_path / "original", tmp_path / "copy"
+    original.mkdir()
+    (original / "a.py").write_bytes(b"1\n")
+    journal = original / "journal.json"
+    FileTransaction(Journal(journal, head="abc", version="2", top=original)).write_files(
+        {original / "a.py": b"2\n"}
+    )  # killed here
+    shutil.copytree(original, copy)
+
+    record = read_journal(copy / "journal.json", copy)
+    assert record is not None
+    restore(record, "abc")
+
+    assert (copy / "a.py").read_bytes() == b"1\n"
+    assert (original / "a.py").read_bytes() == b"2\n"
+
+
+def test_a_lock_that_is_a_symbolic_link_is_refused_and_its_target_untouched(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me\n")
+    (tmp_path / LOCK_NAME).symlink_to(target)
+
+    with pytest.raises(ReleaseError, match="is a symbolic link"):
+        RepositoryLock(tmp_path / LOCK_NAME, "prepare").acquire()
+    assert target.read_text() == "keep me\n"
