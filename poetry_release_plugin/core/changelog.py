@@ -57,6 +57,13 @@ class ChangelogStyle:
     gap: int = 1
     link: str = "compare"
     angle: bool = False
+    anchor: str | None = None  # the line above each heading (`<a name="v{version}"></a>`)
+
+    @property
+    def label(self) -> str:
+        """A version's link label as the headings write it (`v{version}` under `[v1.0]`)."""
+        match = re.search(r"\[([^\]]*)\{version\}([^\]]*)\]", self.heading)
+        return f"{match[1]}{{version}}{match[2]}" if match else "{version}"
 
 
 def newline_of(text: str) -> str:
@@ -231,7 +238,31 @@ def _links_start(lines: Sequence[str]) -> int:
 def _section_end(lines: Sequence[str], headings: Iterable[Heading], heading: Heading) -> int:
     later = next((h.line for h in headings if h.line > heading.line), None)
     links = _links_start(lines)
-    return links if later is None else min(later, links)
+    return links if later is None else min(_attached_start(lines, later), links)
+
+
+# An anchor or comment line right above a heading belongs to it (git-chglog's
+# `<a name="v3.1.0"></a>`): it moves with the heading and is no entry of the section above.
+_ATTACHED = re.compile(r"^\s*(?:<a\s+(?:name|id)=[^>]*>\s*</a>|<!--.*-->)\s*$", re.IGNORECASE)
+
+
+def _attached_start(lines: Sequence[str], heading_line: int) -> int:
+    """Where a heading's block begins: the anchor and comment lines right above it."""
+    start = heading_line
+    while start > 0 and _ATTACHED.match(_strip(lines[start - 1])):
+        start -= 1
+    return start
+
+
+def _unreleased_heading(headings: Iterable[Heading]) -> Heading | None:
+    """The Unreleased heading, if it is above every release (an old one left far below the
+    newest releases is history, not where the next release's entries are)."""
+    for heading in headings:
+        if heading.unreleased:
+            return heading
+        if heading.version is not None:
+            return None
+    return None
 
 
 def _ended(line: str, newline: str) -> str:
@@ -260,11 +291,21 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
         start, end = title_at + match.start("version"), title_at + match.end("version")
         head, tail = line[:start], line[end:]
         tail = _DATE.sub("\x00", tail, count=1)
-        template = _braces(head) + "{version}" + _braces(tail).replace("\x00", "{date}")
+        older = released[1].title_version if len(released) > 1 else None
+        # a link in the heading names this release and the one before: both are slots
+        tail = _braces(tail).replace(line[start:end], "{version}")
+        if older:
+            tail = tail.replace(older, "{previous}")
+        template = _braces(head) + "{version}" + tail.replace("\x00", "{date}")
         setext = _strip(lines[newest.line + 1]) if newest.underline else None
         later = released[1] if len(released) > 1 else newest
         gap = _blank_lines_before(lines, later.line) if later.line > 0 else 1
-        style = ChangelogStyle(template, setext, max(gap, 1))
+        anchor = None
+        if newest.line > 0 and _ATTACHED.match(_strip(lines[newest.line - 1])):
+            above = _strip(lines[newest.line - 1])
+            if line[start:end] in above:
+                anchor = _braces(above).replace(line[start:end], "{version}")
+        style = ChangelogStyle(template, setext, max(gap, 1), anchor=anchor)
     linked = [
         (version, url)
         for label, _space, url in _link_references(lines, scanned.link_lines)
@@ -278,7 +319,7 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
     urls = [url for version, url in linked if version != first] or [linked[0][1]]
     kind = "tag" if len(linked) > 1 and _RELEASE_TAG.match(urls[0].strip("<>")) else "compare"
     angle = urls[0].startswith("<") and urls[0].endswith(">")
-    return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle)
+    return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle, style.anchor)
 
 
 # A subsection's name (lower case, letters only) and the kinds of change it holds.
@@ -289,6 +330,7 @@ _SECTION_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("fix", "fixes", "bug fixes", "bugfixes", "fixed", "bug fix", "bugfix"),
                     frozenset({"fix"})),
     **dict.fromkeys(("perf", "performance", "performance improvements"), frozenset({"perf"})),
+    "code refactoring": frozenset({"refactor"}),
     **dict.fromkeys(("refactor", "refactoring", "code refactoring"), frozenset({"refactor"})),
     "improvements": frozenset({"perf", "refactor"}),
     **dict.fromkeys(("changed", "changes"), frozenset({"perf", "refactor", "other", "revert"})),
@@ -329,8 +371,19 @@ _FAMILIES: tuple[tuple[tuple[str, frozenset[str]], ...], ...] = (
         ("Refactor", frozenset({"refactor"})),
         ("Perf", frozenset({"perf"})),
     ),
+    (  # conventional-changelog's (git-chglog, semantic-release, release-please)
+        ("BREAKING CHANGES", frozenset({"breaking"})),
+        ("Features", frozenset({"feat"})),
+        ("Bug Fixes", frozenset({"fix"})),
+        ("Performance Improvements", frozenset({"perf"})),
+        ("Code Refactoring", frozenset({"refactor"})),
+        ("Reverts", frozenset({"revert"})),
+    ),
     DEFAULT_VOICE.sections,
 )
+# The kinds of change a file gets a section for even when its newest releases had none: the
+# ones that make a release. Others (refactors, dependencies, docs) only where it names them.
+_ALWAYS_LISTED = frozenset({"feat", "fix", "breaking"})
 
 
 def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
@@ -384,7 +437,7 @@ def _completed(found: list[tuple[str, frozenset[str]]]) -> tuple[tuple[str, froz
         return None
 
     for index, (name, kinds) in enumerate(family):
-        missing = kinds - covered
+        missing = (kinds & _ALWAYS_LISTED) - covered
         if not missing:
             continue
         place = 0
@@ -419,14 +472,17 @@ def _link_references(lines: Sequence[str], candidates: Iterable[int]) -> list[tu
     return found
 
 
-def _heading_lines(style: ChangelogStyle, version: str, date: str, newline: str) -> list[str]:
-    title = style.heading.format(version=version, date=date)
+def _heading_lines(
+    style: ChangelogStyle, version: str, date: str, newline: str, previous: str = ""
+) -> list[str]:
+    title = style.heading.format(version=version, date=date, previous=previous)
+    above = [style.anchor.format(version=version) + newline] if style.anchor else []
     if style.setext is None:
-        return [title + newline]
+        return [*above, title + newline]
     underline = style.setext
     if set(underline.strip()) == {"-"}:
         underline = underline[: len(underline) - len(underline.lstrip())] + "-" * max(len(title), 3)
-    return [title + newline, underline + newline]
+    return [*above, title + newline, underline + newline]
 
 
 def promote_unreleased(
@@ -450,10 +506,12 @@ def promote_unreleased(
     newline = newline_of(text)
     lines, headings = _read(text, path)
     style = changelog_style(text, path)
-    release_heading = _heading_lines(style, version, date, newline)
+    newest = next((h for h in headings if h.version is not None), None)
+    previous = newest.title_version or "" if newest is not None else ""
+    release_heading = _heading_lines(style, version, date, newline, previous)
     gap = [newline] * style.gap
     fallback = [f"{line}{newline}" for line in (generated or NO_NOTABLE_CHANGES).splitlines()]
-    unreleased = next((h for h in headings if h.unreleased), None)
+    unreleased = _unreleased_heading(headings)
     if unreleased is not None:
         start = _body_start(unreleased)
         end = _section_end(lines, headings, unreleased)
@@ -467,7 +525,8 @@ def promote_unreleased(
             added = [*gap, *release_heading, newline, *fallback, *after]
     else:
         newest = next((h for h in headings if h.version is not None), None)
-        start = end = newest.line if newest is not None else _links_start(lines)
+        above = _attached_start(lines, newest.line) if newest is not None else None
+        start = end = above if above is not None else _links_start(lines)
         if start > 0:
             lines[start - 1] = _ended(lines[start - 1], newline)
         added = [*release_heading, newline, *fallback, *gap]
@@ -504,7 +563,8 @@ def _update_links(
         url = f"{base}/compare/{tag}...{compare['end']}"
         lines[index] = _ended(f"[{match['label']}]:{space}{f'<{url}>' if angle else url}", newline)
         release = _release_url(base, tag, previous_tag, style.link)
-        lines.insert(index + 1, f"[{version}]:{space}{wrap(release)}{newline}")
+        label = style.label.format(version=version)
+        lines.insert(index + 1, f"[{label}]:{space}{wrap(release)}{newline}")
         return lines
     if versioned is not None:
         index, match = versioned
@@ -512,7 +572,8 @@ def _update_links(
         found = _COMPARE.match(url) or _RELEASE_TAG.match(url)
         if found is not None:
             release = _release_url(found["base"], tag, previous_tag, style.link)
-            lines.insert(index, f"[{version}]:{match['space'] or ' '}{wrap(release)}{newline}")
+            label = style.label.format(version=version)
+            lines.insert(index, f"[{label}]:{match['space'] or ' '}{wrap(release)}{newline}")
     return lines
 
 
@@ -546,7 +607,7 @@ def newest_version(text: str, path: str = "CHANGELOG.md") -> str | None:
 def has_unreleased_entries(text: str) -> bool:
     """Whether the Unreleased section lists anything."""
     lines, headings = _read(text)
-    unreleased = next((h for h in headings if h.unreleased), None)
+    unreleased = _unreleased_heading(headings)
     if unreleased is None:
         return False
     body = lines[_body_start(unreleased) : _section_end(lines, headings, unreleased)]
@@ -572,7 +633,7 @@ def fold_unreleased_into(text: str, version: str, path: str = "CHANGELOG.md") ->
     exists: written ahead by hand, or kept from an earlier prepare of the version); Unreleased
     stays, empty. Unchanged when Unreleased lists nothing."""
     lines, headings = _read(text, path)
-    unreleased = next((h for h in headings if h.unreleased), None)
+    unreleased = _unreleased_heading(headings)
     wanted = _valid(version)
     target = next((h for h in headings if h.version == wanted and wanted), None)
     if unreleased is None or target is None or not has_unreleased_entries(text):

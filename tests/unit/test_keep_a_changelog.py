@@ -333,3 +333,57 @@ def test_a_stray_trailing_space_of_a_heading_is_not_copied() -> None:
     )
 
     assert result.startswith("## [1.1.0] - 2026-12-06\n\n- b\n\n## [1.0.0] - 2020-01-01 \n")
+
+
+GIT_CHGLOG = """<a name="unreleased"></a>
+## [Unreleased]
+
+<a name="v4.0.0-rc.2"></a>
+## [v4.0.0-rc.2] - 2021-01-02
+### Features
+- a thing
+
+
+[Unreleased]: https://github.com/o/r/compare/v4.0.0-rc.2...HEAD
+[v4.0.0-rc.2]: https://github.com/o/r/compare/v4.0.0-rc.1...v4.0.0-rc.2
+"""
+
+
+def test_an_anchor_above_a_heading_moves_with_it_and_is_no_unreleased_entry() -> None:
+    assert not has_unreleased_entries(GIT_CHGLOG)
+
+    result = promote_unreleased(
+        GIT_CHGLOG, "4.0.0", "2021-02-01", generated="### Features\n- more",
+        tag="v4.0.0", previous_tag="v4.0.0-rc.2",
+    )  # fmt: skip
+
+    assert (
+        '## [Unreleased]\n\n<a name="v4.0.0"></a>\n## [v4.0.0] - 2021-02-01\n\n'
+        '### Features\n- more\n\n<a name="v4.0.0-rc.2"></a>\n## [v4.0.0-rc.2]'
+    ) in result
+    assert "[v4.0.0]: https://github.com/o/r/compare/v4.0.0-rc.2...v4.0.0\n" in result
+
+
+def test_an_old_unreleased_heading_below_the_releases_is_history() -> None:
+    text = "## [1.1.0] - 2020-02-01\n\n- b\n\n## [unreleased]\n\n- old\n\n## [1.0.0] - 2020-01-01\n"
+
+    result = promote_unreleased(
+        text, "1.2.0", "2026-12-06", generated="- c", tag="v1.2.0", previous_tag="v1.1.0"
+    )
+
+    assert result.startswith("## [1.2.0] - 2026-12-06\n\n- c\n\n## [1.1.0]")
+
+
+def test_a_link_in_the_heading_names_the_new_release_and_the_one_before() -> None:
+    text = (
+        "## [0.9.0](https://github.com/o/r/compare/v0.8.5...v0.9.0) (2024-01-02)\n\n- b\n\n"
+        "## [0.8.5](https://github.com/o/r/compare/v0.8.4...v0.8.5) (2024-01-01)\n\n- a\n"
+    )
+
+    result = promote_unreleased(
+        text, "0.10.0", "2026-12-06", generated="- c", tag="v0.10.0", previous_tag="v0.9.0"
+    )
+
+    assert result.startswith(
+        "## [0.10.0](https://github.com/o/r/compare/v0.9.0...v0.10.0) (2026-12-06)\n\n- c\n\n"
+    )
