@@ -35,18 +35,56 @@ def describe_publisher(publisher: dict[str, Any]) -> str:
     return f"{where} ({workflow})" if workflow else where
 
 
+def attested_digests(bundle: Any) -> list[str | None]:
+    """The sha256 each attestation of a bundle states for its subject (None: unreadable)."""
+    import base64
+    import binascii
+    import json
+
+    found: list[str | None] = []
+    for attestation in bundle.get("attestations") or [] if isinstance(bundle, dict) else []:
+        try:
+            statement = json.loads(base64.b64decode(attestation["envelope"]["statement"]))
+            found.append(str(statement["subject"][0]["digest"]["sha256"]).lower())
+        except (KeyError, IndexError, TypeError, ValueError, binascii.Error):
+            found.append(None)
+    return found
+
+
 def provenance_problem(
-    filename: str, provenance: Any, repository: str, workflow: str | None
+    filename: str,
+    provenance: Any,
+    repository: str,
+    workflow: str | None,
+    sha256: str | None = None,
+    kind: str = "GitHub",
 ) -> str | None:
-    """Why a file's provenance does not prove it came from `repository` (and `workflow`), or
-    None when it does."""
+    """Why a file's provenance does not prove it came from `repository` (and `workflow`) on
+    `kind` (GitHub), for these very bytes (`sha256`, as the index lists it), or None when one
+    of its attestation bundles does: at least one attestation, the publisher expected, every
+    attestation's subject digest the file's."""
     if provenance is None:
         return f"{filename}: no provenance"
-    found = publishers(provenance)
-    if not found:
+    bundles = provenance.get("attestation_bundles") if isinstance(provenance, dict) else None
+    if not isinstance(bundles, list) or not publishers(provenance):
         return f"{filename}: a provenance without a publisher"
-    for publisher in found:
+    reasons = []
+    for bundle in bundles:
+        publisher = bundle.get("publisher") if isinstance(bundle, dict) else None
+        if not isinstance(publisher, dict):
+            continue
+        who = describe_publisher(publisher)
+        digests = attested_digests(bundle)
         same_repository = str(publisher.get("repository", "")).lower() == repository.lower()
-        if same_repository and (workflow is None or publisher.get("workflow") == workflow):
+        same_workflow = workflow is None or publisher.get("workflow") == workflow
+        if not digests:
+            reasons.append(f"no attestation from {who}")
+        elif str(publisher.get("kind", "")) != kind:
+            reasons.append(f"published by {who} on {publisher.get('kind') or 'an unknown forge'}")
+        elif not (same_repository and same_workflow):
+            reasons.append(f"published by {who}")
+        elif sha256 is not None and any(d != sha256.lower() for d in digests):
+            reasons.append(f"attested by {who} for other bytes than the index serves")
+        else:
             return None
-    return f"{filename}: published by {', '.join(describe_publisher(p) for p in found)}"
+    return f"{filename}: {'; '.join(reasons) or 'a provenance without a publisher'}"

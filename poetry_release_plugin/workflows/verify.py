@@ -253,8 +253,9 @@ def _provenance_row(
         except PackageIndexError as error:
             problems.append(f"{filename}: {error.what}")
             continue
+        digest = next((f.sha256 for f in files if f.filename == filename), None)
         problem = provenance_problem(
-            filename, found, request.publisher_repository, request.publisher_workflow
+            filename, found, request.publisher_repository, request.publisher_workflow, digest
         )
         if problem:
             problems.append(problem)

@@ -78,9 +78,21 @@ def test_provenance_url_sits_beside_the_simple_api() -> None:
     )
 
 
-def bundle(repository: str, workflow: str) -> dict[str, object]:
-    publisher = {"kind": "GitHub", "repository": repository, "workflow": workflow}
-    return {"version": 1, "attestation_bundles": [{"publisher": publisher, "attestations": []}]}
+def attestation(sha256: str) -> dict[str, object]:
+    statement = {"subject": [{"name": "f", "digest": {"sha256": sha256}}]}
+    encoded = base64.b64encode(json.dumps(statement).encode()).decode()
+    return {"version": 1, "envelope": {"statement": encoded, "signature": "c2ln"}}
+
+
+def bundle(
+    repository: str, workflow: str, *, kind: str = "GitHub", digests: tuple[str, ...] = ("ab",)
+) -> dict[str, object]:
+    publisher = {"kind": kind, "repository": repository, "workflow": workflow}
+    attestations = [attestation(digest) for digest in digests]
+    return {
+        "version": 1,
+        "attestation_bundles": [{"publisher": publisher, "attestations": attestations}],
+    }
 
 
 def test_provenance_is_judged_by_repository_and_workflow() -> None:
@@ -93,4 +105,25 @@ def test_provenance_is_judged_by_repository_and_workflow() -> None:
     assert provenance_problem("f", None, "acme/widget-kit", None) == "f: no provenance"
     assert provenance_problem("f", {"version": 1}, "acme/widget-kit", None) == (
         "f: a provenance without a publisher"
+    )
+
+
+@pytest.mark.parametrize(
+    ("provenance", "said"),
+    [
+        (bundle("acme/widget-kit", "release.yml", digests=()),
+         "f: no attestation from acme/widget-kit (release.yml)"),
+        (bundle("acme/widget-kit", "release.yml", kind="GitLab"),
+         "f: published by acme/widget-kit (release.yml) on GitLab"),
+        (bundle("acme/widget-kit", "release.yml", digests=("cd",)),
+         "f: attested by acme/widget-kit (release.yml) for other bytes than the index serves"),
+    ],
+)  # fmt: skip
+def test_provenance_that_proves_nothing_is_refused_naming_why(
+    provenance: dict[str, object], said: str
+) -> None:
+    assert provenance_problem("f", provenance, "acme/widget-kit", None, "AB") == said
+    assert (
+        provenance_problem("f", bundle("acme/widget-kit", "x"), "acme/widget-kit", None, "AB")
+        is None
     )
