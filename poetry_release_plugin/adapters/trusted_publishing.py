@@ -195,12 +195,27 @@ class TrustedPublisher:
         raise TrustedPublishingError(redact_with(what, token), fix)
 
     def _call(self, method: str, url: str, json: Any = None) -> requests.Response:
+        """One request, its whole answer within TIMEOUT seconds (an index trickling its answer
+        a byte at a time satisfies every per-read timeout: one clock bounds the call)."""
         import requests
 
-        try:
-            return self._session.request(
+        from poetry_release_plugin.adapters.deadline import within_deadline
+        from poetry_release_plugin.errors import DeadlineExceeded
+
+        def call() -> requests.Response:
+            response = self._session.request(
                 method, url, json=json, timeout=TIMEOUT, allow_redirects=False
             )
+            _ = response.content  # the body too, inside the deadline
+            return response
+
+        try:
+            return within_deadline(TIMEOUT, call)
+        except DeadlineExceeded:
+            raise TrustedPublishingError(
+                f"The index at {redact_url(url)} did not answer within {TIMEOUT:g} s",
+                "check the network and the repository's upload URL, then run again",
+            ) from None
         except requests.RequestException as error:
             raise TrustedPublishingError(
                 f"The index at {redact_url(url)} did not answer ({type(error).__name__})",

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from poetry.publishing.uploader import Uploader, UploadError
 
+from poetry_release_plugin.adapters.deadline import within_deadline
 from poetry_release_plugin.adapters.http import redact_url
 from poetry_release_plugin.adapters.repositories import pypi_upload_url, repository_url
 from poetry_release_plugin.core.redaction import redact_with
-from poetry_release_plugin.errors import PublishError
+from poetry_release_plugin.errors import DeadlineExceeded, PublishError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.publisher import Credentials
 
 ATTESTATION_SUFFIX = ".attestation"
+PROBE_DEADLINE = 60.0  # seconds for the whole credentials check, however the index trickles
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,16 @@ def check_credentials(
     secret = credentials.secret
     with index_session(poetry, io, target, credentials) as session:
         try:
-            response = session.post(target.url, files=form, allow_redirects=False, timeout=30)
+            response = within_deadline(
+                PROBE_DEADLINE,
+                lambda: session.post(target.url, files=form, allow_redirects=False, timeout=30),
+            )
+        except DeadlineExceeded:
+            raise PublishError(
+                f"{redact_url(target.url)} did not answer the credentials check within "
+                f"{PROBE_DEADLINE:g} s",
+                "check the network and the repository's URL, then run again",
+            ) from None
         except requests.RequestException as error:
             raise PublishError(
                 f"The index at {redact_url(target.url)} did not answer ({type(error).__name__})",
