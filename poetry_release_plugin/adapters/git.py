@@ -7,16 +7,17 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.core.redaction import is_release_credential
 from poetry_release_plugin.errors import GitError, PushRejected
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,22 @@ class WorkTree:
     shallow: bool
 
 
+REMOTE_COMMANDS = frozenset({"fetch", "ls-remote", "push"})
+REMOTE_DEADLINE = 60.0  # seconds for a question to the remote (ls-remote)
+FETCH_DEADLINE = 180.0  # seconds for fetching the release branch
+WAIT_NOTICE_AFTER = 2.0  # seconds of silence before saying what the command waits on
+
+
 class Git:
     """A git work tree, and the few questions and actions a release needs of it.
 
     What cannot change while a command runs (where the work tree is) is asked once; what this
     object changes itself (tags, a shallow history) is asked again after it changed it.
     """
+
+    # Told, once a remote command has been silent WAIT_NOTICE_AFTER seconds, what it waits on
+    # (the console sets it for the command it runs; None: nobody is told).
+    on_wait: ClassVar[Callable[[str], None] | None] = None
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -121,8 +132,18 @@ class Git:
             stderr=subprocess.PIPE,
             env=None if env is None else {**os.environ, **env},
         )
-        with _stopped_on_failure(process, args[0], timeout):
-            stdout, stderr = process.communicate(input, timeout=timeout)
+        notice = None
+        if args[0] in REMOTE_COMMANDS and Git.on_wait is not None:  # say what it waits on
+            what = f"waiting for the remote (git {args[0]}, at most {timeout or 0:g} s)"
+            notice = threading.Timer(WAIT_NOTICE_AFTER, Git.on_wait, args=(what,))
+            notice.daemon = True
+            notice.start()
+        try:
+            with _stopped_on_failure(process, args[0], timeout):
+                stdout, stderr = process.communicate(input, timeout=timeout)
+        finally:
+            if notice is not None:
+                notice.cancel()
         return process.returncode, stdout, stderr
 
     def work_tree(self) -> WorkTree | None:
@@ -193,7 +214,7 @@ class Git:
 
     def fetch(self, remote: str) -> None:
         """Fetch `remote`'s branches (not its tags: those are asked of the remote directly)."""
-        self.run("fetch", "--quiet", "--no-tags", remote, timeout=300)
+        self.run("fetch", "--quiet", "--no-tags", remote, timeout=FETCH_DEADLINE)
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone (`git clone --depth N`, a default CI checkout)."""
@@ -358,7 +379,9 @@ class Git:
             return names[len(remote) + 1 :], f"{remote}/HEAD"
         if not online or not self.has_remote(remote):
             return None
-        asked = self.run("ls-remote", "--symref", remote, "HEAD", check=False, timeout=120)
+        asked = self.run(
+            "ls-remote", "--symref", remote, "HEAD", check=False, timeout=REMOTE_DEADLINE
+        )
         for line in asked.stdout.splitlines():
             target, _, name = line.partition("\t")
             if name == "HEAD" and target.startswith("ref: refs/heads/"):
@@ -393,11 +416,15 @@ class Git:
     def remote_refs(self, remote: str, *refs: str) -> dict[str, str]:
         """Where the remote's refs point (annotated tags peeled to their commit)."""
         patterns = [pattern for ref in refs for pattern in (ref, f"{ref}^{{}}")]
-        return _remote_refs(self.run("ls-remote", remote, *patterns, timeout=120).stdout)
+        return _remote_refs(
+            self.run("ls-remote", remote, *patterns, timeout=REMOTE_DEADLINE).stdout
+        )
 
     def remote_tags(self, remote: str) -> dict[str, str]:
         """Every tag the remote has and the commit it marks, from one `git ls-remote`."""
-        found = _remote_refs(self.run("ls-remote", "--tags", remote, timeout=120).stdout)
+        found = _remote_refs(
+            self.run("ls-remote", "--tags", remote, timeout=REMOTE_DEADLINE).stdout
+        )
         return {name.removeprefix("refs/tags/"): sha for name, sha in found.items()}
 
     def push_atomic(self, remote: str, *refs: str) -> None:

@@ -1130,3 +1130,19 @@ def test_item4_poetrys_own_vvv_lines_are_redacted_too(
 
     assert "Creating new session for" in runs[0].output  # Poetry's own line, at -vvv
     assert_no_secret(*(run.output for run in runs))
+
+
+def test_item15_a_silent_remote_is_said_to_be_waited_on(make_project: ProjectFactory) -> None:
+    def silent(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        time.sleep(3)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"no such repository\n"]
+
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    with ServedApp(silent) as server:
+        project.git("remote", "set-url", "origin", f"{server.url}/widget-kit.git")
+        result = project.poetry("release", "status", "--json")
+
+    assert result.code == 0, result.output
+    assert "waiting for the remote (git ls-remote, at most 60 s)" in result.stderr
+    assert result.json()["tag_remote"] is None  # not known, and said so
