@@ -467,6 +467,15 @@ class Git:
         code, stdout, _ = self._run_raw(("cat-file", "blob", f"{revision}:{path}"), 120, None, None)
         return stdout if code == 0 else None
 
+    def reset_index_to_head(self, paths: Sequence[str]) -> None:
+        """The index's entries for these paths (from the top) set to HEAD's, the private
+        index files of killed releases removed; the work tree left as it is."""
+        if paths:
+            self.run("reset", "--quiet", "HEAD", "--", *(f":/{path}" for path in paths))
+        work_tree = self.work_tree()
+        if work_tree is not None:
+            _remove_orphaned_indexes(work_tree.git_dir)
+
     def stage_contents(self, contents: Mapping[str, CommitContent]) -> None:
         """Put these bytes in the index for these paths (from the top of the work tree), leaving
         the work tree as it is."""
@@ -482,6 +491,7 @@ class Git:
         entries = self._index_info(contents)
         self._forget_history()
         git_dir = Path(self.run("rev-parse", "--absolute-git-dir").stdout.strip())
+        _remove_orphaned_indexes(git_dir)
         index = git_dir / f"poetry-release-{os.getpid()}.index"
         temporary = {"GIT_INDEX_FILE": str(index)}
         # The user's commit hooks, like the checks, get none of the release's own credentials
@@ -518,6 +528,21 @@ class Git:
             mode = listed[0] if listed else "100644"
             lines.append(f"{mode} {blob.stdout.strip()}\t{path}\n")
         return "".join(lines).encode()
+
+
+def _remove_orphaned_indexes(git_dir: Path) -> None:
+    """Private index files a killed release left in the git folder (their process is gone)."""
+    for index in git_dir.glob("poetry-release-*.index"):
+        pid = index.name.removeprefix("poetry-release-").removesuffix(".index")
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            index.unlink(missing_ok=True)
+            index.with_name(index.name + ".lock").unlink(missing_ok=True)
+        except (PermissionError, OverflowError):
+            continue
 
 
 @contextlib.contextmanager

@@ -59,6 +59,7 @@ and it finishes the job, never making a second tag or release.
         from poetry_release_plugin.workflows.full_history import ensure_full_history
 
         git = Git(self.project_root)
+        self._tidy_after_a_landed_commit(git)
         project = load_project(self.project_root)
         ensure_full_history(
             git,
@@ -96,6 +97,19 @@ and it finishes the job, never making a second tag or release.
                     adapters.publishing().close()
         self._show(plan, request, reports)
         return 0
+
+    def _tidy_after_a_landed_commit(self, git: Git) -> None:
+        """A prepare killed after its commit landed left a journal and an index holding the
+        files as they were: the index is put right (the next commit would undo the release)."""
+        from poetry_release_plugin.workflows.recovery import (
+            left_by_prepare,
+            recover_interrupted_prepare,
+        )
+
+        left = left_by_prepare(git)
+        if left is not None and left.committed and not left.running and not self.option("dry-run"):
+            recover_interrupted_prepare(git)
+            self.reporter.info("an interrupted prepare's commit had landed: the index is put right")
 
     def _publishing(self, project: Project, request: CutRequest) -> Publishing:
         from cleo.io.io import IO

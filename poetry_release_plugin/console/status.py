@@ -151,6 +151,11 @@ class StatusCommand(ReleaseCommand):
         left = facts.left_by_prepare
         if left is not None and not left.committed and (left.changed or left.edited):
             self._show_left_changes(left)
+        elif left is not None and left.committed and not left.running:
+            self.say(
+                f"  <comment>a prepare (process {left.pid}) was stopped after its commit landed: "
+                "poetry release prepare --abort (or cut) puts the index right</comment>"
+            )
         if facts.interrupted:
             self.say("Next: <c1>poetry release prepare --abort</c1> (or prepare again)")
         elif status.blocked is not None:

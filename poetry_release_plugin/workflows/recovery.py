@@ -36,5 +36,11 @@ def recover_interrupted_prepare(git: Git) -> LeftChanges | None:
         return None
     record = read_journal(folders.journal, folders.top)
     left = restore(record, git.head()) if record is not None else None
+    if record is not None and left is not None and left.committed:
+        # Killed once `git commit` had begun: the commit landed from the private index, the
+        # repository's index still holds the files as they were, and the next commit would
+        # undo the release. The index takes HEAD's entries for those files.
+        paths = [entry.path.relative_to(folders.top).as_posix() for entry in record.files]
+        git.reset_index_to_head(paths)
     discard_journal(folders)
     return left

@@ -1146,3 +1146,43 @@ def test_item15_a_silent_remote_is_said_to_be_waited_on(make_project: ProjectFac
     assert result.code == 0, result.output
     assert "waiting for the remote (git ls-remote, at most 60 s)" in result.stderr
     assert result.json()["tag_remote"] is None  # not known, and said so
+
+
+def test_item9_kill_9_while_the_commit_hook_runs_never_lets_a_commit_undo_the_release(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project(widget_kit_files(), tags=("v0.9.0",))
+    marker = tmp_path / "hook-started"
+    hook = project.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\nsleep 2\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    args = [POETRY, "release", "prepare", "patch", "--offline", "--no-checks"]
+    prepare = subprocess.Popen(
+        args, cwd=project.root, env=project.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        prepare.kill()  # the hook and its `git commit` go on without prepare
+        prepare.communicate(timeout=30)
+    finally:
+        if prepare.poll() is None:
+            prepare.kill()
+    for _ in range(200):  # the orphaned commit lands once its hook is done
+        if project.git("log", "-1", "--format=%s") == "chore: bump version to 0.9.1":
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+
+    state = project.poetry("release", "status", "--offline")
+    cut = project.poetry("release", "cut", "--no-push", "--no-github-release")
+    project.write("notes.txt", "an ordinary change\n")
+    project.git("add", "notes.txt")
+    project.git("commit", "--quiet", "--message", "docs: notes")
+
+    assert "was stopped after its commit landed" in state.stdout, state.output
+    assert cut.code == 0, cut.output
+    assert 'version = "0.9.1"' in project.git("show", "HEAD:pyproject.toml")  # not undone
+    assert list((project.root / ".git").glob("poetry-release-*.index")) == []
+    assert not (project.root / ".git" / "poetry-release-journal.json").exists()
