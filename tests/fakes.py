@@ -310,6 +310,9 @@ class MemoryGit(Git):
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return ancestor in self.ancestors(descendant)
 
+    def patches(self, revision: str, path: str, count: int) -> str:
+        return ""  # no changelog history here: Keep a Changelog's way
+
     def untracked_among(self, *paths: str) -> set[str]:
         return set()  # every file of these projects is committed
 

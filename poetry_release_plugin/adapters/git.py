@@ -467,6 +467,12 @@ class Git:
         code, stdout, _ = self._run_raw(("cat-file", "blob", f"{revision}:{path}"), 120, None, None)
         return stdout if code == 0 else None
 
+    def patches(self, revision: str, path: str, count: int) -> str:
+        """The diffs of the last `count` commits up to `revision` that changed `path`."""
+        args = ("log", "-p", f"-{count}", "--format=", "--no-color", revision, "--", path)
+        result = self.run(*args, check=False, timeout=60)
+        return result.stdout if result.code == 0 else ""
+
     def reset_index_to_head(self, paths: Sequence[str]) -> None:
         """The index's entries for these paths (from the top) set to HEAD's, the private
         index files of killed releases removed; the work tree left as it is."""

@@ -494,14 +494,16 @@ def promote_unreleased(
     tag: str,
     previous_tag: str | None,
     path: str = "CHANGELOG.md",
+    keep_unreleased: bool = True,
 ) -> str:
     """The changelog with a section for `version` made of Unreleased's entries, in the file's
     own style (heading shape, blank lines between sections, link references).
 
-    Unreleased stays, empty, above it. If Unreleased has no entries, `generated` (Markdown,
-    from the commits) fills the new section. Without an Unreleased heading, the section goes
-    above the newest release. A code fence that never closes where the sections it edits are
-    read is refused with its line.
+    Unreleased stays, empty, above it (with `keep_unreleased` false, the project's way of
+    renaming it at each release, its heading becomes the release's). If Unreleased has no
+    entries, `generated` (Markdown, from the commits) fills the new section. Without an
+    Unreleased heading, the section goes above the newest release. A code fence that never
+    closes where the sections it edits are read is refused with its line.
     """
     newline = newline_of(text)
     lines, headings = _read(text, path)
@@ -517,7 +519,15 @@ def promote_unreleased(
         end = _section_end(lines, headings, unreleased)
         body = lines[start:end]
         lines[start - 1] = _ended(lines[start - 1], newline)
-        if any(_strip(line).strip() for line in body):
+        has_entries = any(_strip(line).strip() for line in body)
+        if not keep_unreleased:  # renamed: the release's heading where Unreleased's was
+            added = [*release_heading, newline]
+            if has_entries:  # its entries stay, under the new heading
+                end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
+            else:
+                added += [*fallback, *(gap if end < len(lines) else [])]
+            start = _attached_start(lines, unreleased.line)
+        elif has_entries:
             end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
             added = [*gap, *release_heading, newline]
         else:

@@ -6,6 +6,7 @@ that puts every file back, byte for byte, on any failure or interruption before 
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -451,8 +452,10 @@ def _planned_changes(
             tag=tag,
             previous_tag=previous.name if previous else None,
             path=log_path,
+            keep_unreleased=keep_unreleased,
         )
 
+    keep_unreleased = _keeps_unreleased(project, git, previous.name if previous else None)
     in_pyproject = project.place_edit(PYPROJECT, new)  # another tool's key, for example
     edits: list[tuple[str, str, TextEncoding, bool, Callable[[str], str]]] = [
         (
@@ -529,6 +532,24 @@ def _ensure_written(project: Project, path: str, after: str, new: Version) -> No
                 "fix the entry (a replace text must keep {version}; one file listed once), "
                 "then run prepare again",
             )
+
+
+_UNRELEASED_LINE = re.compile(r"^([-+])(?:#+\s*)?\[?unreleased\]?\s*$", re.IGNORECASE | re.M)
+
+
+def _keeps_unreleased(project: Project, git: Git, last_tag: str | None) -> bool:
+    """Whether the project keeps an empty Unreleased heading at each release (Keep a
+    Changelog's way, the default) or renames it to the release's, as its last releases did
+    (the changelog's own history: an Unreleased heading removed and not added back)."""
+    if project.changelog is None or last_tag is None:
+        return True
+    stored = project.changelog.path
+    history = git.patches(last_tag, stored, 3)
+    for patch in history.split("diff --git ")[1:]:
+        signs = {match[1] for match in _UNRELEASED_LINE.finditer(patch)}
+        if signs == {"-"}:
+            return False
+    return True
 
 
 def _generated(project: Project, text: str, commits: list[Commit]) -> str:

@@ -162,3 +162,32 @@ def test_a_failing_check_restores_the_changelog_too(make_project: ProjectFactory
 
     assert result.code == 1, result.output
     assert project.snapshot() == before
+
+
+def test_a_project_that_renames_unreleased_at_each_release_keeps_doing_so(
+    make_project: ProjectFactory,
+) -> None:
+    """textual's way: `## Unreleased` becomes the release's heading, none is left empty."""
+    before = "# Changelog\n\n## Unreleased\n\n### Fixed\n\n- A wobble.\n\n## [0.8.0] - 2020-01-01\n"
+    files = widget_kit_files(before)
+    files["pyproject.toml"] = files["pyproject.toml"].replace('"0.9.0"', '"0.8.1"')
+    files["widget_kit/__init__.py"] = '__version__ = "0.8.1"\n'
+    project = make_project(files, tags=("v0.8.0",))
+    released = before.replace("## Unreleased", "## [0.9.0] - 2020-02-01")
+    project.write("CHANGELOG.md", released)
+    for path in ("pyproject.toml", "widget_kit/__init__.py"):
+        project.write(path, project.read(path).replace("0.8.1", "0.9.0"))
+    project.commit_all("Release 0.9.0")
+    project.git("tag", "v0.9.0")
+    project.write(
+        "CHANGELOG.md", released.replace("## [0.9.0]", "## Unreleased\n\n- More.\n\n## [0.9.0]", 1)
+    )
+    project.commit_all("feat: more")
+
+    result = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert result.code == 0, result.output
+    changelog = project.read("CHANGELOG.md")
+    assert "Unreleased" not in changelog
+    assert changelog.startswith("# Changelog\n\n## [0.10.0] - ")
+    assert "\n\n- More.\n\n## [0.9.0] - 2020-02-01\n" in changelog

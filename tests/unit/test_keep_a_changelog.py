@@ -387,3 +387,14 @@ def test_a_link_in_the_heading_names_the_new_release_and_the_one_before() -> Non
     assert result.startswith(
         "## [0.10.0](https://github.com/o/r/compare/v0.9.0...v0.10.0) (2026-12-06)\n\n- c\n\n"
     )
+
+
+def test_a_project_that_renames_unreleased_at_each_release_gets_it_renamed() -> None:
+    text = "# Changelog\n\n## Unreleased\n\n### Fixed\n\n- a thing\n\n## [1.0.0] - 2020-01-01\n"
+
+    renamed = promote_unreleased(
+        text, "1.1.0", "2026-12-06", generated="", tag="v1.1.0", previous_tag="v1.0.0",
+        keep_unreleased=False,
+    )  # fmt: skip
+
+    assert renamed == text.replace("## Unreleased", "## [1.1.0] - 2026-12-06")
