@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
@@ -44,9 +45,11 @@ project's trusted publisher. An existing file is left alone unless <comment>--fo
     def run_release(self) -> int:
         from poetry_release_plugin.adapters.git import Git
         from poetry_release_plugin.adapters.project_files import load_project
+        from poetry_release_plugin.workflows.history import with_tag_format
         from poetry_release_plugin.workflows.init_ci import InitCiRequest, plan_ci, write_ci
 
-        project = load_project(self.project_root)
+        git = Git(self.project_root)
+        project = with_tag_format(load_project(self.project_root), git)
         request = InitCiRequest(
             gitlab=bool(self.option("gitlab")),
             environment=self.option("environment") or "pypi",
@@ -54,14 +57,23 @@ project's trusted publisher. An existing file is left alone unless <comment>--fo
             dry_run=bool(self.option("dry-run")),
             force=bool(self.option("force")),
         )
-        git = Git(project.root)
         remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
-        definition = plan_ci(project, request, os.environ, remote_url)
+        top = Path(git.top_level()).resolve() if git.is_work_tree() else project.root.resolve()
+        folder = project.root.resolve().relative_to(top).as_posix()
+        from poetry_release_plugin.adapters.installed import (
+            plugin_requirement,
+            poetry_requirement,
+        )
+
+        installs = (poetry_requirement(), plugin_requirement())
+        definition = plan_ci(
+            project, request, os.environ, remote_url, "" if folder == "." else folder, installs
+        )
         if request.dry_run:
             self.say(f"<comment># {definition.path} (dry run: nothing written)</comment>")
             self.say(definition.text, raw=True)
         else:
-            write_ci(project.root, definition, force=request.force)
+            write_ci(top, definition, force=request.force)  # at the repository's root
             self.say(f"Wrote <c1>{definition.path}</c1>")
         self.say(
             f"Register it on {definition.index} as the project's trusted publisher "

