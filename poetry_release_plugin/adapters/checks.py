@@ -289,12 +289,18 @@ class CheckRunner:
 
             def emit(raw: bytes) -> None:
                 line = redact(raw.decode("utf-8", "replace"))
-                kept.append(line)
+                kept.append(
+                    line if len(line) <= KEPT_LINE_LENGTH else line[:KEPT_LINE_LENGTH] + "…\n"
+                )
                 log.write(line)
                 if self.on_output is not None:
                     self.on_output(name, line.rstrip("\n"))
 
             while True:
+                if process.poll() is not None:
+                    ended_at = ended_at or time.monotonic()
+                    if time.monotonic() - ended_at > OUTPUT_GRACE:
+                        break  # the check ended; whatever still writes to its output is not it
                 readable, _, _ = select.select([source], [], [], 0.2)
                 if readable:
                     data = os.read(source, 65536)
@@ -308,12 +314,7 @@ class CheckRunner:
                         emit(pending + b"\n")
                         pending = b""
                     continue
-                if process.poll() is None:
-                    ended_at = None
-                elif ended_at is None:
-                    ended_at = time.monotonic()
-                elif time.monotonic() - ended_at > OUTPUT_GRACE:
-                    break  # the check ended; whatever holds its output open is not it
+
             if pending:
                 emit(pending + b"\n")
         return "".join(kept)
@@ -329,6 +330,7 @@ class CheckRunner:
 
 
 KEPT_LINES = 2000  # the end of a check's output kept in memory (all of it is in its log)
+KEPT_LINE_LENGTH = 2000  # characters of one line kept in memory
 OUTPUT_GRACE = 1.0  # seconds of quiet after a check ends before its output is taken as whole
 
 

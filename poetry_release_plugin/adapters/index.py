@@ -68,6 +68,15 @@ class PipIndex:
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
 
+def _is_pypi(url: str) -> bool:
+    """Whether a Simple API URL is PyPI's own."""
+    from urllib.parse import urlsplit
+
+    from poetry_release_plugin.adapters.repositories import pypi_simple_url
+
+    return urlsplit(url).netloc == urlsplit(pypi_simple_url()).netloc
+
+
 @dataclass
 class _Seen:
     validators: dict[str, str]
@@ -88,6 +97,12 @@ class PackageIndex:
         self.request_seconds = request_seconds
         # "pypi" is reserved for Poetry's PyPI repository class; its pages need no credentials.
         name = "pypi-simple" if address.repository == "pypi" else address.repository
+        if address.repository == "pypi" and not _is_pypi(address.url):
+            # `repositories.pypi.url` pointing elsewhere (a committed poetry.toml, say): PyPI's
+            # credentials never go with the look-up; the index is read as an anonymous one.
+            from poetry.config.config import Config
+
+            config = Config(use_environment=False)
         self._poetry_repository: LegacyRepository = LegacyRepository(
             name, address.url, config=config, disable_cache=True
         )

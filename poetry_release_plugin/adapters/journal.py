@@ -251,7 +251,8 @@ def _inside(top: Path, named: object, journal: Path) -> Path:
 
     relative = PurePosixPath(str(named))
     target = (top / relative).resolve() if not relative.is_absolute() else None
-    if target is None or ".." in relative.parts or not target.is_relative_to(top):
+    inside_git = ".git" in relative.parts or (target is not None and ".git" in target.parts)
+    if target is None or ".." in relative.parts or inside_git or not target.is_relative_to(top):
         raise ReleaseError(
             f"The journal of an interrupted prepare ({journal}) names {named}, outside the "
             "work tree",

@@ -9,6 +9,7 @@ printed: both are kept out of every message, and `MintedToken` hides its value.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,24 @@ def expected_audience(upload_url: str, configured: str | None) -> str:
             f"Trusted publishing needs HTTPS, and {redact_url(upload_url)} is not",
             "use the index's https:// upload URL (plain http is allowed on the loopback only)",
         )
-    if configured:
+    known = {
+        audience: urlsplit(pypi_upload_url(test=test)).netloc
+        for audience, test in (("pypi", False), ("testpypi", True))
+    }
+    if configured is not None:
+        if not re.fullmatch(r"[\w.:/-]+", configured):
+            raise TrustedPublishingError(
+                f"oidc-audience = {configured!r} is not an audience (no spaces, no quotes)",
+                'write the audience the index documents, for example oidc-audience = "myindex"',
+            )
+        loopback = (parts.hostname or "") in LOOPBACK_HOSTS
+        if configured in known and parts.netloc != known[configured] and not loopback:
+            raise TrustedPublishingError(
+                f"oidc-audience = {configured!r} is {configured}'s own audience, and "
+                f"{redact_url(upload_url)} is not {configured}: a token for it would let that "
+                "index publish as you there",
+                "set the audience the index documents for itself, or upload to the real one",
+            )
         return configured
     for audience, test in (("pypi", False), ("testpypi", True)):
         if urlsplit(pypi_upload_url(test=test)).netloc == parts.netloc:

@@ -134,6 +134,14 @@ def check_credentials(
                 f"The index at {redact_url(target.url)} did not answer ({type(error).__name__})",
                 f"check the URL of the repository {target.repository} and the network",
             ) from None
+    if 300 <= response.status_code < 400:
+        raise PublishError(
+            f"The index at {redact_url(target.url)} answered the credentials check with a "
+            f"redirect (HTTP {response.status_code}), so they were not checked; nothing was "
+            "tagged",
+            f"give the repository {target.repository} its upload URL as the index states it "
+            "(a trailing /legacy/, https), then run cut again",
+        )
     if response.status_code in (401, 403):
         said = redact_with(_reason(response), secret)
         raise PublishError(

@@ -35,8 +35,12 @@ def describe_publisher(publisher: dict[str, Any]) -> str:
     return f"{where} ({workflow})" if workflow else where
 
 
-def attested_digests(bundle: Any) -> list[str | None]:
-    """The sha256 each attestation of a bundle states for its subject (None: unreadable)."""
+PUBLISH_PREDICATE = "https://docs.pypi.org/attestations/publish/v1"
+
+
+def attested_digests(bundle: Any, filename: str) -> list[str | None]:
+    """The sha256 each publish attestation of a bundle states for `filename` (None: an
+    attestation that is unreadable, of another kind, or about another file)."""
     import base64
     import binascii
     import json
@@ -45,8 +49,11 @@ def attested_digests(bundle: Any) -> list[str | None]:
     for attestation in bundle.get("attestations") or [] if isinstance(bundle, dict) else []:
         try:
             statement = json.loads(base64.b64decode(attestation["envelope"]["statement"]))
-            found.append(str(statement["subject"][0]["digest"]["sha256"]).lower())
-        except (KeyError, IndexError, TypeError, ValueError, binascii.Error):
+            subject = statement["subject"][0]
+            ours = statement.get("predicateType") == PUBLISH_PREDICATE
+            named = subject.get("name") == filename
+            found.append(str(subject["digest"]["sha256"]).lower() if ours and named else None)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, binascii.Error):
             found.append(None)
     return found
 
@@ -65,6 +72,8 @@ def provenance_problem(
     attestation's subject digest the file's."""
     if provenance is None:
         return f"{filename}: no provenance"
+    if not sha256:
+        return f"{filename}: the index lists no sha256 for it, so no attestation can be matched"
     bundles = provenance.get("attestation_bundles") if isinstance(provenance, dict) else None
     if not isinstance(bundles, list) or not publishers(provenance):
         return f"{filename}: a provenance without a publisher"
@@ -74,7 +83,7 @@ def provenance_problem(
         if not isinstance(publisher, dict):
             continue
         who = describe_publisher(publisher)
-        digests = attested_digests(bundle)
+        digests = attested_digests(bundle, filename)
         same_repository = str(publisher.get("repository", "")).lower() == repository.lower()
         same_workflow = workflow is None or publisher.get("workflow") == workflow
         if not digests:
@@ -83,7 +92,7 @@ def provenance_problem(
             reasons.append(f"published by {who} on {publisher.get('kind') or 'an unknown forge'}")
         elif not (same_repository and same_workflow):
             reasons.append(f"published by {who}")
-        elif sha256 is not None and any(d != sha256.lower() for d in digests):
+        elif any(d != sha256.lower() for d in digests):
             reasons.append(f"attested by {who} for other bytes than the index serves")
         else:
             return None

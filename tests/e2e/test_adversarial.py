@@ -1103,8 +1103,14 @@ def test_item2_a_committed_poetry_toml_never_redirects_the_pypi_token(
         project.env.pop("POETRY_REPOSITORIES_PYPI_URL")  # the project's file decides alone
         prepare = ("release", "prepare", "patch", "--offline", "--no-checks")
         assert project.poetry(*prepare).code == 0
-        env = {**github_environment(github), "POETRY_PYPI_TOKEN_PYPI": "pypi-ADVERSARY-91f3"}
+        env = {
+            **github_environment(github),
+            "POETRY_PYPI_TOKEN_PYPI": "pypi-ADVERSARY-91f3",
+            "POETRY_HTTP_BASIC_PYPI_USERNAME": "__token__",
+            "POETRY_HTTP_BASIC_PYPI_PASSWORD": "pypi-ADVERSARY-77b1",
+        }
 
+        status = project.poetry("release", "status", extra_env=env)  # asks the index
         result = project.poetry("release", "cut", "--publish", "--dry-run", "-vvv", extra_env=env)
 
     assert result.code == 0, result.output
@@ -1116,6 +1122,8 @@ def test_item2_a_committed_poetry_toml_never_redirects_the_pypi_token(
     assert [request for request in seen if not request.startswith("GET ")] == []
     assert not any("Basic" in request or "ADVERSARY" in request for request in seen), seen
     assert "pypi-ADVERSARY-91f3" not in result.output
+    assert status.code == 0, status.output
+    assert any(request.startswith("GET ") for request in seen)  # looked up, anonymously
 
 
 def test_item4_poetrys_own_vvv_lines_are_redacted_too(

@@ -41,3 +41,20 @@ def test_a_daemon_left_holding_the_output_does_not_hold_the_check(tmp_path: Path
     assert time.monotonic() - started < 5  # not the daemon's 6 s
     assert result.ok
     assert "started a daemon" in result.output
+
+
+def test_a_daemon_that_keeps_printing_does_not_hold_the_check(tmp_path: Path) -> None:
+    chatter = (
+        "import time\nwhile True:\n    print('still here', flush=True)\n    time.sleep(0.05)\n"
+    )
+    escape = (
+        "import subprocess, sys\n"
+        f"subprocess.Popen([sys.executable, '-c', {chatter!r}, ], start_new_session=True)\n"
+    )
+    runner = CheckRunner(tmp_path, None)
+
+    started = time.monotonic()
+    [result] = runner.run([CheckSpec("escape", (sys.executable, "-c", escape))])
+
+    assert time.monotonic() - started < 2.5  # not the daemon's 3 s of chatter
+    assert result.ok

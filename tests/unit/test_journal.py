@@ -163,6 +163,7 @@ def test_a_journal_whose_pid_is_no_process_id_is_refused_in_one_message(
         ({"format": 99}, "has format 99, which this plugin does not write"),
         ({"files": [{"path": "/etc/passwd", "original": None, "written": None}]}, "outside"),
         ({"files": [{"path": "../x", "original": None, "written": None}]}, "outside"),
+        ({"files": [{"path": ".git/config", "original": None, "written": None}]}, "outside"),
     ],
 )
 def test_a_journal_of_another_format_or_naming_a_path_outside_is_refused(

@@ -44,3 +44,28 @@ def test_an_index_trickling_its_audience_is_cut_off_at_the_deadline(
             publisher.audience()
 
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    ("url", "configured", "said"),
+    [
+        ("https://index.example/legacy/", " pypi", "is not an audience"),
+        ("https://index.example/legacy/", "pypi", "is pypi's own audience"),
+        ("https://index.example/legacy/", None, "for PyPI and TestPyPI only"),
+        ("http://index.example/legacy/", "mine", "needs HTTPS"),
+    ],
+)
+def test_the_audience_is_never_one_another_index_could_use_elsewhere(
+    url: str, configured: str | None, said: str
+) -> None:
+    from poetry_release_plugin.adapters.trusted_publishing import expected_audience
+
+    with pytest.raises(TrustedPublishingError, match=said):
+        expected_audience(url, configured)
+
+
+def test_an_index_of_ones_own_and_a_loopback_stand_in_get_their_audience() -> None:
+    from poetry_release_plugin.adapters.trusted_publishing import expected_audience
+
+    assert expected_audience("https://index.example/legacy/", "mine") == "mine"
+    assert expected_audience("http://127.0.0.1:8080/legacy/", "pypi") == "pypi"

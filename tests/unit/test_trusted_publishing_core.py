@@ -79,7 +79,10 @@ def test_provenance_url_sits_beside_the_simple_api() -> None:
 
 
 def attestation(sha256: str) -> dict[str, object]:
-    statement = {"subject": [{"name": "f", "digest": {"sha256": sha256}}]}
+    statement = {
+        "subject": [{"name": "f", "digest": {"sha256": sha256}}],
+        "predicateType": "https://docs.pypi.org/attestations/publish/v1",
+    }
     encoded = base64.b64encode(json.dumps(statement).encode()).decode()
     return {"version": 1, "envelope": {"statement": encoded, "signature": "c2ln"}}
 
@@ -97,13 +100,13 @@ def bundle(
 
 def test_provenance_is_judged_by_repository_and_workflow() -> None:
     ours = bundle("Acme/Widget-Kit", "release.yml")
-    assert provenance_problem("f", ours, "acme/widget-kit", None) is None
-    assert provenance_problem("f", ours, "acme/widget-kit", "release.yml") is None
-    assert provenance_problem("f", ours, "acme/widget-kit", "other.yml") == (
+    assert provenance_problem("f", ours, "acme/widget-kit", None, "ab") is None
+    assert provenance_problem("f", ours, "acme/widget-kit", "release.yml", "ab") is None
+    assert provenance_problem("f", ours, "acme/widget-kit", "other.yml", "ab") == (
         "f: published by Acme/Widget-Kit (release.yml)"
     )
-    assert provenance_problem("f", None, "acme/widget-kit", None) == "f: no provenance"
-    assert provenance_problem("f", {"version": 1}, "acme/widget-kit", None) == (
+    assert provenance_problem("f", None, "acme/widget-kit", None, "ab") == "f: no provenance"
+    assert provenance_problem("f", {"version": 1}, "acme/widget-kit", None, "ab") == (
         "f: a provenance without a publisher"
     )
 
