@@ -98,8 +98,12 @@ class ReleaseProject:
     def poetry(
         self, *args: str, timeout: float = 240, extra_env: dict[str, str] | None = None
     ) -> Run:
-        """Run the real `poetry` executable in the project."""
-        return run([POETRY, *args], self.root, {**self.env, **(extra_env or {})}, timeout)
+        """Run the real `poetry` executable in the project; a `--json` run's output is checked
+        against the command's JSON Schema (poetry_release_plugin/schemas)."""
+        result = run([POETRY, *args], self.root, {**self.env, **(extra_env or {})}, timeout)
+        if len(args) > 1 and args[0] == "release" and "--json" in args and result.stdout.strip():
+            check_json_schema(args[1], result.stdout)
+        return result
 
     def git(self, *args: str, cwd: Path | None = None) -> str:
         """Run git in the project (or `cwd`); its stdout, stripped. Fails the test on error."""
@@ -411,3 +415,22 @@ def interrupt(
             os.killpg(process.pid, signal.SIGKILL)  # the hooks it ran too
             process.communicate()
     return process.returncode, output
+
+
+SCHEMAS = Path(__file__).parent.parent / "poetry_release_plugin" / "schemas"
+
+
+def check_json_schema(command: str, stdout: str) -> None:
+    """Fail the test when a command's --json output does not follow its published schema."""
+    import fastjsonschema
+
+    path = SCHEMAS / f"{command}.schema.json"
+    if not path.is_file():
+        return  # `poetry release` alone, or a command without --json
+    validate = _validators.get(command)
+    if validate is None:
+        validate = _validators[command] = fastjsonschema.compile(json.loads(path.read_text()))
+    validate(json.loads(stdout))
+
+
+_validators: dict[str, Any] = {}

@@ -202,7 +202,7 @@ class ReleaseCommand(Command):
             return 130
         except Exception as error:  # not ours: Poetry's or a library's, shown redacted
             self.get_application().render_error(error, self.io)
-            self._emit_failure(str(error) or type(error).__name__, type(error).__name__)
+            self._emit_failure(str(error) or type(error).__name__, "InternalError")
             return 1
         finally:
             for number, handler in previous.items():

@@ -87,6 +87,7 @@ project's trusted publisher. An existing file is left alone unless <comment>--fo
         if self.json_mode:
             self.emit_json(
                 {
+                    "ok": True,
                     "path": definition.path,
                     "written": not request.dry_run,
                     "index": definition.index,

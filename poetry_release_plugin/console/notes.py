@@ -67,6 +67,7 @@ changelog fix, or a release cut from a shallow clone with notes that said too li
         if self.json_mode:
             self.emit_json(
                 {
+                    "ok": True,
                     "version": notes.version,
                     "tag": notes.tag,
                     "previous_tag": notes.previous_tag,

@@ -165,6 +165,7 @@ class StatusCommand(ReleaseCommand):
         if self.json_mode:
             self.emit_json(
                 {
+                    "ok": True,
                     "version": facts.version,
                     "files": [
                         {"path": path, "place": place, "version": v, "source": source}
