@@ -136,6 +136,9 @@ class StatusCommand(ReleaseCommand):
         self.say(f"  tag format: {escape(status.tag_format_detail)}")
         message = project.settings.commit_message
         self.say(f"  release commits: {escape(message)} ({escape(project.commit_message_source)})")
+        excluded = project.settings.changelog_exclude
+        if excluded:
+            self.say(f"  left out of the changelog: {escape(', '.join(excluded))}")
         self.say(f"  last release tag: {escape(last.describe()) if last else '-'} ({since})")
         local, remote = _yes_no(facts.local_tag is not None), _yes_no(facts.remote_has_tag)
         elsewhere = (
@@ -194,6 +197,7 @@ class StatusCommand(ReleaseCommand):
                     "tag_format_source": status.tag_format_source,
                     "commit_message": message,
                     "commit_message_source": project.commit_message_source,
+                    "changelog_exclude": list(project.settings.changelog_exclude),
                     "tag_local": facts.local_tag is not None,
                     "tag_remote": facts.remote_has_tag,
                     "github_release": facts.github_published,

@@ -191,3 +191,21 @@ def test_a_project_that_renames_unreleased_at_each_release_keeps_doing_so(
     assert "Unreleased" not in changelog
     assert changelog.startswith("# Changelog\n\n## [0.10.0] - ")
     assert "\n\n- More.\n\n## [0.9.0] - 2020-02-01\n" in changelog
+
+
+def test_changelog_exclude_leaves_bot_bumps_out_and_status_says_so(
+    make_project: ProjectFactory,
+) -> None:
+    changelog = CHANGELOG.replace("### Added\n\n- A `widgets` module.\n\n", "")
+    files = widget_kit_files(changelog)
+    files["pyproject.toml"] += '\n[tool.poetry-release]\nchangelog-exclude = ["^build\\\\(deps"]\n'
+    project = make_project(files, tags=("v0.8.0", "v0.9.0"))
+    add_commits(project, "fix: a wobble", "build(deps): bump requests from 2.31 to 2.32")
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    result = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert status.json()["changelog_exclude"] == ["^build\\(deps"]
+    assert result.code == 0, result.output
+    assert "a wobble" in project.read("CHANGELOG.md")
+    assert "bump requests" not in project.read("CHANGELOG.md")
