@@ -503,6 +503,11 @@ class Git:
         # The user's commit hooks, like the checks, get none of the release's own credentials
         # (blanked: an overlay of the environment cannot unset them).
         hooks = {name: "" for name in os.environ if is_release_credential(name)}
+        # The repository's index takes the release's bytes first: a commit that lands without
+        # this process (killed while a hook ran) leaves an index the next commit cannot undo
+        # the release from. A commit that fails puts the entries back as they were.
+        before = self._index_entries(list(contents))
+        self.run("update-index", "--index-info", input=entries)
         try:
             self.run("read-tree", "HEAD", env=temporary)
             self.run("update-index", "--index-info", input=entries, env=temporary)
@@ -516,13 +521,30 @@ class Git:
                 env={**hooks, **temporary},
                 timeout=None,
             )
+        except BaseException:
+            self.run("update-index", "--index-info", input=before, check=False)
+            raise
         finally:
             index.unlink(missing_ok=True)
             index.with_name(index.name + ".lock").unlink(missing_ok=True)
-        self.run("update-index", "--index-info", input=entries)
         head = self.head()
         assert head is not None
         return head
+
+    def _index_entries(self, paths: list[str]) -> bytes:
+        """`update-index --index-info` lines that put these paths' index entries back as they
+        are now (a path not in the index: removed)."""
+        if not paths:
+            return b""
+        listed = self.run("ls-files", "-s", "-z", "--full-name", "--", *(f":/{p}" for p in paths))
+        lines, seen = [], set()
+        for record in listed.stdout.split("\0"):
+            if "\t" in record:
+                lines.append(record + "\n")
+                seen.add(record.split("\t", 1)[1])
+        zero = "0" * len(self.head() or "0" * 40)  # the repository's hash length
+        lines += [f"0 {zero}\t{path}\n" for path in paths if path not in seen]
+        return "".join(lines).encode()
 
     def _index_info(self, contents: Mapping[str, CommitContent]) -> bytes:
         """`update-index --index-info` lines: each file's blob written, its mode at HEAD kept."""

@@ -1183,14 +1183,17 @@ def test_item9_kill_9_while_the_commit_hook_runs_never_lets_a_commit_undo_the_re
         time.sleep(0.05)
     time.sleep(0.5)
 
-    state = project.poetry("release", "status", "--offline")
-    cut = project.poetry("release", "cut", "--no-push", "--no-github-release")
+    # straight away, before any plugin command: an ordinary commit must not undo the release
     project.write("notes.txt", "an ordinary change\n")
     project.git("add", "notes.txt")
-    project.git("commit", "--quiet", "--message", "docs: notes")
+    project.git("commit", "--quiet", "--no-verify", "--message", "docs: notes")
+    assert 'version = "0.9.1"' in project.git("show", "HEAD:pyproject.toml")  # not undone
+    assert project.git("status", "--porcelain") == ""
+    state = project.poetry("release", "status", "--offline")
+    cut = project.poetry("release", "cut", "--no-push", "--no-github-release")
 
     assert "was stopped after its commit landed" in state.stdout, state.output
-    assert cut.code == 0, cut.output
-    assert 'version = "0.9.1"' in project.git("show", "HEAD:pyproject.toml")  # not undone
+    assert cut.code == 1  # HEAD is past the release commit now: cut says so, names it
+    assert "past the commit that set 0.9.1" in cut.output
     assert list((project.root / ".git").glob("poetry-release-*.index")) == []
     assert not (project.root / ".git" / "poetry-release-journal.json").exists()
