@@ -384,7 +384,7 @@ def assigns_version_at_runtime(text: str) -> bool:
     `importlib.metadata.version(...)`) rather than a string literal."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(not _is_string(value) for value in _assignments(tree, "__version__"))
 
@@ -413,6 +413,11 @@ def find_version_assignments(
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError) as error:
         raise ProjectError(f"{path} is not valid Python ({error})", f"fix {path}") from None
+    except (RecursionError, MemoryError):  # an expression nested past what Python parses
+        raise ProjectError(
+            f"{path} is too deeply nested for Python to read it",
+            f"list the module that holds the version in version-files, or simplify {path}",
+        ) from None
     for candidate in (name,) if name else VERSION_NAMES:
         values = _assignments(tree, candidate)
         if not values:

@@ -354,3 +354,10 @@ def test_bump2version_ini_and_commitizen_json_are_read_like_their_toml_tables() 
         "[bumpversion]\ncurrent_version = 1.3.0\n"
     )
     assert bumpversion_ini("[metadata]\nname = x\n") is None
+
+
+def test_a_module_nested_past_what_python_parses_is_one_clear_refusal() -> None:
+    text = "x = " + "+".join(["1"] * 200_000) + '\n__version__ = "1.0.0"\n'
+
+    with pytest.raises(ProjectError, match="pkg/__init__.py is too deeply nested"):
+        read_place(place_from_entry("pkg/__init__.py"), text, "1.0.0")
