@@ -47,6 +47,7 @@ from poetry_release_plugin.core.version_places import (
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
+    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.config import ReleaseSettings
     from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata, TextEncoding
 
@@ -158,8 +159,11 @@ def _find_places(
     specs = [*(settings.version_files or ()), *declarations.places]
     if settings.version_files is None:
         specs += _discover_all(root, metadata.packages, metadata.excludes)
-    found = _mentions_in_tracked_files(root, version)
-    assigned, released = _version_constants(root) if found is not None else ([], frozenset())
+    from poetry_release_plugin.adapters.git import Git
+
+    git = Git(root)  # one for every question: it asks where the work tree is once
+    found = _mentions_in_tracked_files(root, git, version)
+    assigned, released = _version_constants(git) if found is not None else ([], frozenset())
     specs += _constants_among(
         root,
         [*(found or []), *assigned],
@@ -169,7 +173,7 @@ def _find_places(
         released,
         settings.version_ignore,
     )
-    places = _read_places(root, _unique_specs(specs), version)
+    places = _read_places(root, _unique_specs(specs), version, _repository_top(root, git))
     if found is None:
         return places, None
     tables = [PlaceSpec(PYPROJECT, PlaceKind.TOML, f"{t}.version") for t in metadata.version_tables]
@@ -192,10 +196,11 @@ def _unique_specs(specs: list[PlaceSpec]) -> list[PlaceSpec]:
     return list(unique.values())
 
 
-def _read_places(root: Path, specs: list[PlaceSpec], version: str) -> tuple[VersionPlace, ...]:
+def _read_places(
+    root: Path, specs: list[PlaceSpec], version: str, inside: Path
+) -> tuple[VersionPlace, ...]:
     texts: dict[str, tuple[str, TextEncoding]] = {}
     spelled: dict[Path, str] = {}  # each real file, and the first spelling that named it
-    inside = _repository_top(root)
     places: list[VersionPlace] = []
     for listed in specs:
         path = root / listed.path
@@ -230,13 +235,11 @@ def _read_places(root: Path, specs: list[PlaceSpec], version: str) -> tuple[Vers
     return tuple(places)
 
 
-def _repository_top(root: Path) -> Path:
+def _repository_top(root: Path, git: Git) -> Path:
     """The top of the git work tree holding `root` (`root` itself outside one), resolved."""
-    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.errors import GitError
 
     try:
-        git = Git(root)
         if git.work_tree() is not None:
             return Path(git.top_level()).resolve()
     except GitError:
@@ -244,13 +247,13 @@ def _repository_top(root: Path) -> Path:
     return root.resolve()
 
 
-def _mentions_in_tracked_files(root: Path, version: str) -> list[tuple[str, int, str]] | None:
+def _mentions_in_tracked_files(
+    root: Path, git: Git, version: str
+) -> list[tuple[str, int, str]] | None:
     """The lines of the project's tracked text files that hold `version` (lock files and
     changelogs left out, files over MAX_FILE_SIZE too); None outside a git work tree."""
-    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.errors import GitError
 
-    git = Git(root)
     try:
         if git.work_tree() is None:
             return None
@@ -274,14 +277,12 @@ def _mentions_in_tracked_files(root: Path, version: str) -> list[tuple[str, int,
 _VERSION_NAME_LINE = r"^\s*(__version__|__VERSION__|VERSION|version)\s*(:[^=]*)?=\s*[\"']"
 
 
-def _version_constants(root: Path) -> tuple[list[tuple[str, int, str]], frozenset[str]]:
+def _version_constants(git: Git) -> tuple[list[tuple[str, int, str]], frozenset[str]]:
     """The lines of tracked modules assigning a version name a string, and the versions the
     repository's tags name (a constant holding one of those is the project's version, even
     left behind at an earlier release)."""
-    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.errors import GitError
 
-    git = Git(root)
     try:
         lines = git.grep_tracked(_VERSION_NAME_LINE, pattern=True, only=("*.py",))
         tags = git.all_tags()

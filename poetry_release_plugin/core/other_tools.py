@@ -106,15 +106,8 @@ def read_declarations(documents: dict[str, dict[str, Any]]) -> Declarations:
     if tag_format is not None and "{version}" not in tag_format:
         tag_format, tag_source = None, ""
     return Declarations(
-        tuple(_unique(places)), tag_format, message, tuple(tools), tag_source, message_source
+        tuple(places), tag_format, message, tuple(tools), tag_source, message_source
     )
-
-
-def _unique(places: list[PlaceSpec]) -> list[PlaceSpec]:
-    seen: dict[tuple[str, PlaceKind, str, str], PlaceSpec] = {}
-    for place in places:
-        seen.setdefault((place.path, place.kind, place.pattern, place.replace), place)
-    return list(seen.values())
 
 
 def _commitizen_places(table: dict[str, Any], path: str) -> list[PlaceSpec]:
