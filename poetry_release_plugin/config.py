@@ -52,6 +52,7 @@ class ReleaseSettings:
     github_repository: str | None = None
     github_api_url: str | None = None
     github_release: bool = True
+    assets: bool = True  # the GitHub release carries the files uploaded to the index
     sign_tags: bool = False
     major_on_zero: bool = False
     sync_on_version: bool = True
@@ -304,6 +305,7 @@ _PARSERS: dict[str, Any] = {
     "github-repository": _github_repository,
     "github-api-url": _string,
     "github-release": _boolean,
+    "assets": _boolean,
     "sign-tags": _boolean,
     "major-on-zero": _boolean,
     "sync-on-version": _boolean,

@@ -17,6 +17,7 @@ from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, Workflo
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.commits import Commit
 from poetry_release_plugin.core.project import ChangelogFile, Project, VersionPlace
+from poetry_release_plugin.core.release_assets import AssetFile, AttachedAsset
 from poetry_release_plugin.core.sources import read_metadata
 from poetry_release_plugin.core.version_places import PlaceKind, PlaceSpec, read_place
 from poetry_release_plugin.errors import GitError, GitHubError, PushRejected
@@ -77,6 +78,7 @@ class MemoryGit(Git):
         self.shallow = False
         self.fetches = 0
         self.reject_push: str | None = None  # a PushRejected reason
+        self.workflows: dict[str, str] = {}  # .github/workflows files committed at HEAD
 
     # building the history a test needs
     def commit(
@@ -136,6 +138,9 @@ class MemoryGit(Git):
         env: Mapping[str, str] | None = None,
     ) -> GitResult:
         raise AssertionError(f"a workflow ran real git: git {' '.join(args)}")
+
+    def workflow_files(self) -> dict[str, str]:
+        return dict(self.workflows)
 
     def is_work_tree(self) -> bool:
         return self.inside_work_tree
@@ -335,6 +340,34 @@ class MemoryGitHub(GitHub):
     refuse: str | None = None
     created: list[dict[str, Any]] = field(default_factory=list)
     latest: list[tuple[str, bool]] = field(default_factory=list)  # (tag, made latest) per call
+    immutable: bool | None = False
+    attached: dict[int, list[AttachedAsset]] = field(default_factory=dict)  # release id: assets
+    refuse_uploads: str | None = None  # every upload fails with this message
+
+    def immutable_releases(self) -> bool | None:
+        return self.immutable
+
+    def assets(self, release: GitHubRelease) -> list[AttachedAsset]:
+        return list(self.attached.get(release.id, []))
+
+    def upload_asset(self, release: GitHubRelease, file: AssetFile) -> AttachedAsset:
+        current = next(r for r in self.releases if r.id == release.id)
+        if self.refuse_uploads is not None:
+            raise GitHubError(self.refuse_uploads, "run again")
+        if current.immutable:
+            raise GitHubError("Cannot upload assets to an immutable release", "")
+        assets = self.attached.setdefault(release.id, [])
+        asset = AttachedAsset(
+            len(assets) + 1, file.name, "uploaded", file.sha256, len(file.content)
+        )
+        assets.append(asset)
+        return asset
+
+    def delete_asset(self, release: GitHubRelease, asset: AttachedAsset) -> None:
+        self.attached[release.id] = [a for a in self.attached[release.id] if a.id != asset.id]
+
+    def asset_sha256(self, asset: AttachedAsset) -> str | None:
+        return asset.sha256
 
     def close(self) -> None:
         pass
@@ -370,6 +403,7 @@ class MemoryGitHub(GitHub):
             prerelease,
             f"https://github.com/acme/widget-kit/releases/tag/{tag}",
             body,
+            immutable=self.immutable is True and not draft,
         )
         self.releases.append(release)
         return release
@@ -392,6 +426,7 @@ class MemoryGitHub(GitHub):
             release.prerelease,
             release.html_url,
             release.body if body is None else body,
+            immutable=release.immutable or (publish and self.immutable is True),
         )
         self.releases = [updated if r.id == release.id else r for r in self.releases]
         return updated

@@ -8,6 +8,7 @@ not validate gets GitHub's 422 and is recorded as a violation. Faults can be que
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -100,6 +101,12 @@ class GitHubStandIn:
     faults: list[Fault] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
     resets: list[int] = field(default_factory=list)  # x-ratelimit-reset values answered
+    immutable: bool = False  # releases are locked once published (tag and assets)
+    admin: bool = False  # the token may administer the repository (sees immutable-releases)
+    digests: bool = True  # assets carry their sha256 `digest` (GitHub's since 2025)
+    upload_origin: str | None = None  # the origin `upload_url` names (default: this server)
+    broken_uploads: list[str] = field(default_factory=list)  # names answered 502, left `starter`
+    blobs: dict[int, bytes] = field(default_factory=dict)  # asset id: its bytes
     host: str = "127.0.0.1"
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
@@ -185,6 +192,26 @@ class GitHubStandIn:
         """The release of a tag, drafts included."""
         return next((r for r in self.releases if r["tag_name"] == tag), None)
 
+    def asset_names(self, tag: str) -> list[str]:
+        """The names of a release's assets, in the order they were attached."""
+        release = self.release(tag)
+        return [asset["name"] for asset in release["assets"]] if release else []
+
+    def attach(self, tag: str, name: str, content: bytes) -> dict[str, Any]:
+        """An asset attached already (by hand, or by an earlier run)."""
+        release = self.release(tag)
+        assert release is not None, f"no release of {tag}"
+        return self._add_asset(release, name, content, "application/octet-stream")
+
+    def swap_asset(self, tag: str, name: str, content: bytes) -> None:
+        """Give a release's asset other bytes (what verify must catch)."""
+        release = self.release(tag)
+        assert release is not None
+        asset = next(a for a in release["assets"] if a["name"] == name)
+        self.blobs[asset["id"]] = content
+        asset["size"] = len(content)
+        asset["digest"] = f"sha256:{hashlib.sha256(content).hexdigest()}" if self.digests else None
+
     def add_run(
         self, head_sha: str, *, status: str, conclusion: str | None, event: str = "release"
     ) -> None:
@@ -209,7 +236,10 @@ class GitHubStandIn:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        body = request.get_json(silent=True) if request.data else None
+        if "/uploads/" in request.path:
+            body: Any = request.get_data()
+        else:
+            body = request.get_json(silent=True) if request.data else None
         auth = request.headers.get("Authorization")
         with self._lock:
             self.requests.append(
@@ -241,11 +271,20 @@ class GitHubStandIn:
                     self.resets.append(int(time.time()) + fault.reset_in)
                     headers = {**headers, "x-ratelimit-reset": str(self.resets[-1])}
                 return self._json(fault.body, fault.status, headers)
+        download = re.fullmatch(r"/download/(\d+)", request.path)
+        if download and request.method == "GET":  # pre-signed, as GitHub's download host
+            blob = self.blobs.get(int(download[1]))
+            if blob is None:
+                return self._not_found()
+            return Response(blob, status=200, content_type="application/octet-stream")
         if auth not in (f"Bearer {self.token}", f"token {self.token}"):
             return self._json(
                 {"message": "Bad credentials", "documentation_url": DOCS, "status": "401"}, 401
             )
         repo = f"/repos/{self.owner}/{self.name}"
+        upload = re.fullmatch(rf"/uploads{repo}/releases/(\d+)/assets", request.path)
+        if upload and request.method == "POST":
+            return self._upload_asset(int(upload[1]), request, body)
         if not request.path.startswith(repo):
             return self._not_found()
         route = request.path[len(repo) :]
@@ -265,6 +304,19 @@ class GitHubStandIn:
         match = re.fullmatch(r"/releases/(\d+)", route)
         if match and request.method == "PATCH":
             return self._update_release(int(match[1]), body)
+        if route == "/immutable-releases" and request.method == "GET":
+            if not (self.immutable and self.admin):  # 404 when off, or to a token not admin
+                return self._not_found(
+                    "repos/repos#check-if-immutable-releases-are-enabled-for-a-repository"
+                )
+            return self._json({"enabled": True, "enforced_by_owner": False})
+        match = re.fullmatch(r"/releases/(\d+)/assets", route)
+        if match and request.method == "GET":
+            release = self._by_id(int(match[1]))
+            return self._not_found() if release is None else self._json(release["assets"])
+        match = re.fullmatch(r"/releases/assets/(\d+)", route)
+        if match:
+            return self._asset_route(int(match[1]), request)
         if route == "/actions/runs" and request.method == "GET":
             runs = [
                 r for r in self.runs if r["head_sha"] == request.args.get("head_sha", r["head_sha"])
@@ -285,17 +337,7 @@ class GitHubStandIn:
                 422,
             )
         if self.release(body["tag_name"]) is not None:
-            return self._json(
-                {
-                    "message": "Validation Failed",
-                    "errors": [
-                        {"resource": "Release", "code": "already_exists", "field": "tag_name"}
-                    ],
-                    "documentation_url": f"{DOCS}/releases/releases#create-a-release",
-                    "status": "422",
-                },
-                422,
-            )
+            return self._already_exists("Release", "tag_name", "releases#create-a-release")
         release = self._release(body)
         self.releases.append(release)
         return self._json(release, 201)
@@ -307,9 +349,14 @@ class GitHubStandIn:
             return self._json(
                 {"message": "Invalid request.", "documentation_url": DOCS, "status": "422"}, 422
             )
-        release = next((r for r in self.releases if r["id"] == release_id), None)
+        release = self._by_id(release_id)
         if release is None:
             return self._not_found()
+        if (
+            release.get("immutable")
+            and body.get("tag_name", release["tag_name"]) != release["tag_name"]
+        ):
+            return self._unprocessable("Cannot change the tag of an immutable release")
         release.update(
             {
                 k: v
@@ -319,6 +366,7 @@ class GitHubStandIn:
         )
         if not release["draft"] and release["published_at"] is None:
             release["published_at"] = _now()
+            release["immutable"] = self.immutable
             web = f"https://github.com/{self.owner}/{self.name}"
             release["html_url"] = f"{web}/releases/tag/{release['tag_name']}"
         return self._json(release)
@@ -333,7 +381,7 @@ class GitHubStandIn:
             "url": f"{api}/releases/{release_id}",
             "html_url": f"{web}/releases/{'tag/' + tag if not draft else 'untagged-' + str(release_id)}",
             "assets_url": f"{api}/releases/{release_id}/assets",
-            "upload_url": f"https://uploads.github.com/repos/{self.owner}/{self.name}/releases/{release_id}/assets{{?name,label}}",
+            "upload_url": f"{self.upload_origin or self.url}/uploads/repos/{self.owner}/{self.name}/releases/{release_id}/assets{{?name,label}}",
             "tarball_url": f"{api}/tarball/{tag}",
             "zipball_url": f"{api}/zipball/{tag}",
             "id": release_id,
@@ -348,7 +396,99 @@ class GitHubStandIn:
             "published_at": None if draft else _now(),
             "author": _author(),
             "assets": [],
+            "immutable": self.immutable and not draft,
         }
+
+    def _by_id(self, release_id: int) -> dict[str, Any] | None:
+        return next((r for r in self.releases if r["id"] == release_id), None)
+
+    def _upload_asset(self, release_id: int, request: Request, content: bytes) -> Response:
+        release = self._by_id(release_id)
+        if release is None:
+            return self._not_found("releases/assets#upload-a-release-asset")
+        if release.get("immutable"):
+            return self._unprocessable("Cannot upload assets to an immutable release")
+        name = request.args.get("name", "")
+        if not name:
+            return self._unprocessable("name is missing")
+        if any(asset["name"] == name for asset in release["assets"]):
+            return self._already_exists("ReleaseAsset", "name", "assets#upload-a-release-asset")
+        content_type = request.headers.get("Content-Type", "application/octet-stream")
+        if name in self.broken_uploads:  # GitHub's notes: a 502 may leave an empty asset
+            self.broken_uploads.remove(name)
+            asset = self._add_asset(release, name, b"", content_type)
+            asset.update({"state": "starter", "digest": None})
+            return self._json({"message": "Bad Gateway", "status": "502"}, 502)
+        return self._json(self._add_asset(release, name, content, content_type), 201)
+
+    def _add_asset(
+        self, release: dict[str, Any], name: str, content: bytes, content_type: str
+    ) -> dict[str, Any]:
+        asset_id = next(self._ids)
+        self.blobs[asset_id] = content
+        api = f"{self.url}/repos/{self.owner}/{self.name}"
+        web = f"https://github.com/{self.owner}/{self.name}"
+        asset = {
+            "url": f"{api}/releases/assets/{asset_id}",
+            "browser_download_url": f"{web}/releases/download/{release['tag_name']}/{name}",
+            "id": asset_id,
+            "node_id": f"RA_kwDO{asset_id:08d}",
+            "name": name,
+            "label": None,
+            "state": "uploaded",
+            "content_type": content_type,
+            "size": len(content),
+            "digest": f"sha256:{hashlib.sha256(content).hexdigest()}" if self.digests else None,
+            "download_count": 0,
+            "created_at": _now(),
+            "updated_at": _now(),
+            "uploader": _author(),
+        }
+        release["assets"].append(asset)
+        return asset
+
+    def _asset_route(self, asset_id: int, request: Request) -> Response:
+        release, asset = next(
+            (
+                (release, asset)
+                for release in self.releases
+                for asset in release["assets"]
+                if asset["id"] == asset_id
+            ),
+            (None, None),
+        )
+        if release is None or asset is None:
+            return self._not_found("releases/assets")
+        if request.method == "DELETE":
+            if release.get("immutable"):
+                return self._unprocessable("Cannot delete assets of an immutable release")
+            release["assets"].remove(asset)
+            self.blobs.pop(asset_id, None)
+            return Response(status=204)
+        if request.method != "GET":
+            return self._not_found()
+        if request.headers.get("Accept") == "application/octet-stream":
+            response = Response(status=302)
+            response.headers["Location"] = f"{self.url}/download/{asset_id}"
+            return response
+        return self._json(asset)
+
+    def _already_exists(self, resource: str, field_name: str, doc: str) -> Response:
+        """GitHub's 422 for a second release of a tag, or a second asset of a name."""
+        return self._json(
+            {
+                "message": "Validation Failed",
+                "errors": [{"resource": resource, "code": "already_exists", "field": field_name}],
+                "documentation_url": f"{DOCS}/releases/{doc}",
+                "status": "422",
+            },
+            422,
+        )
+
+    def _unprocessable(self, message: str) -> Response:
+        return self._json(
+            {"message": message, "documentation_url": f"{DOCS}/releases", "status": "422"}, 422
+        )
 
     def _repository(self) -> dict[str, Any]:
         return {
@@ -360,7 +500,7 @@ class GitHubStandIn:
             "html_url": f"https://github.com/{self.owner}/{self.name}",
             "default_branch": "main",
             "permissions": {
-                "admin": False,
+                "admin": self.admin,
                 "maintain": False,
                 "push": True,
                 "triage": True,

@@ -253,6 +253,20 @@ class Git:
         result = self.run("show", f"{revision}:./{path}", check=False)
         return result.stdout if result.code == 0 else None
 
+    def workflow_files(self) -> dict[str, str]:
+        """The GitHub Actions workflows committed at HEAD (GitHub reads only the repository
+        root's `.github/workflows`), by path from the root."""
+        listed = self.run(
+            "ls-tree", "-z", "--full-tree", "--name-only", "HEAD", ".github/workflows/", check=False
+        )
+        found = {}
+        for path in listed.stdout.split("\0") if listed.code == 0 else ():
+            if path.endswith((".yml", ".yaml")):
+                shown = self.run("show", f"HEAD:{path}", check=False)
+                if shown.code == 0:
+                    found[path] = shown.stdout
+        return found
+
     def count_commits(self, revision_range: str) -> int:
         """How many commits a range holds."""
         return int(self.run("rev-list", "--count", revision_range).stdout.strip())

@@ -8,6 +8,7 @@ configured): redirects are not followed, and the token is remembered by the one 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
 import subprocess
 import time
@@ -17,15 +18,17 @@ from urllib.parse import quote
 
 import httpx
 
-from poetry_release_plugin.adapters.http import RetryPolicy, is_rate_limited, send
+from poetry_release_plugin.adapters.http import RetryPolicy, is_rate_limited, redact_url, send
 from poetry_release_plugin.core.github_address import PUBLIC_HOST
 from poetry_release_plugin.core.redaction import remember_secret
+from poetry_release_plugin.core.release_assets import AttachedAsset, digest_sha256
 from poetry_release_plugin.errors import GitHubError, HttpUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from poetry_release_plugin.core.github_address import GitHubAddress
+    from poetry_release_plugin.core.release_assets import AssetFile
 
 API_VERSION = "2022-11-28"
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
@@ -86,6 +89,9 @@ class GitHubRelease:
     prerelease: bool
     html_url: str
     body: str | None
+    upload_url: str = ""
+    immutable: bool = False  # published in a repository with immutable releases: locked
+    assets: tuple[AttachedAsset, ...] = ()
 
     @classmethod
     def from_json(cls, data: Any) -> GitHubRelease:
@@ -100,6 +106,9 @@ class GitHubRelease:
                 prerelease=data.get("prerelease") is True,
                 html_url=str(data.get("html_url", "")),
                 body=_optional_text(data.get("body")),
+                upload_url=str(data.get("upload_url") or ""),
+                immutable=data.get("immutable") is True,
+                assets=tuple(_asset(asset) for asset in data.get("assets") or ()),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             shown = repr(data)[:120]
@@ -111,6 +120,17 @@ class GitHubRelease:
 
 def _optional_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _asset(data: Any) -> AttachedAsset:
+    """A release asset of the REST API (KeyError, TypeError or ValueError if it is not one)."""
+    return AttachedAsset(
+        id=int(data["id"]),
+        name=str(data["name"]),
+        state=str(data.get("state") or ""),
+        sha256=digest_sha256(data.get("digest")),
+        size=int(data.get("size") or 0),
+    )
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,7 @@ class GitHub:
     ) -> None:
         self.address = address
         self.token = token
+        self._admin = False  # whether the token may administer the repository (check_access)
         remember_secret(token.value)
         self._policy = policy or RetryPolicy(attempts=5, total_seconds=90)
         self._client = httpx.Client(
@@ -161,7 +182,107 @@ class GitHub:
 
     def check_access(self) -> None:
         """One authenticated request: the repository exists and the token is accepted."""
-        self._expect(self._request("GET", self._repo), 200, "read the repository")
+        data = self._expect(self._request("GET", self._repo), 200, "read the repository")
+        permissions = data.get("permissions") if isinstance(data, dict) else None
+        self._admin = isinstance(permissions, dict) and permissions.get("admin") is True
+
+    def immutable_releases(self) -> bool | None:
+        """Whether the repository's releases are immutable once published; None when the token
+        cannot tell (GitHub answers 404 both when it is off and to a token without admin
+        read access)."""
+        response = self._request("GET", f"{self._repo}/immutable-releases")
+        if response.status_code == 404:
+            return False if self._admin else None
+        data = self._expect(response, 200, "read whether releases are immutable")
+        return bool(data.get("enabled")) if isinstance(data, dict) else None
+
+    def assets(self, release: GitHubRelease) -> list[AttachedAsset]:
+        """The assets a release has now, unfinished uploads included."""
+        response = self._request("GET", f"{self._repo}/releases/{release.id}/assets?per_page=100")
+        data = self._expect(response, 200, f"list the assets of {release.tag_name}")
+        try:
+            return [_asset(asset) for asset in data]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise GitHubError(
+                f"GitHub answered something that is not a list of assets ({str(data)[:120]})",
+                "check github-api-url (GITHUB_API_URL) points at GitHub's REST API",
+            ) from None
+
+    def upload_asset(self, release: GitHubRelease, file: AssetFile) -> AttachedAsset:
+        """Attach a file to a release (a draft, in a repository with immutable releases), at the
+        release's `upload_url` only if that is GitHub's uploads host or the API's own origin."""
+        target = release.upload_url.split("{", 1)[0]
+        if not self.address.accepts_upload_url(target):
+            raise GitHubError(
+                f"The release of {release.tag_name} names {redact_url(target)} for its uploads, "
+                f"which is neither GitHub's uploads host nor {self.address.api_url}: the token "
+                "was not sent there",
+                "check github-api-url / GITHUB_API_URL points at the GitHub the repository is on",
+            )
+        headers = {
+            "Authorization": f"Bearer {self.token.value}",
+            "Content-Type": file.content_type,
+        }
+        url = f"{target}?name={quote(file.name, safe='')}"
+        policy = dataclasses.replace(self._policy, retry_failures=False, timeout_seconds=120)
+        try:
+            response = send(
+                self._client, "POST", url, policy=policy, headers=headers, content=file.content
+            )
+        except HttpUnavailable as error:
+            raise GitHubError(
+                f"GitHub did not take {file.name} ({error.reason})",
+                "run again: a half-sent asset is deleted and sent again",
+            ) from None
+        except httpx.HTTPError as error:
+            raise GitHubError(
+                f"Sending {file.name} to GitHub failed ({type(error).__name__})", "run again"
+            ) from None
+        if response.status_code == 422:
+            raise GitHubError(
+                f"GitHub refused {file.name} for the release of {release.tag_name} "
+                f"({_message(response) or 'Validation Failed'})",
+                "if the release is published in a repository with immutable releases its files "
+                "can no longer change; otherwise run again",
+            )
+        data = self._expect(response, 201, f"attach {file.name} to {release.tag_name}")
+        try:
+            return _asset(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise GitHubError(
+                f"GitHub answered the upload of {file.name} with something that is not an asset",
+                "check github-api-url (GITHUB_API_URL) points at GitHub's REST API",
+            ) from None
+
+    def delete_asset(self, release: GitHubRelease, asset: AttachedAsset) -> None:
+        """Delete an asset (an upload that never finished); one already gone is fine."""
+        response = self._request("DELETE", f"{self._repo}/releases/assets/{asset.id}")
+        if response.status_code not in (204, 404):
+            self._expect(response, 204, f"delete {asset.name} from {release.tag_name}")
+
+    def asset_sha256(self, asset: AttachedAsset) -> str | None:
+        """An asset's sha256: GitHub's digest, else by downloading it (the download host gets
+        no token); None when neither works."""
+        if asset.sha256 is not None:
+            return asset.sha256
+        response = self._request(
+            "GET",
+            f"{self._repo}/releases/assets/{asset.id}",
+            accept="application/octet-stream",
+        )
+        if response.status_code == 200:
+            return hashlib.sha256(response.content).hexdigest()
+        location = response.headers.get("location")
+        if response.status_code not in (301, 302, 307) or not location:
+            return None
+        with httpx.Client(follow_redirects=True, max_redirects=3) as anonymous:
+            try:
+                download = send(anonymous, "GET", location, policy=self._policy)
+            except (HttpUnavailable, httpx.HTTPError):
+                return None
+        if download.status_code != 200:
+            return None
+        return hashlib.sha256(download.content).hexdigest()
 
     def release_for_tag(self, tag: str) -> GitHubRelease | None:
         """The release of a tag, drafts included (the by-tag endpoint hides drafts)."""
@@ -285,11 +406,19 @@ class GitHub:
         ]
 
     def _request(
-        self, method: str, path: str, json: Any = None, *, once: bool = False
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        once: bool = False,
+        accept: str | None = None,
     ) -> httpx.Response:
         """One API request; `once`: a failure that may have acted is not retried here (rate
         limits still are)."""
         headers = {"Authorization": f"Bearer {self.token.value}"}
+        if accept is not None:
+            headers["Accept"] = accept
         policy = dataclasses.replace(self._policy, retry_failures=False) if once else self._policy
         try:
             return send(self._client, method, path, policy=policy, headers=headers, json=json)

@@ -87,6 +87,7 @@ def send(
     policy: RetryPolicy,
     headers: Mapping[str, str] | None = None,
     json: Any = None,
+    content: bytes | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     wall_clock: Callable[[], float] = time.time,
@@ -105,6 +106,7 @@ def send(
                     url,
                     headers=headers,
                     json=json,
+                    content=content,
                     timeout=httpx.Timeout(
                         policy.timeout_seconds, connect=policy.connect_timeout_seconds
                     ),

@@ -200,12 +200,14 @@ def gather_attestations(files: Iterable[Path], folders: Iterable[Path]) -> None:
                     shutil.copyfile(found, beside)
 
 
+def attestation_paths(file: Path) -> list[Path]:
+    """The attestation files beside a distribution file."""
+    return sorted(file.parent.glob(f"{file.name}.*{ATTESTATION_SUFFIX}"))
+
+
 def attestations_of(file: Path) -> list[Any]:
     """The attestation objects beside a distribution file, for the upload's form."""
-    return [
-        json.loads(path.read_text(encoding="utf-8"))
-        for path in sorted(file.parent.glob(f"{file.name}.*{ATTESTATION_SUFFIX}"))
-    ]
+    return [json.loads(path.read_text(encoding="utf-8")) for path in attestation_paths(file)]
 
 
 class _OneFileUploader(Uploader):

@@ -145,9 +145,23 @@ and it finishes the job, never making a second tag or release.
             self.say("<comment>Dry run: nothing was changed.</comment>")
         elif not request.push:
             self.say("Nothing was pushed, so no GitHub release was made.")
+        elif plan.finished_by is not None:
+            self.say(
+                f"The release stays a draft until <c1>{escape(plan.finished_by)}</c1> runs on "
+                "the tag: it uploads, attaches the files and publishes the release."
+            )
+        elif plan.fileless_by is not None:
+            self.say(
+                f"The upload is left to <c1>{escape(plan.fileless_by)}</c1>, which runs on the "
+                "published release, so the release carries no files (published, an immutable "
+                "release can never get them). <c1>poetry release init-ci</c1> writes a workflow "
+                "that runs on the tag and attaches them before publishing."
+            )
         elif "publish" not in plan.steps:
             self.say(
-                "The upload is left to CI: a workflow on the published release runs poetry publish."
+                "Nothing was uploaded: <c1>poetry release cut --publish</c1> uploads the release "
+                "and attaches its files (or a CI workflow on the tag: "
+                "<c1>poetry release init-ci</c1>)."
             )
         if not request.dry_run and not request.push:
             self.say("Next: <c1>poetry release cut</c1> pushes the tag and creates the release.")

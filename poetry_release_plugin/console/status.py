@@ -118,6 +118,25 @@ class StatusCommand(ReleaseCommand):
                 "version-ignore: prepare refuses until then)"
             )
 
+    def _show_github(self, status: ReleaseStatus) -> None:
+        release, side = status.facts.github_release, status.github
+        if release is not None and release.draft:
+            finisher = side.finished_by
+            by = f"{escape(finisher)} on the tag publishes it" if finisher else "cut publishes it"
+            self.say(f"  GitHub release: <comment>draft</comment> ({by})")
+            for run in side.runs:
+                state = run.conclusion or run.status
+                self.say(f"    run {escape(run.name)}: {escape(state)} {escape(run.html_url)}")
+            if finisher and not side.runs:
+                self.say("    no run on the tag's commit yet")
+        else:
+            self.say(f"  GitHub release: {_yes_no(status.facts.github_published)}")
+        if release is not None:
+            names = ", ".join(asset.name for asset in release.assets if asset.state == "uploaded")
+            self.say(f"  release files: {escape(names) if names else 'none attached'}")
+        if status.facts.github_known:
+            self.say(f"  releases immutable: {_yes_no(side.immutable)}")
+
     def _show(self, project: Project, status: ReleaseStatus) -> None:
         facts = status.facts
         name = escape(project.metadata.name)
@@ -146,8 +165,7 @@ class StatusCommand(ReleaseCommand):
         )
         self.say(f"  tag {facts.tag}: local {local}, remote {remote}{elsewhere}")
         draft = facts.github_release is not None and facts.github_release.draft
-        github = "<comment>draft</comment> (cut publishes it)" if draft else None
-        self.say(f"  GitHub release: {github or _yes_no(facts.github_published)}")
+        self._show_github(status)
         self.say(f"  on the index: {_yes_no(facts.on_index)}")
         for note in status.notes:
             self.say(f"  <comment>{escape(note)}</comment>")
@@ -202,6 +220,20 @@ class StatusCommand(ReleaseCommand):
                     "tag_remote": facts.remote_has_tag,
                     "github_release": facts.github_published,
                     "github_release_draft": draft,
+                    "github_immutable": status.github.immutable,
+                    "github_assets": [a.name for a in facts.github_release.assets]
+                    if facts.github_release
+                    else [],
+                    "github_finished_by": status.github.finished_by,
+                    "github_runs": [
+                        {
+                            "name": run.name,
+                            "status": run.status,
+                            "conclusion": run.conclusion,
+                            "url": run.html_url,
+                        }
+                        for run in status.github.runs
+                    ],
                     "tag_on_other_commit": facts.tag_elsewhere,
                     "on_index": facts.on_index,
                     "prepared": _prepared_payload(facts),

@@ -97,6 +97,7 @@ Exit 0 only if no check failed.
             provenance=bool(self.option("provenance")),
             publisher_repository=address.full_name if address is not None else None,
             publisher_workflow=settings.publisher_workflow,
+            assets=settings.assets,
         )
         with closing(services):
             repository = self.option("repository")
@@ -120,8 +121,8 @@ Exit 0 only if no check failed.
                     index.pip_index(),
                     None if no_deps else services.dependency_indexes(),
                 ),
-                provenance=lambda filename: fetch_provenance(
-                    provenance_url(index.address.url, request.name, version, filename),
+                provenance=lambda release, filename: fetch_provenance(
+                    provenance_url(index.address.url, request.name, release, filename),
                     RetryPolicy(attempts=2, total_seconds=20),
                 ),
             )

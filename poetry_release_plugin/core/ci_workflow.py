@@ -92,20 +92,19 @@ def github_workflow(settings: CiSettings) -> str:
         else ""
     )
     return f"""\
-# Written by `poetry release init-ci`. On a pushed release tag (or the release that `cut`
-# published), this job runs the same `cut`, which finds the tag pushed, uploads with trusted
-# publishing (a short-lived token minted from the job's OIDC identity: no token is stored
-# anywhere), creates the GitHub release as a draft and publishes it once the upload is done;
-# then `verify` proves the release installs from the index. Register this workflow as the
-# project's trusted publisher on the index first (init-ci printed the values).
+# Written by `poetry release init-ci`. On a pushed release tag, this job runs the same `cut`,
+# which finds the tag pushed and the draft release `cut` left, uploads with trusted publishing
+# (a short-lived token minted from the job's OIDC identity: no token is stored anywhere),
+# attaches the uploaded files to the draft and only then publishes it (a published release in
+# a repository with immutable releases can never get files); then `verify` proves the release
+# installs from the index. Register this workflow as the project's trusted publisher on the
+# index first (init-ci printed the values).
 name: Release
 
 on:
   push:
     tags:
       - {_quoted(settings.tag_pattern)}
-  release:
-    types: [published]
 
 permissions:
   contents: read
@@ -121,7 +120,7 @@ jobs:
     environment:
       name: {_quoted(settings.environment)}
     permissions:
-      contents: write  # create or publish the GitHub release
+      contents: write  # create the GitHub release, attach its files, publish it
       id-token: write  # trusted publishing: the identity the index trusts
       actions: read  # verify watches this workflow's runs{folder}
     steps:
@@ -176,3 +175,83 @@ publish:
     - poetry release cut --publish --no-github-release{repository}
     - poetry release verify --install --no-github --timeout 900{repository}
 """
+
+
+@dataclass(frozen=True)
+class PublishWorkflow:
+    """A committed GitHub Actions workflow that uploads the release, and what starts it."""
+
+    path: str
+    on_tag: bool  # a pushed tag starts it
+    on_release: bool  # a published release starts it
+    attaches: bool  # it runs `poetry release cut --publish`: it attaches files, then publishes
+
+    @property
+    def publishes_the_draft(self) -> bool:
+        """Whether a draft left by `cut` is finished by this workflow's run on the tag."""
+        return self.on_tag and self.attaches
+
+
+_PUBLISHES = re.compile(
+    r"poetry\s+publish\b|pypa/gh-action-pypi-publish|twine\s+upload|uv\s+publish"
+    r"|poetry\s+release\s+cut\b[^\n]*--publish"
+)
+_ON_KEY = re.compile(r"""^(?:on|"on"|'on'|true)\s*:\s*(?P<inline>[^#]*?)\s*(?:#.*)?$""")
+
+
+def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
+    """The workflows among `files` (path: text) that upload a release, with their triggers."""
+    found = []
+    for path, text in sorted(files.items()):
+        if not _PUBLISHES.search(text):
+            continue
+        events = _trigger_events(text)
+        push, release = events.get("push"), events.get("release")
+        found.append(
+            PublishWorkflow(
+                path,
+                on_tag=push is not None and ("tags" in push or "branches" not in push),
+                on_release=release is not None
+                and (
+                    "types" not in release
+                    or bool(re.search(r"\b(published|released|created)\b", release))
+                ),
+                attaches=re.search(r"poetry\s+release\s+cut\b[^\n]*--publish", text) is not None,
+            )
+        )
+    return found
+
+
+def _trigger_events(text: str) -> dict[str, str]:
+    """The events of a workflow's top-level `on:` (name: the text of its settings)."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        match = _ON_KEY.match(line)
+        if match is None:
+            continue
+        inline = match["inline"].strip()
+        if inline:
+            names = re.findall(r"[A-Za-z_]+", inline)
+            return {name: "" for name in names}
+        events: dict[str, str] = {}
+        event_indent: int | None = None
+        current = ""
+        for child in lines[index + 1 :]:
+            stripped = child.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            indent = len(child) - len(child.lstrip())
+            if indent == 0:
+                break
+            if event_indent is None:
+                event_indent = indent
+            if indent == event_indent:
+                if stripped.startswith("- "):  # on:\n  - push\n  - release
+                    events[stripped[2:].strip()] = ""
+                    continue
+                current = stripped.split(":", 1)[0].strip().strip("'\"")
+                events[current] = stripped.split(":", 1)[1] if ":" in stripped else ""
+            elif current:
+                events[current] += "\n" + stripped
+        return events
+    return {}

@@ -50,6 +50,18 @@ class GitHubAddress:
         """The web page comparing two refs."""
         return f"{self.html_url}/compare/{start}...{end}"
 
+    def accepts_upload_url(self, url: str) -> bool:
+        """Whether a release's `upload_url` may receive the token: GitHub's uploads host for
+        GitHub's own API, else only the configured API's own origin (GitHub Enterprise
+        serves uploads at `https://HOST/api/uploads`)."""
+        upload, api = urlsplit(url), urlsplit(self.api_url)
+        if upload.username or upload.password:
+            return False
+        origin = (upload.scheme, (upload.netloc or "").lower())
+        if api.netloc.lower() == f"api.{PUBLIC_HOST}":
+            return origin == ("https", f"uploads.{PUBLIC_HOST}")
+        return origin == (api.scheme, api.netloc.lower())
+
 
 def parse_remote_url(url: str) -> tuple[str, str, str] | None:
     """(host, owner, name) from an https, ssh:// or scp-like (`git@host:owner/name.git`) URL."""

@@ -89,3 +89,10 @@ def files_of_version(files: list[IndexFile], version: str) -> list[IndexFile]:
     except InvalidVersion:
         return []
     return [file for file in files if file.version is not None and Version(file.version) == wanted]
+
+
+def previous_version(files: list[IndexFile], version: str) -> str | None:
+    """The highest version below `version` among the files (None: it is the first)."""
+    current = Version(version)
+    below = {Version(f.version) for f in files if f.version and Version(f.version) < current}
+    return str(max(below)) if below else None

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from poetry_release_plugin.core.ci_workflow import publish_workflows
+from poetry_release_plugin.core.release_assets import AssetMismatch
 from poetry_release_plugin.core.release_state import cut_refusal
 from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
-from poetry_release_plugin.errors import GitError, PushRejected, ReleaseError
+from poetry_release_plugin.errors import GitError, GitHubError, PushRejected, ReleaseError
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
@@ -89,6 +91,9 @@ class Publishing(Protocol):
     def publish(self) -> Upload:
         """Upload what `built` made (files the index has already are skipped)."""
 
+    def attachable(self) -> list[Path]:
+        """The files the GitHub release carries: what `publish` uploads, with attestations."""
+
 
 @dataclass
 class CutAdapters:
@@ -118,6 +123,9 @@ class CutPlan:
     latest: bool = True  # no higher final release is tagged: GitHub marks this one latest
     release: GitHubRelease | None = None  # the tag's GitHub release (or draft) found
     previous_version: str = ""  # the highest release below this one
+    immutable: bool | None = False  # releases are immutable once published (None: unknown)
+    finished_by: str | None = None  # the workflow whose run on the tag publishes the draft
+    fileless_by: str | None = None  # the workflow that uploads once the release is published
 
     @property
     def template_values(self) -> dict[str, str]:
@@ -182,14 +190,23 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
             "package-mode = false: this project builds no package, so there is nothing to publish",
             "run cut without --publish",
         )
+    immutable: bool | None = False
+    finished_by = fileless_by = None
     if request.publish:
         adapters.publishing().check()
         _ensure_shipped_versions(
             project, version.text, facts.previous_version, adapters.publishing()
         )
         steps.append("publish")
+        if github_release and settings.assets:
+            immutable = adapters.github().immutable_releases()
+            steps.append("assets")
         if github_release and not request.draft:
             steps.append("release published")
+    elif github_release and not request.draft:
+        workflows = publish_workflows(git.workflow_files())
+        finished_by = next((w.path for w in workflows if w.publishes_the_draft), None)
+        fileless_by = next((w.path for w in workflows if w.on_release), None)
     return CutPlan(
         project,
         version.text,
@@ -203,6 +220,9 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         latest=facts.higher_final is None,
         release=facts.github_release,
         previous_version=facts.previous_version,
+        immutable=immutable,
+        finished_by=finished_by,
+        fileless_by=None if finished_by else fileless_by,
     )
 
 
@@ -230,6 +250,7 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
         "push": _push,
         "github release": _github_release,
         "publish": _publish,
+        "assets": _assets,
         "release published": _release_published,
     }
     reports = []
@@ -298,7 +319,7 @@ def _github_release(
     if existing is not None:
         return _existing_release(plan, request, adapters, progress, existing)
     title = plan.project.settings.release_title_for(plan.version, **plan.template_values)
-    draft = request.draft or "release published" in plan.steps
+    draft = request.draft or "release published" in plan.steps or plan.finished_by is not None
     if request.dry_run:
         flags = [f for f, on in (("pre-release", plan.prerelease), ("draft", draft)) if on]
         detail = f"create {title!r} for {plan.head[:10]}"
@@ -317,6 +338,9 @@ def _github_release(
         latest=plan.latest,
     )
     progress.release = created
+    if plan.finished_by is not None and not request.draft:
+        detail = f"a draft until {plan.finished_by} runs on the tag: {created.html_url}"
+        return StepReport("github release", StepResult.DONE, detail)
     if draft and not request.draft:
         detail = f"a draft until the upload is done: {created.html_url}"
         return StepReport("github release", StepResult.DONE, detail)
@@ -342,8 +366,8 @@ def _existing_release(
         return StepReport(
             "github release", StepResult.ALREADY_DONE, f"release exists: {existing.html_url}{stale}"
         )
-    if request.draft or "release published" in plan.steps:  # --publish: after the upload
-        return StepReport(
+    if request.draft or "release published" in plan.steps or plan.finished_by:
+        return StepReport(  # published after the upload, by this run or the tag's workflow
             "github release", StepResult.ALREADY_DONE, f"draft exists: {existing.html_url}{stale}"
         )
     if request.dry_run:
@@ -370,6 +394,78 @@ def _publish(
     return StepReport(
         "publish", StepResult.DONE, detail + (f"; {present}" if upload.already_on_index else "")
     )
+
+
+def _assets(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
+    """Attach the files uploaded to the index (and their SHA256SUMS) to the release while it
+    is a draft: never twice, never over other bytes, never to a locked release."""
+    from poetry_release_plugin.core.release_assets import plan_attach, release_files
+
+    files = release_files(adapters.publishing().attachable())
+    names = ", ".join(file.name for file in files)
+    release = progress.release
+    if request.dry_run or release is None:
+        return StepReport("assets", StepResult.PLANNED, f"attach {names}")
+    github = adapters.github()
+    attached = github.assets(release)
+    wanted = plan_attach(files, attached)
+    if release.immutable or (not release.draft and plan.immutable):
+        if wanted.done or not (wanted.upload or wanted.delete):
+            return StepReport("assets", StepResult.ALREADY_DONE, f"{names} attached")
+        missing = ", ".join(file.name for file in wanted.upload)
+        adapters.reporter.warning(
+            f"The release of {plan.tag} is published and immutable: {missing} can never be "
+            "attached to it (verify reports them missing)"
+        )
+        return StepReport("assets", StepResult.SKIPPED, f"immutable release lacks {missing}")
+    mismatched = list(wanted.mismatched)
+    for name in wanted.unverified:
+        asset = next(asset for asset in attached if asset.name == name)
+        file = next(file for file in files if file.name == name)
+        digest = github.asset_sha256(asset)
+        if digest != file.sha256:
+            mismatched.append(AssetMismatch(name, digest or "unknown", file.sha256))
+    if mismatched:
+        listed = "; ".join(
+            f"{m.name}: the release has sha256 {m.attached_sha256}, the file uploaded has "
+            f"{m.file_sha256}"
+            for m in mismatched
+        )
+        raise ReleaseError(
+            f"The release of {plan.tag} carries other bytes than were uploaded: {listed}",
+            "delete those assets from the draft release on GitHub (the index has the real "
+            "files), then run cut --publish again; the release stays a draft until then",
+        )
+    if wanted.done:
+        return StepReport("assets", StepResult.ALREADY_DONE, f"{names} attached")
+    sent, failed = [], []
+    for asset in wanted.delete:
+        github.delete_asset(release, asset)
+    for file in wanted.upload:
+        try:
+            github.upload_asset(release, file)
+        except GitHubError as error:
+            if plan.immutable is not False:
+                raise ReleaseError(
+                    f"{error.what}; the release of {plan.tag} stays a draft until its files are "
+                    "attached (releases may be immutable once published)",
+                    f"{error.fix}; run poetry release cut --publish again: it attaches what "
+                    "is missing, then publishes",
+                ) from None
+            failed.append(f"{file.name} ({error.what})")
+            continue
+        sent.append(file.name)
+    if failed:
+        adapters.reporter.warning(
+            f"Not attached to the release of {plan.tag}: {'; '.join(failed)}; the release is "
+            "published all the same (verify reports the missing files)"
+        )
+    present = f"; already attached: {', '.join(wanted.present)}" if wanted.present else ""
+    if not sent:
+        return StepReport("assets", StepResult.SKIPPED, f"none attached{present}")
+    return StepReport("assets", StepResult.DONE, f"{', '.join(sent)}{present}")
 
 
 def _release_published(

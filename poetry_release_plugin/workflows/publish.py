@@ -103,19 +103,24 @@ class IndexPublishing:
             self._build, self._built = None, None
 
     def publish(self) -> Upload:
-        """Upload the built files (built now if they are not yet) one by one."""
+        """Upload the built files (built now if they are not yet) one by one; they stay until
+        `close`, for the GitHub release."""
         from poetry_release_plugin.adapters.upload import upload_files
 
         if self._target is None:
             self.check()
         assert self._target is not None
-        try:
-            outcome = upload_files(
-                self.poetry, self.io, self._target, self.built(), self._current_credentials
-            )
-        finally:
-            self.close()
+        outcome = upload_files(
+            self.poetry, self.io, self._target, self.built(), self._current_credentials
+        )
         return Upload(outcome.uploaded, outcome.already_on_index)
+
+    def attachable(self) -> list[Path]:
+        """What the GitHub release carries: the files `publish` uploads and their attestations."""
+        from poetry_release_plugin.adapters.upload import attestation_paths
+
+        built = self.built()
+        return [*built, *(path for file in built for path in attestation_paths(file))]
 
     def _say_what_would_be_sent(
         self, target: UploadTarget, configured: Credentials | None, mode: str

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from poetry_release_plugin.adapters.git import Git
-    from poetry_release_plugin.adapters.github import GitHub
+    from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
     from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.core.release_state import ReleaseFacts
@@ -28,6 +28,7 @@ class ReleaseStatus:
     tag_format: str
     tag_format_source: str
     tag_format_detail: str
+    github: GitHubSide = field(default_factory=lambda: GitHubSide())
 
     @property
     def next(self) -> str:
@@ -38,6 +39,16 @@ class ReleaseStatus:
     def blocked(self) -> str | None:
         """Why `next` cannot run here (off a release branch, uncommitted changes), or None."""
         return self.facts.blocked
+
+
+@dataclass(frozen=True)
+class GitHubSide:
+    """What GitHub says beyond the release itself: whether releases lock once published, which
+    workflow finishes a draft left on the tag, and that workflow's runs."""
+
+    immutable: bool | None = None  # None: not asked, or the token cannot tell
+    finished_by: str | None = None
+    runs: tuple[WorkflowRun, ...] = ()
 
 
 @dataclass
@@ -61,6 +72,9 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         left_by_prepare=adapters.left_by_prepare,
     )
     facts = gather_facts(project, sources)
+    side = GitHubSide()
+    if facts.github_known and sources.github is not None:
+        side = _github_side(facts, adapters)
     choice = project.tag_choice
     return ReleaseStatus(
         facts=facts,
@@ -69,7 +83,34 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         tag_format=settings.tag_format,
         tag_format_source=choice.source if choice else "configured",
         tag_format_detail=choice.describe() if choice else settings.tag_format,
+        github=side,
     )
+
+
+def _github_side(facts: ReleaseFacts, adapters: StatusAdapters) -> GitHubSide:
+    """Whether releases are immutable; for a draft, the workflow that finishes it and its runs
+    on the tag's commit. A question GitHub does not answer is left unknown."""
+    from poetry_release_plugin.core.ci_workflow import publish_workflows
+    from poetry_release_plugin.errors import ReleaseError
+
+    github = adapters.github()
+    if github is None:
+        return GitHubSide()
+    release = facts.github_release
+    try:
+        immutable = True if release is not None and release.immutable else None
+        if immutable is None:
+            immutable = github.immutable_releases()
+        if release is None or not release.draft:
+            return GitHubSide(immutable)
+        finished_by = next(
+            (w.path for w in publish_workflows(adapters.git.workflow_files()) if w.on_tag), None
+        )
+        tagged = facts.local_tag or facts.remote_tag
+        runs = tuple(github.workflow_runs(tagged)) if tagged and finished_by else ()
+    except ReleaseError:
+        return GitHubSide()
+    return GitHubSide(immutable, finished_by, runs)
 
 
 def _branch_notes(facts: ReleaseFacts) -> list[str]:

@@ -12,15 +12,25 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from poetry_release_plugin.core.provenance import provenance_problem
-from poetry_release_plugin.core.simple_api import describe_file, files_of_version, has_version
+from poetry_release_plugin.core.provenance import (
+    describe_publisher,
+    provenance_problem,
+    publishers,
+)
+from poetry_release_plugin.core.release_assets import SHA256SUMS
+from poetry_release_plugin.core.simple_api import (
+    describe_file,
+    files_of_version,
+    has_version,
+    previous_version,
+)
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError, ReleaseError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
+    from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
     from poetry_release_plugin.core.simple_api import IndexFile, IndexReader
 
 POLL_SECONDS = 1.5
@@ -67,6 +77,7 @@ class VerifyRequest:
     provenance: bool = False
     publisher_repository: str | None = None  # owner/name the provenance must name
     publisher_workflow: str | None = None
+    assets: bool = True  # the GitHub release must carry the index's files (`assets`)
 
 
 class Installer(Protocol):
@@ -86,7 +97,7 @@ class VerifyAdapters:
     github: Callable[[], GitHub | None]  # None: no token; ReleaseError: GitHub cannot be asked
     waiting: Callable[[str], None]
     install: Installer
-    provenance: Callable[[str], Any] = lambda filename: None  # a file's provenance, or None
+    provenance: Callable[[str, str], Any] = lambda version, filename: None  # or None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -113,7 +124,10 @@ def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
     rows.append(_install_row(request, adapters, files))
     if request.provenance:
         rows.append(_provenance_row(request, adapters, files))
-    rows.append(_github_row(request, watch))
+    github_row, release = _github_row(request, watch)
+    rows.append(github_row)
+    if request.github and request.assets:
+        rows.append(_assets_row(watch, release, files, request.version))
     rows.append(_workflow_row(request, watch))
     return rows
 
@@ -247,18 +261,21 @@ def _provenance_row(
         )
     mine = sorted(f.filename for f in files if has_version([f], request.version))
     problems = []
+    publishers_seen: set[str] = set()
     for filename in mine:
         try:
-            found = adapters.provenance(filename)
+            found = adapters.provenance(request.version, filename)
         except PackageIndexError as error:
             problems.append(f"{filename}: {error.what}")
             continue
+        publishers_seen.update(describe_publisher(p) for p in publishers(found))
         digest = next((f.sha256 for f in files if f.filename == filename), None)
         problem = provenance_problem(
             filename, found, request.publisher_repository, request.publisher_workflow, digest
         )
         if problem:
             problems.append(problem)
+    problems += _continuity(request, adapters, files, publishers_seen)
     if problems:
         return CheckRow("provenance", Outcome.FAILED, "; ".join(problems))
     expected = request.publisher_repository + (
@@ -267,20 +284,93 @@ def _provenance_row(
     return CheckRow("provenance", Outcome.OK, f"{len(mine)} file(s) published by {expected}")
 
 
-def _github_row(request: VerifyRequest, watch: _Watch) -> CheckRow:
+def _continuity(
+    request: VerifyRequest,
+    adapters: VerifyAdapters,
+    files: list[IndexFile],
+    publishers_now: set[str],
+) -> list[str]:
+    """What PyPI flags against the release before: provenance lost, or another publisher."""
+    previous = previous_version(files, request.version)
+    if previous is None:
+        return []
+    before: set[str] = set()
+    for file in files_of_version(files, previous):
+        try:
+            found = adapters.provenance(previous, file.filename)
+        except PackageIndexError:
+            return []  # cannot tell: the row already says what the index refused
+        before.update(describe_publisher(p) for p in publishers(found))
+    if not before:
+        return []
+    if not publishers_now:
+        return [f"provenance lost: {previous} was published by {', '.join(sorted(before))}"]
+    if not publishers_now & before:
+        return [
+            f"publisher changed: {previous} was published by {', '.join(sorted(before))}, "
+            f"{request.version} by {', '.join(sorted(publishers_now))}"
+        ]
+    return []
+
+
+def _github_row(request: VerifyRequest, watch: _Watch) -> tuple[CheckRow, GitHubRelease | None]:
     if not request.github:
-        return CheckRow("github", Outcome.SKIPPED, "--no-github")
+        return CheckRow("github", Outcome.SKIPPED, "--no-github"), None
     if watch.github is None:
-        return CheckRow("github", Outcome.SKIPPED, watch.unavailable)
+        return CheckRow("github", Outcome.SKIPPED, watch.unavailable), None
     try:
         release = watch.github.release_for_tag(request.tag)
     except ReleaseError as error:
-        return CheckRow("github", Outcome.FAILED, error.what)
+        return CheckRow("github", Outcome.FAILED, error.what), None
     if release is None:
-        return CheckRow("github", Outcome.FAILED, f"no GitHub release for {request.tag}")
+        return CheckRow("github", Outcome.FAILED, f"no GitHub release for {request.tag}"), None
     if release.draft:
-        return CheckRow("github", Outcome.FAILED, f"the release of {request.tag} is still a draft")
-    return CheckRow("github", Outcome.OK, release.html_url)
+        detail = f"the release of {request.tag} is still a draft"
+        return CheckRow("github", Outcome.FAILED, detail), release
+    return CheckRow("github", Outcome.OK, release.html_url), release
+
+
+def _assets_row(
+    watch: _Watch, release: GitHubRelease | None, files: list[IndexFile] | None, version: str
+) -> CheckRow:
+    """The release carries the index's files, byte for byte, and a SHA256SUMS saying so."""
+    if watch.github is None or release is None:
+        return CheckRow("assets", Outcome.SKIPPED, "no GitHub release to look at")
+    if files is None:
+        return CheckRow("assets", Outcome.SKIPPED, "the version is not on the index")
+    mine = files_of_version(files, version)
+    try:
+        attached = {asset.name: asset for asset in watch.github.assets(release)}
+        problems = []
+        for file in mine:
+            asset = attached.get(file.filename)
+            if asset is None or asset.state != "uploaded":
+                problems.append(f"{file.filename} is not attached")
+                continue
+            digest = watch.github.asset_sha256(asset)
+            if digest is None or file.sha256 is None:
+                problems.append(f"cannot compare {file.filename} (no sha256 to compare)")
+            elif digest != file.sha256:
+                problems.append(
+                    f"{file.filename} differs from the index's: sha256 {digest} attached, "
+                    f"{file.sha256} on the index"
+                )
+        names = {file.filename for file in mine}
+        extra = [
+            name
+            for name in attached
+            if name not in names and has_version([describe_file(name, "", None)], version)
+        ]
+        problems += [f"{name} is attached but not on the index" for name in sorted(extra)]
+        if SHA256SUMS not in attached:
+            problems.append(f"no {SHA256SUMS}")
+    except ReleaseError as error:
+        return CheckRow("assets", Outcome.FAILED, error.what)
+    if problems:
+        return CheckRow("assets", Outcome.FAILED, "; ".join(problems))
+    return CheckRow(
+        "assets", Outcome.OK, f"{len(mine)} file(s) and {SHA256SUMS} match the index by sha256"
+    )
 
 
 def _workflow_row(request: VerifyRequest, watch: _Watch) -> CheckRow:

@@ -329,12 +329,16 @@ def test_one_cut_asks_github_each_question_once(
     assert result.code == 0, result.output
     asked = [(r.method, r.path) for r in github.requests]
     releases = "/repos/acme/widget-kit/releases"
+    release_id = github.releases[0]["id"]
     assert sorted(asked) == sorted(
         [
             ("GET", "/repos/acme/widget-kit"),  # the token may write
             ("GET", releases),  # is 0.9.1 (in any spelling) released there already
+            ("GET", "/repos/acme/widget-kit/immutable-releases"),  # are releases locked
             ("POST", releases),  # the draft
-            ("PATCH", f"{releases}/{github.releases[0]['id']}"),  # published after the upload
+            ("GET", f"{releases}/{release_id}/assets"),  # what it carries already
+            *[("POST", f"/uploads{releases}/{release_id}/assets")] * 3,  # wheel, sdist, sums
+            ("PATCH", f"{releases}/{release_id}"),  # published after the upload
         ]
     )
     assert github.violations == []

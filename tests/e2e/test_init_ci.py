@@ -3,6 +3,7 @@ register; its commands, run here against loopback stand-ins, release a project."
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
 import shutil
@@ -117,6 +118,11 @@ def test_the_workflow_passes_actionlint(make_project: ProjectFactory) -> None:
         assert linted.code == 0, linted.output
 
 
+def sha256_of(path: Path) -> str:
+    """A file's sha256, as the index and GitHub give it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def workflow_commands(text: str) -> list[list[str]]:
     """The `poetry release` commands of the workflow's steps, in order."""
     return [shlex.split(m) for m in re.findall(r"^\s+run: (poetry release .+)$", text, re.M)]
@@ -174,9 +180,19 @@ def test_the_workflows_commands_release_the_project_with_no_token(
     assert "widget_kit.__version__ == 0.9.1" in results[1].output
     assert len(github.releases) == 1
     assert github.releases[0]["draft"] is False
-    if local_cut:  # the job made the release: a draft until the upload was done
-        writes = [r.body for r in github.requests if r.method in ("POST", "PATCH")]
-        assert [w["draft"] for w in writes] == [True, False]
+    # draft, then the very files uploaded to the index, then published
+    writes = [
+        "upload" if "/uploads/" in r.path else f"{r.method} draft={r.body['draft']}"
+        for r in github.requests
+        if r.method in ("POST", "PATCH")
+    ]
+    assert writes == ["POST draft=True", "upload", "upload", "upload", "PATCH draft=False"]
+    on_index = {path.name: sha256_of(path) for path in pypi.files.iterdir()}
+    assets = {a["name"]: a["digest"] for a in github.releases[0]["assets"]}
+    assert assets.pop("SHA256SUMS")
+    assert assets == {name: f"sha256:{digest}" for name, digest in on_index.items()}
+    if not local_cut:  # the maintainer's cut saw the workflow and left the release a draft
+        assert "stays a draft until .github/workflows/release.yml runs on the tag" in local.output
 
 
 @pytest.mark.parametrize(

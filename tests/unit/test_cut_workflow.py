@@ -41,6 +41,7 @@ class Publishing:
     present: list[str] = field(default_factory=list)
     refuse: str | None = None
     uploads: int = 0
+    files: list[Path] = field(default_factory=list)  # what the release carries
 
     def check(self) -> None:
         if self.refuse:
@@ -51,6 +52,9 @@ class Publishing:
 
     def close(self) -> None:
         pass
+
+    def attachable(self) -> list[Path]:
+        return list(self.files)
 
     def publish(self) -> Upload:
         self.uploads += 1
@@ -83,10 +87,10 @@ class Release:
             publishing=lambda: self.publishing,
         )
 
-    def cut(self, **options: bool) -> dict[str, StepResult]:
+    def cut(self, settings: str = "", **options: bool) -> dict[str, StepResult]:
         request = CutRequest(**options)  # type: ignore[arg-type]
         adapters = self.adapters()
-        plan = plan_cut(project("1.1.0"), request, adapters)
+        plan = plan_cut(project("1.1.0", release=settings), request, adapters)
         return {report.name: report.result for report in run_cut(plan, request, adapters)}
 
 
@@ -182,7 +186,14 @@ def test_publish_uploads_before_the_draft_release_is_published() -> None:
 
     steps = release.cut(publish=True)
 
-    assert list(steps) == ["tag", "push", "github release", "publish", "release published"]
+    assert list(steps) == [
+        "tag",
+        "push",
+        "github release",
+        "publish",
+        "assets",
+        "release published",
+    ]
     assert release.github.created[0]["draft"] is True
     assert release.publishing.uploads == 1
     assert not release.github.releases[0].draft

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from poetry_release_plugin.config import ReleaseSettings
-from poetry_release_plugin.core.github_address import resolve_github_address
+from poetry_release_plugin.core.github_address import GitHubAddress, resolve_github_address
 from poetry_release_plugin.errors import ConfigError, NotOnGitHub
 
 SETTINGS = ReleaseSettings()
@@ -82,3 +82,25 @@ def test_a_remote_with_credentials_is_never_shown() -> None:
         resolve_github_address(SETTINGS, {}, "https://user:TOKEN-abc-123456@host/")
     assert "TOKEN-abc-123456" not in str(caught.value)
     assert "https://***@host/" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("api_url", "upload_url", "accepted"),
+    [
+        ("https://api.github.com", "https://uploads.github.com/repos/a/b/releases/1/assets", True),
+        ("https://api.github.com", "http://uploads.github.com/repos/a/b/releases/1/assets", False),
+        ("https://api.github.com", "https://uploads.evil.example/repos/a/b/assets", False),
+        ("https://api.github.com", "https://api.github.com/repos/a/b/releases/1/assets", False),
+        ("https://ghe.corp/api/v3", "https://ghe.corp/api/uploads/repos/a/b/releases/1", True),
+        ("https://ghe.corp/api/v3", "https://uploads.github.com/repos/a/b/releases/1", False),
+        ("https://ghe.corp/api/v3", "https://user:pw@ghe.corp/api/uploads/repos/a/b", False),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/uploads/repos/a/b/releases/1", True),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8081/uploads/repos/a/b/releases/1", False),
+    ],
+)
+def test_the_token_goes_only_to_githubs_uploads_host_or_the_apis_own(
+    api_url: str, upload_url: str, accepted: bool
+) -> None:
+    address = GitHubAddress("a", "b", "https://github.com", api_url)
+
+    assert address.accepts_upload_url(upload_url) is accepted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ import pytest
 from fakes import MemoryGitHub
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
+from poetry_release_plugin.core.release_assets import AttachedAsset
 from poetry_release_plugin.core.simple_api import IndexFile, describe_file
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError
 from poetry_release_plugin.workflows.verify import (
@@ -65,14 +67,28 @@ class LateIndex:
         self.clock.now += self.answer_seconds
         if self.arrives_at is None or self.clock.now < self.arrives_at:
             return [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
-        return [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+        return [
+            describe_file(name, f"https://index.invalid/{name}", digest_of(name))
+            for name in self.files
+        ]
 
 
-def released(*, draft: bool = False) -> MemoryGitHub:
+def digest_of(name: str) -> str:
+    """The sha256 the index lists for a file (made up from its name)."""
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def released(
+    *, draft: bool = False, assets: tuple[str, ...] = (*FILES, "SHA256SUMS")
+) -> MemoryGitHub:
     github = MemoryGitHub()
     github.releases.append(
         GitHubRelease(1, "v1.1.0", "Release v1.1.0", draft, False, "https://x/v1.1.0", "notes")
     )
+    github.attached[1] = [
+        AttachedAsset(number, name, "uploaded", digest_of(name), 1)
+        for number, name in enumerate(assets, start=1)
+    ]
     return github
 
 
@@ -118,6 +134,7 @@ def test_a_release_that_is_out_passes_every_check() -> None:
         "files": Outcome.OK,
         "install": Outcome.OK,
         "github": Outcome.OK,
+        "assets": Outcome.OK,
         "workflow": Outcome.SKIPPED,  # no runs for the commit: a note, not a failure
     }
 
@@ -211,7 +228,7 @@ def test_a_dist_folder_is_compared_by_sha256(tmp_path: Path) -> None:
     rows = {row.name: row for row in verify(request, adapters)}
 
     assert rows["files"].outcome is Outcome.FAILED
-    assert "gives no sha256" in rows["files"].detail
+    assert f"{FILES[0]} differs from the index's (sha256)" in rows["files"].detail
 
 
 @pytest.mark.parametrize("arrives_at", [0.0, 0.7, 12.3, 59.9, 299.0])
@@ -304,3 +321,78 @@ def test_the_install_gets_the_versions_files_with_their_hashes() -> None:
 
     assert rows["install"].outcome is Outcome.OK
     assert [f.filename for f in given[0]] == FILES  # not widget_kit-1.0.0.tar.gz
+
+
+def test_a_release_missing_a_file_of_the_index_fails_the_assets_check() -> None:
+    rows = run_verify(github=released(assets=(FILES[0], "SHA256SUMS")))
+
+    assert rows["assets"].outcome is Outcome.FAILED
+    assert f"{FILES[1]} is not attached" in rows["assets"].detail
+
+
+def test_an_asset_with_other_bytes_than_the_index_fails_naming_both_digests() -> None:
+    github = released()
+    github.attached[1][0] = AttachedAsset(1, FILES[0], "uploaded", "0" * 64, 1)
+
+    rows = run_verify(github=github)
+
+    assert rows["assets"].outcome is Outcome.FAILED
+    assert "0" * 64 in rows["assets"].detail
+    assert digest_of(FILES[0]) in rows["assets"].detail
+
+
+def test_a_release_without_its_sums_fails_the_assets_check() -> None:
+    rows = run_verify(github=released(assets=tuple(FILES)))
+
+    assert rows["assets"].outcome is Outcome.FAILED
+    assert "no SHA256SUMS" in rows["assets"].detail
+
+
+def provenance_run(publisher_now: dict[str, str] | None) -> CheckRow:
+    """verify --provenance of 1.1.0, whose predecessor 1.0.0 came from acme/widget-kit."""
+    clock = Clock()
+    before = {"kind": "GitHub", "repository": "acme/widget-kit", "workflow": "release.yml"}
+
+    def provenance(version: str, filename: str) -> object:
+        publisher = before if version == "1.0.0" else publisher_now
+        if publisher is None:
+            return None
+        return {"attestation_bundles": [{"publisher": publisher, "attestations": []}]}
+
+    request = VerifyRequest(
+        "widget-kit",
+        "widget_kit",
+        "1.1.0",
+        "v1.1.0",
+        None,
+        github=False,
+        provenance=True,
+        publisher_repository="acme/widget-kit",
+    )
+    adapters = VerifyAdapters(
+        index=LateIndex(clock, 0.0, [*FILES, "widget_kit-1.0.0.tar.gz"]),
+        github=lambda: None,
+        waiting=lambda line: None,
+        install=lambda *args: (True, ""),
+        provenance=provenance,
+        sleep=clock.sleep,
+        clock=lambda: clock.now,
+    )
+    return {row.name: row for row in verify(request, adapters)}["provenance"]
+
+
+def test_provenance_lost_against_the_release_before_is_reported() -> None:
+    row = provenance_run(None)
+
+    assert row.outcome is Outcome.FAILED
+    assert "provenance lost: 1.0.0 was published by acme/widget-kit (release.yml)" in row.detail
+
+
+def test_a_publisher_changed_against_the_release_before_is_reported() -> None:
+    row = provenance_run({"kind": "GitHub", "repository": "mallory/widget-kit"})
+
+    assert row.outcome is Outcome.FAILED
+    assert (
+        "publisher changed: 1.0.0 was published by acme/widget-kit (release.yml), "
+        "1.1.0 by mallory/widget-kit" in row.detail
+    )

@@ -1,0 +1,226 @@
+"""The files a GitHub release carries: attached while a draft, never twice, never over other
+bytes, never to a locked release (the cut workflow on in-memory adapters)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import pytest
+from fakes import MemoryGitHub
+from test_cut_workflow import Release
+
+from poetry_release_plugin.core.ci_workflow import publish_workflows
+from poetry_release_plugin.core.release_assets import (
+    AssetFile,
+    AttachedAsset,
+    plan_attach,
+    release_files,
+    sha256sums,
+)
+from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.workflows.cut import StepResult
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+WHEEL, SDIST = "widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"
+
+
+def built(tmp_path: Path) -> list[Path]:
+    wheel, sdist = tmp_path / WHEEL, tmp_path / SDIST
+    wheel.write_bytes(b"PK wheel bytes")
+    sdist.write_bytes(b"\x1f\x8b sdist bytes")
+    return [wheel, sdist]
+
+
+def releasing(tmp_path: Path, *, immutable: bool | None = False) -> Release:
+    release = Release(github=MemoryGitHub(immutable=immutable))
+    release.publishing.files = built(tmp_path)
+    return release
+
+
+def attached(release: Release) -> list[str]:
+    return [asset.name for asset in release.github.attached.get(1, [])]
+
+
+def sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def test_sha256sums_is_what_sha256sum_checks() -> None:
+    files = [AssetFile("b.tar.gz", sha(b"b"), b"b"), AssetFile("a.whl", sha(b"a"), b"a")]
+
+    sums = sha256sums(files)
+
+    assert sums.name == "SHA256SUMS"
+    assert sums.content.decode() == f"{sha(b'a')}  a.whl\n{sha(b'b')}  b.tar.gz\n"
+
+
+def test_the_files_go_on_the_draft_then_it_is_published(tmp_path: Path) -> None:
+    release = releasing(tmp_path)
+
+    steps = release.cut(publish=True)
+
+    assert steps["assets"] is StepResult.DONE
+    assert attached(release) == [WHEEL, SDIST, "SHA256SUMS"]
+    assert release.github.created[0]["draft"] is True
+    assert not release.github.releases[0].draft
+
+
+def test_a_resumed_release_gets_only_the_missing_files(tmp_path: Path) -> None:
+    release = releasing(tmp_path, immutable=None)
+    release.github.refuse_uploads = "GitHub did not answer"
+    with pytest.raises(ReleaseError, match="stays a draft"):  # unknown immutability: draft kept
+        release.cut(publish=True)
+    release.github.refuse_uploads = None
+    release.github.attached[1] = [
+        AttachedAsset(7, WHEEL, "uploaded", sha(b"PK wheel bytes"), 14),
+        AttachedAsset(8, SDIST, "starter", None, 0),  # what a 502 leaves
+    ]
+
+    steps = release.cut(publish=True)
+
+    assert steps["assets"] is StepResult.DONE
+    assert attached(release) == [WHEEL, SDIST, "SHA256SUMS"]
+    assert [a.state for a in release.github.attached[1]] == ["uploaded"] * 3
+    assert not release.github.releases[0].draft
+
+
+def test_an_asset_with_other_bytes_stops_the_release_as_a_draft(tmp_path: Path) -> None:
+    release = releasing(tmp_path, immutable=None)
+    release.github.refuse_uploads = "no"
+    with pytest.raises(ReleaseError):
+        release.cut(publish=True)
+    release.github.refuse_uploads = None
+    release.github.attached[1] = [AttachedAsset(7, WHEEL, "uploaded", sha(b"other"), 5)]
+
+    with pytest.raises(ReleaseError) as raised:
+        release.cut(publish=True)
+
+    assert sha(b"other") in str(raised.value)
+    assert sha(b"PK wheel bytes") in str(raised.value)
+    assert release.github.releases[0].draft
+
+
+def test_outside_immutable_releases_a_refused_upload_is_reported_not_fatal(
+    tmp_path: Path,
+) -> None:
+    release = releasing(tmp_path, immutable=False)
+    release.github.refuse_uploads = "GitHub refused the upload"
+
+    steps = release.cut(publish=True)
+
+    assert steps["assets"] is StepResult.SKIPPED
+    assert not release.github.releases[0].draft
+    assert any("Not attached" in warning for warning in release.said.warnings)
+
+
+@pytest.mark.parametrize("immutable", [True, None])
+def test_where_releases_may_be_immutable_a_refused_upload_keeps_the_draft(
+    tmp_path: Path, immutable: bool | None
+) -> None:
+    release = releasing(tmp_path, immutable=immutable)
+    release.github.refuse_uploads = "GitHub refused the upload"
+
+    with pytest.raises(ReleaseError, match="stays a draft"):
+        release.cut(publish=True)
+
+    assert release.github.releases[0].draft
+
+
+def test_a_published_immutable_release_is_never_touched(tmp_path: Path) -> None:
+    release = releasing(tmp_path, immutable=True)
+    release.cut()  # published by hand, without files: locked now
+    assert release.github.releases[0].immutable
+
+    steps = release.cut(publish=True)
+
+    assert steps["assets"] is StepResult.SKIPPED
+    assert attached(release) == []
+    assert any("can never be attached" in warning for warning in release.said.warnings)
+
+
+def test_assets_false_attaches_nothing(tmp_path: Path) -> None:
+    release = releasing(tmp_path)
+
+    steps = release.cut("assets = false\n", publish=True)
+
+    assert "assets" not in steps
+    assert attached(release) == []
+    assert not release.github.releases[0].draft
+
+
+def test_plan_attach_sends_each_missing_file_once() -> None:
+    files = [AssetFile("a", sha(b"a"), b"a"), AssetFile("b", sha(b"b"), b"b")]
+    have = [AttachedAsset(1, "a", "uploaded", sha(b"a"), 1)]
+
+    plan = plan_attach(files, have)
+
+    assert [file.name for file in plan.upload] == ["b"]
+    assert plan.present == ("a",)
+    assert not plan.done
+
+
+def test_release_files_end_with_their_sums(tmp_path: Path) -> None:
+    files = release_files(built(tmp_path))
+
+    assert [file.name for file in files] == [WHEEL, SDIST, "SHA256SUMS"]
+
+
+WORKFLOWS = {
+    "init-ci's, on the tag": (
+        'on:\n  push:\n    tags:\n      - "v*"\njobs:\n  p:\n    steps:\n'
+        "      - run: poetry release cut --publish\n",
+        (True, False, True),
+    ),
+    "the guide's, on the published release": (
+        "name: Publish\non:\n  release:\n    types: [published]\njobs:\n  b:\n    steps:\n"
+        "    - run: poetry publish --build\n",
+        (False, True, False),
+    ),
+    "pypa's action on branches and tags": (
+        "on:\n  push:\n    branches: [main]\n    tags: ['*']\njobs:\n  b:\n    steps:\n"
+        "      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+        (True, False, False),
+    ),
+    "branches only": (
+        "on:\n  push:\n    branches: [main]\njobs:\n  b:\n    steps:\n"
+        "      - run: poetry publish\n",
+        (False, False, False),
+    ),
+    "an inline list": ("on: [push, release]\njobs: {}\n# poetry publish\n", (True, True, False)),
+}
+
+
+@pytest.mark.parametrize("case", WORKFLOWS, ids=list(WORKFLOWS))
+def test_what_starts_a_publish_workflow(case: str) -> None:
+    text, (on_tag, on_release, attaches) = WORKFLOWS[case]
+
+    [found] = publish_workflows({".github/workflows/release.yml": text})
+
+    assert (found.on_tag, found.on_release, found.attaches) == (on_tag, on_release, attaches)
+
+
+def test_a_workflow_that_uploads_nothing_is_not_one() -> None:
+    assert publish_workflows({"ci.yml": "on: push\njobs:\n  t:\n    steps:\n  - run: make\n"}) == []
+
+
+def test_cut_leaves_a_draft_for_the_workflow_on_the_tag() -> None:
+    release = Release()
+    release.git.workflows = {".github/workflows/release.yml": WORKFLOWS["init-ci's, on the tag"][0]}
+
+    release.cut()
+
+    assert release.github.releases[0].draft
+    assert release.github.created[0]["draft"] is True
+
+
+def test_cut_publishes_for_a_workflow_on_the_published_release() -> None:
+    release = Release()
+    text = WORKFLOWS["the guide's, on the published release"][0]
+    release.git.workflows = {".github/workflows/publish.yml": text}
+
+    release.cut()
+
+    assert not release.github.releases[0].draft
