@@ -277,11 +277,11 @@ def _on_index(
     if index is None:
         return None, ""
     try:
-        files = index.project_files(name)
+        page = index.project_page(name)
     except ReleaseError as error:
         if sources.strict:
             sources.warn(f"{error.what}; the index was not asked whether it has {version}")
         else:
             notes.append(f"index: {error.what}")
         return None, index.url
-    return has_version(files or [], version), index.url
+    return has_version(page.files if page else [], version), index.url

@@ -408,14 +408,14 @@ def _check_index(
             "not checked: set index-url in [tool.poetry-release]"
         ]
     try:
-        files = index.project_files(name)
+        page = index.project_page(name)
     except IndexCredentialsRefused:
         raise
     except PackageIndexError as error:
         return [f"{error.what}; the index was not checked"]
     from poetry_release_plugin.core.simple_api import has_version
 
-    if files is not None and has_version(files, new.text):
+    if page is not None and has_version(page.files, new.text):
         raise VersionOnIndex(name, new.text, index.url)
     return []
 

@@ -134,8 +134,9 @@ def _wait_for_index(
             )
             return None, CheckRow("index", Outcome.FAILED, detail)
         try:
-            files = adapters.index.project_files(request.name, seconds=deadline - asked)
-            if has_version(files or [], request.version):
+            page = adapters.index.project_page(request.name, seconds=deadline - asked)
+            files = page.files if page is not None else []
+            if has_version(files, request.version):
                 waited = adapters.clock() - started
                 detail = f"{request.name} {request.version} on {adapters.index.url}"
                 return files, CheckRow("index", Outcome.OK, detail + _waited(waited))

@@ -12,7 +12,7 @@ from fakes import MemoryGit, Said, project
 
 from poetry_release_plugin.adapters.index import PipIndex
 from poetry_release_plugin.adapters.venv import dependency_indexes_from
-from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, describe_file
+from poetry_release_plugin.core.simple_api import IndexReader, ProjectPage, describe_file
 from poetry_release_plugin.errors import (
     GitError,
     InvalidVersion,
@@ -58,14 +58,14 @@ class MemoryIndex:
         self.files = files
         self.down = down
 
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
         if self.down:
             raise PackageIndexError("The index did not answer (connection failed)", "try later")
         if self.files is None:
             return None
-        return [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+        return ProjectPage(
+            [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+        )
 
 
 @dataclass

@@ -20,7 +20,7 @@ from poetry_release_plugin.core.release_state import (
     prepare_version,
     tags_of_version,
 )
-from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.core.simple_api import ProjectPage, describe_file
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
@@ -37,8 +37,8 @@ class Index:
     def __init__(self) -> None:
         self.files: list[str] = []
 
-    def project_files(self, project: str, *, seconds: float | None = None) -> list[IndexFile]:
-        return [describe_file(name, f"{self.url}{name}", None) for name in self.files]
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage:
+        return ProjectPage([describe_file(name, f"{self.url}{name}", None) for name in self.files])
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from fakes import MemoryGitHub
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
-from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.core.simple_api import IndexFile, ProjectPage, describe_file
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError
 from poetry_release_plugin.workflows.verify import (
     CheckRow,
@@ -57,15 +57,15 @@ class LateIndex:
         self.asked = 0
         self.asked_at: list[tuple[float, float | None]] = []  # (when, the budget given)
 
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
         self.asked += 1
         self.asked_at.append((self.clock.now, seconds))
         self.clock.now += self.answer_seconds
         if self.arrives_at is None or self.clock.now < self.arrives_at:
-            return [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
-        return [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+            early = [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
+            return ProjectPage(early)
+        files = [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+        return ProjectPage(files)
 
 
 def released(*, draft: bool = False) -> MemoryGitHub:
@@ -239,20 +239,16 @@ def test_no_request_may_outlive_the_timeout() -> None:
 
 
 class RefusingIndex(LateIndex):
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
-        super().project_files(project, seconds=seconds)
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
+        super().project_page(project, seconds=seconds)
         raise IndexCredentialsRefused(
             "The index refused the credentials for repository private", "fix them"
         )
 
 
 class SilentIndex(LateIndex):
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
-        super().project_files(project, seconds=seconds)
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
+        super().project_page(project, seconds=seconds)
         raise PackageIndexError("The index gave no complete answer within 5 s")
 
 
