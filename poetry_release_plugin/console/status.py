@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 
 from poetry_release_plugin.console.base import ReleaseCommand, escape
+from poetry_release_plugin.core.simple_api import ACTIVE
 from poetry_release_plugin.core.version import same_version
 
 if TYPE_CHECKING:
@@ -149,6 +150,12 @@ class StatusCommand(ReleaseCommand):
         github = "<comment>draft</comment> (cut publishes it)" if draft else None
         self.say(f"  GitHub release: {github or _yes_no(facts.github_published)}")
         self.say(f"  on the index: {_yes_no(facts.on_index)}")
+        status_marker = facts.project_status
+        if status_marker is not None and status_marker.marker != ACTIVE:
+            self.say(
+                f"  project status on the index: <comment>{escape(status_marker.describe())}"
+                "</comment>"
+            )
         for note in status.notes:
             self.say(f"  <comment>{escape(note)}</comment>")
         left = facts.left_by_prepare
@@ -204,6 +211,10 @@ class StatusCommand(ReleaseCommand):
                     "github_release_draft": draft,
                     "tag_on_other_commit": facts.tag_elsewhere,
                     "on_index": facts.on_index,
+                    "project_status": status_marker.marker if status_marker else None,
+                    "project_status_reason": (
+                        status_marker.reason or None if status_marker else None
+                    ),
                     "prepared": _prepared_payload(facts),
                     "next": status.next,
                     "blocked": status.blocked,

@@ -244,7 +244,7 @@ def plan_prepare(
         next_phase=request.next_phase,
     )
     rule, new = decided.rule, decided.version
-    ensure_public_index_accepts(new, repository or settings.repository)
+    ensure_public_index_accepts(new, repository or settings.repository, project.published_name)
     tag = settings.tag_for(new.text)
     warnings: list[str] = []
     if not request.offline:

@@ -13,7 +13,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from poetry_release_plugin.core.provenance import provenance_problem
-from poetry_release_plugin.core.simple_api import describe_file, files_of_version, has_version
+from poetry_release_plugin.core.simple_api import (
+    ACTIVE,
+    describe_file,
+    files_of_version,
+    has_version,
+)
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError, ReleaseError
 
 if TYPE_CHECKING:
@@ -21,7 +26,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
-    from poetry_release_plugin.core.simple_api import IndexFile, IndexReader
+    from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, ProjectPage
 
 POLL_SECONDS = 1.5
 GITHUB_POLL_SECONDS = 10.0
@@ -139,7 +144,13 @@ def _wait_for_index(
             if has_version(files, request.version):
                 waited = adapters.clock() - started
                 detail = f"{request.name} {request.version} on {adapters.index.url}"
-                return files, CheckRow("index", Outcome.OK, detail + _waited(waited))
+                return files, _on_index_row(request, page, detail + _waited(waited))
+            if page is not None and page.status.marker == "quarantined":
+                detail = (
+                    f"{request.name} is quarantined on {adapters.index.url}"
+                    f"{_reason(page.status.reason)}: the index offers none of its files"
+                )
+                return None, CheckRow("index", Outcome.FAILED, detail)
             last_error = ""
         except IndexCredentialsRefused as error:
             return None, CheckRow("index", Outcome.FAILED, error.what)
@@ -153,6 +164,18 @@ def _wait_for_index(
         if remaining > 0:
             adapters.waiting(_waiting_line(request, watch, remaining))
             adapters.sleep(min(max(asked + POLL_SECONDS - adapters.clock(), 0.0), remaining))
+
+
+def _on_index_row(request: VerifyRequest, page: ProjectPage | None, detail: str) -> CheckRow:
+    """The index row for a version the index lists, with the project's status (PEP 792) when
+    it is not active."""
+    if page is not None and page.status.marker != ACTIVE:
+        detail += f"; the project is {page.status.describe()} on the index"
+    return CheckRow("index", Outcome.OK, detail)
+
+
+def _reason(reason: str) -> str:
+    return f" ({reason})" if reason else ""
 
 
 def _waited(seconds: float) -> str:

@@ -54,9 +54,12 @@ class MemoryIndex:
 
     url = "https://index.invalid/simple/"
 
-    def __init__(self, files: list[str] | None = None, *, down: bool = False) -> None:
+    def __init__(
+        self, files: list[str] | None = None, *, down: bool = False, yanked: str | None = None
+    ) -> None:
         self.files = files
         self.down = down
+        self.yanked = yanked  # every file yanked with this reason ("" none), or None
 
     def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
         if self.down:
@@ -64,7 +67,10 @@ class MemoryIndex:
         if self.files is None:
             return None
         return ProjectPage(
-            [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+            [
+                describe_file(name, f"https://index.invalid/{name}", None, yanked=self.yanked)
+                for name in self.files
+            ]
         )
 
 

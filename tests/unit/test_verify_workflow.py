@@ -10,7 +10,12 @@ import pytest
 from fakes import MemoryGitHub
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
-from poetry_release_plugin.core.simple_api import IndexFile, ProjectPage, describe_file
+from poetry_release_plugin.core.simple_api import (
+    IndexFile,
+    ProjectPage,
+    ProjectStatus,
+    describe_file,
+)
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError
 from poetry_release_plugin.workflows.verify import (
     CheckRow,
@@ -56,6 +61,8 @@ class LateIndex:
         self.answer_seconds = answer_seconds  # how long each answer takes
         self.asked = 0
         self.asked_at: list[tuple[float, float | None]] = []  # (when, the budget given)
+        self.status = ProjectStatus()
+        self.yanked: str | None = None  # every file yanked with this reason, or None
 
     def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
         self.asked += 1
@@ -63,9 +70,12 @@ class LateIndex:
         self.clock.now += self.answer_seconds
         if self.arrives_at is None or self.clock.now < self.arrives_at:
             early = [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
-            return ProjectPage(early)
-        files = [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
-        return ProjectPage(files)
+            return ProjectPage(early, self.status)
+        files = [
+            describe_file(name, f"https://index.invalid/{name}", None, yanked=self.yanked)
+            for name in self.files
+        ]
+        return ProjectPage(files, self.status)
 
 
 def released(*, draft: bool = False) -> MemoryGitHub:
@@ -300,3 +310,26 @@ def test_the_install_gets_the_versions_files_with_their_hashes() -> None:
 
     assert rows["install"].outcome is Outcome.OK
     assert [f.filename for f in given[0]] == FILES  # not widget_kit-1.0.0.tar.gz
+
+
+def test_a_quarantined_project_fails_at_once() -> None:
+    clock = Clock()
+    index = LateIndex(clock, None, [])
+    index.status = ProjectStatus("quarantined", "malware")
+
+    rows = run_verify(clock=clock, index=index, timeout=600)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert "is quarantined on https://index.invalid/simple/ (malware)" in rows["index"].detail
+    assert index.asked == 1
+
+
+def test_a_deprecated_project_is_named_in_the_index_row() -> None:
+    clock = Clock()
+    index = LateIndex(clock, 0.0, FILES)
+    index.status = ProjectStatus("deprecated")
+
+    rows = run_verify(clock=clock, index=index)
+
+    assert rows["index"].outcome is Outcome.OK
+    assert rows["index"].detail.endswith("; the project is deprecated on the index")
