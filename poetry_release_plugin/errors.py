@@ -193,13 +193,27 @@ class TagExists(ReleaseError):
 class VersionOnIndex(ReleaseError):
     """The package index already has the version."""
 
-    def __init__(self, name: str, version: str, index_url: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        index_url: str,
+        *,
+        yanked: list[str] | None = None,
+        instead: str | None = None,
+    ) -> None:
         self.name = name
         self.version = version
         self.index_url = index_url
+        self.yanked = yanked
+        why = ""
+        if yanked is not None:
+            reason = f" ({'; '.join(yanked)})" if yanked else ""
+            why = f", yanked{reason}: a yanked version stays on the index and is never taken again"
+        suggestion = f": poetry release prepare {instead}" if instead else ""
         super().__init__(
-            f"{name} {version} is already on the index {index_url}",
-            "an index never takes a version twice: choose a higher version",
+            f"{name} {version} is already on the index {index_url}{why}",
+            f"an index never takes a version twice: choose a higher version{suggestion}",
         )
 
 

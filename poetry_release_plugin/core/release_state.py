@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.config import matches_branch
 from poetry_release_plugin.core.commits import bump_rule
-from poetry_release_plugin.core.simple_api import NO_UPLOADS, closed_release
+from poetry_release_plugin.core.simple_api import (
+    NO_UPLOADS,
+    closed_release,
+    yanked_reasons,
+)
 from poetry_release_plugin.core.tag_formats import candidate_formats, names_project, tag_version
 from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
 from poetry_release_plugin.errors import (
@@ -190,6 +194,14 @@ class ReleaseFacts:
     def project_status(self) -> ProjectStatus | None:
         """The project's PEP 792 status on the index (None: the index was not asked)."""
         return None if self.index_page is None else self.index_page.status
+
+    @property
+    def yanked(self) -> list[str] | None:
+        """The reasons when the index lists this version and every file of it is yanked
+        (PEP 592), else None."""
+        if self.index_page is None:
+            return None
+        return yanked_reasons(self.index_page.files, self.version)
 
     @property
     def local_tag(self) -> str | None:

@@ -413,10 +413,17 @@ def _check_index(
         raise
     except PackageIndexError as error:
         return [f"{error.what}; the index was not checked"]
-    from poetry_release_plugin.core.simple_api import has_version
+    from poetry_release_plugin.core.simple_api import has_version, next_free, yanked_reasons
 
     if page is not None and has_version(page.files, new.text):
-        raise VersionOnIndex(name, new.text, index.url)
+        # a yanked version is still the index's (PEP 592): never uploaded again
+        raise VersionOnIndex(
+            name,
+            new.text,
+            index.url,
+            yanked=yanked_reasons(page.files, new.text),
+            instead=next_free(page.files, new),
+        )
     return []
 
 

@@ -16,8 +16,10 @@ from poetry_release_plugin.core.provenance import provenance_problem
 from poetry_release_plugin.core.simple_api import (
     ACTIVE,
     describe_file,
+    describe_yank,
     files_of_version,
     has_version,
+    yanked_reasons,
 )
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError, ReleaseError
 
@@ -167,10 +169,18 @@ def _wait_for_index(
 
 
 def _on_index_row(request: VerifyRequest, page: ProjectPage | None, detail: str) -> CheckRow:
-    """The index row for a version the index lists, with the project's status (PEP 792) when
-    it is not active."""
+    """The index row for a version the index lists: failed when every file of it is yanked
+    (PEP 592: installers pass it over unless pinned with ==), with the project's status
+    (PEP 792) when it is not active."""
     if page is not None and page.status.marker != ACTIVE:
         detail += f"; the project is {page.status.describe()} on the index"
+    reasons = yanked_reasons(page.files, request.version) if page is not None else None
+    if reasons is not None:
+        detail = (
+            f"{describe_yank(request.version, reasons)} on the index: installers pass it over "
+            f"unless pinned (=={request.version}); {detail}"
+        )
+        return CheckRow("index", Outcome.FAILED, detail)
     return CheckRow("index", Outcome.OK, detail)
 
 

@@ -1,6 +1,6 @@
 """The index's rules, read from a PEP 691 JSON index stand-in (pypiserver serves none of them):
-PEP 700 upload times and PEP 792 project status markers, as status, verify, prepare and cut
-see them through the real `poetry`."""
+PEP 592 yanks, PEP 700 upload times and PEP 792 project status markers, as status, verify,
+prepare and cut see them through the real `poetry`."""
 
 from __future__ import annotations
 
@@ -62,6 +62,24 @@ def test_status_shows_the_project_status_marker(
     assert "project status on the index: deprecated (use widget-kit2)" in result.output
 
 
+def test_status_shows_a_yanked_version_with_its_reason(
+    make_project: ProjectFactory, json_index: JsonIndex
+) -> None:
+    project = indexed_project(make_project, json_index)
+    for path in build(project, json_index.folder):
+        json_index.yanked[path.name] = "the wheel ships no modules"
+
+    result = project.poetry("release", "status", "--json")
+
+    assert result.code == 0, result.output
+    payload = result.json()
+    assert payload["on_index"] is True
+    assert payload["yanked"] is True
+    assert payload["yanked_reasons"] == ["the wheel ships no modules"]
+    assert "on the index: yes, 0.9.0 was yanked (the wheel ships no modules)" in result.output
+    assert "never uploaded again, so the next release is a higher version" in result.output
+
+
 def test_status_of_an_active_project_says_nothing_of_a_status(
     make_project: ProjectFactory, json_index: JsonIndex
 ) -> None:
@@ -71,9 +89,49 @@ def test_status_of_an_active_project_says_nothing_of_a_status(
     result = project.poetry("release", "status", "--json")
 
     payload = result.json()
-    assert payload["on_index"] is True
+    assert (payload["on_index"], payload["yanked"], payload["yanked_reasons"]) == (
+        True,
+        False,
+        None,
+    )
     assert payload["project_status"] == "active"
     assert "project status on the index" not in result.stderr  # --json: the text goes there
+    assert "yanked" not in result.stderr
+
+
+def test_verify_fails_a_yanked_release_and_gives_the_reason(
+    make_project: ProjectFactory, json_index: JsonIndex
+) -> None:
+    project = indexed_project(make_project, json_index)
+    for path in build(project, json_index.folder):
+        json_index.yanked[path.name] = "broken metadata"
+
+    result = project.poetry("release", "verify", "--no-github", "--timeout", "30", "--json")
+
+    assert result.code == 1, result.output
+    rows = {row["name"]: row for row in result.json()["checks"]}
+    assert rows["index"]["ok"] is False
+    assert rows["index"]["detail"].startswith("0.9.0 was yanked (broken metadata) on the index")
+    assert rows["files"]["ok"] is True  # the files are there: a yank removes nothing
+
+
+def test_prepare_never_proposes_a_version_yanked_on_the_index(
+    make_project: ProjectFactory, json_index: JsonIndex
+) -> None:
+    project = indexed_project(make_project, json_index)
+    project.git("commit", "--allow-empty", "-q", "-m", "fix: a crash")
+    served(json_index, SDIST)
+    json_index.yanked[SDIST] = True
+    before = project.git("rev-parse", "HEAD")
+
+    result = project.poetry("release", "prepare", "--no-checks", "--dry-run")
+
+    assert result.code == 1, result.output
+    assert "widget-kit 0.9.1 is already on the index" in result.output
+    assert "yanked: a yanked version stays on the index and is never taken again" in (result.stderr)
+    assert "poetry release prepare 0.9.2" in result.output
+    assert "Traceback" not in result.output
+    assert project.git("rev-parse", "HEAD") == before
 
 
 @pytest.mark.parametrize("marker", ["archived", "quarantined"])

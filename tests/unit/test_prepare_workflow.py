@@ -285,6 +285,26 @@ def test_an_index_that_cannot_answer_is_a_warning_not_a_refusal() -> None:
     assert any("did not answer" in warning for warning in repository.said.warnings)
 
 
+@pytest.mark.parametrize(
+    ("reason", "said"), [("broken wheel", "yanked (broken wheel)"), ("", "yanked: a yanked")]
+)
+def test_a_yanked_version_is_never_proposed_again(reason: str, said: str) -> None:
+    repository = Repository()
+    repository.index = MemoryIndex(
+        ["widget_kit-1.0.1.tar.gz", "widget_kit-1.0.2.tar.gz"], yanked=reason
+    )
+
+    with pytest.raises(VersionOnIndex) as refused:
+        repository.plan("patch")
+
+    assert f"widget-kit 1.0.1 is already on the index https://index.invalid/simple/, {said}" in (
+        refused.value.what
+    )
+    assert "stays on the index and is never taken again" in refused.value.what
+    assert refused.value.fix.endswith("choose a higher version: poetry release prepare 1.0.3")
+    assert refused.value.yanked == ([reason] if reason else [])
+
+
 def test_a_project_never_published_is_fine() -> None:
     repository = Repository()
     repository.index = MemoryIndex(None)

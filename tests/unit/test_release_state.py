@@ -383,6 +383,17 @@ def test_a_project_the_index_still_takes_files_for_is_not_refused(marker: str) -
     assert (warning is not None) == (marker == "deprecated")
 
 
+def test_a_yanked_version_is_on_the_index_and_said_to_be_yanked() -> None:
+    world = World()
+    world.index.yanked = "a broken build"
+
+    facts = world.facts()
+
+    assert facts.on_index is True
+    assert facts.yanked == ["a broken build"]
+    assert facts.project_status == ProjectStatus()
+
+
 def test_a_release_closed_to_new_files_is_refused_for_pypi_and_said_to_another_index() -> None:
     world = World()
     world.index.uploaded = datetime(2026, 11, 1, tzinfo=timezone.utc)

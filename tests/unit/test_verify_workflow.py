@@ -312,6 +312,19 @@ def test_the_install_gets_the_versions_files_with_their_hashes() -> None:
     assert [f.filename for f in given[0]] == FILES  # not widget_kit-1.0.0.tar.gz
 
 
+def test_a_yanked_release_fails_the_index_check_with_its_reason() -> None:
+    clock = Clock()
+    index = LateIndex(clock, 0.0, FILES)
+    index.yanked = "broken metadata"
+
+    rows = run_verify(clock=clock, index=index)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert rows["index"].detail.startswith("1.1.0 was yanked (broken metadata) on the index")
+    assert "unless pinned (==1.1.0)" in rows["index"].detail
+    assert index.asked == 1  # it is there: no waiting
+
+
 def test_a_quarantined_project_fails_at_once() -> None:
     clock = Clock()
     index = LateIndex(clock, None, [])
