@@ -193,13 +193,27 @@ class TagExists(ReleaseError):
 class VersionOnIndex(ReleaseError):
     """The package index already has the version."""
 
-    def __init__(self, name: str, version: str, index_url: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        index_url: str,
+        *,
+        yanked: list[str] | None = None,
+        instead: str | None = None,
+    ) -> None:
         self.name = name
         self.version = version
         self.index_url = index_url
+        self.yanked = yanked
+        why = ""
+        if yanked is not None:
+            reason = f" ({'; '.join(yanked)})" if yanked else ""
+            why = f", yanked{reason}: a yanked version stays on the index and is never taken again"
+        suggestion = f": poetry release prepare {instead}" if instead else ""
         super().__init__(
-            f"{name} {version} is already on the index {index_url}",
-            "an index never takes a version twice: choose a higher version",
+            f"{name} {version} is already on the index {index_url}{why}",
+            f"an index never takes a version twice: choose a higher version{suggestion}",
         )
 
 
@@ -347,12 +361,33 @@ class NotReleaseCommit(ReleaseError):
 
 
 class RejectedByIndex(ReleaseError):
-    """The public index would refuse this version (PEP 440 local versions)."""
+    """The index would refuse the release's files: a local version or a name a public index
+    refuses, a project archived or quarantined there (PEP 792), a release closed to new files.
+    Raised before anything irreversible."""
 
-    def __init__(self, version: str, repository: str) -> None:
-        self.version = version
-        self.repository = repository
-        super().__init__(
+    @classmethod
+    def local_version(cls, version: str, repository: str) -> RejectedByIndex:
+        """A PEP 440 local version (`1.0+local`) bound for PyPI or TestPyPI."""
+        return cls(
             f"{version} is a local version (the part after +), which {repository} refuses",
             "release a public version (without +...), or publish to another repository (-r)",
         )
+
+    @classmethod
+    def invalid_name(cls, name: str, repository: str) -> RejectedByIndex:
+        """A project name that is not a valid distribution name (PyPA name rules)."""
+        return cls(
+            f"{name!r} is not a valid project name, which {repository} refuses: a name is "
+            "ASCII letters and digits, with '.', '-' or '_' only between them",
+            "rename the project in pyproject.toml (for example "
+            f"{_suggested_name(name)!r}), or publish to another repository (-r)",
+        )
+
+
+def _suggested_name(name: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("._-")
+    return cleaned or "my-project"

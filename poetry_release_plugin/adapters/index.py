@@ -20,7 +20,11 @@ from poetry_release_plugin.core.redaction import redact, remember_secret
 from poetry_release_plugin.core.simple_api import (
     ACCEPT,
     JSON_CONTENT_TYPE,
+    ProjectPage,
     describe_file,
+    html_project_status,
+    json_project_status,
+    json_upload_times,
     project_page_url,
 )
 from poetry_release_plugin.errors import (
@@ -33,8 +37,6 @@ if TYPE_CHECKING:
     import requests
     from poetry.config.config import Config
     from poetry.repositories.legacy_repository import LegacyRepository
-
-    from poetry_release_plugin.core.simple_api import IndexFile
 
 REQUEST_SECONDS = 10.0
 READ_TIMEOUT = 10.0
@@ -80,7 +82,7 @@ def _is_pypi(url: str) -> bool:
 @dataclass
 class _Seen:
     validators: dict[str, str]
-    files: list[IndexFile]
+    page: ProjectPage
 
 
 class PackageIndex:
@@ -110,21 +112,20 @@ class PackageIndex:
         self._last_answer = ""  # what the last attempt got, for "no answer in time" messages
         self._redirects = 0
 
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
-        """The files the index lists for `project`, or None if it has never heard of it.
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
+        """What the index lists for `project` (its files and status), or None if it has never
+        heard of it.
 
         Asks conditionally when the index gave validators before (a 304 costs nothing), and
         never for longer than `seconds` (default: this index's request budget).
         """
-        page = project_page_url(self.address.url, project)
-        seen = self._seen.get(page)
+        url = project_page_url(self.address.url, project)
+        seen = self._seen.get(url)
         headers = {"Accept": ACCEPT, **(seen.validators if seen else {})}
         budget = self.request_seconds if seconds is None else min(seconds, self.request_seconds)
         self._last_answer, self._redirects = "", 0
         try:
-            response = within_deadline(budget, lambda: self._get(page, headers, budget))
+            response = within_deadline(budget, lambda: self._get(url, headers, budget))
         except DeadlineExceeded:
             last = f" (it last answered {self._last_answer})" if self._last_answer else ""
             raise PackageIndexError(
@@ -138,17 +139,17 @@ class PackageIndex:
                 "or run with --offline",
             ) from None
         if response.status_code == 304 and seen is not None:
-            return seen.files
+            return seen.page
         if response.status_code in NOT_FOUND:
             return None
         if response.status_code in REFUSED:
-            raise self._refused(page)
+            raise self._refused(url)
         if response.status_code != 200:
             raise PackageIndexError(
                 f"The index {self.url} answered HTTP {response.status_code} for {project}",
                 "check the repository's URL in Poetry's config (or index-url)",
             )
-        files = _files_of(response, self.repository)
+        page = _page_of(response, self.repository)
         validators = {
             request_header: response.headers[answer_header]
             for answer_header, request_header in (
@@ -157,8 +158,8 @@ class PackageIndex:
             )
             if answer_header in response.headers
         }
-        self._seen[page] = _Seen(validators, files)
-        return files
+        self._seen[url] = _Seen(validators, page)
+        return page
 
     def pip_index(self) -> PipIndex:
         """This index for pip: its URL with Poetry's credentials, and its certificates."""
@@ -218,8 +219,10 @@ def pip_index_for(repository: object) -> PipIndex:
     )
 
 
-def _files_of(response: requests.Response, repository: str = "") -> list[IndexFile]:
-    """The files of a project page, read by Poetry's own PEP 691 / PEP 503 page classes."""
+def _page_of(response: requests.Response, repository: str = "") -> ProjectPage:
+    """A project page: its files read by Poetry's own PEP 691 / PEP 503 page classes (names,
+    hashes, PEP 592 yanks), plus what they do not give on every Poetry supported: PEP 700
+    upload times and the PEP 792 project status."""
     from poetry.repositories.link_sources.html import HTMLPage
     from poetry.repositories.link_sources.json import SimpleJsonPage
 
@@ -231,22 +234,36 @@ def _files_of(response: requests.Response, repository: str = "") -> list[IndexFi
             "check that index-url points at a Simple API root (it usually ends in /simple/)",
         )
     try:
+        content = response.json() if content_type == JSON_CONTENT_TYPE else None
         page = (
-            SimpleJsonPage(response.url, response.json())
-            if content_type == JSON_CONTENT_TYPE
+            SimpleJsonPage(response.url, content)
+            if content is not None
             else HTMLPage(response.url, response.text)
         )
         links = list(page.links)
+        status = (
+            json_project_status(content)
+            if content is not None
+            else html_project_status(response.text)
+        )
+        times = json_upload_times(content) if content is not None else {}
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise PackageIndexError(
             f"The index's answer for {redact_url(response.url)} is not a Simple API page "
             f"({type(error).__name__})",
             "check that index-url points at a Simple API root (it usually ends in /simple/)",
         ) from None
-    return [
-        describe_file(link.filename, link.url_without_fragment, link.hashes.get("sha256"))
+    files = [
+        describe_file(
+            link.filename,
+            link.url_without_fragment,
+            link.hashes.get("sha256"),
+            yanked=link.yanked_reason if link.yanked else None,
+            upload_time=times.get(link.filename),
+        )
         for link in links
     ]
+    return ProjectPage(files, status)
 
 
 def _describe(error: BaseException, repository: str) -> str:

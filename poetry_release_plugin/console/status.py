@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cleo.helpers import option
 
 from poetry_release_plugin.console.base import ReleaseCommand, escape
+from poetry_release_plugin.core.simple_api import ACTIVE, describe_yank
 from poetry_release_plugin.core.version import same_version
 
 if TYPE_CHECKING:
@@ -166,7 +167,19 @@ class StatusCommand(ReleaseCommand):
         self.say(f"  tag {facts.tag}: local {local}, remote {remote}{elsewhere}")
         draft = facts.github_release is not None and facts.github_release.draft
         self._show_github(status)
-        self.say(f"  on the index: {_yes_no(facts.on_index)}")
+        yanked = facts.yanked
+        shown = (
+            f"<comment>yes, {escape(describe_yank(facts.version, yanked))}</comment>"
+            if yanked is not None
+            else _yes_no(facts.on_index)
+        )
+        self.say(f"  on the index: {shown}")
+        status_marker = facts.project_status
+        if status_marker is not None and status_marker.marker != ACTIVE:
+            self.say(
+                f"  project status on the index: <comment>{escape(status_marker.describe())}"
+                "</comment>"
+            )
         for note in status.notes:
             self.say(f"  <comment>{escape(note)}</comment>")
         left = facts.left_by_prepare
@@ -236,6 +249,12 @@ class StatusCommand(ReleaseCommand):
                     ],
                     "tag_on_other_commit": facts.tag_elsewhere,
                     "on_index": facts.on_index,
+                    "yanked": None if facts.index_page is None else yanked is not None,
+                    "yanked_reasons": yanked,
+                    "project_status": status_marker.marker if status_marker else None,
+                    "project_status_reason": (
+                        status_marker.reason or None if status_marker else None
+                    ),
                     "prepared": _prepared_payload(facts),
                     "next": status.next,
                     "blocked": status.blocked,

@@ -95,6 +95,11 @@ class Project:
         return self.metadata.version
 
     @property
+    def published_name(self) -> str | None:
+        """The name the release's files carry to an index (None: package-mode = false, no files)."""
+        return self.metadata.name if self.metadata.package_mode else None
+
+    @property
     def files_in_sync(self) -> bool:
         """Whether every version place holds pyproject.toml's version."""
         expected = _parsed_or_none(self.version)

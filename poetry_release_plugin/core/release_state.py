@@ -15,6 +15,11 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.config import matches_branch
 from poetry_release_plugin.core.commits import bump_rule
+from poetry_release_plugin.core.simple_api import (
+    NO_UPLOADS,
+    closed_release,
+    yanked_reasons,
+)
 from poetry_release_plugin.core.tag_formats import candidate_formats, names_project, tag_version
 from poetry_release_plugin.core.version import bump_version, ensure_forward, parse_version
 from poetry_release_plugin.errors import (
@@ -22,6 +27,7 @@ from poetry_release_plugin.errors import (
     InvalidVersion,
     NothingToRelease,
     NotReleaseCommit,
+    RejectedByIndex,
     ReleaseError,
     TagExists,
     VersionBelowRelease,
@@ -29,12 +35,14 @@ from poetry_release_plugin.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import datetime
 
     from poetry.core.constraints.version import Version
 
     from poetry_release_plugin.adapters.github import GitHubRelease
     from poetry_release_plugin.adapters.journal import LeftChanges
     from poetry_release_plugin.core.commits import Commit
+    from poetry_release_plugin.core.simple_api import ProjectPage, ProjectStatus
 
 
 class TagPlace(Enum):
@@ -157,6 +165,7 @@ class ReleaseFacts:
     github_elsewhere: tuple[str, ...] = ()  # releases of the version's other spellings
     github_known: bool = False
     on_index: bool | None = None
+    index_page: ProjectPage | None = None  # what the index lists (None: not asked, no answer)
     left_by_prepare: LeftChanges | None = None
     notes: tuple[str, ...] = field(default=())
     dirty: tuple[str, ...] = ()  # paths with uncommitted changes
@@ -180,6 +189,19 @@ class ReleaseFacts:
     def releasable_since(self) -> bool:
         """Whether prepare would find something to release in the changes since."""
         return self.release_rule is not None
+
+    @property
+    def project_status(self) -> ProjectStatus | None:
+        """The project's PEP 792 status on the index (None: the index was not asked)."""
+        return None if self.index_page is None else self.index_page.status
+
+    @property
+    def yanked(self) -> list[str] | None:
+        """The reasons when the index lists this version and every file of it is yanked
+        (PEP 592), else None."""
+        if self.index_page is None:
+            return None
+        return yanked_reasons(self.index_page.files, self.version)
 
     @property
     def local_tag(self) -> str | None:
@@ -309,6 +331,12 @@ class ReleaseFacts:
             )
         if self.dirty and step == "cut":
             return "the work tree has uncommitted changes: cut releases only what is committed"
+        status = self.project_status
+        if status is not None and status.marker in NO_UPLOADS and step == "cut":
+            return (
+                f"the project is {status.describe()} on the index, which takes no new files: "
+                "cut refuses"
+            )
         return None
 
     @property
@@ -316,6 +344,13 @@ class ReleaseFacts:
         """What to do first when `blocked`."""
         if self.off_release_branch:
             return f"check out a release branch ({', '.join(self.release_branch.patterns)})"
+        status = self.project_status
+        if not self.dirty and status is not None and status.marker in NO_UPLOADS:
+            return (
+                "unarchive the project on the index"
+                if status.marker == "archived"
+                else "have the index's administrators lift the quarantine"
+            )
         return "commit or stash the changes"
 
 
@@ -392,6 +427,62 @@ def cut_refusal(facts: ReleaseFacts, *, push: bool, github: bool) -> ReleaseErro
     if local != head and remote != head:  # not this cut's own tag: a run to resume
         places += [p for p in facts.out_untagged if github or not p.startswith("GitHub")]
     return AlreadyReleased(facts.version, places) if places else None
+
+
+def project_status_refusal(facts: ReleaseFacts, name: str) -> RejectedByIndex | None:
+    """The index takes no upload to a project it marks archived or quarantined (PEP 792):
+    nothing is tagged for a release that could not be published there."""
+    status = facts.project_status
+    if status is None or status.marker not in NO_UPLOADS:
+        return None
+    fix = (
+        "an owner can unarchive it in the project's settings on the index, then run cut again"
+        if status.marker == "archived"
+        else "only the index's administrators lift a quarantine: contact them, then run cut again"
+    )
+    return RejectedByIndex(
+        f"{name} is {status.describe()} on the index {facts.index_url}, which takes no new "
+        "files for it, so nothing was tagged",
+        fix,
+    )
+
+
+def project_status_warning(facts: ReleaseFacts, name: str) -> str | None:
+    """A deprecated project still takes uploads (PEP 792): said, not refused."""
+    status = facts.project_status
+    if status is None or status.marker != "deprecated":
+        return None
+    return (
+        f"{name} is marked {status.describe()} on the index {facts.index_url}: the release "
+        "goes ahead, and installers may warn about it"
+    )
+
+
+def closed_release_problem(
+    facts: ReleaseFacts, name: str, adding: list[str], now: datetime, *, refuses: bool
+) -> RejectedByIndex | str | None:
+    """Files to add to a release whose first file went up more than 14 days ago (PEP 700
+    upload times): PyPI takes none, so it is refused before anything (`refuses`), or said to
+    another index, which may take them. None when nothing is to add or the index gives no
+    upload time."""
+    page = facts.index_page
+    if page is None:
+        return None
+    first = closed_release(page.files, facts.version, adding, now)
+    if first is None:
+        return None
+    what = (
+        f"{name} {facts.version} has been on the index since {first:%Y-%m-%d} (more than "
+        f"14 days), and PyPI takes no new file into a release that old"
+    )
+    if not refuses:
+        return f"{what}; this index may take them: the upload goes ahead"
+    missing = [n for n in adding if n not in {f.filename for f in page.files}]
+    return RejectedByIndex(
+        f"{what}: cut stopped before uploading {', '.join(missing)}",
+        "release them under a new version (poetry release prepare patch, then cut); the "
+        f"files of {facts.version} on the index stay as they are",
+    )
 
 
 @dataclass(frozen=True)

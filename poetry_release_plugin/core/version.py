@@ -5,6 +5,8 @@ One version type everywhere: poetry-core's `Version` (PEP 440).
 
 from __future__ import annotations
 
+import re
+
 from poetry.core.constraints.version import Version
 from poetry.core.version.exceptions import InvalidVersionError
 
@@ -53,10 +55,20 @@ def bump_version(current: str, rule_or_version: str, *, next_phase: bool = False
 PUBLIC_INDEXES = ("pypi", "testpypi")
 
 
-def ensure_public_index_accepts(version: Version, repository: str) -> None:
-    """Refuse a local version (`1.0+local`) bound for PyPI or TestPyPI, which reject it."""
-    if repository in PUBLIC_INDEXES and version.local:
-        raise RejectedByIndex(version.text, repository)
+# The PyPA name rules (core metadata `Name`, PEP 508): ASCII letters and digits, and '.', '-',
+# '_' between them; PyPI refuses any other name.
+VALID_NAME = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE | re.ASCII)
+
+
+def ensure_public_index_accepts(version: Version, repository: str, name: str | None = None) -> None:
+    """Refuse what PyPI or TestPyPI reject: a local version (`1.0+local`), or a project
+    name outside the PyPA name rules (Poetry's own check lets non-ASCII letters through)."""
+    if repository not in PUBLIC_INDEXES:
+        return
+    if name is not None and not VALID_NAME.fullmatch(name):
+        raise RejectedByIndex.invalid_name(name, repository)
+    if version.local:
+        raise RejectedByIndex.local_version(version.text, repository)
 
 
 def ensure_forward(current: Version, new: Version) -> None:

@@ -8,13 +8,23 @@ running `cut` again after any failure finishes the job and never makes a second 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.ci_workflow import publish_workflows
 from poetry_release_plugin.core.release_assets import AssetMismatch
-from poetry_release_plugin.core.release_state import cut_refusal
-from poetry_release_plugin.core.version import ensure_public_index_accepts, parse_version
+from poetry_release_plugin.core.release_state import (
+    closed_release_problem,
+    cut_refusal,
+    project_status_refusal,
+    project_status_warning,
+)
+from poetry_release_plugin.core.version import (
+    PUBLIC_INDEXES,
+    ensure_public_index_accepts,
+    parse_version,
+)
 from poetry_release_plugin.errors import GitError, GitHubError, PushRejected, ReleaseError
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 from poetry_release_plugin.workflows.notes import is_same_body
@@ -32,6 +42,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
     from poetry_release_plugin.core.project import Project
+    from poetry_release_plugin.core.release_state import ReleaseFacts
     from poetry_release_plugin.core.simple_api import IndexReader
     from poetry_release_plugin.workflows.prepare import Reporter
 
@@ -105,6 +116,7 @@ class CutAdapters:
     notes: Callable[[], str]
     publishing: Callable[[], Publishing]
     index: Callable[[], IndexReader | None] = lambda: None
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -171,9 +183,15 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
             warn=adapters.reporter.warning,
         ),
     )
-    refusal = cut_refusal(facts, push=request.push, github=github_release)
+    name = project.metadata.name
+    refusal = project_status_refusal(facts, name) or cut_refusal(
+        facts, push=request.push, github=github_release
+    )
     if refusal is not None:
         raise refusal
+    warning = project_status_warning(facts, name)
+    if warning is not None:
+        adapters.reporter.warning(warning)
     head = facts.head
     assert head is not None  # require_release_branch: the repository has commits
     if request.push and branch is None and facts.remote_tag != head:
@@ -184,7 +202,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     steps = ["tag", *(["push"] if request.push else [])]
     if github_release:
         steps.append("github release")
-    ensure_public_index_accepts(version, request.repository)
+    ensure_public_index_accepts(version, request.repository, project.published_name)
     if request.publish and not project.metadata.package_mode:
         raise ReleaseError(
             "package-mode = false: this project builds no package, so there is nothing to publish",
@@ -197,6 +215,7 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         _ensure_shipped_versions(
             project, version.text, facts.previous_version, adapters.publishing()
         )
+        _ensure_release_open(facts, name, request, adapters)
         steps.append("publish")
         if github_release and settings.assets:
             immutable = adapters.github().immutable_releases()
@@ -241,6 +260,22 @@ def _ensure_shipped_versions(
             "write the version there (list the place in version-files, then prepare again), "
             "or fix the build's includes; nothing was tagged or uploaded",
         )
+
+
+def _ensure_release_open(
+    facts: ReleaseFacts, name: str, request: CutRequest, adapters: CutAdapters
+) -> None:
+    """On a resumed upload, refuse files PyPI would not take into a release older than 14
+    days (said, not refused, for another index), before anything irreversible."""
+    built = [path.name for path in adapters.publishing().built()]
+    problem = closed_release_problem(
+        facts, name, built, adapters.clock(), refuses=request.repository in PUBLIC_INDEXES
+    )
+    if isinstance(problem, str):
+        adapters.reporter.warning(problem)
+    elif problem is not None:
+        adapters.publishing().close()
+        raise problem
 
 
 def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[StepReport]:

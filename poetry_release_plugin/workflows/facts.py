@@ -15,7 +15,7 @@ from poetry_release_plugin.core.release_state import (
     release_tags,
     tags_of_version,
 )
-from poetry_release_plugin.core.simple_api import has_version
+from poetry_release_plugin.core.simple_api import ProjectPage, has_version
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import InvalidVersion, ReleaseError
 from poetry_release_plugin.workflows.history import (
@@ -158,7 +158,7 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
     github_release, github_elsewhere, github_known = _github_release(
         sources, notes, tag, spells_version
     )
-    on_index, index_url = _on_index(sources, notes, name, project.version)
+    index_page, index_url = _index_page(sources, notes, name, project.version)
     return ReleaseFacts(
         version=project.version,
         files=(
@@ -188,7 +188,8 @@ def gather_facts(project: Project, sources: FactSources) -> ReleaseFacts:
         github_release=github_release,
         github_elsewhere=github_elsewhere,
         github_known=github_known,
-        on_index=on_index,
+        on_index=None if index_page is None else has_version(index_page.files, project.version),
+        index_page=index_page,
         left_by_prepare=sources.left_by_prepare(),
         notes=tuple(notes),
         dirty=tuple(git.changed_paths()) if head is not None and sources.dirty else (),
@@ -267,21 +268,22 @@ def _github_release(
     return mine, others, True
 
 
-def _on_index(
+def _index_page(
     sources: FactSources, notes: list[str], name: str, version: str
-) -> tuple[bool | None, str]:
-    """Whether the index has the version (None: not asked, or no answer), and its address."""
+) -> tuple[ProjectPage | None, str]:
+    """What the index lists for the project (None: not asked, or no answer; a project it
+    has never heard of lists nothing), and the index's address."""
     if sources.index is None:
         return None, ""
     index = sources.index()
     if index is None:
         return None, ""
     try:
-        files = index.project_files(name)
+        page = index.project_page(name)
     except ReleaseError as error:
         if sources.strict:
             sources.warn(f"{error.what}; the index was not asked whether it has {version}")
         else:
             notes.append(f"index: {error.what}")
         return None, index.url
-    return has_version(files or [], version), index.url
+    return page or ProjectPage([]), index.url

@@ -244,7 +244,7 @@ def plan_prepare(
         next_phase=request.next_phase,
     )
     rule, new = decided.rule, decided.version
-    ensure_public_index_accepts(new, repository or settings.repository)
+    ensure_public_index_accepts(new, repository or settings.repository, project.published_name)
     tag = settings.tag_for(new.text)
     warnings: list[str] = []
     if not request.offline:
@@ -408,15 +408,22 @@ def _check_index(
             "not checked: set index-url in [tool.poetry-release]"
         ]
     try:
-        files = index.project_files(name)
+        page = index.project_page(name)
     except IndexCredentialsRefused:
         raise
     except PackageIndexError as error:
         return [f"{error.what}; the index was not checked"]
-    from poetry_release_plugin.core.simple_api import has_version
+    from poetry_release_plugin.core.simple_api import has_version, next_free, yanked_reasons
 
-    if files is not None and has_version(files, new.text):
-        raise VersionOnIndex(name, new.text, index.url)
+    if page is not None and has_version(page.files, new.text):
+        # a yanked version is still the index's (PEP 592): never uploaded again
+        raise VersionOnIndex(
+            name,
+            new.text,
+            index.url,
+            yanked=yanked_reasons(page.files, new.text),
+            instead=next_free(page.files, new),
+        )
     return []
 
 

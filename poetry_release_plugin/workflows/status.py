@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.simple_api import describe_yank
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 
 if TYPE_CHECKING:
@@ -135,6 +136,11 @@ def _what_it_means(facts: ReleaseFacts) -> list[str]:
     for place in facts.released_otherwise:
         notes.append(
             f"{facts.version} is released already ({place}): prepare makes the next version"
+        )
+    if facts.yanked is not None:
+        notes.append(
+            f"{describe_yank(facts.version, facts.yanked)} on the index, which keeps it: it is "
+            "never uploaded again, so the next release is a higher version"
         )
     pending, found = facts.pending, facts.release_commit
     if facts.local_tag is None and found is not None and found.commits_past:

@@ -19,10 +19,13 @@ from poetry_release_plugin.core.provenance import (
 )
 from poetry_release_plugin.core.release_assets import SHA256SUMS
 from poetry_release_plugin.core.simple_api import (
+    ACTIVE,
     describe_file,
+    describe_yank,
     files_of_version,
     has_version,
     previous_version,
+    yanked_reasons,
 )
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError, ReleaseError
 
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
-    from poetry_release_plugin.core.simple_api import IndexFile, IndexReader
+    from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, ProjectPage
 
 POLL_SECONDS = 1.5
 GITHUB_POLL_SECONDS = 10.0
@@ -148,11 +151,18 @@ def _wait_for_index(
             )
             return None, CheckRow("index", Outcome.FAILED, detail)
         try:
-            files = adapters.index.project_files(request.name, seconds=deadline - asked)
-            if has_version(files or [], request.version):
+            page = adapters.index.project_page(request.name, seconds=deadline - asked)
+            files = page.files if page is not None else []
+            if has_version(files, request.version):
                 waited = adapters.clock() - started
                 detail = f"{request.name} {request.version} on {adapters.index.url}"
-                return files, CheckRow("index", Outcome.OK, detail + _waited(waited))
+                return files, _on_index_row(request, page, detail + _waited(waited))
+            if page is not None and page.status.marker == "quarantined":
+                detail = (
+                    f"{request.name} is quarantined on {adapters.index.url}"
+                    f"{_reason(page.status.reason)}: the index offers none of its files"
+                )
+                return None, CheckRow("index", Outcome.FAILED, detail)
             last_error = ""
         except IndexCredentialsRefused as error:
             return None, CheckRow("index", Outcome.FAILED, error.what)
@@ -166,6 +176,26 @@ def _wait_for_index(
         if remaining > 0:
             adapters.waiting(_waiting_line(request, watch, remaining))
             adapters.sleep(min(max(asked + POLL_SECONDS - adapters.clock(), 0.0), remaining))
+
+
+def _on_index_row(request: VerifyRequest, page: ProjectPage | None, detail: str) -> CheckRow:
+    """The index row for a version the index lists: failed when every file of it is yanked
+    (PEP 592: installers pass it over unless pinned with ==), with the project's status
+    (PEP 792) when it is not active."""
+    if page is not None and page.status.marker != ACTIVE:
+        detail += f"; the project is {page.status.describe()} on the index"
+    reasons = yanked_reasons(page.files, request.version) if page is not None else None
+    if reasons is not None:
+        detail = (
+            f"{describe_yank(request.version, reasons)} on the index: installers pass it over "
+            f"unless pinned (=={request.version}); {detail}"
+        )
+        return CheckRow("index", Outcome.FAILED, detail)
+    return CheckRow("index", Outcome.OK, detail)
+
+
+def _reason(reason: str) -> str:
+    return f" ({reason})" if reason else ""
 
 
 def _waited(seconds: float) -> str:

@@ -4,6 +4,9 @@ bytes, never to a locked release (the cut workflow on in-memory adapters)."""
 from __future__ import annotations
 
 import hashlib
+import io
+import tarfile
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,9 +31,15 @@ WHEEL, SDIST = "widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"
 
 
 def built(tmp_path: Path) -> list[Path]:
+    """A wheel and an sdist of widget-kit 1.1.0 that ship its version module."""
     wheel, sdist = tmp_path / WHEEL, tmp_path / SDIST
-    wheel.write_bytes(b"PK wheel bytes")
-    sdist.write_bytes(b"\x1f\x8b sdist bytes")
+    module = b'__version__ = "1.1.0"\n'
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("widget_kit/_version.py", module)
+    with tarfile.open(sdist, "w:gz") as archive:
+        member = tarfile.TarInfo("widget_kit-1.1.0/widget_kit/_version.py")
+        member.size = len(module)
+        archive.addfile(member, io.BytesIO(module))
     return [wheel, sdist]
 
 
@@ -75,7 +84,7 @@ def test_a_resumed_release_gets_only_the_missing_files(tmp_path: Path) -> None:
         release.cut(publish=True)
     release.github.refuse_uploads = None
     release.github.attached[1] = [
-        AttachedAsset(7, WHEEL, "uploaded", sha(b"PK wheel bytes"), 14),
+        AttachedAsset(7, WHEEL, "uploaded", sha((tmp_path / WHEEL).read_bytes()), 14),
         AttachedAsset(8, SDIST, "starter", None, 0),  # what a 502 leaves
     ]
 
@@ -99,7 +108,7 @@ def test_an_asset_with_other_bytes_stops_the_release_as_a_draft(tmp_path: Path) 
         release.cut(publish=True)
 
     assert sha(b"other") in str(raised.value)
-    assert sha(b"PK wheel bytes") in str(raised.value)
+    assert sha((tmp_path / WHEEL).read_bytes()) in str(raised.value)
     assert release.github.releases[0].draft
 
 

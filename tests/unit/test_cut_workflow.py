@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import tarfile
+import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import pytest
 from fakes import MemoryGit, MemoryGitHub, Said, project, pyproject
 
 from poetry_release_plugin.adapters.github import GitHubRelease
+from poetry_release_plugin.core.simple_api import ProjectPage, ProjectStatus, describe_file
 from poetry_release_plugin.errors import (
     AlreadyReleased,
     GitError,
     GitHubError,
     NotReleaseCommit,
     PublishError,
+    RejectedByIndex,
     ReleaseError,
     VersionBelowRelease,
 )
@@ -32,6 +37,29 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 NOTES = "### New Features\n\n- widgets (abc1234)\n"
+NOW = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
+WHEEL, SDIST = "widget_kit-1.1.0-py3-none-any.whl", "widget_kit-1.1.0.tar.gz"
+
+
+@dataclass
+class StaticIndex:
+    """An index answering one project page."""
+
+    page: ProjectPage
+    url: str = "https://index.invalid/simple/"
+
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
+        return self.page
+
+    @classmethod
+    def listing(
+        cls, *names: str, uploaded: datetime | None = None, status: str = "active"
+    ) -> StaticIndex:
+        files = [
+            describe_file(n, f"https://index.invalid/{n}", None, upload_time=uploaded)
+            for n in names
+        ]
+        return cls(ProjectPage(files, ProjectStatus(status, "no longer maintained")))
 
 
 @dataclass
@@ -41,17 +69,18 @@ class Publishing:
     present: list[str] = field(default_factory=list)
     refuse: str | None = None
     uploads: int = 0
-    files: list[Path] = field(default_factory=list)  # what the release carries
+    files: list[Path] = field(default_factory=list)  # what the build made, and the release carries
+    closed: int = 0
 
     def check(self) -> None:
         if self.refuse:
             raise PublishError(self.refuse, "fix the credentials")
 
     def built(self) -> list[Path]:
-        return []
+        return self.files
 
     def close(self) -> None:
-        pass
+        self.closed += 1
 
     def attachable(self) -> list[Path]:
         return list(self.files)
@@ -70,6 +99,7 @@ class Release:
     github: MemoryGitHub = field(default_factory=MemoryGitHub)
     publishing: Publishing = field(default_factory=Publishing)
     said: Said = field(default_factory=Said)
+    index: StaticIndex | None = None
 
     def __post_init__(self) -> None:
         self.git.commit("chore: start")
@@ -85,6 +115,8 @@ class Release:
             github=lambda: self.github,
             notes=lambda: NOTES,
             publishing=lambda: self.publishing,
+            index=lambda: self.index,
+            clock=lambda: NOW,
         )
 
     def cut(self, settings: str = "", **options: bool) -> dict[str, StepResult]:
@@ -416,3 +448,90 @@ def test_a_subfolder_project_past_its_release_commit_by_its_own_commit_is_refuse
         plan_cut(lib, CutRequest(), release.adapters())
 
     assert refused.value.past == 1  # only lib's own commit counts
+
+
+@pytest.mark.parametrize("status", ["archived", "quarantined"])
+def test_a_project_the_index_takes_no_uploads_for_is_refused_before_the_tag(status: str) -> None:
+    release = Release(index=StaticIndex.listing("widget_kit-1.0.0.tar.gz", status=status))
+
+    with pytest.raises(RejectedByIndex, match=f"widget-kit is {status} .no longer maintained"):
+        release.cut()
+
+    assert "v1.1.0" not in release.git.tags
+    assert release.github.created == []
+
+
+def test_a_deprecated_project_is_warned_about_and_released() -> None:
+    release = Release(index=StaticIndex.listing("widget_kit-1.0.0.tar.gz", status="deprecated"))
+
+    steps = release.cut()
+
+    assert steps["tag"] is StepResult.DONE
+    assert any("is marked deprecated" in line for line in release.said.warnings)
+
+
+def _built(folder: Path) -> list[Path]:
+    wheel, sdist = folder / WHEEL, folder / SDIST
+    with zipfile.ZipFile(wheel, "w"):
+        pass
+    with tarfile.open(sdist, "w:gz"):
+        pass
+    return [wheel, sdist]
+
+
+def _resumed(tmp_path: Path, *, uploaded: datetime, repository: str = "pypi") -> Release:
+    """1.1.0 tagged and pushed, its sdist on the index since `uploaded`, its wheel not."""
+    release = Release(index=StaticIndex.listing(SDIST, uploaded=uploaded))
+    release.git.tags["v1.1.0"] = release.release_commit
+    release.git.publish()
+    release.publishing.files = _built(tmp_path)
+    release.publishing.present = [SDIST]
+    return release
+
+
+def test_files_pypi_would_not_take_into_a_release_older_than_14_days_are_refused(
+    tmp_path: Path,
+) -> None:
+    release = _resumed(tmp_path, uploaded=NOW - timedelta(days=15))
+
+    with pytest.raises(RejectedByIndex) as refused:
+        release.cut(publish=True)
+
+    assert "on the index since 2026-11-22 (more than 14 days)" in refused.value.what
+    assert f"before uploading {WHEEL}" in refused.value.what
+    assert release.publishing.uploads == 0
+    assert release.publishing.closed == 1
+
+
+def test_a_resumed_upload_within_14_days_goes_ahead(tmp_path: Path) -> None:
+    release = _resumed(tmp_path, uploaded=NOW - timedelta(days=13))
+
+    steps = release.cut(publish=True)
+
+    assert steps["publish"] is StepResult.DONE
+    assert release.publishing.uploads == 1
+
+
+def test_another_index_is_told_about_pypis_14_days_and_the_upload_goes_ahead(
+    tmp_path: Path,
+) -> None:
+    release = _resumed(tmp_path, uploaded=NOW - timedelta(days=40))
+    request = CutRequest(publish=True, repository="corp")
+    adapters = release.adapters()
+
+    plan = plan_cut(project("1.1.0"), request, adapters)
+    reports = run_cut(plan, request, adapters)
+
+    assert any("this index may take them" in line for line in release.said.warnings)
+    assert [r.result for r in reports if r.name == "publish"] == [StepResult.DONE]
+
+
+def test_an_old_release_with_every_file_on_the_index_is_not_refused(tmp_path: Path) -> None:
+    release = _resumed(tmp_path, uploaded=NOW - timedelta(days=40))
+    assert release.index is not None
+    release.index = StaticIndex.listing(SDIST, WHEEL, uploaded=NOW - timedelta(days=40))
+    release.publishing.present = [SDIST, WHEEL]
+
+    steps = release.cut(publish=True)
+
+    assert steps["publish"] is StepResult.SKIPPED

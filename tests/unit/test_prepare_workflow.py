@@ -12,7 +12,7 @@ from fakes import MemoryGit, Said, project
 
 from poetry_release_plugin.adapters.index import PipIndex
 from poetry_release_plugin.adapters.venv import dependency_indexes_from
-from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, describe_file
+from poetry_release_plugin.core.simple_api import IndexReader, ProjectPage, describe_file
 from poetry_release_plugin.errors import (
     GitError,
     InvalidVersion,
@@ -54,18 +54,24 @@ class MemoryIndex:
 
     url = "https://index.invalid/simple/"
 
-    def __init__(self, files: list[str] | None = None, *, down: bool = False) -> None:
+    def __init__(
+        self, files: list[str] | None = None, *, down: bool = False, yanked: str | None = None
+    ) -> None:
         self.files = files
         self.down = down
+        self.yanked = yanked  # every file yanked with this reason ("" none), or None
 
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
         if self.down:
             raise PackageIndexError("The index did not answer (connection failed)", "try later")
         if self.files is None:
             return None
-        return [describe_file(name, f"https://index.invalid/{name}", None) for name in self.files]
+        return ProjectPage(
+            [
+                describe_file(name, f"https://index.invalid/{name}", None, yanked=self.yanked)
+                for name in self.files
+            ]
+        )
 
 
 @dataclass
@@ -277,6 +283,26 @@ def test_an_index_that_cannot_answer_is_a_warning_not_a_refusal() -> None:
 
     assert plan.new.text == "1.0.1"
     assert any("did not answer" in warning for warning in repository.said.warnings)
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"), [("broken wheel", "yanked (broken wheel)"), ("", "yanked: a yanked")]
+)
+def test_a_yanked_version_is_never_proposed_again(reason: str, said: str) -> None:
+    repository = Repository()
+    repository.index = MemoryIndex(
+        ["widget_kit-1.0.1.tar.gz", "widget_kit-1.0.2.tar.gz"], yanked=reason
+    )
+
+    with pytest.raises(VersionOnIndex) as refused:
+        repository.plan("patch")
+
+    assert f"widget-kit 1.0.1 is already on the index https://index.invalid/simple/, {said}" in (
+        refused.value.what
+    )
+    assert "stays on the index and is never taken again" in refused.value.what
+    assert refused.value.fix.endswith("choose a higher version: poetry release prepare 1.0.3")
+    assert refused.value.yanked == ([reason] if reason else [])
 
 
 def test_a_project_never_published_is_fine() -> None:

@@ -6,6 +6,7 @@ makes a version; never a circle."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,14 +16,17 @@ from poetry_release_plugin.adapters.github import GitHubRelease
 from poetry_release_plugin.core.release_state import (
     ReleaseFacts,
     TagPlace,
+    closed_release_problem,
     cut_refusal,
     next_step,
     prepare_version,
+    project_status_refusal,
+    project_status_warning,
     tags_of_version,
 )
-from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.core.simple_api import ProjectPage, ProjectStatus, describe_file
 from poetry_release_plugin.core.version import parse_version
-from poetry_release_plugin.errors import ReleaseError
+from poetry_release_plugin.errors import RejectedByIndex, ReleaseError
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 
 if TYPE_CHECKING:
@@ -36,9 +40,18 @@ class Index:
 
     def __init__(self) -> None:
         self.files: list[str] = []
+        self.status = ProjectStatus()
+        self.yanked: str | None = None
+        self.uploaded: datetime | None = None
 
-    def project_files(self, project: str, *, seconds: float | None = None) -> list[IndexFile]:
-        return [describe_file(name, f"{self.url}{name}", None) for name in self.files]
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage:
+        files = [
+            describe_file(
+                name, f"{self.url}{name}", None, yanked=self.yanked, upload_time=self.uploaded
+            )
+            for name in self.files
+        ]
+        return ProjectPage(files, self.status)
 
 
 @dataclass
@@ -335,3 +348,65 @@ def test_a_date_build_number_or_floating_major_tag_marks_no_release(tag: str) ->
 
     assert facts.higher_in_history is None
     assert next_step(facts) == "prepare"
+
+
+def test_an_archived_project_blocks_the_cut_status_sends_to_and_cut_refuses_it() -> None:
+    world = World()
+    prepared(world)
+    world.index.status = ProjectStatus("archived", "moved to widget-kit2")
+
+    facts = world.facts()
+
+    assert facts.next == "cut"
+    assert facts.blocked == (
+        "the project is archived (moved to widget-kit2) on the index, which takes no new "
+        "files: cut refuses"
+    )
+    assert facts.unblock == "unarchive the project on the index"
+    refusal = project_status_refusal(facts, "widget-kit")
+    assert refusal is not None
+    assert "widget-kit is archived (moved to widget-kit2) on the index" in refusal.what
+    assert project_status_warning(facts, "widget-kit") is None
+
+
+@pytest.mark.parametrize("marker", ["active", "deprecated"])
+def test_a_project_the_index_still_takes_files_for_is_not_refused(marker: str) -> None:
+    world = World()
+    prepared(world)
+    world.index.status = ProjectStatus(marker)
+
+    facts = world.facts()
+
+    assert facts.blocked is None
+    assert project_status_refusal(facts, "widget-kit") is None
+    warning = project_status_warning(facts, "widget-kit")
+    assert (warning is not None) == (marker == "deprecated")
+
+
+def test_a_yanked_version_is_on_the_index_and_said_to_be_yanked() -> None:
+    world = World()
+    world.index.yanked = "a broken build"
+
+    facts = world.facts()
+
+    assert facts.on_index is True
+    assert facts.yanked == ["a broken build"]
+    assert facts.project_status == ProjectStatus()
+
+
+def test_a_release_closed_to_new_files_is_refused_for_pypi_and_said_to_another_index() -> None:
+    world = World()
+    world.index.uploaded = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    facts = world.facts()
+    now = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    adding = ["widget_kit-0.9.0-py3-none-any.whl", "widget_kit-0.9.0.tar.gz"]
+
+    refused = closed_release_problem(facts, "widget-kit", adding, now, refuses=True)
+    said = closed_release_problem(facts, "widget-kit", adding, now, refuses=False)
+
+    assert isinstance(refused, RejectedByIndex)
+    assert "widget-kit 0.9.0 has been on the index since 2026-11-01" in refused.what
+    assert "before uploading widget_kit-0.9.0-py3-none-any.whl" in refused.what
+    assert isinstance(said, str)
+    assert said.endswith("this index may take them: the upload goes ahead")
+    assert closed_release_problem(facts, "widget-kit", adding[1:], now, refuses=True) is None

@@ -12,7 +12,12 @@ from fakes import MemoryGitHub
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
 from poetry_release_plugin.core.release_assets import AttachedAsset
-from poetry_release_plugin.core.simple_api import IndexFile, describe_file
+from poetry_release_plugin.core.simple_api import (
+    IndexFile,
+    ProjectPage,
+    ProjectStatus,
+    describe_file,
+)
 from poetry_release_plugin.errors import IndexCredentialsRefused, PackageIndexError
 from poetry_release_plugin.workflows.verify import (
     CheckRow,
@@ -58,19 +63,23 @@ class LateIndex:
         self.answer_seconds = answer_seconds  # how long each answer takes
         self.asked = 0
         self.asked_at: list[tuple[float, float | None]] = []  # (when, the budget given)
+        self.status = ProjectStatus()
+        self.yanked: str | None = None  # every file yanked with this reason, or None
 
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
         self.asked += 1
         self.asked_at.append((self.clock.now, seconds))
         self.clock.now += self.answer_seconds
         if self.arrives_at is None or self.clock.now < self.arrives_at:
-            return [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
-        return [
-            describe_file(name, f"https://index.invalid/{name}", digest_of(name))
+            early = [describe_file("widget_kit-1.0.0.tar.gz", "https://index.invalid/a", None)]
+            return ProjectPage(early, self.status)
+        files = [
+            describe_file(
+                name, f"https://index.invalid/{name}", digest_of(name), yanked=self.yanked
+            )
             for name in self.files
         ]
+        return ProjectPage(files, self.status)
 
 
 def digest_of(name: str) -> str:
@@ -256,20 +265,16 @@ def test_no_request_may_outlive_the_timeout() -> None:
 
 
 class RefusingIndex(LateIndex):
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
-        super().project_files(project, seconds=seconds)
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
+        super().project_page(project, seconds=seconds)
         raise IndexCredentialsRefused(
             "The index refused the credentials for repository private", "fix them"
         )
 
 
 class SilentIndex(LateIndex):
-    def project_files(
-        self, project: str, *, seconds: float | None = None
-    ) -> list[IndexFile] | None:
-        super().project_files(project, seconds=seconds)
+    def project_page(self, project: str, *, seconds: float | None = None) -> ProjectPage | None:
+        super().project_page(project, seconds=seconds)
         raise PackageIndexError("The index gave no complete answer within 5 s")
 
 
@@ -396,3 +401,39 @@ def test_a_publisher_changed_against_the_release_before_is_reported() -> None:
         "publisher changed: 1.0.0 was published by acme/widget-kit (release.yml), "
         "1.1.0 by mallory/widget-kit" in row.detail
     )
+
+
+def test_a_yanked_release_fails_the_index_check_with_its_reason() -> None:
+    clock = Clock()
+    index = LateIndex(clock, 0.0, FILES)
+    index.yanked = "broken metadata"
+
+    rows = run_verify(clock=clock, index=index)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert rows["index"].detail.startswith("1.1.0 was yanked (broken metadata) on the index")
+    assert "unless pinned (==1.1.0)" in rows["index"].detail
+    assert index.asked == 1  # it is there: no waiting
+
+
+def test_a_quarantined_project_fails_at_once() -> None:
+    clock = Clock()
+    index = LateIndex(clock, None, [])
+    index.status = ProjectStatus("quarantined", "malware")
+
+    rows = run_verify(clock=clock, index=index, timeout=600)
+
+    assert rows["index"].outcome is Outcome.FAILED
+    assert "is quarantined on https://index.invalid/simple/ (malware)" in rows["index"].detail
+    assert index.asked == 1
+
+
+def test_a_deprecated_project_is_named_in_the_index_row() -> None:
+    clock = Clock()
+    index = LateIndex(clock, 0.0, FILES)
+    index.status = ProjectStatus("deprecated")
+
+    rows = run_verify(clock=clock, index=index)
+
+    assert rows["index"].outcome is Outcome.OK
+    assert rows["index"].detail.endswith("; the project is deprecated on the index")

@@ -129,6 +129,38 @@ def test_a_local_version_is_refused_for_the_public_indexes(
 
 
 @pytest.mark.parametrize(
+    ("name", "valid"),
+    [
+        ("widget-kit", True),
+        ("Widget_Kit.2", True),
+        ("a", True),
+        ("café-kit", False),  # Poetry's own check lets non-ASCII letters through
+        ("-widget", False),
+        ("widget-", False),
+        ("widget kit", False),
+        ("widget!", False),
+        ("٣kit", False),  # a non-ASCII digit
+    ],
+)
+def test_a_name_outside_the_pypa_rules_is_refused_for_the_public_indexes(
+    name: str, valid: bool
+) -> None:
+    version = parse_version("1.0.0")
+    ensure_public_index_accepts(version, "corp", name)  # another index: its own rules
+    if valid:
+        ensure_public_index_accepts(version, "pypi", name)
+        return
+    with pytest.raises(RejectedByIndex, match="is not a valid project name, which pypi refuses"):
+        ensure_public_index_accepts(version, "pypi", name)
+
+
+def test_a_refused_name_comes_with_a_name_that_would_do() -> None:
+    with pytest.raises(RejectedByIndex) as caught:
+        ensure_public_index_accepts(parse_version("1.0.0"), "testpypi", "café kit!")
+    assert "'cafe-kit'" in caught.value.fix
+
+
+@pytest.mark.parametrize(
     ("requires", "refusal"),
     [
         ('">=99"', "This project requires Poetry >=99"),
