@@ -47,6 +47,7 @@ from poetry_release_plugin.core.sources import (
 )
 from poetry_release_plugin.core.textdiff import unified_diff
 from poetry_release_plugin.core.version import (
+    BUMP_RULES,
     ensure_public_index_accepts,
     parse_version,
     same_version,
@@ -244,11 +245,15 @@ def plan_prepare(
         next_phase=request.next_phase,
     )
     rule, new = decided.rule, decided.version
-    ensure_public_index_accepts(new, repository or settings.repository, project.published_name)
-    tag = settings.tag_for(new.text)
     warnings: list[str] = []
     if not request.offline:
-        warnings.extend(_check_index(project, new, repository or settings.repository, adapters))
+        computed = not decided.again and (request.rule is None or request.rule in BUMP_RULES)
+        new, said = _check_index(
+            project, new, repository or settings.repository, adapters, past_yanked=computed
+        )
+        warnings.extend(said)
+    ensure_public_index_accepts(new, repository or settings.repository, project.published_name)
+    tag = settings.tag_for(new.text)
     if not project.metadata.package_mode:
         warnings.append(
             "package-mode = false: this project builds no package, so it cannot be published "
@@ -397,13 +402,15 @@ def _check_repository(
 
 
 def _check_index(
-    project: Project, new: Version, repository: str, adapters: PrepareAdapters
-) -> list[str]:
-    """Refuse a version the index already has; an index that cannot answer is a warning."""
+    project: Project, new: Version, repository: str, adapters: PrepareAdapters, *, past_yanked: bool
+) -> tuple[Version, list[str]]:
+    """Refuse a version the index already has, or with `past_yanked` (a version the commits
+    or a bump rule chose) move past one it yanked, saying so; an index that cannot answer is a
+    warning."""
     index = adapters.index(repository)
     name = project.metadata.name
     if index is None:
-        return [
+        return new, [
             f"Cannot tell which index the repository {repository!r} is, so the index was "
             "not checked: set index-url in [tool.poetry-release]"
         ]
@@ -412,9 +419,20 @@ def _check_index(
     except IndexCredentialsRefused:
         raise
     except PackageIndexError as error:
-        return [f"{error.what}; the index was not checked"]
-    from poetry_release_plugin.core.simple_api import has_version, next_free, yanked_reasons
+        return new, [f"{error.what}; the index was not checked"]
+    from poetry_release_plugin.core.simple_api import (
+        describe_yank,
+        has_version,
+        next_free,
+        yanked_reasons,
+    )
 
+    said = []
+    while past_yanked and page is not None and yanked_reasons(page.files, new.text) is not None:
+        instead = parse_version(next_free(page.files, new))
+        yank = describe_yank(new.text, yanked_reasons(page.files, new.text) or [])
+        said.append(f"{yank} on the index, which never takes it again: preparing {instead.text}")
+        new = instead
     if page is not None and has_version(page.files, new.text):
         # a yanked version is still the index's (PEP 592): never uploaded again
         raise VersionOnIndex(
@@ -424,7 +442,7 @@ def _check_index(
             yanked=yanked_reasons(page.files, new.text),
             instead=next_free(page.files, new),
         )
-    return []
+    return new, said
 
 
 def _planned_changes(

@@ -121,10 +121,25 @@ def test_prepare_never_proposes_a_version_yanked_on_the_index(
     project = indexed_project(make_project, json_index)
     project.git("commit", "--allow-empty", "-q", "-m", "fix: a crash")
     served(json_index, SDIST)
+    json_index.yanked[SDIST] = "broken import"
+
+    result = project.poetry("release", "prepare", "--no-checks", "--json")
+
+    assert result.code == 0, result.output
+    assert result.json()["version"] == "0.9.2"
+    assert "0.9.1 was yanked (broken import) on the index" in result.output
+    assert 'version = "0.9.2"' in (project.root / "pyproject.toml").read_text()
+
+
+def test_prepare_refuses_a_yanked_version_given_by_hand(
+    make_project: ProjectFactory, json_index: JsonIndex
+) -> None:
+    project = indexed_project(make_project, json_index)
+    served(json_index, SDIST)
     json_index.yanked[SDIST] = True
     before = project.git("rev-parse", "HEAD")
 
-    result = project.poetry("release", "prepare", "--no-checks", "--dry-run")
+    result = project.poetry("release", "prepare", "0.9.1", "--no-checks", "--dry-run")
 
     assert result.code == 1, result.output
     assert "widget-kit 0.9.1 is already on the index" in result.output

@@ -286,7 +286,8 @@ def test_an_index_that_cannot_answer_is_a_warning_not_a_refusal() -> None:
 
 
 @pytest.mark.parametrize(
-    ("reason", "said"), [("broken wheel", "yanked (broken wheel)"), ("", "yanked: a yanked")]
+    ("reason", "said"),
+    [("broken wheel", "1.0.1 was yanked (broken wheel)"), ("", "1.0.1 was yanked")],
 )
 def test_a_yanked_version_is_never_proposed_again(reason: str, said: str) -> None:
     repository = Repository()
@@ -294,8 +295,25 @@ def test_a_yanked_version_is_never_proposed_again(reason: str, said: str) -> Non
         ["widget_kit-1.0.1.tar.gz", "widget_kit-1.0.2.tar.gz"], yanked=reason
     )
 
+    plan = repository.plan("patch")
+
+    assert plan.new.text == "1.0.3"  # past the yanked 1.0.1, and 1.0.2 the index has too
+    assert f"{said} on the index, which never takes it again: preparing 1.0.3" in (
+        repository.said.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"), [("broken wheel", "yanked (broken wheel)"), ("", "yanked: a yanked")]
+)
+def test_a_yanked_version_given_by_hand_is_refused(reason: str, said: str) -> None:
+    repository = Repository()
+    repository.index = MemoryIndex(
+        ["widget_kit-1.0.1.tar.gz", "widget_kit-1.0.2.tar.gz"], yanked=reason
+    )
+
     with pytest.raises(VersionOnIndex) as refused:
-        repository.plan("patch")
+        repository.plan("1.0.1")
 
     assert f"widget-kit 1.0.1 is already on the index https://index.invalid/simple/, {said}" in (
         refused.value.what
