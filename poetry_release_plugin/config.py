@@ -48,6 +48,7 @@ class ReleaseSettings:
     changelog: str | None = "CHANGELOG.md"
     checks: tuple[CheckSpec, ...] | None = None
     repository: str = "pypi"
+    rehearse: str | None = None  # the repository `cut --publish` rehearses the upload on
     index_url: str | None = None
     github_repository: str | None = None
     github_api_url: str | None = None
@@ -301,6 +302,7 @@ _PARSERS: dict[str, Any] = {
     "changelog": _changelog,
     "checks": _checks,
     "repository": _string,
+    "rehearse": _string,
     "index-url": _string,
     "github-repository": _github_repository,
     "github-api-url": _string,

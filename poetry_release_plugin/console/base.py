@@ -37,6 +37,16 @@ def escape(text: str) -> str:
     return Formatter.escape(text)
 
 
+def rehearse_option(description: str) -> Option:
+    """`--rehearse[=REPO]`: a bare `--rehearse` reads as None, an absent one as ""."""
+    return option("rehearse", None, description, flag=False, value_required=False, default="")
+
+
+def rehearsal_repository(given: object, configured: str | None) -> str | None:
+    """--rehearse NAME, a bare --rehearse (testpypi), else `rehearse` in the config."""
+    return "testpypi" if given is None else (str(given) or configured)
+
+
 class ConsoleReporter:
     """Tells the user what a workflow does: stdout, or stderr when stdout carries JSON."""
 

@@ -8,15 +8,29 @@ from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
 
-from poetry_release_plugin.console.base import ReleaseCommand, escape
+from poetry_release_plugin.console.base import (
+    ReleaseCommand,
+    escape,
+    rehearsal_repository,
+    rehearse_option,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from cleo.io.inputs.option import Option
 
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.console.services import Services
     from poetry_release_plugin.core.project import Project
-    from poetry_release_plugin.workflows.cut import CutPlan, CutRequest, Publishing, StepReport
+    from poetry_release_plugin.workflows.cut import (
+        CutAdapters,
+        CutPlan,
+        CutRequest,
+        Publishing,
+        StepReport,
+    )
 
 
 class CutCommand(ReleaseCommand):
@@ -31,6 +45,10 @@ class CutCommand(ReleaseCommand):
             None,
             "auto, always or never: upload with a token minted from the CI job's OIDC identity.",
             flag=False,
+        ),
+        rehearse_option(
+            "With --publish: first upload to this repository (testpypi when no name is given) "
+            "and install from it, before the tag."
         ),
         option("draft", None, "Create the GitHub release as a draft."),
         option("sign", None, "Sign the tag (git's own signing configuration)."),
@@ -77,6 +95,9 @@ and it finishes the job, never making a second tag or release.
             repository=self.option("repository") or project.settings.repository,
             dry_run=bool(self.option("dry-run")),
             remote=self.option("remote"),
+            rehearse=rehearsal_repository(self.option("rehearse"), project.settings.rehearse)
+            if self.option("publish")
+            else None,
         )
         with closing(Services(self.poetry, project, git, remote=request.remote)) as services:
             adapters = CutAdapters(
@@ -86,6 +107,7 @@ and it finishes the job, never making a second tag or release.
                 notes=lambda: self._notes(project, git, services),
                 publishing=functools.cache(lambda: self._publishing(project, request)),
                 index=lambda: services.index(request.repository),
+                rehearse=lambda: self._rehearse(project, request, services, adapters),
             )
             try:
                 plan = plan_cut(project, request, adapters)
@@ -111,7 +133,66 @@ and it finishes the job, never making a second tag or release.
             recover_interrupted_prepare(git)
             self.reporter.info("an interrupted prepare's commit had landed: the index is put right")
 
-    def _publishing(self, project: Project, request: CutRequest) -> Publishing:
+    def _rehearse(
+        self, project: Project, request: CutRequest, services: Services, adapters: CutAdapters
+    ) -> str:
+        from poetry_release_plugin.adapters.venv import install_release
+        from poetry_release_plugin.errors import ConfigError
+        from poetry_release_plugin.workflows.rehearsal import (
+            RehearsalAdapters,
+            RehearsalRequest,
+            rehearse,
+        )
+
+        repository = request.rehearse
+        assert repository is not None  # the step is planned only with a rehearsal repository
+        index = services.index(repository)
+        if index is None:
+            raise ConfigError(
+                f"Cannot tell which index the rehearsal repository {repository!r} is",
+                f"poetry config repositories.{repository} URL (its Simple API is read there)",
+            )
+        real = services.index(request.repository)
+        dependencies = [real.pip_index()] if real is not None else services.dependency_indexes()
+        publishing = self._publishing(
+            project, request, repository=repository, prebuilt=adapters.publishing().built()
+        )
+        return rehearse(
+            RehearsalRequest(
+                project.metadata.name,
+                project.version_reader.module,
+                project.version,
+                repository,
+            ),
+            RehearsalAdapters(
+                publishing,
+                index,
+                install=lambda name, version, package, files: install_release(
+                    name, version, package, files, index.pip_index(), dependencies
+                ),
+                waiting=self._first_line_only(),
+            ),
+        )
+
+    def _first_line_only(self) -> Callable[[str], None]:
+        """A waiting line, said once (the index lists an upload within seconds)."""
+        said: list[str] = []
+
+        def say(line: str) -> None:
+            if not said:
+                said.append(line)
+                self.reporter.info(line)
+
+        return say
+
+    def _publishing(
+        self,
+        project: Project,
+        request: CutRequest,
+        *,
+        repository: str | None = None,
+        prebuilt: list[Path] | None = None,
+    ) -> Publishing:
         from cleo.io.io import IO
 
         from poetry_release_plugin.config import TRUSTED_PUBLISHING_MODES
@@ -129,10 +210,11 @@ and it finishes the job, never making a second tag or release.
             self.poetry,
             io,
             self.reporter,
-            request.repository,
+            repository or request.repository,
             mode,
-            oidc_audience=project.settings.oidc_audience,
+            oidc_audience=None if repository else project.settings.oidc_audience,
             dry_run=request.dry_run,
+            prebuilt=prebuilt,
         )
 
     def _notes(self, project: Project, git: Git, services: Services) -> str:

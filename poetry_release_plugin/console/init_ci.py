@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from cleo.helpers import option
 
-from poetry_release_plugin.console.base import ReleaseCommand, escape
+from poetry_release_plugin.console.base import (
+    ReleaseCommand,
+    escape,
+    rehearsal_repository,
+    rehearse_option,
+)
 
 if TYPE_CHECKING:
     from cleo.io.inputs.option import Option
@@ -28,6 +33,9 @@ class InitCiCommand(ReleaseCommand):
             default="pypi",
         ),
         option("repository", "r", "The Poetry repository to publish to.", flag=False),
+        rehearse_option(
+            "The job rehearses the upload on this repository first (testpypi when no name)."
+        ),
         option("dry-run", None, "Print the file instead of writing it."),
         option("force", None, "Replace an existing file."),
         *ReleaseCommand.common_options,
@@ -56,6 +64,7 @@ project's trusted publisher. An existing file is left alone unless <comment>--fo
             repository=self.option("repository"),
             dry_run=bool(self.option("dry-run")),
             force=bool(self.option("force")),
+            rehearse=rehearsal_repository(self.option("rehearse"), project.settings.rehearse),
         )
         remote_url = git.remote_url(project.settings.remote) if git.is_work_tree() else None
         top = Path(git.top_level()).resolve() if git.is_work_tree() else project.root.resolve()
@@ -84,6 +93,11 @@ project's trusted publisher. An existing file is left alone unless <comment>--fo
         self.say(
             "Then no token is needed: remove the PYPI_TOKEN secret and any pypi-token setting."
         )
+        if request.rehearse is not None:
+            self.say(
+                f"Register it on the rehearsal repository's index ({escape(request.rehearse)}) "
+                "the same way: the job uploads there first."
+            )
         if self.json_mode:
             self.emit_json(
                 {

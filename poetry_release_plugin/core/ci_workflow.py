@@ -63,9 +63,12 @@ class CiSettings:
     folder: str = ""  # the project's folder in the repository ("" at its root)
     poetry: str = "poetry"  # what pipx installs: Poetry as the one running init-ci
     plugin: str = "poetry-release-plugin"  # what `poetry self add` installs
+    rehearse: str | None = None  # the repository the upload is rehearsed on first
 
     def __post_init__(self) -> None:
         safe_name(self.repository, "repository")
+        if self.rehearse is not None:
+            safe_name(self.rehearse, "rehearsal repository")
         safe_name(self.environment, "environment")
         if self.folder and (not _SAFE_PATH.match(self.folder) or ".." in self.folder.split("/")):
             raise ConfigError(
@@ -76,6 +79,10 @@ class CiSettings:
 
 def _repository_option(settings: CiSettings) -> str:
     return "" if settings.repository == "pypi" else f" -r {settings.repository}"
+
+
+def _rehearse_option(settings: CiSettings) -> str:
+    return "" if settings.rehearse is None else f" --rehearse={settings.rehearse}"
 
 
 def _quoted(value: str) -> str:
@@ -136,7 +143,7 @@ jobs:
           pipx install {_quoted(settings.poetry)}
           poetry self add {_quoted(settings.plugin)}
       - name: Publish
-        run: poetry release cut --publish{repository}
+        run: poetry release cut --publish{repository}{_rehearse_option(settings)}
         env:
           GITHUB_TOKEN: ${{{{ github.token }}}}
       - name: Verify
@@ -150,6 +157,11 @@ def gitlab_pipeline(settings: CiSettings) -> str:
     """`.gitlab-ci.yml`."""
     variable = "".join(c if c.isalnum() else "_" for c in settings.audience.upper())
     repository = _repository_option(settings)
+    rehearsal_token = (
+        '\n    TESTPYPI_ID_TOKEN:\n      aud: "testpypi"'
+        if settings.rehearse == "testpypi" and settings.audience != "testpypi"
+        else ""
+    )
     return f"""\
 # Written by `poetry release init-ci --gitlab`. On a release tag, this job uploads the release
 # with trusted publishing (the job's id_token is exchanged for a short-lived upload token: no
@@ -164,7 +176,7 @@ publish:
     name: {_quoted(settings.environment)}
   id_tokens:
     {variable}_ID_TOKEN:
-      aud: {_quoted(settings.audience)}
+      aud: {_quoted(settings.audience)}{rehearsal_token}
   variables:
     GIT_DEPTH: "0"
   script:{f"{chr(10)}    - cd {_quoted(settings.folder)}" if settings.folder else ""}
@@ -172,7 +184,7 @@ publish:
     - pipx install {_quoted(settings.poetry)}
     - export PATH="$HOME/.local/bin:$PATH"
     - poetry self add {_quoted(settings.plugin)}
-    - poetry release cut --publish --no-github-release{repository}
+    - poetry release cut --publish --no-github-release{repository}{_rehearse_option(settings)}
     - poetry release verify --install --no-github --timeout 900{repository}
 """
 

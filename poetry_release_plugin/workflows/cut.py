@@ -25,7 +25,13 @@ from poetry_release_plugin.core.version import (
     ensure_public_index_accepts,
     parse_version,
 )
-from poetry_release_plugin.errors import GitError, GitHubError, PushRejected, ReleaseError
+from poetry_release_plugin.errors import (
+    ConfigError,
+    GitError,
+    GitHubError,
+    PushRejected,
+    ReleaseError,
+)
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 from poetry_release_plugin.workflows.notes import is_same_body
 from poetry_release_plugin.workflows.preconditions import (
@@ -77,6 +83,7 @@ class CutRequest:
     repository: str = "pypi"
     dry_run: bool = False
     remote: str | None = None
+    rehearse: str | None = None  # the repository to rehearse the upload on, before the tag
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,7 @@ class CutAdapters:
     notes: Callable[[], str]
     publishing: Callable[[], Publishing]
     index: Callable[[], IndexReader | None] = lambda: None
+    rehearse: Callable[[], str] = lambda: ""  # upload to the rehearsal index, install from it
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
 
@@ -210,6 +218,13 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         )
     immutable: bool | None = False
     finished_by = fileless_by = None
+    if request.publish and request.rehearse and facts.on_index is not True:
+        if request.rehearse == request.repository:
+            raise ConfigError(
+                f"The rehearsal repository {request.rehearse} is the one the release goes to",
+                "rehearse on another repository (testpypi), or drop --rehearse",
+            )
+        steps.insert(0, "rehearsal")
     if request.publish:
         adapters.publishing().check()
         _ensure_shipped_versions(
@@ -281,6 +296,7 @@ def _ensure_release_open(
 def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[StepReport]:
     """Run the planned steps in order; each skips itself when already done."""
     steps: dict[str, Callable[[CutPlan, CutRequest, CutAdapters, CutProgress], StepReport]] = {
+        "rehearsal": _rehearsal,
         "tag": _tag,
         "push": _push,
         "github release": _github_release,
@@ -301,6 +317,16 @@ def run_cut(plan: CutPlan, request: CutRequest, adapters: CutAdapters) -> list[S
         adapters.reporter.info(f"{report.name}: {report.result.value} ({report.detail})")
         reports.append(report)
     return reports
+
+
+def _rehearsal(
+    plan: CutPlan, request: CutRequest, adapters: CutAdapters, progress: CutProgress
+) -> StepReport:
+    """The very files, uploaded to the rehearsal index and installed from it, before the tag."""
+    if request.dry_run:
+        detail = f"upload to {request.rehearse}, then install from it"
+        return StepReport("rehearsal", StepResult.PLANNED, detail)
+    return StepReport("rehearsal", StepResult.DONE, adapters.rehearse())
 
 
 def _tag(

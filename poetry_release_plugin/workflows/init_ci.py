@@ -34,6 +34,7 @@ class InitCiRequest:
     repository: str | None = None
     dry_run: bool = False
     force: bool = False
+    rehearse: str | None = None  # the repository the job rehearses the upload on
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def plan_ci(
         folder=folder,
         poetry=installs[0],
         plugin=installs[1],
+        rehearse=request.rehearse,
     )
     index = "TestPyPI" if audience == "testpypi" else "PyPI"
     if request.gitlab:

@@ -42,6 +42,7 @@ class IndexPublishing:
     trusted_publishing: str = "auto"
     oidc_audience: str | None = None
     dry_run: bool = False  # settle everything, send nothing: no probe, no identity, no mint
+    prebuilt: list[Path] | None = None  # files built for another upload: these bytes, again
     clock: Callable[[], float] = time.time
     _target: UploadTarget | None = field(default=None, init=False)
     _credentials: Credentials | None = field(default=None, init=False)
@@ -91,6 +92,8 @@ class IndexPublishing:
         command ends), the attestations gathered: what `publish` uploads."""
         from poetry_release_plugin.adapters.publisher import built_release
 
+        if self.prebuilt is not None:
+            return self.prebuilt
         if self._built is None:
             self._build = built_release(self.poetry, self.io)
             self._built = self._build.__enter__()

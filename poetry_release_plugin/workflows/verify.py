@@ -260,7 +260,9 @@ def _files_row(request: VerifyRequest, files: list[IndexFile] | None) -> CheckRo
         elif remote.sha256 is None:
             problems.append(f"the index gives no sha256 for {name}")
         elif remote.sha256 != digest:
-            problems.append(f"{name} differs from the index's (sha256)")
+            problems.append(
+                f"{name} differs from the index's (sha256 {digest} here, {remote.sha256} there)"
+            )
     if problems:
         return CheckRow("files", Outcome.FAILED, "; ".join(problems))
     return CheckRow("files", Outcome.OK, f"{len(local)} file(s) match {request.dist_dir} by sha256")

@@ -264,3 +264,20 @@ def test_a_monorepo_project_gets_its_own_workflow_at_the_repositorys_root(
     assert '        working-directory: "pkga"' in text
     assert '      - "pkga-v*"' in text
     assert "workflow name: release-pkga.yml" in result.stdout
+
+
+def test_a_rehearsing_job_uploads_to_testpypi_first(make_project: ProjectFactory) -> None:
+    project = make_project()
+
+    github = project.poetry("release", "init-ci", "--dry-run", "--rehearse")
+    gitlab = project.poetry("release", "init-ci", "--dry-run", "--gitlab", "--rehearse")
+    evil = project.poetry("release", "init-ci", "--dry-run", "--rehearse=x;curl")
+
+    assert github.code == 0, github.output
+    assert "run: poetry release cut --publish --rehearse=testpypi\n" in github.stdout
+    assert "rehearsal repository's index (testpypi)" in github.output
+    assert gitlab.code == 0, gitlab.output
+    assert '    TESTPYPI_ID_TOKEN:\n      aud: "testpypi"\n' in gitlab.stdout
+    assert "--rehearse=testpypi" in gitlab.stdout
+    assert evil.code == 1
+    assert "cannot go into the CI definition" in evil.output

@@ -10,7 +10,7 @@ import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
-from fakes import MemoryGitHub
+from fakes import MemoryGitHub, project
 from test_cut_workflow import Release
 
 from poetry_release_plugin.core.ci_workflow import publish_workflows
@@ -21,8 +21,8 @@ from poetry_release_plugin.core.release_assets import (
     release_files,
     sha256sums,
 )
-from poetry_release_plugin.errors import ReleaseError
-from poetry_release_plugin.workflows.cut import StepResult
+from poetry_release_plugin.errors import ConfigError, ReleaseError
+from poetry_release_plugin.workflows.cut import CutRequest, StepResult, plan_cut, run_cut
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -233,3 +233,48 @@ def test_cut_publishes_for_a_workflow_on_the_published_release() -> None:
     release.cut()
 
     assert not release.github.releases[0].draft
+
+
+def test_a_rehearsal_runs_before_anything_irreversible(tmp_path: Path) -> None:
+    release = releasing(tmp_path)
+    order: list[str] = []
+    adapters = release.adapters()
+
+    def rehearse() -> str:
+        order.append("rehearsed")
+        return "on testpypi"
+
+    adapters.rehearse = rehearse
+    request = CutRequest(publish=True, rehearse="testpypi")
+
+    plan = plan_cut(project("1.1.0"), request, adapters)
+    reports = run_cut(plan, request, adapters)
+
+    assert [report.name for report in reports][:2] == ["rehearsal", "tag"]
+    assert order == ["rehearsed"]
+
+
+def test_a_failed_rehearsal_leaves_no_tag(tmp_path: Path) -> None:
+    release = releasing(tmp_path)
+    adapters = release.adapters()
+
+    def broken() -> str:
+        raise ReleaseError("The rehearsal on testpypi does not install", "fix it")
+
+    adapters.rehearse = broken
+    request = CutRequest(publish=True, rehearse="testpypi")
+    plan = plan_cut(project("1.1.0"), request, adapters)
+
+    with pytest.raises(ReleaseError, match="does not install"):
+        run_cut(plan, request, adapters)
+
+    assert "v1.1.0" not in release.git.tags
+    assert release.github.releases == []
+    assert release.publishing.uploads == 0
+
+
+def test_rehearsing_on_the_real_repository_is_refused(tmp_path: Path) -> None:
+    release = releasing(tmp_path)
+
+    with pytest.raises(ConfigError, match="is the one the release goes to"):
+        plan_cut(project("1.1.0"), CutRequest(publish=True, rehearse="pypi"), release.adapters())
