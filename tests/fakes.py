@@ -343,6 +343,7 @@ class MemoryGitHub(GitHub):
     immutable: bool | None = False
     attached: dict[int, list[AttachedAsset]] = field(default_factory=dict)  # release id: assets
     refuse_uploads: str | None = None  # every upload fails with this message
+    contents: dict[str, bytes] = field(default_factory=dict)  # asset name: its bytes
 
     def immutable_releases(self) -> bool | None:
         return self.immutable
@@ -361,6 +362,7 @@ class MemoryGitHub(GitHub):
             len(assets) + 1, file.name, "uploaded", file.sha256, len(file.content)
         )
         assets.append(asset)
+        self.contents[file.name] = file.content
         return asset
 
     def delete_asset(self, release: GitHubRelease, asset: AttachedAsset) -> None:
@@ -368,6 +370,9 @@ class MemoryGitHub(GitHub):
 
     def asset_sha256(self, asset: AttachedAsset) -> str | None:
         return asset.sha256
+
+    def asset_content(self, asset: AttachedAsset) -> bytes | None:
+        return self.contents.get(asset.name)
 
     def close(self) -> None:
         pass

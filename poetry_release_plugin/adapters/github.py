@@ -189,10 +189,12 @@ class GitHub:
     def immutable_releases(self) -> bool | None:
         """Whether the repository's releases are immutable once published; None when the token
         cannot tell (GitHub answers 404 both when it is off and to a token without admin
-        read access)."""
+        read access; an app token without the administration permission gets a 403)."""
         response = self._request("GET", f"{self._repo}/immutable-releases")
         if response.status_code == 404:
             return False if self._admin else None
+        if response.status_code == 403 and not is_rate_limited(response):
+            return None
         data = self._expect(response, 200, "read whether releases are immutable")
         return bool(data.get("enabled")) if isinstance(data, dict) else None
 
@@ -261,17 +263,22 @@ class GitHub:
             self._expect(response, 204, f"delete {asset.name} from {release.tag_name}")
 
     def asset_sha256(self, asset: AttachedAsset) -> str | None:
-        """An asset's sha256: GitHub's digest, else by downloading it (the download host gets
-        no token); None when neither works."""
+        """An asset's sha256: GitHub's digest, else by downloading it; None when neither works."""
         if asset.sha256 is not None:
             return asset.sha256
+        content = self.asset_content(asset)
+        return hashlib.sha256(content).hexdigest() if content is not None else None
+
+    def asset_content(self, asset: AttachedAsset) -> bytes | None:
+        """An asset's bytes, downloaded (GitHub's download host gets no token); None when it
+        cannot be downloaded."""
         response = self._request(
             "GET",
             f"{self._repo}/releases/assets/{asset.id}",
             accept="application/octet-stream",
         )
         if response.status_code == 200:
-            return hashlib.sha256(response.content).hexdigest()
+            return response.content
         location = response.headers.get("location")
         if response.status_code not in (301, 302, 307) or not location:
             return None
@@ -280,9 +287,7 @@ class GitHub:
                 download = send(anonymous, "GET", location, policy=self._policy)
             except (HttpUnavailable, httpx.HTTPError):
                 return None
-        if download.status_code != 200:
-            return None
-        return hashlib.sha256(download.content).hexdigest()
+        return download.content if download.status_code == 200 else None
 
     def release_for_tag(self, tag: str) -> GitHubRelease | None:
         """The release of a tag, drafts included (the by-tag endpoint hides drafts)."""

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from poetry.config.config import Config
     from poetry.repositories.legacy_repository import LegacyRepository
 
+    from poetry_release_plugin.core.simple_api import IndexFile
+
 REQUEST_SECONDS = 10.0
 READ_TIMEOUT = 10.0
 MAX_REDIRECTS = 30  # requests' own limit
@@ -160,6 +162,20 @@ class PackageIndex:
         }
         self._seen[url] = _Seen(validators, page)
         return page
+
+    def download(self, file: IndexFile, *, seconds: float = 120.0) -> bytes | None:
+        """A file's bytes as the index serves them (with the repository's credentials), or
+        None when it does not give them within `seconds`."""
+        session = self._poetry_repository.session
+
+        def fetch() -> requests.Response:
+            return session.get(file.url, raise_for_status=False, timeout=(5.0, READ_TIMEOUT))
+
+        try:
+            response = within_deadline(seconds, fetch)
+        except Exception:  # requests' and Poetry's errors, a deadline: the caller says what
+            return None
+        return response.content if response.status_code == 200 else None
 
     def pip_index(self) -> PipIndex:
         """This index for pip: its URL with Poetry's credentials, and its certificates."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.console.services import Services
     from poetry_release_plugin.core.project import Project
+    from poetry_release_plugin.core.simple_api import IndexFile
     from poetry_release_plugin.workflows.cut import (
         CutAdapters,
         CutPlan,
@@ -107,6 +108,7 @@ and it finishes the job, never making a second tag or release.
                 notes=lambda: self._notes(project, git, services),
                 publishing=functools.cache(lambda: self._publishing(project, request)),
                 index=lambda: services.index(request.repository),
+                index_bytes=lambda file: self._index_bytes(services, request, file),
                 rehearse=lambda: self._rehearse(project, request, services, adapters),
             )
             try:
@@ -173,6 +175,12 @@ and it finishes the job, never making a second tag or release.
                 waiting=self._first_line_only(),
             ),
         )
+
+    def _index_bytes(
+        self, services: Services, request: CutRequest, file: IndexFile
+    ) -> bytes | None:
+        index = services.index(request.repository)
+        return index.download(file) if index is not None else None
 
     def _first_line_only(self) -> Callable[[str], None]:
         """A waiting line, said once (the index lists an upload within seconds)."""

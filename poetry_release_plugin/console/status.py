@@ -124,6 +124,8 @@ class StatusCommand(ReleaseCommand):
         if release is not None and release.draft:
             finisher = side.finished_by
             by = f"{escape(finisher)} on the tag publishes it" if finisher else "cut publishes it"
+            if side.lacking_files:
+                by = "it lacks the files the index has: cut --publish attaches them, then publishes"
             self.say(f"  GitHub release: <comment>draft</comment> ({by})")
             for run in side.runs:
                 state = run.conclusion or run.status
@@ -234,7 +236,9 @@ class StatusCommand(ReleaseCommand):
                     "github_release": facts.github_published,
                     "github_release_draft": draft,
                     "github_immutable": status.github.immutable,
-                    "github_assets": [a.name for a in facts.github_release.assets]
+                    "github_assets": [
+                        a.name for a in facts.github_release.assets if a.state == "uploaded"
+                    ]
                     if facts.github_release
                     else [],
                     "github_finished_by": status.github.finished_by,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from poetry_release_plugin.errors import ConfigError
 
@@ -194,48 +195,84 @@ class PublishWorkflow:
     """A committed GitHub Actions workflow that uploads the release, and what starts it."""
 
     path: str
-    on_tag: bool  # a pushed tag starts it
+    on_tags: tuple[str, ...] | None  # the tag filters a push runs it for (None: every tag)
+    tags_ignored: tuple[str, ...]
     on_release: bool  # a published release starts it
-    attaches: bool  # it runs `poetry release cut --publish`: it attaches files, then publishes
+    attaches: bool  # it runs `poetry release cut --publish` with the GitHub release
 
-    @property
-    def publishes_the_draft(self) -> bool:
-        """Whether a draft left by `cut` is finished by this workflow's run on the tag."""
-        return self.on_tag and self.attaches
+    def runs_on(self, tag: str) -> bool:
+        """Whether pushing `tag` starts it."""
+        if self.on_tags is not None and not any(fnmatchcase(tag, p) for p in self.on_tags):
+            return False
+        return not any(fnmatchcase(tag, pattern) for pattern in self.tags_ignored)
+
+    def publishes_the_draft(self, tag: str) -> bool:
+        """Whether a draft left by `cut` for `tag` is finished by this workflow's run on it."""
+        return self.attaches and self.runs_on(tag)
 
 
 _PUBLISHES = re.compile(
     r"poetry\s+publish\b|pypa/gh-action-pypi-publish|twine\s+upload|uv\s+publish"
     r"|poetry\s+release\s+cut\b[^\n]*--publish"
 )
-_ON_KEY = re.compile(r"""^(?:on|"on"|'on'|true)\s*:\s*(?P<inline>[^#]*?)\s*(?:#.*)?$""")
+_CUT = re.compile(r"poetry\s+release\s+cut\b[^\n]*")
+_ON_KEY = re.compile(r"""^(?:on|"on"|'on'|true)\s*:\s*(?P<inline>.*?)\s*$""")
+_NEVER = ("__no_tag_matches__",)
 
 
 def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
-    """The workflows among `files` (path: text) that upload a release, with their triggers."""
+    """The workflows among `files` (path: text) that upload a release, with their triggers
+    (comments are not read)."""
     found = []
-    for path, text in sorted(files.items()):
+    for path, raw in sorted(files.items()):
+        text = "\n".join(_without_comment(line) for line in raw.splitlines())
         if not _PUBLISHES.search(text):
             continue
         events = _trigger_events(text)
         push, release = events.get("push"), events.get("release")
+        filters = _filters(push or [])
+        if push is None:
+            on_tags: tuple[str, ...] | None = _NEVER
+        elif "tags" in filters:
+            on_tags = filters["tags"]
+        elif "branches" in filters or "branches-ignore" in filters:
+            on_tags = () if "tags-ignore" not in filters else None
+        else:
+            on_tags = None
+        cuts = [line for line in _CUT.findall(text) if "--publish" in line]
         found.append(
             PublishWorkflow(
                 path,
-                on_tag=push is not None and ("tags" in push or "branches" not in push),
+                on_tags=on_tags,
+                tags_ignored=filters.get("tags-ignore", ()),
                 on_release=release is not None
                 and (
-                    "types" not in release
-                    or bool(re.search(r"\b(published|released|created)\b", release))
+                    not any(line.startswith("types") for line in release)
+                    or bool(re.search(r"\b(published|released|created)\b", " ".join(release)))
                 ),
-                attaches=re.search(r"poetry\s+release\s+cut\b[^\n]*--publish", text) is not None,
+                attaches=any(
+                    "--no-github-release" not in line and "--draft" not in line for line in cuts
+                ),
             )
         )
     return found
 
 
-def _trigger_events(text: str) -> dict[str, str]:
-    """The events of a workflow's top-level `on:` (name: the text of its settings)."""
+def _without_comment(line: str) -> str:
+    """A YAML line without its comment (a `#` at the start or after a space, outside quotes)."""
+    quote = ""
+    for position, character in enumerate(line):
+        if quote:
+            quote = "" if character == quote else quote
+        elif character in "'\"":
+            quote = character
+        elif character == "#" and (position == 0 or line[position - 1].isspace()):
+            return line[:position].rstrip()
+    return line
+
+
+def _trigger_events(text: str) -> dict[str, list[str]]:
+    """The events of a workflow's top-level `on:` (name: the lines of its settings, stripped)."""
     lines = text.splitlines()
     for index, line in enumerate(lines):
         match = _ON_KEY.match(line)
@@ -243,14 +280,13 @@ def _trigger_events(text: str) -> dict[str, str]:
             continue
         inline = match["inline"].strip()
         if inline:
-            names = re.findall(r"[A-Za-z_]+", inline)
-            return {name: "" for name in names}
-        events: dict[str, str] = {}
+            return {name: [] for name in re.findall(r"[A-Za-z_]+", inline)}
+        events: dict[str, list[str]] = {}
         event_indent: int | None = None
         current = ""
         for child in lines[index + 1 :]:
             stripped = child.strip()
-            if not stripped or stripped.startswith("#"):
+            if not stripped:
                 continue
             indent = len(child) - len(child.lstrip())
             if indent == 0:
@@ -259,11 +295,35 @@ def _trigger_events(text: str) -> dict[str, str]:
                 event_indent = indent
             if indent == event_indent:
                 if stripped.startswith("- "):  # on:\n  - push\n  - release
-                    events[stripped[2:].strip()] = ""
+                    events[stripped[2:].strip()] = []
                     continue
                 current = stripped.split(":", 1)[0].strip().strip("'\"")
-                events[current] = stripped.split(":", 1)[1] if ":" in stripped else ""
+                rest = stripped.split(":", 1)[1].strip() if ":" in stripped else ""
+                events[current] = [rest] if rest else []
             elif current:
-                events[current] += "\n" + stripped
+                events[current].append(stripped)
         return events
     return {}
+
+
+def _filters(lines: list[str]) -> dict[str, tuple[str, ...]]:
+    """A push event's filters (`tags`, `tags-ignore`, `branches`, ...) and their patterns."""
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in lines:
+        if line.startswith("-") and current:
+            found[current].append(_unquoted(line[1:]))
+            continue
+        key, _, rest = line.partition(":")
+        current = key.strip().strip("'\"")
+        found[current] = []
+        rest = rest.strip()
+        if rest.startswith("["):
+            found[current] = [_unquoted(item) for item in rest.strip("[]").split(",") if item]
+        elif rest:
+            found[current] = [_unquoted(rest)]
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _unquoted(text: str) -> str:
+    return text.strip().strip("'\"")

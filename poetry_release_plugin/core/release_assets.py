@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
 SHA256SUMS = "SHA256SUMS"
@@ -30,8 +30,12 @@ class AssetFile:
     @classmethod
     def read(cls, path: Path) -> AssetFile:
         """The file at `path`, under its own name."""
-        content = path.read_bytes()
-        return cls(path.name, hashlib.sha256(content).hexdigest(), content)
+        return cls.of(path.name, path.read_bytes())
+
+    @classmethod
+    def of(cls, name: str, content: bytes) -> AssetFile:
+        """These bytes under this name."""
+        return cls(name, hashlib.sha256(content).hexdigest(), content)
 
     @property
     def content_type(self) -> str:
@@ -69,6 +73,21 @@ def release_files(paths: Sequence[Path]) -> list[AssetFile]:
     """What a release carries: the distributions and attestations, then their SHA256SUMS."""
     files = [AssetFile.read(path) for path in sorted(paths, key=lambda path: path.name)]
     return [*files, sha256sums(files)]
+
+
+def with_index_bytes(
+    files: Sequence[AssetFile], from_index: Mapping[str, AssetFile]
+) -> list[AssetFile]:
+    """The release's files with the index's own bytes for the ones it serves differently (a
+    resumed run built them again); their attestations, made for the other bytes, are left
+    out; SHA256SUMS made anew."""
+    kept = [
+        from_index.get(file.name, file)
+        for file in files
+        if file.name != SHA256SUMS
+        and not any(file.name.startswith(f"{name}.") for name in from_index)
+    ]
+    return [*kept, sha256sums(kept)]
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,23 @@ def plan_attach(files: Sequence[AssetFile], attached: Sequence[AttachedAsset]) -
     return AttachPlan(
         tuple(upload), tuple(delete), tuple(present), tuple(mismatched), tuple(unverified)
     )
+
+
+def read_sha256sums(content: bytes) -> dict[str, str]:
+    """A SHA256SUMS file's digests by file name (lines it cannot read are left out)."""
+    found = {}
+    for line in content.decode("utf-8", "replace").splitlines():
+        digest, _, name = line.strip().partition(" ")
+        name = name.strip().lstrip("*")  # `sha256sum -b` marks binary mode with a star
+        if len(digest) == 64 and name:
+            found[name] = digest.lower()
+    return found
+
+
+def lacks_files(assets: Sequence[AttachedAsset]) -> bool:
+    """Whether a release lacks the files `cut --publish` attaches (their SHA256SUMS comes last,
+    so a release without a finished one lacks some)."""
+    return not any(a.name == SHA256SUMS and a.state == "uploaded" for a in assets)
 
 
 def digest_sha256(digest: object) -> str | None:

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from poetry_release_plugin.core.ci_workflow import publish_workflows
-from poetry_release_plugin.core.release_assets import AssetMismatch
+from poetry_release_plugin.core.release_assets import AssetMismatch, lacks_files
 from poetry_release_plugin.core.release_state import (
     closed_release_problem,
     cut_refusal,
@@ -48,8 +48,9 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease
     from poetry_release_plugin.core.project import Project
+    from poetry_release_plugin.core.release_assets import AssetFile
     from poetry_release_plugin.core.release_state import ReleaseFacts
-    from poetry_release_plugin.core.simple_api import IndexReader
+    from poetry_release_plugin.core.simple_api import IndexFile, IndexReader
     from poetry_release_plugin.workflows.prepare import Reporter
 
 
@@ -124,6 +125,7 @@ class CutAdapters:
     publishing: Callable[[], Publishing]
     index: Callable[[], IndexReader | None] = lambda: None
     rehearse: Callable[[], str] = lambda: ""  # upload to the rehearsal index, install from it
+    index_bytes: Callable[[IndexFile], bytes | None] = lambda file: None  # a file's download
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
 
@@ -238,8 +240,9 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         if github_release and not request.draft:
             steps.append("release published")
     elif github_release and not request.draft:
+        _ensure_draft_has_its_files(facts, tag, settings.assets, adapters)
         workflows = publish_workflows(git.workflow_files())
-        finished_by = next((w.path for w in workflows if w.publishes_the_draft), None)
+        finished_by = next((w.path for w in workflows if w.publishes_the_draft(tag)), None)
         fileless_by = next((w.path for w in workflows if w.on_release), None)
     return CutPlan(
         project,
@@ -258,6 +261,26 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         finished_by=finished_by,
         fileless_by=None if finished_by else fileless_by,
     )
+
+
+def _ensure_draft_has_its_files(
+    facts: ReleaseFacts, tag: str, assets: bool, adapters: CutAdapters
+) -> None:
+    """Refuse to publish a draft that lacks the files the index has where releases may be
+    immutable: published, it could never get them."""
+    draft = facts.github_release
+    if not assets or draft is None or not draft.draft or facts.on_index is not True:
+        return
+    if lacks_files(draft.assets):
+        immutable = adapters.github().immutable_releases()
+        if immutable is not False:
+            raise ReleaseError(
+                f"The draft release of {tag} lacks the files the index has for "
+                f"{facts.version}; published now, it could never get them "
+                "(releases may be immutable once published)",
+                "run poetry release cut --publish: it attaches them (nothing is uploaded "
+                "again), then publishes the release",
+            )
 
 
 def _ensure_shipped_versions(
@@ -465,6 +488,8 @@ def _assets(
     from poetry_release_plugin.core.release_assets import plan_attach, release_files
 
     files = release_files(adapters.publishing().attachable())
+    if not request.dry_run:
+        files = _as_on_the_index(plan, files, adapters)
     names = ", ".join(file.name for file in files)
     release = progress.release
     if request.dry_run or release is None:
@@ -494,10 +519,11 @@ def _assets(
             f"{m.file_sha256}"
             for m in mismatched
         )
+        kept = "the release stays a draft until then" if release.draft else "it was left as it is"
         raise ReleaseError(
             f"The release of {plan.tag} carries other bytes than were uploaded: {listed}",
-            "delete those assets from the draft release on GitHub (the index has the real "
-            "files), then run cut --publish again; the release stays a draft until then",
+            "delete those assets from the release on GitHub (the index has the real files), "
+            f"then run cut --publish again; {kept}",
         )
     if wanted.done:
         return StepReport("assets", StepResult.ALREADY_DONE, f"{names} attached")
@@ -508,7 +534,7 @@ def _assets(
         try:
             github.upload_asset(release, file)
         except GitHubError as error:
-            if plan.immutable is not False:
+            if plan.immutable is not False and release.draft:
                 raise ReleaseError(
                     f"{error.what}; the release of {plan.tag} stays a draft until its files are "
                     "attached (releases may be immutable once published)",
@@ -527,6 +553,39 @@ def _assets(
     if not sent:
         return StepReport("assets", StepResult.SKIPPED, f"none attached{present}")
     return StepReport("assets", StepResult.DONE, f"{', '.join(sent)}{present}")
+
+
+def _as_on_the_index(
+    plan: CutPlan, files: list[AssetFile], adapters: CutAdapters
+) -> list[AssetFile]:
+    """The files as the index serves them: one built again with other bytes (a resumed run,
+    another machine's build) is attached as the index's own, or not at all."""
+    from poetry_release_plugin.core.release_assets import AssetFile, with_index_bytes
+    from poetry_release_plugin.core.simple_api import files_of_version
+
+    index = adapters.index()
+    try:
+        page = index.project_page(plan.project.metadata.name) if index is not None else None
+    except ReleaseError:
+        page = None  # the index cannot say now: the files are the ones just built and sent
+    listed = {f.filename: f for f in files_of_version(page.files, plan.version)} if page else {}
+    replaced = {}
+    for file in files:
+        entry = listed.get(file.name)
+        if entry is None or entry.sha256 is None or entry.sha256 == file.sha256:
+            continue
+        content = adapters.index_bytes(entry)
+        fetched = AssetFile.of(file.name, content) if content is not None else None
+        if fetched is None or fetched.sha256 != entry.sha256:
+            raise ReleaseError(
+                f"{file.name} built now has sha256 {file.sha256}, the index has "
+                f"{entry.sha256}, and the index's file could not be fetched to attach it; "
+                f"the release of {plan.tag} was left as it is",
+                "run poetry release cut --publish again (it fetches the index's file), or "
+                "attach the index's file by hand",
+            )
+        replaced[file.name] = fetched
+    return with_index_bytes(files, replaced) if replaced else files
 
 
 def _release_published(

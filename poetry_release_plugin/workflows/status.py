@@ -50,6 +50,7 @@ class GitHubSide:
     immutable: bool | None = None  # None: not asked, or the token cannot tell
     finished_by: str | None = None
     runs: tuple[WorkflowRun, ...] = ()
+    lacking_files: bool = False  # a draft without the files the index has
 
 
 @dataclass
@@ -92,6 +93,7 @@ def _github_side(facts: ReleaseFacts, adapters: StatusAdapters) -> GitHubSide:
     """Whether releases are immutable; for a draft, the workflow that finishes it and its runs
     on the tag's commit. A question GitHub does not answer is left unknown."""
     from poetry_release_plugin.core.ci_workflow import publish_workflows
+    from poetry_release_plugin.core.release_assets import lacks_files
     from poetry_release_plugin.errors import ReleaseError
 
     github = adapters.github()
@@ -104,9 +106,10 @@ def _github_side(facts: ReleaseFacts, adapters: StatusAdapters) -> GitHubSide:
             immutable = github.immutable_releases()
         if release is None or not release.draft:
             return GitHubSide(immutable)
-        finished_by = next(
-            (w.path for w in publish_workflows(adapters.git.workflow_files()) if w.on_tag), None
-        )
+        if facts.on_index and lacks_files(release.assets):
+            return GitHubSide(immutable, lacking_files=True)
+        workflows = publish_workflows(adapters.git.workflow_files())
+        finished_by = next((w.path for w in workflows if w.publishes_the_draft(facts.tag)), None)
         tagged = facts.local_tag or facts.remote_tag
         runs = tuple(github.workflow_runs(tagged)) if tagged and finished_by else ()
     except ReleaseError:

@@ -17,7 +17,7 @@ from poetry_release_plugin.core.provenance import (
     provenance_problem,
     publishers,
 )
-from poetry_release_plugin.core.release_assets import SHA256SUMS
+from poetry_release_plugin.core.release_assets import SHA256SUMS, read_sha256sums
 from poetry_release_plugin.core.simple_api import (
     ACTIVE,
     describe_file,
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from poetry_release_plugin.adapters.github import GitHub, GitHubRelease, WorkflowRun
+    from poetry_release_plugin.core.release_assets import AttachedAsset
     from poetry_release_plugin.core.simple_api import IndexFile, IndexReader, ProjectPage
 
 POLL_SECONDS = 1.5
@@ -394,15 +395,33 @@ def _assets_row(
             if name not in names and has_version([describe_file(name, "", None)], version)
         ]
         problems += [f"{name} is attached but not on the index" for name in sorted(extra)]
-        if SHA256SUMS not in attached:
-            problems.append(f"no {SHA256SUMS}")
+        problems += _sums_problems(watch.github, attached.get(SHA256SUMS), mine)
     except ReleaseError as error:
         return CheckRow("assets", Outcome.FAILED, error.what)
     if problems:
         return CheckRow("assets", Outcome.FAILED, "; ".join(problems))
     return CheckRow(
-        "assets", Outcome.OK, f"{len(mine)} file(s) and {SHA256SUMS} match the index by sha256"
+        "assets",
+        Outcome.OK,
+        f"{len(mine)} file(s) and the digests in {SHA256SUMS} match the index's sha256",
     )
+
+
+def _sums_problems(github: GitHub, sums: AttachedAsset | None, files: list[IndexFile]) -> list[str]:
+    """What is wrong with the release's SHA256SUMS: missing, unfinished, unreadable, or
+    saying other digests than the index's."""
+    if sums is None or sums.state != "uploaded":
+        return [f"no {SHA256SUMS}" if sums is None else f"{SHA256SUMS} is an unfinished upload"]
+    content = github.asset_content(sums)
+    if content is None:
+        return [f"{SHA256SUMS} could not be downloaded"]
+    said = read_sha256sums(content)
+    return [
+        f"{SHA256SUMS} gives {file.filename} sha256 {said.get(file.filename, 'none')}, "
+        f"the index {file.sha256}"
+        for file in files
+        if file.sha256 is not None and said.get(file.filename) != file.sha256
+    ]
 
 
 def _workflow_row(request: VerifyRequest, watch: _Watch) -> CheckRow:

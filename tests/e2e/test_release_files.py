@@ -162,7 +162,7 @@ def test_verify_downloads_an_asset_github_gives_no_digest_for(
 
     assert result.code == 0, result.output
     downloads = [r for r in github.requests if r.path.startswith("/download/")]
-    assert len(downloads) == 2  # the wheel and the sdist, fetched without the token
+    assert len(downloads) == 3  # wheel, sdist and SHA256SUMS, fetched without the token
     assert all(r.authorization is None for r in downloads)
 
 
@@ -230,3 +230,88 @@ def test_cut_leaves_a_draft_for_the_workflow_on_the_tag_and_status_shows_its_run
     assert payload["github_immutable"] is True
     assert payload["github_finished_by"] == ".github/workflows/release.yml"
     assert [run["status"] for run in payload["github_runs"]] == ["in_progress"]
+
+
+def test_a_resume_attaches_the_index_bytes_not_a_build_that_differs(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    github.immutable = github.admin = True
+    github.fail("POST", r"/uploads/", 500)  # the first attach fails: a draft, files on the index
+    project = prepared(make_project)
+    assert cut_publish(project, github, index).code == 1
+    uploaded = on_index(index)
+
+    resumed = project.poetry(  # another machine's build: other timestamps, other bytes
+        "release",
+        "cut",
+        "--publish",
+        "-r",
+        "demo",
+        extra_env={
+            **github_environment(github),
+            **index.poetry_environment("demo"),
+            "SOURCE_DATE_EPOCH": "1700000000",
+        },
+    )
+
+    assert resumed.code == 0, resumed.output
+    assets = {a["name"]: a["digest"] for a in github.releases[0]["assets"]}
+    assert {assets[name] for name in uploaded} == {f"sha256:{d}" for d in uploaded.values()}
+    assert verify(project, github, index).code == 0
+
+
+def test_a_token_that_may_not_read_the_setting_is_not_a_failure(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    github.fail(
+        "GET",
+        r"/immutable-releases$",
+        403,
+        body={"message": "Resource not accessible by integration", "status": "403"},
+    )
+    project = prepared(make_project)
+
+    result = cut_publish(project, github, index)
+
+    assert result.code == 0, result.output
+    assert sorted(github.asset_names("v0.9.1")) == sorted([WHEEL, SDIST, "SHA256SUMS"])
+
+
+def test_plain_cut_never_publishes_a_draft_without_the_files_the_index_has(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    github.immutable = True
+    github.broken_uploads.append(WHEEL)
+    project = prepared(make_project)
+    assert cut_publish(project, github, index).code == 1  # a draft; the index has the files
+
+    status = project.poetry(
+        "release", "status", "--index-url", index.url, extra_env=github_environment(github)
+    )
+    plain = cut(project, github)
+
+    assert "cut --publish attaches them" in status.output
+    assert plain.code == 1
+    assert "lacks the files the index has" in plain.output
+    assert github.releases[0]["draft"] is True
+    assert cut_publish(project, github, index).code == 0
+    assert sorted(github.asset_names("v0.9.1")) == sorted([WHEEL, SDIST, "SHA256SUMS"])
+
+
+def test_a_workflow_for_other_tags_does_not_keep_the_release_a_draft(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    files = {
+        **widget_kit_files(),
+        ".github/workflows/cli.yml": ON_THE_TAG.replace('"v*"', '"cli-v*"'),
+        ".github/workflows/docs.yml": ON_THE_TAG.replace(
+            "run: poetry release cut --publish", "run: make docs  # poetry release cut --publish"
+        ),
+    }
+    project = make_project(files, tags=("v0.9.0",))
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+
+    result = cut(project, github)
+
+    assert result.code == 0, result.output
+    assert github.releases[0]["draft"] is False

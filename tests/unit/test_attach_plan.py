@@ -198,7 +198,30 @@ WORKFLOWS = {
         "      - run: poetry publish\n",
         (False, False, False),
     ),
-    "an inline list": ("on: [push, release]\njobs: {}\n# poetry publish\n", (True, True, False)),
+    "an inline list": (
+        "on: [push, release]\njobs:\n  p:\n    steps:\n      - run: poetry publish\n",
+        (True, True, False),
+    ),
+    "a command in a comment only": (
+        'on:\n  push:\n    tags: ["v*"]\njobs:\n  p:\n    steps:\n'
+        "      - run: poetry publish --build  # TODO: poetry release cut --publish\n",
+        (True, False, False),
+    ),
+    "another project's tags": (
+        'on:\n  push:\n    tags: ["cli-v*"]\njobs:\n  p:\n    steps:\n'
+        "      - run: poetry release cut --publish\n",
+        (False, False, True),
+    ),
+    "tags ignored": (
+        "on:\n  push:\n    tags-ignore:\n      - 'v1.*'\njobs:\n  p:\n    steps:\n"
+        "      - run: poetry release cut --publish\n",
+        (False, False, True),
+    ),
+    "no GitHub release": (
+        "on:\n  push:\n    tags:\n      - v*\njobs:\n  p:\n    steps:\n"
+        "      - run: poetry release cut --publish --no-github-release\n",
+        (True, False, False),
+    ),
 }
 
 
@@ -208,7 +231,11 @@ def test_what_starts_a_publish_workflow(case: str) -> None:
 
     [found] = publish_workflows({".github/workflows/release.yml": text})
 
-    assert (found.on_tag, found.on_release, found.attaches) == (on_tag, on_release, attaches)
+    assert (found.runs_on("v1.0.0"), found.on_release, found.attaches) == (
+        on_tag,
+        on_release,
+        attaches,
+    )
 
 
 def test_a_workflow_that_uploads_nothing_is_not_one() -> None:

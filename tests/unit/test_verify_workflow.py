@@ -98,6 +98,7 @@ def released(
         AttachedAsset(number, name, "uploaded", digest_of(name), 1)
         for number, name in enumerate(assets, start=1)
     ]
+    github.contents["SHA256SUMS"] = "".join(f"{digest_of(n)}  {n}\n" for n in FILES).encode()
     return github
 
 
@@ -437,3 +438,24 @@ def test_a_deprecated_project_is_named_in_the_index_row() -> None:
 
     assert rows["index"].outcome is Outcome.OK
     assert rows["index"].detail.endswith("; the project is deprecated on the index")
+
+
+def test_sums_that_say_other_digests_than_the_index_fail_the_assets_check() -> None:
+    github = released()
+    github.contents["SHA256SUMS"] = f"{'0' * 64}  {FILES[0]}\n".encode()
+
+    rows = run_verify(github=github)
+
+    assert rows["assets"].outcome is Outcome.FAILED
+    assert f"SHA256SUMS gives {FILES[0]} sha256 {'0' * 64}" in rows["assets"].detail
+    assert f"SHA256SUMS gives {FILES[1]} sha256 none" in rows["assets"].detail
+
+
+def test_an_unfinished_sums_upload_fails_the_assets_check() -> None:
+    github = released()
+    github.attached[1][-1] = AttachedAsset(3, "SHA256SUMS", "starter", None, 0)
+
+    rows = run_verify(github=github)
+
+    assert rows["assets"].outcome is Outcome.FAILED
+    assert "SHA256SUMS is an unfinished upload" in rows["assets"].detail
