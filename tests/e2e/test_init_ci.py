@@ -281,3 +281,49 @@ def test_a_rehearsing_job_uploads_to_testpypi_first(make_project: ProjectFactory
     assert "--rehearse=testpypi" in gitlab.stdout
     assert evil.code == 1
     assert "cannot go into the CI definition" in evil.output
+
+
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+
+
+@pytest.mark.parametrize(
+    ("tag_format", "options"),
+    [
+        ("v{version}", ()),
+        ("{version}", ("--rehearse",)),
+        ("release-{version}", ("-r", "testpypi", "--environment", "release")),
+    ],
+)
+def test_zizmor_finds_nothing_of_medium_severity_or_above(
+    make_project: ProjectFactory, tag_format: str, options: tuple[str, ...]
+) -> None:
+    project = make_project(tags=(tag_format.format(version="1.5.4"),))
+    sub = project.root / "pkga"  # and a monorepo project's workflow beside it
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text(
+        '[project]\nname = "pkga"\nversion = "1.0.0"\n\n[tool.poetry-release]\n'
+        'tag-format = "pkga-v{version}"\n'
+    )
+    project.commit_all("feat: pkga")
+    assert project.poetry("release", "init-ci", *options).code == 0
+    assert run([POETRY, "release", "init-ci", *options], sub, project.env, 120).code == 0
+    workflows = project.root / ".github" / "workflows"
+    assert sorted(path.name for path in workflows.iterdir()) == ["release-pkga.yml", "release.yml"]
+
+    audit = run(
+        [
+            str(ZIZMOR),
+            "--offline",
+            "--min-severity",
+            "medium",
+            "--persona",
+            "auditor",
+            str(workflows),
+        ],
+        project.root,
+        project.env,
+        120,
+    )
+
+    assert audit.code == 0, audit.output
+    assert "No findings to report" in audit.output
