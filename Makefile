@@ -8,7 +8,7 @@ POETRY_FLOOR := 2.1.0
 FLOOR_VENV := .venv-floor
 FLOOR_STAMP := $(FLOOR_VENV)/.installed
 
-.PHONY: install test test-unit test-e2e test-faults test-floor lint demo bench clean
+.PHONY: install test test-unit test-e2e test-faults test-floor test-matrix lint demo bench clean
 
 install: $(STAMP)
 
@@ -43,6 +43,21 @@ $(FLOOR_STAMP): pyproject.toml Makefile
 test-floor: $(STAMP) $(FLOOR_STAMP)
 	RELEASE_TEST_POETRY=$(CURDIR)/$(FLOOR_VENV)/bin/poetry $(BIN)/pytest -n 2 --dist loadgroup -m floor tests/e2e $(PYTEST_ARGS)
 
+# The whole release on the newest patch of every Poetry minor the plugin allows (the list from
+# the package index and pyproject.toml: tools/poetry_matrix.py), each in its own cached venv.
+test-matrix: $(STAMP)
+	@set -e; for version in $$($(BIN)/python tools/poetry_matrix.py); do \
+		venv=.venv-poetry-$$version; \
+		if [ ! -f $$venv/.installed ]; then \
+			$(PYTHON) -m venv $$venv; \
+			$$venv/bin/python -m pip install --quiet "poetry==$$version" -e .; \
+			touch $$venv/.installed; \
+		fi; \
+		echo "== Poetry $$version"; \
+		RELEASE_TEST_POETRY=$(CURDIR)/$$venv/bin/poetry $(BIN)/pytest -q -n 2 --dist loadgroup \
+			-m floor tests/e2e $(PYTEST_ARGS); \
+	done
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,4 +71,4 @@ bench: $(STAMP)
 	cat benchmarks/RESULTS.md
 
 clean:
-	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLOOR_VENV) .venv-poetry-* .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,9 +15,9 @@ if TYPE_CHECKING:
 
 def pypi_simple_url(*, test: bool = False) -> str:
     """PyPI's Simple API root as Poetry itself knows PyPI (TestPyPI's: the `test.` host)."""
-    from poetry.repositories.pypi_repository import PyPiRepository
+    from poetry_release_plugin.adapters.poetry_api import pypi_base_url
 
-    base = urlsplit(str(inspect.signature(PyPiRepository).parameters["url"].default))
+    base = urlsplit(pypi_base_url())
     host = f"test.{base.netloc}" if test else base.netloc
     return urlunsplit((base.scheme, host, "/simple/", "", ""))
 

@@ -23,6 +23,7 @@ from poetry.publishing.uploader import Uploader, UploadError
 
 from poetry_release_plugin.adapters.deadline import within_deadline
 from poetry_release_plugin.adapters.http import redact_url
+from poetry_release_plugin.adapters.poetry_api import upload_error_reason
 from poetry_release_plugin.adapters.repositories import pypi_upload_url, repository_url
 from poetry_release_plugin.core.redaction import redact_with
 from poetry_release_plugin.errors import DeadlineExceeded, PublishError
@@ -262,7 +263,7 @@ def upload_files(
                 target.url, cert=target.cert, client_cert=target.client_cert, skip_existing=True
             )
         except UploadError as error:
-            detail = redact_with(str(error).split(" | ", 1)[0], password)  # Poetry adds the body
+            detail = redact_with(upload_error_reason(error), password)
             rejected = bool(uploader.answers) and uploader.answers[-1] in (401, 403)
             raise PublishError(
                 f"Uploading {file.name} to {target.repository} failed: {detail}"
