@@ -96,9 +96,7 @@ and it finishes the job, never making a second tag or release.
             repository=self.option("repository") or project.settings.repository,
             dry_run=bool(self.option("dry-run")),
             remote=self.option("remote"),
-            rehearse=rehearsal_repository(self.option("rehearse"), project.settings.rehearse)
-            if self.option("publish")
-            else None,
+            rehearse=self._rehearsal_repository(project),
         )
         with closing(Services(self.poetry, project, git, remote=request.remote)) as services:
             adapters = CutAdapters(
@@ -109,7 +107,9 @@ and it finishes the job, never making a second tag or release.
                 publishing=functools.cache(lambda: self._publishing(project, request)),
                 index=lambda: services.index(request.repository),
                 index_bytes=lambda file: self._index_bytes(services, request, file),
-                rehearse=lambda: self._rehearse(project, request, services, adapters),
+                rehearse=lambda tagged: self._rehearse(
+                    project, request, services, adapters, tagged
+                ),
             )
             try:
                 plan = plan_cut(project, request, adapters)
@@ -135,8 +135,51 @@ and it finishes the job, never making a second tag or release.
             recover_interrupted_prepare(git)
             self.reporter.info("an interrupted prepare's commit had landed: the index is put right")
 
+    def _rehearsal_repository(self, project: Project) -> str | None:
+        """The repository to rehearse on: --rehearse[=REPO] (only with --publish), else the
+        config's `rehearse`, unless that is the repository the release goes to itself."""
+        from poetry_release_plugin.errors import ConfigError
+
+        given = self.option("rehearse")
+        if given != "" and not self.option("publish"):
+            raise ConfigError(
+                "--rehearse rehearses the upload, and cut uploads nothing without --publish",
+                "add --publish, or drop --rehearse",
+            )
+        if not self.option("publish"):
+            return None
+        chosen = rehearsal_repository(given, project.settings.rehearse)
+        target = self.option("repository") or project.settings.repository
+        if given == "" and chosen == target:
+            return None  # releasing to the rehearsal repository itself: nothing to rehearse
+        return chosen
+
+    def _ensure_another_index(self, request: CutRequest, services: Services) -> None:
+        """Refuse a rehearsal repository that is the real one under another name."""
+        from cleo.io.null_io import NullIO
+
+        from poetry_release_plugin.adapters.upload import upload_target
+        from poetry_release_plugin.errors import ConfigError
+
+        assert request.rehearse is not None
+        names = (request.rehearse, request.repository)
+        uploads = {_same(t.url) for n in names if (t := upload_target(self.poetry, NullIO(), n))}
+        indexes = {_same(i.address.url) for n in names if (i := services.index(n))}
+        if len(uploads) == 1 or len(indexes) == 1:
+            raise ConfigError(
+                f"The rehearsal repository {request.rehearse} is the index {request.repository} "
+                "is, under another name: a rehearsal there would be the real upload",
+                f"point repositories.{request.rehearse} at another index (TestPyPI), or drop "
+                "--rehearse",
+            )
+
     def _rehearse(
-        self, project: Project, request: CutRequest, services: Services, adapters: CutAdapters
+        self,
+        project: Project,
+        request: CutRequest,
+        services: Services,
+        adapters: CutAdapters,
+        tagged: bool,
     ) -> str:
         from poetry_release_plugin.adapters.venv import install_release
         from poetry_release_plugin.errors import ConfigError
@@ -148,6 +191,7 @@ and it finishes the job, never making a second tag or release.
 
         repository = request.rehearse
         assert repository is not None  # the step is planned only with a rehearsal repository
+        self._ensure_another_index(request, services)
         index = services.index(repository)
         if index is None:
             raise ConfigError(
@@ -165,6 +209,7 @@ and it finishes the job, never making a second tag or release.
                 project.version_reader.module,
                 project.version,
                 repository,
+                tagged=tagged,
             ),
             RehearsalAdapters(
                 publishing,
@@ -270,3 +315,12 @@ and it finishes the job, never making a second tag or release.
                     ],
                 }
             )
+
+
+def _same(url: str) -> str:
+    """A URL as compared for sameness: no trailing slash, case-folded scheme and host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{parts.scheme.lower()}://{host}:{parts.port}{parts.path.rstrip('/')}"

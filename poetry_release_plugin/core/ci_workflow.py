@@ -70,6 +70,11 @@ class CiSettings:
         safe_name(self.repository, "repository")
         if self.rehearse is not None:
             safe_name(self.rehearse, "rehearsal repository")
+            if self.rehearse == self.repository:
+                raise ConfigError(
+                    f"The rehearsal repository {self.rehearse} is the one the release goes to",
+                    "rehearse on another repository (testpypi), or drop --rehearse",
+                )
         safe_name(self.environment, "environment")
         if self.folder and (not _SAFE_PATH.match(self.folder) or ".." in self.folder.split("/")):
             raise ConfigError(

@@ -47,6 +47,9 @@ class ProjectStatus:
     marker: str = ACTIVE
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", printable(self.reason))
+
     def describe(self) -> str:
         """The marker with its reason, for messages."""
         return f"{self.marker} ({self.reason})" if self.reason else self.marker
@@ -104,7 +107,10 @@ def describe_file(
     yanked: str | None = None,
     upload_time: datetime | None = None,
 ) -> IndexFile:
-    """An IndexFile with the version and kind read from a distribution's file name."""
+    """An IndexFile with the version and kind read from a distribution's file name (a yank
+    reason with control characters or line breaks is flattened: the index wrote it)."""
+    if yanked:
+        yanked = printable(yanked)
     found = _version_part(filename)
     kind, version = None, None
     if found is not None:
@@ -193,12 +199,28 @@ def yanked_reasons(files: list[IndexFile], version: str) -> list[str] | None:
 
 
 def next_free(files: list[IndexFile], taken: PoetryVersion) -> str:
-    """The lowest patch release above `taken` that the index does not list (a version past
-    one it has, yanked or not)."""
-    candidate = taken.next_patch()
+    """The lowest version of the same kind above `taken` that the index does not list (a
+    version past one it has, yanked or not): the next pre-release, dev or post release for
+    one of those, else the next patch release."""
+
+    def following(version: PoetryVersion) -> PoetryVersion:
+        if version.is_devrelease():
+            return version.next_devrelease()
+        if version.is_unstable():
+            return version.next_prerelease()
+        if version.is_postrelease():
+            return version.next_postrelease()
+        return version.next_patch()
+
+    candidate = following(taken)
     while has_version(files, candidate.text):
-        candidate = candidate.next_patch()
+        candidate = following(candidate)
     return candidate.text
+
+
+def printable(text: str) -> str:
+    """Text from an index, safe to print: control characters and line breaks become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def describe_yank(version: str, reasons: list[str]) -> str:

@@ -124,7 +124,8 @@ class CutAdapters:
     notes: Callable[[], str]
     publishing: Callable[[], Publishing]
     index: Callable[[], IndexReader | None] = lambda: None
-    rehearse: Callable[[], str] = lambda: ""  # upload to the rehearsal index, install from it
+    # upload to the rehearsal index and install from it (given: whether the tag is out already)
+    rehearse: Callable[[bool], str] = lambda tagged: ""
     index_bytes: Callable[[IndexFile], bytes | None] = lambda file: None  # a file's download
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
@@ -349,7 +350,8 @@ def _rehearsal(
     if request.dry_run:
         detail = f"upload to {request.rehearse}, then install from it"
         return StepReport("rehearsal", StepResult.PLANNED, detail)
-    return StepReport("rehearsal", StepResult.DONE, adapters.rehearse())
+    tagged = plan.tag_on_head or adapters.git.tag_commit(plan.tag) is not None
+    return StepReport("rehearsal", StepResult.DONE, adapters.rehearse(tagged))
 
 
 def _tag(

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.workflows.cut import Publishing
 
 NOTHING_DONE = "nothing was tagged, pushed, released or uploaded to the real index"
+NOT_UPLOADED = "nothing was uploaded to the real index"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class RehearsalRequest:
     version: str
     repository: str
     timeout: float = 300.0
+    tagged: bool = False  # the tag is out already (a CI job on the pushed tag)
 
 
 @dataclass
@@ -89,19 +91,23 @@ def rehearse(request: RehearsalRequest, adapters: RehearsalAdapters) -> str:
     )
     failed = {row.name: row.detail for row in rows if row.outcome is Outcome.FAILED}
     where = f"The rehearsal on {request.repository}"
+    done = NOT_UPLOADED if request.tagged else NOTHING_DONE
     if "index" in failed:
-        raise ReleaseError(f"{where} failed: {failed['index']}; {NOTHING_DONE}", "run cut again")
+        raise ReleaseError(f"{where} failed: {failed['index']}; {done}", "run cut again")
     if "files" in failed:
+        instead = (
+            "the tag is out already: run cut --publish without --rehearse to upload this build"
+            if request.tagged
+            else "rehearse another version (a .devN pre-release: poetry release prepare "
+            f"{request.version}.dev1, or the next patch), or cut without --rehearse"
+        )
         raise ReleaseError(
-            f"{where} found other files of {request.version} there: {failed['files']}; "
-            f"{NOTHING_DONE}",
-            f"an index never takes a file name twice: rehearse another version (a .devN "
-            f"pre-release: poetry release prepare {request.version}.dev1, or the next patch), "
-            "or cut without --rehearse",
+            f"{where} found other files of {request.version} there: {failed['files']}; {done}",
+            f"an index never takes a file name twice: {instead}",
         )
     if "install" in failed:
         raise ReleaseError(
-            f"{where} does not install: {failed['install']}; {NOTHING_DONE}",
+            f"{where} does not install: {failed['install']}; {done}",
             "fix the package, prepare again, then run cut again",
         )
     sent = upload.uploaded or upload.already_on_index

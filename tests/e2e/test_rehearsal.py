@@ -151,3 +151,29 @@ def test_a_rehearsal_that_does_not_install_stops_before_the_tag(
     assert "widget_kit_missing_part" in result.output
     nothing_irreversible(project, github, index)
     assert sorted(digests(rehearsal_index)) == [WHEEL, SDIST]  # the rehearsal itself went up
+
+
+def test_the_real_index_under_another_name_is_no_rehearsal(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = prepared(make_project)
+
+    result = rehearsed_cut(project, github, index, index)  # "rehearsal" is demo's URL
+
+    assert result.code == 1
+    assert "is the index demo is, under another name" in result.output
+    nothing_irreversible(project, github, index)
+
+
+def test_rehearse_without_publish_is_refused(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+
+    result = project.poetry(
+        "release", "cut", "--rehearse=testpypi", extra_env=github_environment(github)
+    )
+
+    assert result.code == 1
+    assert "add --publish, or drop --rehearse" in result.output
+    assert project.git("tag", "-l", "v0.9.1") == ""

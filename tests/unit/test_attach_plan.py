@@ -267,7 +267,7 @@ def test_a_rehearsal_runs_before_anything_irreversible(tmp_path: Path) -> None:
     order: list[str] = []
     adapters = release.adapters()
 
-    def rehearse() -> str:
+    def rehearse(tagged: bool) -> str:
         order.append("rehearsed")
         return "on testpypi"
 
@@ -285,7 +285,7 @@ def test_a_failed_rehearsal_leaves_no_tag(tmp_path: Path) -> None:
     release = releasing(tmp_path)
     adapters = release.adapters()
 
-    def broken() -> str:
+    def broken(tagged: bool) -> str:
         raise ReleaseError("The rehearsal on testpypi does not install", "fix it")
 
     adapters.rehearse = broken

@@ -262,4 +262,32 @@ def test_the_next_free_version_passes_every_version_the_index_has() -> None:
     files = [_file("kit-1.0.1.tar.gz"), _file("kit-1.0.2-py3-none-any.whl")]
     assert next_free(files, parse_version("1.0.0")) == "1.0.3"
     assert next_free(files, parse_version("1.0.2")) == "1.0.3"
-    assert next_free([], parse_version("2.0.0rc1")) == "2.0.0"
+    assert next_free([], parse_version("2.0.0rc1")) == "2.0.0rc2"  # a pre-release stays one
+
+
+@pytest.mark.parametrize(
+    ("taken", "listed", "free"),
+    [
+        ("0.9.1", ["0.9.1", "0.9.2"], "0.9.3"),
+        ("0.9.1a0", ["0.9.1a0"], "0.9.1a1"),
+        ("1.0.0rc2", ["1.0.0rc2", "1.0.0rc3"], "1.0.0rc4"),
+        ("1.0.0.dev1", ["1.0.0.dev1"], "1.0.0.dev2"),
+        ("1.0.0.post1", ["1.0.0.post1"], "1.0.0.post2"),
+    ],
+)
+def test_the_next_free_version_is_of_the_same_kind(
+    taken: str, listed: list[str], free: str
+) -> None:
+    from poetry.core.constraints.version import Version
+
+    from poetry_release_plugin.core.simple_api import next_free
+
+    files = [describe_file(f"widget_kit-{v}.tar.gz", "", None) for v in listed]
+
+    assert next_free(files, Version.parse(taken)) == free
+
+
+def test_text_from_the_index_cannot_forge_lines_or_colours() -> None:
+    file = describe_file("w-1.0.tar.gz", "", None, yanked="\x1b[31mred\x1b[0m\nline two")
+
+    assert file.yanked == "[31mred [0m line two"
