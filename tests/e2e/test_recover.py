@@ -254,3 +254,36 @@ def test_when_marking_fails_nothing_is_written(
     assert project.snapshot() == before
     again = recover(project, github)
     assert again.code == 0, again.output
+
+
+def test_a_hotfix_of_an_older_line_is_released_from_its_branch_without_becoming_latest(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    files = widget_kit_files()
+    files["pyproject.toml"] += (
+        f'\n[tool.poetry-release]\nindex-url = "{index.url}"\nbranch = ["main", "hotfix/*"]\n'
+    )
+    project = make_project(files, tags=("v0.9.0",))
+    assert project.poetry("release", "prepare", "minor", "--offline", "--no-checks").code == 0
+    assert cut(project, github).code == 0  # main is at 0.10.0
+    project.git("switch", "--quiet", "-c", "hotfix/0.9.x", "v0.9.0")
+    project.write("widget_kit/widgets.py", "CRASHES = False\n")
+    project.commit_all("fix: the crash in widgets")
+
+    state = status(project, github, "--json").json()
+    prepared = project.poetry("release", "prepare", "patch", "--no-checks")
+    released = cut(project, github)
+
+    assert (state["last_tag"], state["commits_since"], state["blocked"]) == ("v0.9.0", 1, None)
+    assert prepared.code == 0, prepared.output
+    assert released.code == 0, released.output
+    assert project.git("rev-parse", "hotfix/0.9.x", cwd=project.remote) == project.git(
+        "rev-parse", "HEAD"
+    )
+    assert "v0.9.1" in project.remote_tags().splitlines()
+    posted = [r.body for r in github.requests if r.method == "POST"]
+    assert [(body["tag_name"], body["make_latest"]) for body in posted] == [
+        ("v0.10.0", "true"),
+        ("v0.9.1", "false"),
+    ]
+    assert status(project, github, "--json").json()["next"] == "verify"
