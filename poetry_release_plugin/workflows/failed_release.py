@@ -196,9 +196,13 @@ def apply_recovery(
             if plan.action == DELETED
             else f"poetry release recover {plan.version}"
         )
+        fix = error.fix or "fix it"
+        if "prepare again" in fix:  # prepare's own advice, said of the command to run
+            fix = fix.replace("prepare again", f"{again} (it prepares {plan.fix_version})")
+        else:
+            fix = f"{fix}, then run {again} to prepare {plan.fix_version}"
         raise ReleaseError(
-            f"{error.what}; the GitHub release of {plan.tag} was {done} already",
-            f"{error.fix or 'fix it'}, then run {again} to prepare {plan.fix_version}",
+            f"{error.what}; the GitHub release of {plan.tag} was {done} already", fix
         ) from None
     return RecoverOutcome(plan, release, prepared)
 

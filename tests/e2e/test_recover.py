@@ -19,12 +19,17 @@ RUN_URL = "https://github.com/acme/widget-kit/actions/runs/"
 
 
 def released_without_upload(
-    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex, *, run: bool = True
+    make_project: ProjectFactory,
+    github: GitHubStandIn,
+    index: LocalIndex,
+    *,
+    run: bool = True,
+    settings: str = "",
 ) -> ReleaseProject:
     """widget-kit 0.9.1 tagged, pushed and released on GitHub, never uploaded; with `run`, its
     publish run failed."""
     files = widget_kit_files()
-    files["pyproject.toml"] += f'\n[tool.poetry-release]\nindex-url = "{index.url}"\n'
+    files["pyproject.toml"] += f'\n[tool.poetry-release]\nindex-url = "{index.url}"\n{settings}'
     project = make_project(files, tags=("v0.9.0",))
     prepared = project.poetry("release", "prepare", "patch", "--offline", "--no-checks")
     assert prepared.code == 0, prepared.output
@@ -254,6 +259,30 @@ def test_when_marking_fails_nothing_is_written(
     assert project.snapshot() == before
     again = recover(project, github)
     assert again.code == 0, again.output
+
+
+def test_a_failing_check_after_marking_puts_the_files_back_and_says_how_to_finish(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    project = released_without_upload(make_project, github, index, settings='checks = ["false"]\n')
+    before = project.snapshot()
+
+    failed = project.poetry("release", "recover", extra_env=github_environment(github))
+
+    assert failed.code == 1
+    assert "the GitHub release of v0.9.1 was marked as not published already" in failed.output
+    assert "run poetry release recover 0.9.1 (it prepares 0.9.2)" in failed.output
+    assert project.snapshot() == before
+    assert (github.release("v0.9.1") or {})["name"] == "Release v0.9.1 (not published)"
+
+    finished = recover(project, github, "--json")
+
+    assert finished.code == 0, finished.output
+    assert (finished.json()["action"], finished.json()["fix_version"]) == (
+        "already marked",
+        "0.9.2",
+    )
+    assert 'version = "0.9.2"' in project.read("pyproject.toml")
 
 
 def test_a_hotfix_of_an_older_line_is_released_from_its_branch_without_becoming_latest(
