@@ -3,11 +3,13 @@ not, what recover refuses, what it writes), and what status says of it."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from fakes import MemoryGit, MemoryGitHub, project
+from test_prepare_workflow import MemoryIndex, Repository
 
 from poetry_release_plugin.adapters.github import GitHubRelease, WorkflowRun
 from poetry_release_plugin.core.changelog import NO_NOTABLE_CHANGES, add_section_preface
@@ -22,6 +24,14 @@ from poetry_release_plugin.core.failed_release import (
     recovery_refusal,
 )
 from poetry_release_plugin.core.simple_api import ProjectPage, describe_file
+from poetry_release_plugin.errors import GitError, GitHubError
+from poetry_release_plugin.workflows.failed_release import (
+    RecoverAdapters,
+    RecoverPlan,
+    RecoverRequest,
+    apply_recovery,
+    plan_recovery,
+)
 from poetry_release_plugin.workflows.status import ReleaseStatus, StatusAdapters, release_status
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
@@ -273,3 +283,90 @@ def test_recover_off_a_release_branch_is_blocked() -> None:
 
     assert status.next == "recover"
     assert "recover prepares the next version only on one" in (status.blocked or "")
+
+
+# --- the recover workflow through in-memory adapters --------------------------------------
+
+RELEASE_CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [1.0.0] - 2026-01-01
+
+- First release.
+
+[unreleased]: https://github.com/acme/widget-kit/compare/v1.0.0...HEAD
+[1.0.0]: https://github.com/acme/widget-kit/releases/tag/v1.0.0
+"""
+
+
+class RefusingGitHub(MemoryGitHub):
+    """GitHub that refuses every edit of a release."""
+
+    def update_release(
+        self,
+        release: GitHubRelease,
+        *,
+        body: str | None = None,
+        name: str | None = None,
+        publish: bool = False,
+        latest: bool = True,
+    ) -> GitHubRelease:
+        raise GitHubError("The token may not update the release of v1.0.0", "give it write")
+
+
+def recovery(
+    github: MemoryGitHub | None = None, *, dirty: bool = False
+) -> tuple[Repository, RecoverAdapters, MemoryGitHub]:
+    """1.0.0 tagged, pushed and released on GitHub, its publish run failed, not on the index."""
+    repository = Repository()
+    if dirty:
+        repository.git.dirty = ["widget_kit/widgets.py"]
+    published = dataclasses.replace(release(), tag_name="v1.0.0", name="Release v1.0.0")
+    github = github or MemoryGitHub()
+    github.releases = [published]
+    github.runs = [run("failure")]
+    adapters = RecoverAdapters(github, MemoryIndex([]), repository.adapters())
+    return repository, adapters, github
+
+
+def recover_plan(adapters: RecoverAdapters, **options: object) -> RecoverPlan:
+    request = RecoverRequest(run_checks=False, release_date="2026-12-07", **options)  # type: ignore[arg-type]
+    return plan_recovery(project("1.0.0", changelog=RELEASE_CHANGELOG), request, adapters)
+
+
+def test_the_plan_marks_the_release_and_prepares_the_next_patch_saying_it_re_releases() -> None:
+    _, adapters, github = recovery()
+
+    plan = recover_plan(adapters)
+
+    assert (plan.action, plan.fix_version, plan.title) == (
+        "marked",
+        "1.0.1",
+        "Release v1.0.0 (not published)",
+    )
+    assert plan.body.startswith(f"{MARK} widget-kit 1.0.0 never reached the package index")
+    assert plan.prepare is not None
+    log = next(c for c in plan.prepare.changes if c.path == "CHANGELOG.md")
+    assert "## [1.0.1] - 2026-12-07\n\nRe-releases the changes of 1.0.0" in log.after
+    assert github.releases[0].name == "Release v1.0.0"  # planned, not sent
+
+
+def test_prepares_refusals_come_before_anything_is_sent_to_github() -> None:
+    _, adapters, github = recovery(dirty=True)
+
+    with pytest.raises(GitError, match="uncommitted changes"):
+        recover_plan(adapters)
+
+    assert github.releases[0].name == "Release v1.0.0"
+
+
+def test_a_refused_edit_of_the_release_stops_recover_before_any_file_is_written() -> None:
+    repository, adapters, _ = recovery(RefusingGitHub())
+    plan = recover_plan(adapters)
+    commits = dict(repository.git.messages)
+
+    with pytest.raises(GitHubError, match="may not update the release"):
+        apply_recovery(plan, RecoverRequest(run_checks=False), adapters)
+
+    assert repository.git.messages == commits
