@@ -75,6 +75,11 @@ def test_a_release_whose_upload_failed_for_good_is_recovered_by_the_next_patch(
     assert (state["next"], state["publish_failed"]) == ("recover", True)
     assert state["publish_failure"]["run_url"] == run_url
     assert state["publish_failure"]["fix_version"] == "0.9.2"
+    checked = project.poetry(
+        "release", "verify", "--index-url", index.url, extra_env=github_environment(github)
+    )
+    assert checked.code == 1
+    assert f"failed: {run_url} (poetry release recover fixes it forward" in checked.output
 
     recovered = recover(project, github, "--json")
 
