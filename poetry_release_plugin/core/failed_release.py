@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.version import bump_version, parse_version
 from poetry_release_plugin.errors import ReleaseError
 
 if TYPE_CHECKING:
@@ -52,6 +53,17 @@ class PublishFailure:
     def run_url(self) -> str | None:
         """The failed run's address, if a run was found."""
         return self.run.html_url if self.run is not None else None
+
+
+def fix_rule(version: str) -> str:
+    """The bump that ships the fix of a failed release: the next patch, or for a pre-release
+    the next one of its phase (1.0.0rc1 -> 1.0.0rc2, never the final release unasked)."""
+    return "prerelease" if parse_version(version).is_unstable() else "patch"
+
+
+def fix_version(version: str) -> str:
+    """The version that ships the fix of a failed release (see `fix_rule`)."""
+    return bump_version(version, fix_rule(version)).text
 
 
 def out_but_not_on_index(facts: ReleaseFacts) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.changelog import add_section_preface
 from poetry_release_plugin.core.failed_release import (
+    fix_rule,
     marked_body,
     marked_title,
     not_published_paragraph,
@@ -143,7 +144,7 @@ def plan_recovery(
         prepare = plan_prepare(
             project,
             PrepareRequest(
-                rule="patch",
+                rule=fix_rule(version),
                 dry_run=request.dry_run,
                 run_checks=request.run_checks,
                 skipped_checks=request.skipped_checks,
@@ -182,7 +183,7 @@ def apply_recovery(
     if plan.prepare is None:
         return RecoverOutcome(plan, release, None)
     prepare_request = PrepareRequest(
-        rule="patch",
+        rule=plan.prepare.rule,
         run_checks=request.run_checks,
         skipped_checks=request.skipped_checks,
         release_date=request.release_date,

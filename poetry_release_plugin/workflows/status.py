@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from poetry_release_plugin.core.failed_release import out_but_not_on_index, publish_failure
+from poetry_release_plugin.core.failed_release import (
+    fix_version,
+    out_but_not_on_index,
+    publish_failure,
+)
 from poetry_release_plugin.core.simple_api import describe_yank
-from poetry_release_plugin.core.version import bump_version
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 
 if TYPE_CHECKING:
@@ -68,7 +71,7 @@ class ReleaseStatus:
         """The version `recover` prepares to ship the fix (the next patch), when it is next."""
         if self.failure is None:
             return None
-        return bump_version(self.facts.version, "patch").text
+        return fix_version(self.facts.version)
 
 
 @dataclass(frozen=True)
@@ -149,12 +152,10 @@ def _publish_failure(
 def _failure_notes(facts: ReleaseFacts, failure: PublishFailure | None) -> list[str]:
     if failure is None:
         return []
-    fix = bump_version(facts.version, "patch").text
     return [
-        f"{facts.tag} is out on GitHub but {facts.version} never reached the index: "
-        f"{failure.reason}",
-        f"poetry release recover marks its GitHub release as not published (the tag stays) and "
-        f"prepares {fix} to ship the fix; then poetry release cut",
+        f"{facts.tag} is out on GitHub but {facts.version} never reached the index: poetry "
+        "release recover marks its GitHub release as not published (the tag stays) and "
+        f"prepares {fix_version(facts.version)} to ship the fix; then poetry release cut"
     ]
 
 

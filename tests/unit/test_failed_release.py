@@ -16,6 +16,7 @@ from poetry_release_plugin.core.changelog import NO_NOTABLE_CHANGES, add_section
 from poetry_release_plugin.core.failed_release import (
     MARK,
     PublishFailure,
+    fix_version,
     marked_body,
     marked_title,
     not_published_paragraph,
@@ -90,6 +91,13 @@ def test_no_run_is_a_failure_only_once_a_run_would_have_started() -> None:
     assert publish_failure([], published_at=LONG_AGO, now=NOW) == PublishFailure(None)
     assert publish_failure([], published_at=None, now=NOW) == PublishFailure(None)
     assert PublishFailure(None).reason == "no publish run started"
+
+
+@pytest.mark.parametrize(
+    ("failed", "fix"), [("0.9.1", "0.9.2"), ("1.0.0rc1", "1.0.0rc2"), ("2.0.0b3", "2.0.0b4")]
+)
+def test_the_fix_ships_as_the_next_patch_or_the_next_pre_release(failed: str, fix: str) -> None:
+    assert fix_version(failed) == fix
 
 
 def test_runs_of_other_events_are_no_publish_runs() -> None:
