@@ -251,9 +251,7 @@ class StatusCommand(ReleaseCommand):
                         }
                         for run in status.github.runs
                     ],
-                    "publish_failed": None
-                    if not facts.github_known or facts.on_index is not False
-                    else failure is not None,
+                    "publish_failed": status.publish_failed,
                     "publish_failure": _failure_payload(status),
                     "tag_on_other_commit": facts.tag_elsewhere,
                     "on_index": facts.on_index,

@@ -39,6 +39,7 @@ class ReleaseStatus:
     tag_format_detail: str
     github: GitHubSide = field(default_factory=lambda: GitHubSide())
     failure: PublishFailure | None = None  # out on GitHub, never on the index, for good
+    runs_unread: bool = False  # the runs were to be read, and GitHub did not give them
 
     @property
     def next(self) -> str:
@@ -65,6 +66,16 @@ class ReleaseStatus:
                 "from a clean one"
             )
         return None
+
+    @property
+    def publish_failed(self) -> bool | None:
+        """Whether the release is out on GitHub but its upload failed for good (None: GitHub or
+        the index was not asked, or the runs could not be read)."""
+        if self.failure is not None:
+            return True
+        if not self.facts.github_known or self.facts.on_index is None or self.runs_unread:
+            return None
+        return False
 
     @property
     def fix_version(self) -> str | None:
@@ -109,9 +120,9 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     side = GitHubSide()
     if facts.github_known and sources.github is not None:
         side = _github_side(facts, adapters)
-    failure = None
+    failure, unread = None, False
     if out_but_not_on_index(facts) and sources.github is not None:
-        side, failure = _publish_failure(facts, adapters, side)
+        side, failure, unread = _publish_failure(facts, adapters, side)
     choice = project.tag_choice
     return ReleaseStatus(
         facts=facts,
@@ -127,26 +138,28 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
         tag_format_detail=choice.describe() if choice else settings.tag_format,
         github=side,
         failure=failure,
+        runs_unread=unread,
     )
 
 
 def _publish_failure(
     facts: ReleaseFacts, adapters: StatusAdapters, side: GitHubSide
-) -> tuple[GitHubSide, PublishFailure | None]:
+) -> tuple[GitHubSide, PublishFailure | None, bool]:
     """For a release out on GitHub and missing from the index (the one case status asks for
-    runs): the runs on its tag's commit, and whether publishing failed for good."""
+    runs): the runs on its tag's commit, whether publishing failed for good, and whether the
+    runs could not be read."""
     from poetry_release_plugin.errors import ReleaseError
 
     github, release = adapters.github(), facts.github_release
     commit = facts.remote_tag or facts.local_tag
     if github is None or release is None or commit is None:
-        return side, None
+        return side, None, True
     try:
         runs = tuple(github.workflow_runs(commit))
     except ReleaseError:
-        return side, None
+        return side, None, True
     failure = publish_failure(runs, published_at=release.published_at, now=adapters.now())
-    return dataclasses.replace(side, runs=runs), failure
+    return dataclasses.replace(side, runs=runs), failure, False
 
 
 def _failure_notes(facts: ReleaseFacts, failure: PublishFailure | None) -> list[str]:

@@ -264,7 +264,7 @@ def test_status_sends_a_failed_release_to_recover_with_the_fix_version() -> None
 
     status = status_of(git, github, Index())
 
-    assert status.next == "recover"
+    assert (status.next, status.publish_failed) == ("recover", True)
     assert status.fix_version == "1.1.1"
     assert status.failure is not None
     assert status.failure.run_url == f"{RUNS}/7"
@@ -279,7 +279,19 @@ def test_status_asks_for_runs_only_for_a_release_missing_from_the_index() -> Non
     status = status_of(released(), github, on_index)
 
     assert status.next == "done"
+    assert status.publish_failed is False
     assert github.asked == []
+
+
+class SilentRunsGitHub(MemoryGitHub):
+    def workflow_runs(self, head_sha: str) -> list[WorkflowRun]:
+        raise GitHubError("GitHub's API did not answer", "run again")
+
+
+def test_runs_that_cannot_be_read_leave_the_failure_unknown() -> None:
+    status = status_of(released(), SilentRunsGitHub(releases=[release()]), Index())
+
+    assert (status.next, status.publish_failed) == ("verify", None)
 
 
 def test_recover_off_a_release_branch_is_blocked() -> None:
