@@ -215,6 +215,8 @@ def test_delete_removes_a_mutable_failed_release_and_keeps_its_tag(
     release = github.release("v0.9.1")
     assert release is not None
     release["published_at"] = "2026-01-02T03:04:05Z"  # long ago: no run will start now
+    project.write("widget_kit/widgets.py", "TOKEN_NAME = 'PUBLISH_TOKEN'\n")
+    project.commit_all("fix: the publish token's name")
 
     said = status(project, github)
     result = recover(project, github, "--delete", "--json")
@@ -228,6 +230,10 @@ def test_delete_removes_a_mutable_failed_release_and_keeps_its_tag(
     assert github.release("v0.9.1") is None
     assert "v0.9.1" in project.remote_tags().splitlines()
     assert 'version = "0.9.2"' in project.read("pyproject.toml")
+    section = project.read("CHANGELOG.md").split("## [0.9.2]", 1)[1].split("## [0.9.1]", 1)[0]
+    assert "Re-releases the changes of 0.9.1, which never reached" in section
+    fixed = "### Fixed\n\n- the publish token's name"  # committed since the failed tag
+    assert fixed in section
 
 
 def test_a_release_just_published_without_a_run_yet_is_left_to_verify(
