@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release verify": ("poetry_release_plugin.console.verify", "VerifyCommand"),
     "release notes": ("poetry_release_plugin.console.notes", "NotesCommand"),
     "release status": ("poetry_release_plugin.console.status", "StatusCommand"),
+    "release recover": ("poetry_release_plugin.console.recover", "RecoverCommand"),
     "release init-ci": ("poetry_release_plugin.console.init_ci", "InitCiCommand"),
 }
 

@@ -418,6 +418,7 @@ class MemoryGitHub(GitHub):
         release: GitHubRelease,
         *,
         body: str | None = None,
+        name: str | None = None,
         publish: bool = False,
         latest: bool = True,
     ) -> GitHubRelease:
@@ -426,15 +427,21 @@ class MemoryGitHub(GitHub):
         updated = GitHubRelease(
             release.id,
             release.tag_name,
-            release.name,
+            release.name if name is None else name,
             release.draft and not publish,
             release.prerelease,
             release.html_url,
             release.body if body is None else body,
             immutable=release.immutable or (publish and self.immutable is True),
+            published_at=release.published_at,
         )
         self.releases = [updated if r.id == release.id else r for r in self.releases]
         return updated
+
+    def delete_release(self, release: GitHubRelease) -> None:
+        if release.immutable:
+            raise GitHubError("Cannot delete an immutable release", "")
+        self.releases = [r for r in self.releases if r.id != release.id]
 
     def workflow_runs(self, head_sha: str) -> list[WorkflowRun]:
         return list(self.runs)

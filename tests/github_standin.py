@@ -304,6 +304,8 @@ class GitHubStandIn:
         match = re.fullmatch(r"/releases/(\d+)", route)
         if match and request.method == "PATCH":
             return self._update_release(int(match[1]), body)
+        if match and request.method == "DELETE":
+            return self._delete_release(int(match[1]))
         if route == "/immutable-releases" and request.method == "GET":
             if not (self.immutable and self.admin):  # 404 when off, or to a token not admin
                 return self._not_found(
@@ -370,6 +372,19 @@ class GitHubStandIn:
             web = f"https://github.com/{self.owner}/{self.name}"
             release["html_url"] = f"{web}/releases/tag/{release['tag_name']}"
         return self._json(release)
+
+    def _delete_release(self, release_id: int) -> Response:
+        """204 and gone (its tag stays); an immutable release is refused, as its tag could
+        never be used by another release."""
+        release = self._by_id(release_id)
+        if release is None:
+            return self._not_found("releases/releases#delete-a-release")
+        if release.get("immutable"):
+            return self._unprocessable("Cannot delete an immutable release")
+        self.releases.remove(release)
+        for asset in release["assets"]:
+            self.blobs.pop(asset["id"], None)
+        return Response(status=204)
 
     def _release(self, body: dict[str, Any]) -> dict[str, Any]:
         release_id = next(self._ids)

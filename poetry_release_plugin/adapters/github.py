@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -92,6 +93,7 @@ class GitHubRelease:
     upload_url: str = ""
     immutable: bool = False  # published in a repository with immutable releases: locked
     assets: tuple[AttachedAsset, ...] = ()
+    published_at: datetime | None = None  # None: a draft (or GitHub did not say)
 
     @classmethod
     def from_json(cls, data: Any) -> GitHubRelease:
@@ -109,6 +111,7 @@ class GitHubRelease:
                 upload_url=str(data.get("upload_url") or ""),
                 immutable=data.get("immutable") is True,
                 assets=tuple(_asset(asset) for asset in data.get("assets") or ()),
+                published_at=_timestamp(data.get("published_at")),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             shown = repr(data)[:120]
@@ -120,6 +123,17 @@ class GitHubRelease:
 
 def _optional_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _timestamp(value: object) -> datetime | None:
+    """An ISO 8601 time of the API (`2026-12-07T02:10:00Z`), None when absent or not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=timezone.utc)
 
 
 def _asset(data: Any) -> AttachedAsset:
@@ -377,20 +391,36 @@ class GitHub:
         release: GitHubRelease,
         *,
         body: str | None = None,
+        name: str | None = None,
         publish: bool = False,
         latest: bool = True,
     ) -> GitHubRelease:
-        """Rewrite a release's body, or publish a draft (as the latest release if `latest` and it
-        is no pre-release)."""
+        """Rewrite a release's body or title (both stay editable in an immutable release), or
+        publish a draft (as the latest release if `latest` and it is no pre-release)."""
         payload: dict[str, Any] = {}
         if body is not None:
             payload["body"] = body
+        if name is not None:
+            payload["name"] = name
         if publish:
             payload["draft"] = False
             payload["make_latest"] = "true" if latest and not release.prerelease else "false"
         response = self._request("PATCH", f"{self._repo}/releases/{release.id}", json=payload)
         action = f"update the release of {release.tag_name}"
         return GitHubRelease.from_json(self._expect(response, 200, action))
+
+    def delete_release(self, release: GitHubRelease) -> None:
+        """Delete a release (never its tag); one already gone is fine. GitHub refuses an
+        immutable release, whose tag could never be used again."""
+        response = self._request("DELETE", f"{self._repo}/releases/{release.id}")
+        if response.status_code == 422:
+            raise GitHubError(
+                f"GitHub refused to delete the release of {release.tag_name} "
+                f"({_message(response) or 'Validation Failed'})",
+                "an immutable release cannot be deleted: leave it, marked as not published",
+            )
+        if response.status_code not in (204, 404):
+            self._expect(response, 204, f"delete the release of {release.tag_name}")
 
     def workflow_runs(self, head_sha: str) -> list[WorkflowRun]:
         """The Actions runs for a commit."""

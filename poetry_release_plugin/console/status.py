@@ -25,6 +25,7 @@ NEXT_STEP = {
     "prepare": "poetry release prepare",
     "cut": "poetry release cut",
     "verify": "poetry release verify",
+    "recover": "poetry release recover",
     "done": "nothing: the release is out",
 }
 
@@ -176,6 +177,9 @@ class StatusCommand(ReleaseCommand):
             else _yes_no(facts.on_index)
         )
         self.say(f"  on the index: {shown}")
+        failure = status.failure
+        if failure is not None:
+            self.say(f"  publish: <error>failed</error> ({escape(failure.reason)})")
         status_marker = facts.project_status
         if status_marker is not None and status_marker.marker != ACTIVE:
             self.say(
@@ -251,6 +255,8 @@ class StatusCommand(ReleaseCommand):
                         }
                         for run in status.github.runs
                     ],
+                    "publish_failed": status.publish_failed,
+                    "publish_failure": _failure_payload(status),
                     "tag_on_other_commit": facts.tag_elsewhere,
                     "on_index": facts.on_index,
                     "yanked": None if facts.index_page is None else yanked is not None,
@@ -265,6 +271,20 @@ class StatusCommand(ReleaseCommand):
                     "interrupted_prepare": _left_payload(project, left),
                 }
             )
+
+
+def _failure_payload(status: ReleaseStatus) -> dict[str, object] | None:
+    failure = status.failure
+    if failure is None:
+        return None
+    run = failure.run
+    return {
+        "reason": failure.reason,
+        "run_url": failure.run_url,
+        "run_name": run.name if run else None,
+        "conclusion": run.conclusion if run else None,
+        "fix_version": status.fix_version,
+    }
 
 
 def _prepared_payload(facts: ReleaseFacts) -> dict[str, object] | None:

@@ -702,3 +702,27 @@ def _add_entries(text: str, which: Callable[[Heading], bool], entries: str, path
 def has_unreleased_heading(text: str, path: str = "CHANGELOG.md") -> bool:
     """Whether the changelog has an Unreleased section (where entries are written by hand)."""
     return any(h.unreleased for h in _scan(text, path).headings)
+
+
+def add_section_preface(text: str, version: str, paragraph: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog with `paragraph` first in `version`'s section, above its entries, or in
+    place of a generated section's "No notable changes." (unchanged without that section, or
+    when the section holds the paragraph already)."""
+    lines, headings = _read(text, path)
+    wanted = _valid(version)
+    target = next((h for h in headings if wanted and h.version == wanted), None)
+    if target is None or not paragraph.strip() or paragraph.strip() in text:
+        return text
+    at, end = _body_start(target), _section_end(lines, headings, target)
+    newline = newline_of(text)
+    added = [f"{line}{newline}" for line in paragraph.strip("\n").splitlines()]
+    filled = [i for i in range(at, end) if _strip(lines[i]).strip()]
+    if len(filled) == 1 and _strip(lines[filled[0]]).strip() == NO_NOTABLE_CHANGES:
+        lines[filled[0] : filled[0] + 1] = added
+        return "".join(lines)
+    lines[at - 1] = _ended(lines[at - 1], newline)
+    added.insert(0, newline)
+    if at < len(lines) and _strip(lines[at]).strip():
+        added.append(newline)
+    lines[at:at] = added
+    return "".join(lines)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from poetry_release_plugin.core.failed_release import (
+    fix_version,
+    out_but_not_on_index,
+    publish_failure,
+)
 from poetry_release_plugin.core.simple_api import describe_yank
 from poetry_release_plugin.workflows.facts import FactSources, gather_facts
 
@@ -14,6 +21,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.adapters.github import GitHub, WorkflowRun
     from poetry_release_plugin.adapters.journal import LeftChanges
+    from poetry_release_plugin.core.failed_release import PublishFailure
     from poetry_release_plugin.core.project import Project
     from poetry_release_plugin.core.release_state import ReleaseFacts
     from poetry_release_plugin.core.simple_api import IndexReader
@@ -30,16 +38,51 @@ class ReleaseStatus:
     tag_format_source: str
     tag_format_detail: str
     github: GitHubSide = field(default_factory=lambda: GitHubSide())
+    failure: PublishFailure | None = None  # out on GitHub, never on the index, for good
+    runs_unread: bool = False  # the runs were to be read, and GitHub did not give them
 
     @property
     def next(self) -> str:
-        """What to run next (prepare, cut, verify or done)."""
+        """What to run next (prepare, cut, verify, recover or done)."""
+        if self.failure is not None and not self.facts.left_changes:
+            return "recover"
         return self.facts.next
 
     @property
     def blocked(self) -> str | None:
         """Why `next` cannot run here (off a release branch, uncommitted changes), or None."""
-        return self.facts.blocked
+        if self.next != "recover":
+            return self.facts.blocked
+        facts = self.facts
+        if facts.off_release_branch:
+            names = ", ".join(facts.release_branch.patterns)
+            return (
+                f"on branch {facts.off_release_branch}, which is not a release branch "
+                f"({names}): recover prepares the next version only on one"
+            )
+        if facts.dirty:
+            return (
+                "the work tree has uncommitted changes: recover prepares the next version only "
+                "from a clean one"
+            )
+        return None
+
+    @property
+    def publish_failed(self) -> bool | None:
+        """Whether the release is out on GitHub but its upload failed for good (None: GitHub or
+        the index was not asked, or the runs could not be read)."""
+        if self.failure is not None:
+            return True
+        if not self.facts.github_known or self.facts.on_index is None or self.runs_unread:
+            return None
+        return False
+
+    @property
+    def fix_version(self) -> str | None:
+        """The version `recover` prepares to ship the fix (the next patch), when it is next."""
+        if self.failure is None:
+            return None
+        return fix_version(self.facts.version)
 
 
 @dataclass(frozen=True)
@@ -61,6 +104,7 @@ class StatusAdapters:
     github: Callable[[], GitHub | None]
     index: Callable[[], IndexReader | None]
     left_by_prepare: Callable[[], LeftChanges | None] = field(default=lambda: None)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
 
 
 def release_status(project: Project, adapters: StatusAdapters, *, offline: bool) -> ReleaseStatus:
@@ -77,16 +121,56 @@ def release_status(project: Project, adapters: StatusAdapters, *, offline: bool)
     side = GitHubSide()
     if facts.github_known and sources.github is not None:
         side = _github_side(facts, adapters)
+    failure, unread = None, False
+    if out_but_not_on_index(facts) and sources.github is not None:
+        side, failure, unread = _publish_failure(facts, adapters, side)
     choice = project.tag_choice
     return ReleaseStatus(
         facts=facts,
-        notes=(*_branch_notes(facts), *facts.notes, *_what_it_means(facts)),
+        notes=(
+            *_branch_notes(facts),
+            *facts.notes,
+            *_what_it_means(facts),
+            *_failure_notes(facts, failure),
+        ),
         installed_version=_installed_version(project),
         tag_format=settings.tag_format,
         tag_format_source=choice.source if choice else "configured",
         tag_format_detail=choice.describe() if choice else settings.tag_format,
         github=side,
+        failure=failure,
+        runs_unread=unread,
     )
+
+
+def _publish_failure(
+    facts: ReleaseFacts, adapters: StatusAdapters, side: GitHubSide
+) -> tuple[GitHubSide, PublishFailure | None, bool]:
+    """For a release out on GitHub and missing from the index (the one case status asks for
+    runs): the runs on its tag's commit, whether publishing failed for good, and whether the
+    runs could not be read."""
+    from poetry_release_plugin.errors import ReleaseError
+
+    github, release = adapters.github(), facts.github_release
+    commit = facts.remote_tag or facts.local_tag
+    if github is None or release is None or commit is None:
+        return side, None, True
+    try:
+        runs = tuple(github.workflow_runs(commit))
+    except ReleaseError:
+        return side, None, True
+    failure = publish_failure(runs, published_at=release.published_at, now=adapters.now())
+    return dataclasses.replace(side, runs=runs), failure, False
+
+
+def _failure_notes(facts: ReleaseFacts, failure: PublishFailure | None) -> list[str]:
+    if failure is None:
+        return []
+    return [
+        f"{facts.tag} is out on GitHub but {facts.version} never reached the index: poetry "
+        "release recover marks its GitHub release as not published (the tag stays) and "
+        f"prepares {fix_version(facts.version)} to ship the fix; then poetry release cut"
+    ]
 
 
 def _github_side(facts: ReleaseFacts, adapters: StatusAdapters) -> GitHubSide:

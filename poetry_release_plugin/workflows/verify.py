@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from poetry_release_plugin.core.failed_release import FAILED_CONCLUSIONS as FOR_GOOD
 from poetry_release_plugin.core.provenance import (
     describe_publisher,
     provenance_problem,
@@ -172,6 +173,8 @@ def _wait_for_index(
         failed_run = _poll_runs(request, watch, adapters.clock())
         if failed_run is not None:
             detail = f"the workflow {failed_run.name!r} failed: {failed_run.html_url}"
+            if failed_run.conclusion in FOR_GOOD:
+                detail += " (poetry release recover fixes it forward: the next patch)"
             return None, CheckRow("index", Outcome.FAILED, f"not on the index; {detail}")
         remaining = deadline - adapters.clock()
         if remaining > 0:

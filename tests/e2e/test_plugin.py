@@ -123,6 +123,7 @@ def test_every_release_command_is_known_to_these_tests() -> None:
         "release init-ci",
         "release notes",
         "release prepare",
+        "release recover",
         "release status",
         "release verify",
     ]

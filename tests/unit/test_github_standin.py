@@ -137,3 +137,41 @@ def test_an_unknown_repository_says_which_and_why(standin: GitHubStandIn) -> Non
         GitHubError, match="no repository acme/nope, or the token from GH_TOKEN cannot see it"
     ):
         github.check_access()
+
+
+def test_an_immutable_release_takes_a_new_title_and_notes_but_is_never_deleted(
+    standin: GitHubStandIn,
+) -> None:
+    standin.immutable = True
+    standin.add_release("v1.0.0")
+    github = client(standin)
+    release = github.list_releases()[0]
+
+    marked = github.update_release(release, name="Release v1.0.0 (not published)", body="gone")
+    with pytest.raises(GitHubError, match="refused to delete the release of v1.0.0"):
+        github.delete_release(marked)
+
+    assert (marked.name, marked.body, marked.immutable) == (
+        "Release v1.0.0 (not published)",
+        "gone",
+        True,
+    )
+    assert marked.published_at is not None
+    patched = next(r for r in standin.requests if r.method == "PATCH")
+    assert patched.body == {"name": "Release v1.0.0 (not published)", "body": "gone"}
+    assert standin.release("v1.0.0") is not None
+    assert standin.violations == []
+
+
+def test_a_mutable_release_is_deleted_once_and_a_second_delete_is_fine(
+    standin: GitHubStandIn,
+) -> None:
+    standin.add_release("v1.0.0")
+    github = client(standin)
+    release = github.list_releases()[0]
+
+    github.delete_release(release)
+    github.delete_release(release)  # gone already: 404, taken as done
+
+    assert standin.releases == []
+    assert [r.method for r in standin.requests].count("DELETE") == 2

@@ -15,7 +15,7 @@ import poetry_release_plugin
 from poetry_release_plugin.errors import ReleaseError
 
 SCHEMAS = Path(poetry_release_plugin.__file__).parent / "schemas"
-COMMANDS = ("status", "prepare", "cut", "verify", "notes", "init-ci")
+COMMANDS = ("status", "prepare", "cut", "verify", "notes", "init-ci", "recover")
 
 
 def _error_classes() -> set[str]:

@@ -42,9 +42,13 @@ def test_unparseable_pyproject_says_so() -> None:
         read_metadata("[project\nname = 'x'\n")
 
 
-toml_comment = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\n"), max_size=30
-).map(lambda text: f"# {text}")
+toml_comment = (
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\n"), max_size=30
+    )
+    .map(lambda text: f"# {text}")
+    .filter(lambda comment: "0.9.0" not in comment)  # one holding 0.9.0 is another mention
+)
 
 
 @given(
