@@ -185,7 +185,10 @@ def test_the_readme_release_job_runs_on_a_depth_1_checkout_detached_at_the_tag(
     env = {**actions_environment(github, "v2.0.0", sha, event), **index.poetry_environment("demo")}
 
     commands = readme_release_job()
-    assert commands == [["release", "cut", "--publish"], ["release", "verify", "--install"]]
+    assert commands == [
+        ["release", "cut", "--publish"],
+        ["release", "verify", "--install", "--timeout", "900"],
+    ]
 
     cut, verify = (ci.poetry(*command, extra_env=env) for command in commands)
 
