@@ -23,9 +23,11 @@ from poetry_release_plugin.core.other_tools import (
 from poetry_release_plugin.core.project import (
     ChangelogFile,
     Project,
+    ReleaseNotesFile,
     VersionPlace,
     ensure_versions_agree,
 )
+from poetry_release_plugin.core.release_notes_file import DEFAULT_RELEASE_FILE
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     assigns_version_at_runtime,
@@ -103,6 +105,7 @@ def load_project(
     if require_agreement:
         ensure_versions_agree(metadata.version if current is None else current, places)
     changelog = _load_changelog(root, settings)
+    release_notes = _load_release_notes(root, settings)
     return Project(
         root,
         text,
@@ -114,6 +117,7 @@ def load_project(
         pyproject_encoding=encoding,
         declarations=declarations,
         mentions=mentions,
+        release_notes=release_notes,
     )
 
 
@@ -348,6 +352,26 @@ def _packages_on_disk(root: Path, packages: tuple[PackageLocation, ...]) -> tupl
         if (base / package.name).is_dir() or (base / f"{package.name}.py").is_file():
             names.append(package.name)
     return tuple(dict.fromkeys(names))
+
+
+def _load_release_notes(root: Path, settings: ReleaseSettings) -> ReleaseNotesFile | None:
+    """The release-notes file: `release-file`, or RELEASE.md when it exists and earlier
+    commits removed it (the releases consumed it); its text, or None when it is missing."""
+    path, inferred = settings.release_file, False
+    if path is None:
+        if "release-file" in settings.explicit_keys or not (root / DEFAULT_RELEASE_FILE).is_file():
+            return None
+        from poetry_release_plugin.adapters.git import Git
+
+        removed = Git(root).run(
+            "log", "--diff-filter=D", "--format=%H", "-1", "--", DEFAULT_RELEASE_FILE, check=False
+        )
+        if removed.code != 0 or not removed.stdout.strip():
+            return None
+        path, inferred = DEFAULT_RELEASE_FILE, True
+    if not (root / path).is_file():
+        return ReleaseNotesFile(path, None)
+    return ReleaseNotesFile(path, *read_source(root / path, path), inferred=inferred)
 
 
 def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | None:
