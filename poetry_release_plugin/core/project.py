@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.core.release_state import ReleaseBranch
     from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata
     from poetry_release_plugin.core.tag_formats import TagFormatChoice
+    from poetry_release_plugin.core.towncrier import TowncrierConfig
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Project:
     declarations: Declarations = field(default_factory=Declarations)  # other tools' settings
     mentions: tuple[Mention, ...] | None = None  # None: not searched (no git work tree)
     release_notes: ReleaseNotesFile | None = None  # a release-notes file (RELEASE.md)
+    towncrier: TowncrierConfig | None = None  # towncrier builds the changelog section
 
     @property
     def unknown_mentions(self) -> tuple[Mention, ...]:
@@ -121,6 +123,8 @@ class Project:
     def section_source(self) -> tuple[str, str]:
         """Where prepare takes the new version's changelog section (and rule) from: its kind
         (`release-file`, `commits`) and how to say it."""
+        if self.towncrier is not None:
+            return "towncrier", self.towncrier.describe()
         if self.release_notes is not None:
             found = self.release_notes
             missing = "" if found.text is not None else ", missing: prepare refuses without it"

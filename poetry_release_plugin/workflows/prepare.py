@@ -21,7 +21,7 @@ from poetry_release_plugin.adapters.checks import (
     builtin_install,
     default_checks,
 )
-from poetry_release_plugin.adapters.files import FileTransaction, shown_path
+from poetry_release_plugin.adapters.files import FileTransaction, read_or_none, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import (
     NO_NOTABLE_CHANGES,
@@ -282,6 +282,8 @@ def plan_prepare(
     changes = _planned_changes(
         project, new, tag, facts, request.release_date, git, uncommitted, notes
     )
+    if project.towncrier is not None:
+        changes += _towncrier_changes(project, new, git, adapters, uncommitted, changes)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project,
@@ -530,7 +532,8 @@ def _planned_changes(
         edits.append(
             (path, place.text, place.encoding, path.endswith(".py"), project.place_edit(path, new))
         )
-    if changelog is not None:  # a version place in it too: one text, both edits
+    if changelog is not None and project.towncrier is None:  # towncrier writes its own
+        # a version place in it too: one text, both edits
         in_changelog, log_path = project.place_edit(changelog.path, new), changelog.path
         edits.append(
             (
@@ -578,6 +581,45 @@ def _planned_changes(
         changes.append(
             FileChange(consumed.path, consumed.text, "", consumed.encoding, stored, removed=True)
         )
+    return tuple(changes)
+
+
+def _towncrier_changes(
+    project: Project,
+    new: Version,
+    git: Git,
+    adapters: PrepareAdapters,
+    uncommitted: frozenset[str],
+    planned: Sequence[FileChange],
+) -> tuple[FileChange, ...]:
+    """What the project's own `towncrier build --yes --version NEW` does (run on a scratch
+    copy: nothing here is written yet): the news file with the new section, the fragments
+    removed."""
+    from poetry_release_plugin.adapters.towncrier import towncrier_build
+
+    listed = git.run("ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
+    paths = [path for path in listed.split("\0") if path]
+    built = towncrier_build(project.root, adapters.environment(), new.text, paths)
+    top = Path(git.top_level()).resolve()
+    taken = {change.path for change in planned}
+    changes = []
+    for path, data in sorted(built.items()):
+        if path in taken:
+            raise ProjectError(
+                f"towncrier writes {path}, which holds a version place prepare writes too",
+                f"keep the version out of {path} (version-ignore), then run prepare again",
+            )
+        original = read_or_none(project.root / path)
+        before, encoding = decode_text(original, path) if original is not None else ("", UTF8)
+        after = "" if data is None else decode_text(data, path)[0]
+        stored = _stored_path(project.root, path, top)
+        if stored in uncommitted and data is not None:
+            raise ProjectError(
+                f"{path} has uncommitted changes, and towncrier writes the release's section "
+                "into it",
+                f"commit or stash the changes to {path}, then run prepare again",
+            )
+        changes.append(FileChange(path, before, after, encoding, stored, removed=data is None))
     return tuple(changes)
 
 
