@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from support import widget_kit_files
+import pytest
+from support import POETRY, interrupt, widget_kit_files
 
 if TYPE_CHECKING:
     from conftest import ProjectFactory
@@ -116,6 +117,35 @@ def test_a_failing_check_puts_release_md_back_byte_for_byte(make_project: Projec
 
     assert result.code != 0, result.output
     assert "fails" in result.output
+    assert project.snapshot() == before
+
+
+@pytest.mark.faults
+def test_ctrl_c_while_the_checks_run_puts_release_md_back(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    seen = tmp_path / "check-saw"  # the check says whether RELEASE.md was gone, then waits
+    code = (
+        "import os, time; "
+        f"open({str(seen)!r}, 'w').write(str(os.path.exists('RELEASE.md'))); time.sleep(600)"
+    )
+    waiting = shlex.join([sys.executable, "-c", code]).replace("\\", "\\\\").replace('"', '\\"')
+    project = make_strawberry(
+        make_project,
+        f'\n[tool.poetry-release]\nchecks = [{{ name = "long", run = "{waiting}" }}]\n',
+    )
+    before = project.snapshot()
+
+    exit_code, output = interrupt(
+        [POETRY, "release", "prepare", "--offline"],
+        project.root,
+        project.env,
+        lambda: seen.exists() and bool(seen.read_text()),
+    )
+
+    assert seen.read_text() == "False"  # removed while the checks ran
+    assert exit_code != 0, output
+    assert "Interrupted while the checks ran" in output
     assert project.snapshot() == before
 
 

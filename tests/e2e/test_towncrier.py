@@ -9,6 +9,8 @@ import shlex
 import subprocess
 import sys
 import sysconfig
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from support import widget_kit_files
@@ -163,3 +165,47 @@ def test_towncrier_refusing_to_build_is_reported_and_nothing_changes(
     assert "towncrier build --version 0.10.0 failed" in result.output
     assert "Traceback" not in result.output
     assert project.snapshot() == before
+
+
+TOWNCRIER_FIXTURE = Path(__file__).parent.parent / "fixtures" / "towncrier"
+
+
+def test_towncrier_s_own_release_is_made_again_as_its_maintainers_made_it(
+    make_project: ProjectFactory,
+) -> None:
+    """towncrier's own 24.8.0rc1 release (tests/fixtures/towncrier): its news fragments in the
+    package, NEWS.rst with the reStructuredText start marker; the release commit its
+    maintainers made with `towncrier build --yes` wrote NEWS.rst as prepare does now (the date
+    and the title's capital aside) and removed every fragment."""
+    fixture = TOWNCRIER_FIXTURE
+    fragments = {
+        f"src/towncrier/newsfragments/{path.name}": path.read_text(encoding="utf-8")
+        for path in sorted((fixture / "newsfragments").iterdir())
+    }
+    files = {
+        "pyproject.toml": (
+            '[project]\nname = "towncrier"\nversion = "24.7.1"\nrequires-python = ">=3.10"\n\n'
+            '[tool.poetry]\npackages = [{ include = "towncrier", from = "src" }]\n\n'
+            + (fixture / "towncrier-table.toml").read_text(encoding="utf-8")
+        ),
+        "src/towncrier/__init__.py": '"""\ntowncrier, a builder for your news files.\n"""\n',
+        "NEWS.rst": (fixture / "NEWS.24.7.1.rst").read_text(encoding="utf-8"),
+        "LICENSE": (fixture / "LICENSE").read_text(encoding="utf-8"),
+        ".gitignore": ".venv/\n",
+        **fragments,
+    }
+    project = make_project(files, tags=("24.7.1",))
+    _towncrier_in_project_venv(project)
+
+    result = project.poetry("release", "prepare", "24.8.0rc1", "--offline", "--no-checks")
+
+    assert result.code == 0, result.output
+    released = (fixture / "NEWS.24.8.0rc1.rst").read_text(encoding="utf-8")
+    # towncrier 24.8 titled itself from its incremental version object ("Towncrier"); the
+    # towncrier pinned here takes the package's name as it is
+    title = f"Towncrier 24.8.0rc1 ({date.today()})"
+    expected = released.replace("Towncrier 24.8.0rc1 (2024-08-19)", "t" + title[1:])
+    assert project.read("NEWS.rst") == expected
+    removed = sorted(path for path in fragments if not path.endswith(".gitignore"))
+    assert sorted(project.head_files()) == sorted(["NEWS.rst", "pyproject.toml", *removed])
+    assert project.git("status", "--porcelain") == ""
