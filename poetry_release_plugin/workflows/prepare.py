@@ -282,7 +282,13 @@ def plan_prepare(
     changes = _planned_changes(
         project, new, tag, facts, request.release_date, git, uncommitted, notes
     )
-    if project.towncrier is not None:
+    if project.towncrier is not None and new == current:  # towncrier wrote it the first time
+        adapters.reporter.warning(
+            f"{new.text} was prepared before, so its section in {project.towncrier.filename} "
+            "stays as towncrier wrote it; fragments added since wait for the next release "
+            "(remove the section and restore them to have towncrier build it anew)"
+        )
+    elif project.towncrier is not None:
         changes += _towncrier_changes(project, new, git, adapters, uncommitted, changes)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(

@@ -209,3 +209,23 @@ def test_towncrier_s_own_release_is_made_again_as_its_maintainers_made_it(
     removed = sorted(path for path in fragments if not path.endswith(".gitignore"))
     assert sorted(project.head_files()) == sorted(["NEWS.rst", "pyproject.toml", *removed])
     assert project.git("status", "--porcelain") == ""
+
+
+def test_a_version_prepared_again_keeps_the_section_towncrier_wrote(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_towncrier_project(make_project)
+    first = project.poetry("release", "prepare", "minor", "--offline", "--no-checks")
+    assert first.code == 0, first.output
+    written = project.read("CHANGELOG.md")
+    project.write("changelog.d/20.bugfix.md", "A later fix.\n")
+    project.write("widget_kit/later.py", "")
+    project.commit_all("fix: a later fix")
+
+    again = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert again.code == 0, again.output
+    assert "0.10.0 was prepared before" in again.output
+    assert project.read("CHANGELOG.md") == written
+    assert (project.root / "changelog.d/20.bugfix.md").exists()  # for the next release
+    assert project.git("status", "--porcelain") == ""
