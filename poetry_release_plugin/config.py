@@ -46,6 +46,7 @@ class ReleaseSettings:
     version_ignore: tuple[str, ...] = ()
     changelog_exclude: tuple[str, ...] = ()  # subjects (regular expressions) left out of notes
     changelog: str | None = "CHANGELOG.md"
+    release_file: str | None = None  # a release-notes file each release consumes (RELEASE.md)
     checks: tuple[CheckSpec, ...] | None = None
     repository: str = "pypi"
     rehearse: str | None = None  # the repository `cut --publish` rehearses the upload on
@@ -191,6 +192,19 @@ def _changelog(key: str, value: object) -> str | None:
     raise _wrong_type(key, "a file name or false", value)
 
 
+def _release_file(key: str, value: object) -> str | None:
+    if value is False:
+        return None  # never inferred
+    if isinstance(value, str) and value.strip():
+        if value.startswith("/") or ".." in value.split("/"):
+            raise ConfigError(
+                f"{TABLE} {key} = {value!r} is outside the project",
+                "name a file of the project, relative to pyproject.toml (RELEASE.md)",
+            )
+        return value
+    raise _wrong_type(key, "a file name (RELEASE.md) or false", value)
+
+
 def _split_command(key: str, command: str) -> tuple[str, ...]:
     try:
         argv = tuple(shlex.split(command))
@@ -300,6 +314,7 @@ _PARSERS: dict[str, Any] = {
     "version-ignore": lambda key, value: _patterns(key, value, after_path=True),
     "changelog-exclude": lambda key, value: _patterns(key, value),
     "changelog": _changelog,
+    "release-file": _release_file,
     "checks": _checks,
     "repository": _string,
     "rehearse": _string,

@@ -109,8 +109,9 @@ def put_back(path: Path, original: bytes | None, written: str | None) -> bool:
 class WriteJournal(Protocol):
     """Where the originals are kept safe before the first write (see adapters/journal.py)."""
 
-    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes]]) -> None:
-        """Persist each path's original bytes and the bytes about to be written."""
+    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes | None]]) -> None:
+        """Persist each path's original bytes and the bytes about to be written (None: the
+        file is about to be removed)."""
 
     def discard(self) -> None:
         """The writes were kept or undone: nothing is left to recover."""
@@ -137,11 +138,14 @@ class FileTransaction:
         return list(self._originals)
 
     def write_files(
-        self, contents: Mapping[Path, bytes], *, expected: Mapping[Path, bytes] | None = None
+        self,
+        contents: Mapping[Path, bytes | None],
+        *,
+        expected: Mapping[Path, bytes] | None = None,
     ) -> None:
-        """Write each file, after journaling what they all held (when there is a journal).
-        With `expected` (what each held when it was read), a file changed since is refused
-        before anything is written: an edit saved meanwhile is never overwritten."""
+        """Write each file (None: remove it), after journaling what they all held (when there
+        is a journal). With `expected` (what each held when it was read), a file changed since
+        is refused before anything is written: an edit saved meanwhile is never overwritten."""
         for path, was in (expected or {}).items():
             if read_or_none(path) != was:
                 raise ProjectError(
@@ -157,7 +161,10 @@ class FileTransaction:
             )
         for path, data in contents.items():
             self._written[path] = digest(data)
-            write_atomically(path, data)
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomically(path, data)
 
     def write_text(self, path: Path, text: str, encoding: TextEncoding | None = None) -> None:
         """Write `text` (stored as `encoding`, UTF-8 by default) to `path`."""

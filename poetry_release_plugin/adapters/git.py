@@ -32,9 +32,9 @@ class GitResult:
 @dataclass(frozen=True)
 class CommitContent:
     """A file's bytes for a commit: as in the work tree (git's filters apply, as `git add`
-    does), or `stored` (already a blob's content, taken as is)."""
+    does), or `stored` (already a blob's content, taken as is); None: the commit removes it."""
 
-    data: bytes
+    data: bytes | None
     stored: bool = False
 
 
@@ -563,7 +563,11 @@ class Git:
     def _index_info(self, contents: Mapping[str, CommitContent]) -> bytes:
         """`update-index --index-info` lines: each file's blob written, its mode at HEAD kept."""
         lines = []
+        zero = "0" * len(self.head() or "0" * 40)  # the repository's hash length
         for path, content in contents.items():
+            if content.data is None:  # removed from the index, so from the commit
+                lines.append(f"0 {zero}\t{path}\n")
+                continue
             filters = "--no-filters" if content.stored else f"--path={path}"
             blob = self.run("hash-object", "-w", filters, "--stdin", input=content.data)
             listed = self.run("ls-tree", "--full-tree", "HEAD", "--", path).stdout.split()

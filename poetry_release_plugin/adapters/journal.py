@@ -161,8 +161,8 @@ class Journal:
         self.top = top
         self._files: dict[Path, JournaledFile] = {}
 
-    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes]]) -> None:
-        """Persist each file's original bytes before it is written (fsync'ed)."""
+    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes | None]]) -> None:
+        """Persist each file's original bytes before it is written or removed (fsync'ed)."""
         for path, (original, new) in originals.items():
             known = self._files.get(path)
             kept = known.original if known is not None else original

@@ -4,6 +4,7 @@ in vendored trees), with each mention of the version in its tracked files judged
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fnmatch
 import re
@@ -23,15 +24,18 @@ from poetry_release_plugin.core.other_tools import (
 from poetry_release_plugin.core.project import (
     ChangelogFile,
     Project,
+    ReleaseNotesFile,
     VersionPlace,
     ensure_versions_agree,
 )
+from poetry_release_plugin.core.release_notes_file import DEFAULT_RELEASE_FILE
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
     assigns_version_at_runtime,
     find_version_assignments,
     read_metadata,
 )
+from poetry_release_plugin.core.towncrier import TOWNCRIER_FILES, TowncrierConfig, towncrier_config
 from poetry_release_plugin.core.version_places import (
     MAX_FILE_SIZE,
     NEVER_SEARCHED,
@@ -102,7 +106,9 @@ def load_project(
     places, mentions = _find_places(root, metadata, settings, declarations, version)
     if require_agreement:
         ensure_versions_agree(metadata.version if current is None else current, places)
-    changelog = _load_changelog(root, settings)
+    towncrier = _load_towncrier(root, text)
+    changelog = _load_changelog(root, settings, towncrier)
+    release_notes = _load_release_notes(root, settings)
     return Project(
         root,
         text,
@@ -114,6 +120,8 @@ def load_project(
         pyproject_encoding=encoding,
         declarations=declarations,
         mentions=mentions,
+        release_notes=release_notes,
+        towncrier=towncrier,
     )
 
 
@@ -350,9 +358,50 @@ def _packages_on_disk(root: Path, packages: tuple[PackageLocation, ...]) -> tupl
     return tuple(dict.fromkeys(names))
 
 
-def _load_changelog(root: Path, settings: ReleaseSettings) -> ChangelogFile | None:
-    """The changelog if it exists; configured explicitly but missing is an error."""
+def _load_release_notes(root: Path, settings: ReleaseSettings) -> ReleaseNotesFile | None:
+    """The release-notes file: `release-file`, or RELEASE.md when it exists and earlier
+    commits removed it (the releases consumed it); its text, or None when it is missing."""
+    path, inferred = settings.release_file, False
+    if path is None:
+        if "release-file" in settings.explicit_keys or not (root / DEFAULT_RELEASE_FILE).is_file():
+            return None
+        from poetry_release_plugin.adapters.git import Git
+
+        removed = Git(root).run(
+            "log", "--diff-filter=D", "--format=%H", "-1", "--", DEFAULT_RELEASE_FILE, check=False
+        )
+        if removed.code != 0 or not removed.stdout.strip():
+            return None
+        path, inferred = DEFAULT_RELEASE_FILE, True
+    if not (root / path).is_file():
+        return ReleaseNotesFile(path, None)
+    return ReleaseNotesFile(path, *read_source(root / path, path), inferred=inferred)
+
+
+def _load_towncrier(root: Path, pyproject_text: str) -> TowncrierConfig | None:
+    """The project's towncrier configuration (towncrier.toml, else pyproject.toml), if any."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    documents: dict[str, dict[str, Any]] = {PYPROJECT: tomlkit.parse(pyproject_text).unwrap()}
+    own = root / TOWNCRIER_FILES[0]
+    if own.is_file():
+        with contextlib.suppress(TOMLKitError, ProjectError):  # not TOML: towncrier refuses it
+            documents[own.name] = tomlkit.parse(read_source(own, own.name)[0]).unwrap()
+    return towncrier_config(documents)
+
+
+def _load_changelog(
+    root: Path, settings: ReleaseSettings, towncrier: TowncrierConfig | None = None
+) -> ChangelogFile | None:
+    """The changelog if it exists (a towncrier project's Markdown news file, unless one is
+    configured); configured explicitly but missing is an error."""
     if settings.changelog is None:
+        return None
+    if towncrier is not None and "changelog" not in settings.explicit_keys:
+        news = root / towncrier.filename
+        if towncrier.markdown and news.is_file():
+            return ChangelogFile(towncrier.filename, *read_source(news, towncrier.filename))
         return None
     path = root / settings.changelog
     if path.is_file():

@@ -283,7 +283,8 @@ One prepare or cut runs per repository at a time. The original files are journal
     def _show_outcome(self, outcome: PrepareOutcome) -> None:
         plan = outcome.plan
         for change in plan.changes:
-            self.say(f"  <info>Updated</info> {escape(change.path)}")
+            done = "Removed" if change.removed else "Updated"
+            self.say(f"  <info>{done}</info> {escape(change.path)}")
         if outcome.confirmation:
             self.say(f"  <info>Import</info> {escape(outcome.confirmation)}")
         if outcome.commit:

@@ -159,6 +159,7 @@ class StatusCommand(ReleaseCommand):
         self.say(f"  tag format: {escape(status.tag_format_detail)}")
         message = project.settings.commit_message
         self.say(f"  release commits: {escape(message)} ({escape(project.commit_message_source)})")
+        self.say(f"  release notes from: {escape(project.section_source[1])}")
         excluded = project.settings.changelog_exclude
         if excluded:
             self.say(f"  left out of the changelog: {escape(', '.join(excluded))}")
@@ -235,6 +236,7 @@ class StatusCommand(ReleaseCommand):
                     "commit_message": message,
                     "commit_message_source": project.commit_message_source,
                     "changelog_exclude": list(project.settings.changelog_exclude),
+                    "notes_source": project.section_source[0],
                     "tag_local": facts.local_tag is not None,
                     "tag_remote": facts.remote_has_tag,
                     "github_release": facts.github_published,

@@ -676,6 +676,23 @@ def add_unreleased_entries(text: str, entries: str, path: str = "CHANGELOG.md") 
     return _add_entries(text, lambda heading: heading.unreleased, entries, path)
 
 
+def add_unreleased_prose(text: str, prose: str, path: str = "CHANGELOG.md") -> str:
+    """The changelog with `prose` (Markdown, a release-notes file's) first in Unreleased,
+    above the entries written there (unchanged without an Unreleased heading)."""
+    lines, headings = _read(text, path)
+    target = next((h for h in headings if h.unreleased), None)
+    if target is None or not prose.strip():
+        return text
+    at = _body_start(target)
+    end = _section_end(lines, headings, target)
+    while at < end and not _strip(lines[at]).strip():
+        at += 1
+    newline = newline_of(text)
+    added = [f"{line}{newline}" for line in prose.strip("\n").splitlines()]
+    lines[at:at] = [*added, newline]
+    return "".join(lines)
+
+
 def add_section_entries(text: str, version: str, entries: str, path: str = "CHANGELOG.md") -> str:
     """The changelog with `entries` (Markdown) added at the end of `version`'s section
     (unchanged without that section)."""

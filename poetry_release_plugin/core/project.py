@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from poetry_release_plugin.core.release_state import ReleaseBranch
     from poetry_release_plugin.core.sources import PackageLocation, ProjectMetadata
     from poetry_release_plugin.core.tag_formats import TagFormatChoice
+    from poetry_release_plugin.core.towncrier import TowncrierConfig
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,23 @@ class ChangelogFile:
 
 
 @dataclass(frozen=True)
+class ReleaseNotesFile:
+    """The release-notes file each release consumes (`release-file`, or inferred from the
+    history): its text as read (None: missing), and how it was known."""
+
+    path: str
+    text: str | None
+    encoding: TextEncoding = UTF8
+    inferred: bool = False
+
+    @property
+    def source(self) -> str:
+        """Where the setting comes from, in the user's words."""
+        how = "inferred: earlier release commits removed it" if self.inferred else "release-file"
+        return f"{self.path} ({how})"
+
+
+@dataclass(frozen=True)
 class Project:
     """A project as found on disk, before anything is changed."""
 
@@ -83,6 +101,8 @@ class Project:
     commit_message_source: str = ""  # set by history.with_commit_message
     declarations: Declarations = field(default_factory=Declarations)  # other tools' settings
     mentions: tuple[Mention, ...] | None = None  # None: not searched (no git work tree)
+    release_notes: ReleaseNotesFile | None = None  # a release-notes file (RELEASE.md)
+    towncrier: TowncrierConfig | None = None  # towncrier builds the changelog section
 
     @property
     def unknown_mentions(self) -> tuple[Mention, ...]:
@@ -98,6 +118,19 @@ class Project:
     def published_name(self) -> str | None:
         """The name the release's files carry to an index (None: package-mode = false, no files)."""
         return self.metadata.name if self.metadata.package_mode else None
+
+    @property
+    def section_source(self) -> tuple[str, str]:
+        """Where prepare takes the new version's changelog section (and rule) from: its kind
+        (`release-file`, `commits`) and how to say it."""
+        if self.towncrier is not None:
+            return "towncrier", self.towncrier.describe()
+        if self.release_notes is not None:
+            found = self.release_notes
+            missing = "" if found.text is not None else ", missing: prepare refuses without it"
+            return "release-file", f"{found.source}{missing}"
+        where = self.changelog.path if self.changelog else "no changelog"
+        return "commits", f"Unreleased's entries in {where}, else the commits since the last tag"
 
     @property
     def files_in_sync(self) -> bool:

@@ -6,6 +6,7 @@ that puts every file back, byte for byte, on any failure or interruption before 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
@@ -20,12 +21,13 @@ from poetry_release_plugin.adapters.checks import (
     builtin_install,
     default_checks,
 )
-from poetry_release_plugin.adapters.files import FileTransaction, shown_path
+from poetry_release_plugin.adapters.files import FileTransaction, read_or_none, shown_path
 from poetry_release_plugin.adapters.git import CommitContent
 from poetry_release_plugin.core.changelog import (
     NO_NOTABLE_CHANGES,
     add_section_entries,
     add_unreleased_entries,
+    add_unreleased_prose,
     changelog_voice,
     extract_section,
     fold_unreleased_into,
@@ -36,6 +38,7 @@ from poetry_release_plugin.core.changelog import (
     withdraw_section,
 )
 from poetry_release_plugin.core.commits import Commit, group_changes, render_sections
+from poetry_release_plugin.core.release_notes_file import ReleaseNotes, parse_release_notes
 from poetry_release_plugin.core.release_state import prepare_version
 from poetry_release_plugin.core.sources import (
     PYPROJECT,
@@ -137,6 +140,7 @@ class FileChange:
     encoding: TextEncoding = UTF8
     stored_path: str = ""  # from the top of the work tree, through symlinks ("" = path)
     committed: bytes | None = None  # HEAD's blob with the release's edits (None: the work tree's)
+    removed: bool = False  # the release removes the file (a consumed release-notes file)
 
     @property
     def data(self) -> bytes:
@@ -147,6 +151,11 @@ class FileChange:
     def original(self) -> bytes:
         """The bytes the file held when prepare read it."""
         return self.encoding.encode(self.before, self.path)
+
+    @property
+    def written(self) -> bytes | None:
+        """What the work tree gets: the new bytes, or None when the release removes the file."""
+        return None if self.removed else self.data
 
     def diff(self) -> str:
         """A unified diff of the change."""
@@ -220,6 +229,15 @@ def plan_prepare(
     settings = project.settings
     git = adapters.git
     head, branch, uncommitted = _check_repository(project, request, git)
+    notes = release_notes(project)
+    said_by_notes = []
+    if notes is not None and request.rule is None:
+        request = dataclasses.replace(request, rule=notes.rule)
+    elif notes is not None and request.rule != notes.rule:
+        said_by_notes.append(
+            f"{project.release_notes and project.release_notes.path} says 'Release type: "
+            f"{notes.rule}'; preparing {request.rule} as asked"
+        )
     current = parse_version(project.version)
     if project.unknown_mentions:
         raise UnknownVersionPlaces(
@@ -245,7 +263,7 @@ def plan_prepare(
         next_phase=request.next_phase,
     )
     rule, new = decided.rule, decided.version
-    warnings: list[str] = []
+    warnings: list[str] = said_by_notes
     if not request.offline:
         computed = not decided.again and (request.rule is None or request.rule in BUMP_RULES)
         new, said = _check_index(
@@ -261,7 +279,17 @@ def plan_prepare(
         )
     for warning in warnings:
         adapters.reporter.warning(warning)
-    changes = _planned_changes(project, new, tag, facts, request.release_date, git, uncommitted)
+    changes = _planned_changes(
+        project, new, tag, facts, request.release_date, git, uncommitted, notes
+    )
+    if project.towncrier is not None and new == current:  # towncrier wrote it the first time
+        adapters.reporter.warning(
+            f"{new.text} was prepared before, so its section in {project.towncrier.filename} "
+            "stays as towncrier wrote it; fragments added since wait for the next release "
+            "(remove the section and restore them to have towncrier build it anew)"
+        )
+    elif project.towncrier is not None:
+        changes += _towncrier_changes(project, new, git, adapters, uncommitted, changes)
     checks, missing = _planned_checks(project, new, request, adapters)
     return PreparePlan(
         project,
@@ -287,9 +315,14 @@ def ensure_prepare_history(
     if not git.is_work_tree() or not git.is_shallow():
         return  # the whole history is here (no need to read the changelog to know why)
     decided_by_commits = []
-    if request.rule is None:
+    by_notes = project.release_notes is not None  # a release-notes file decides both
+    if request.rule is None and not by_notes:
         decided_by_commits.append("the new version")
-    if project.changelog is not None and not has_unreleased_entries(project.changelog.text):
+    if (
+        project.changelog is not None
+        and not by_notes
+        and not has_unreleased_entries(project.changelog.text)
+    ):
         decided_by_commits.append("the changelog section")
     if request.offline and not decided_by_commits:
         return
@@ -314,7 +347,7 @@ def apply_prepare(
         with transaction:
             stage = "while writing the version"
             transaction.write_files(
-                {root / change.path: change.data for change in plan.changes},
+                {root / change.path: change.written for change in plan.changes},
                 expected={root / change.path: change.original for change in plan.changes},
             )
             stage = "while the checks ran"
@@ -356,8 +389,8 @@ def _commit_contents(changes: Sequence[FileChange]) -> dict[str, CommitContent]:
     """What the release commit holds for each file: the work tree's bytes when the file had no
     uncommitted change, else HEAD's blob with the same edits (so work in progress stays out)."""
     return {
-        change.stored_path or change.path: CommitContent(change.data, stored=False)
-        if change.committed is None
+        change.stored_path or change.path: CommitContent(change.written, stored=False)
+        if change.committed is None or change.removed
         else CommitContent(change.committed, stored=True)
         for change in changes
     }
@@ -453,10 +486,12 @@ def _planned_changes(
     release_date: str,
     git: Git,
     uncommitted: frozenset[str],
+    notes: ReleaseNotes | None = None,
 ) -> tuple[FileChange, ...]:
     """Each file's change in the work tree, and the same edits applied to HEAD's content (what
     the release commit holds: uncommitted work stays out of it). A version prepared before
-    and not cut has its changelog section carried over (see `_carried`)."""
+    and not cut has its changelog section carried over (see `_carried`). A release-notes
+    file gives the section's prose, and the release removes it."""
     previous = facts.last_release
 
     def changelog_edit(text: str, log_path: str) -> str:
@@ -466,7 +501,11 @@ def _planned_changes(
         if newest is not None and parse_version(newest) == new:  # written ahead, or kept
             return fold_unreleased_into(text, new.text, log_path)
         generated = ""
-        if not has_unreleased_entries(text):
+        if notes is not None and has_unreleased_entries(text):  # the notes, then the entries
+            text = add_unreleased_prose(text, notes.prose, log_path)
+        elif notes is not None:
+            generated = notes.prose
+        elif not has_unreleased_entries(text):
             ensure_history_readable(project.tag_choice, previous)
             generated = _generated(project, text, list(facts.changes_since))
         return promote_unreleased(
@@ -499,7 +538,8 @@ def _planned_changes(
         edits.append(
             (path, place.text, place.encoding, path.endswith(".py"), project.place_edit(path, new))
         )
-    if changelog is not None:  # a version place in it too: one text, both edits
+    if changelog is not None and project.towncrier is None:  # towncrier writes its own
+        # a version place in it too: one text, both edits
         in_changelog, log_path = project.place_edit(changelog.path, new), changelog.path
         edits.append(
             (
@@ -536,7 +576,73 @@ def _planned_changes(
             head_text, head_encoding = (decode_python if python else decode_text)(at_head, path)
             committed = head_encoding.encode(edit(head_text), path)
         changes.append(FileChange(path, before, after, encoding, stored, committed))
+    consumed = project.release_notes
+    if notes is not None and consumed is not None and consumed.text is not None:
+        stored = _stored_path(project.root, consumed.path, top)
+        if stored not in uncommitted and stored in git.untracked_among(stored):
+            raise ProjectError(
+                f"{consumed.path} is not committed, so the release commit cannot remove it",
+                f"commit {consumed.path} (the release's notes) first, then run prepare again",
+            )
+        changes.append(
+            FileChange(consumed.path, consumed.text, "", consumed.encoding, stored, removed=True)
+        )
     return tuple(changes)
+
+
+def _towncrier_changes(
+    project: Project,
+    new: Version,
+    git: Git,
+    adapters: PrepareAdapters,
+    uncommitted: frozenset[str],
+    planned: Sequence[FileChange],
+) -> tuple[FileChange, ...]:
+    """What the project's own `towncrier build --yes --version NEW` does (run on a scratch
+    copy: nothing here is written yet): the news file with the new section, the fragments
+    removed."""
+    from poetry_release_plugin.adapters.towncrier import towncrier_build
+
+    listed = git.run("ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
+    paths = [path for path in listed.split("\0") if path]
+    built = towncrier_build(project.root, adapters.environment(), new.text, paths)
+    top = Path(git.top_level()).resolve()
+    taken = {change.path for change in planned}
+    changes = []
+    for path, data in sorted(built.items()):
+        if path in taken:
+            raise ProjectError(
+                f"towncrier writes {path}, which holds a version place prepare writes too",
+                f"keep the version out of {path} (version-ignore), then run prepare again",
+            )
+        original = read_or_none(project.root / path)
+        before, encoding = decode_text(original, path) if original is not None else ("", UTF8)
+        after = "" if data is None else decode_text(data, path)[0]
+        stored = _stored_path(project.root, path, top)
+        if stored in uncommitted and data is not None:
+            raise ProjectError(
+                f"{path} has uncommitted changes, and towncrier writes the release's section "
+                "into it",
+                f"commit or stash the changes to {path}, then run prepare again",
+            )
+        changes.append(FileChange(path, before, after, encoding, stored, removed=data is None))
+    return tuple(changes)
+
+
+def release_notes(project: Project) -> ReleaseNotes | None:
+    """What the project's release-notes file says (rule and prose), or None without one; a
+    configured file that is missing is refused: a release needs its notes."""
+    found = project.release_notes
+    if found is None:
+        return None
+    if found.text is None:
+        raise ProjectError(
+            f"release-file = {found.path!r} is configured but {found.path} does not exist: "
+            "a release needs its notes",
+            f"write {found.path} ('Release type: minor', a blank line, then what the release "
+            "changes), commit it, then run prepare again",
+        )
+    return parse_release_notes(found.text, found.path)
 
 
 def _ensure_written(project: Project, path: str, after: str, new: Version) -> None:

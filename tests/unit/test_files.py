@@ -95,10 +95,10 @@ def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
 
 class _Recorder:
     def __init__(self) -> None:
-        self.recorded: list[dict[Path, tuple[bytes | None, bytes]]] = []
+        self.recorded: list[dict[Path, tuple[bytes | None, bytes | None]]] = []
         self.discarded = False
 
-    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes]]) -> None:
+    def record(self, originals: Mapping[Path, tuple[bytes | None, bytes | None]]) -> None:
         self.recorded.append(dict(originals))
 
     def discard(self) -> None:
@@ -116,3 +116,31 @@ def test_the_journal_hears_of_every_original_before_the_first_write(tmp_path: Pa
         transaction.commit()
 
     assert journal.discarded
+
+
+def test_a_removed_file_comes_back_byte_for_byte_when_the_transaction_ends_uncommitted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "RELEASE.md"
+    original = b"Release type: minor\r\n\r\nNotes\xc2\xa0here.\r\n"
+    path.write_bytes(original)
+    journal = _Recorder()
+
+    with FileTransaction(journal) as transaction:
+        transaction.write_files({path: None}, expected={path: original})
+        assert not path.exists()
+        assert journal.recorded == [{path: (original, None)}]
+
+    assert path.read_bytes() == original
+
+
+def test_a_removed_file_made_again_meanwhile_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "RELEASE.md"
+    path.write_bytes(b"old\n")
+
+    with FileTransaction() as transaction:
+        transaction.write_files({path: None})
+        path.write_bytes(b"someone else's\n")
+
+    assert path.read_bytes() == b"someone else's\n"
+    assert transaction.kept == [path]

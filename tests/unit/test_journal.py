@@ -87,6 +87,23 @@ def test_a_journal_left_by_a_killed_prepare_restores_only_what_is_still_ours(
     assert theirs.read_bytes() == b"log 2\nedited\n"
 
 
+def test_a_file_a_killed_prepare_removed_comes_back_from_the_journal(tmp_path: Path) -> None:
+    notes = tmp_path / "RELEASE.md"
+    notes.write_bytes(b"Release type: minor\r\n\r\nNotes.\r\n")
+    journal_path = tmp_path / "journal.json"
+    transaction = FileTransaction(
+        Journal(journal_path, head="abc", version="2", top=tmp_path.resolve())
+    )
+    transaction.write_files({notes: None})  # killed here: no rollback ran
+
+    record = read_journal(journal_path, tmp_path.resolve())
+    assert record is not None
+    assert left_changes(record, "abc").changed == (notes,)
+    restore(record, "abc")
+
+    assert notes.read_bytes() == b"Release type: minor\r\n\r\nNotes.\r\n"
+
+
 def test_a_journal_whose_commit_landed_restores_nothing(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
     path.write_bytes(b"1\n")
