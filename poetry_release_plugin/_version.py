@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-__version__ = "0.0.0"
-__version_info__ = (0, 0, 0)
+__version__ = "0.1.0"
+__version_info__ = (0, 1, 0)
