@@ -91,8 +91,9 @@ def test_this_project_releases_itself_with_its_own_configuration(
     )
     assert run([GIT, "checkout", "--quiet", "-B", "main"], root, environment, 60).code == 0
 
+    # a rule: whether a version is prepared and not yet cut (0.1.0 is), the next one is made
     result = run(
-        [POETRY, "release", "prepare", "--dry-run", "--offline", "--json"],
+        [POETRY, "release", "prepare", "patch", "--dry-run", "--offline", "--json"],
         root,
         environment,
         120,
