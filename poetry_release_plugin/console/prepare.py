@@ -42,6 +42,18 @@ class PrepareCommand(ReleaseCommand):
             optional=True,
         )
     ]
+    # How the pre-release checks run; `recover` takes them too, as it prepares a version.
+    check_options: ClassVar[list[Option]] = [
+        option("no-checks", None, "Run no pre-release checks."),
+        option(
+            "skip-check",
+            None,
+            "Skip the check of this name (repeatable).",
+            flag=False,
+            multiple=True,
+        ),
+        option("fail-fast", None, "Stop the other checks at the first failure."),
+    ]
     options: ClassVar[list[Option]] = [
         option("next-phase", None, "With prerelease: move to the next phase (a -> b -> rc)."),
         option(
@@ -60,15 +72,7 @@ class PrepareCommand(ReleaseCommand):
             "The Poetry repository whose index must not have the version yet.",
             flag=False,
         ),
-        option("no-checks", None, "Run no pre-release checks."),
-        option(
-            "skip-check",
-            None,
-            "Skip the check of this name (repeatable).",
-            flag=False,
-            multiple=True,
-        ),
-        option("fail-fast", None, "Stop the other checks at the first failure."),
+        *check_options,
         option(
             "abort",
             None,

@@ -48,15 +48,7 @@ class RecoverCommand(PrepareCommand):
         ),
         option("repository", "r", "The Poetry repository whose index to ask.", flag=False),
         option("index-url", None, "The index's Simple API root.", flag=False),
-        option("no-checks", None, "Run no pre-release checks."),
-        option(
-            "skip-check",
-            None,
-            "Skip the check of this name (repeatable).",
-            flag=False,
-            multiple=True,
-        ),
-        option("fail-fast", None, "Stop the other checks at the first failure."),
+        *PrepareCommand.check_options,
         *ReleaseCommand.common_options,
     ]
 

@@ -222,7 +222,6 @@ _PUBLISHES = re.compile(
 )
 _CUT = re.compile(r"poetry\s+release\s+cut\b[^\n]*")
 _ON_KEY = re.compile(r"""^(?:on|"on"|'on'|true)\s*:\s*(?P<inline>.*?)\s*$""")
-_NEVER = ("__no_tag_matches__",)
 
 
 def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
@@ -237,7 +236,7 @@ def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
         push, release = events.get("push"), events.get("release")
         filters = _filters(push or [])
         if push is None:
-            on_tags: tuple[str, ...] | None = _NEVER
+            on_tags: tuple[str, ...] | None = ()  # no push: no tag starts it
         elif "tags" in filters:
             on_tags = filters["tags"]
         elif "branches" in filters or "branches-ignore" in filters:
