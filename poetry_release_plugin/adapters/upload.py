@@ -16,6 +16,7 @@ import hashlib
 import json
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
 
 ATTESTATION_SUFFIX = ".attestation"
 PROBE_DEADLINE = 60.0  # seconds for the whole credentials check, however the index trickles
+UPLOAD_BASE_SECONDS = 120.0  # each file's upload: this, plus its size at the slowest rate below
+UPLOAD_SLOWEST_RATE = 64 * 1024  # bytes a second
+
+
+def upload_deadline(size: int) -> float:
+    """Seconds one file's upload may take in all, answer included: an index that reads the
+    body slowly or trickles its answer a byte at a time satisfies every per-read timeout."""
+    return UPLOAD_BASE_SECONDS + size / UPLOAD_SLOWEST_RATE
 
 
 @dataclass(frozen=True)
@@ -258,10 +267,26 @@ def upload_files(
         password = current.secret
         uploader = _OneFileUploader(poetry, io, file)
         uploader.auth(current.username, password)
+        seconds = upload_deadline(file.stat().st_size)
         try:
-            uploader.upload(
-                target.url, cert=target.cert, client_cert=target.client_cert, skip_existing=True
+            within_deadline(
+                seconds,
+                partial(
+                    uploader.upload,
+                    target.url,
+                    cert=target.cert,
+                    client_cert=target.client_cert,
+                    skip_existing=True,
+                ),
             )
+        except DeadlineExceeded:
+            raise PublishError(
+                f"Uploading {file.name} to {target.repository} did not finish within "
+                f"{seconds:.0f} s"
+                + (f" (after {', '.join(uploaded)} went up)" if uploaded else ""),
+                "check the network and the index, then run cut again: the index may have the "
+                "file by now, and files already up are skipped",
+            ) from None
         except UploadError as error:
             detail = redact_with(upload_error_reason(error), password)
             rejected = bool(uploader.answers) and uploader.answers[-1] in (401, 403)

@@ -17,9 +17,6 @@ if TYPE_CHECKING:
 
     from poetry.poetry import Poetry
 
-# Poetry's Factory imports pbs_installer, which reads its data the deprecated way.
-pytestmark = pytest.mark.filterwarnings("ignore:open_text is deprecated:DeprecationWarning")
-
 
 class ForgeGit(MemoryGit):
     """A repository whose remote is on a forge that is not GitHub."""
@@ -31,7 +28,7 @@ class ForgeGit(MemoryGit):
 @pytest.fixture
 def poetry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Poetry:
     """A real Poetry for the project; `gh` out of reach, so only the environment gives tokens."""
-    from poetry.factory import Factory  # here, so the filter below sees pbs_installer's warning
+    from poetry.factory import Factory
 
     (tmp_path / "pyproject.toml").write_text(pyproject())
     loaded = Factory().create_poetry(tmp_path)
