@@ -1,10 +1,13 @@
-"""Runs one check, and stops it with everything it started when `poetry` goes away.
+"""Runs one check, and stops it with everything it started when the check ends or `poetry` goes.
 
 `python -I -S check_guard.py FD -- ARGV...`: started by the check runner as the leader of a
 new process group, it runs ARGV in that group and blocks reading FD, the read end of a pipe
 whose write end only `poetry` holds. However `poetry` ends (Ctrl-C, `kill -9`, a crash), the
 kernel closes that end: the read returns, and the guard stops its whole group (SIGTERM, then
-SIGKILL). While `poetry` lives the guard is transparent: same output, same exit status.
+SIGKILL). On Linux the guard is also the subreaper of what the check starts, so a process that
+left the group (`setsid`, a daemon's double fork) stays below it and is stopped too, when
+`poetry` goes and when the check ends: a check's processes end with it. While `poetry` lives
+the guard is transparent: same output, same exit status.
 
 Standard library only, run by path: it must start fast and import nothing of the plugin.
 """
@@ -16,10 +19,76 @@ import os
 import signal
 import sys
 import threading
+import time
 
 GRACE_SECONDS = 3.0
 PARENT_GONE = threading.Event()
 CHECK_ENDED = threading.Event()
+PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+
+
+def descendants(root: int) -> list[int]:
+    """The living processes below `root` (children, their children, ...), from /proc; none
+    where there is no /proc. Zombies are left out: they have ended, and have no children."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")  # noqa: PTH208 (no pathlib: the guard starts fast)
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:  # noqa: PTH123
+                state, parent = stat.read().rsplit(b")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+        if state not in (b"Z", b"X"):
+            children.setdefault(int(parent), []).append(int(entry))
+    found: list[int] = []
+    below = [root]
+    while below:
+        for child in children.get(below.pop(), []):
+            found.append(child)
+            below.append(child)
+    return found
+
+
+def signal_all(pids: list[int], signum: int) -> None:
+    """Send `signum` to each process that is still there."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+
+
+def _adopt_orphans() -> None:
+    """Become the subreaper of what the check starts (Linux): a process whose parent exits is
+    re-parented here, not to init, so `descendants` finds the daemons a check leaves."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _end_escaped() -> None:
+    """Stop every process still below the guard, in its group or not: SIGTERM, up to a second
+    for them to go, then SIGKILL (again, a bounded number of times, for one forking anew)."""
+    left = descendants(os.getpid())
+    if not left:
+        return
+    signal_all(left, signal.SIGTERM)
+    given_up_at = time.monotonic() + 1.0
+    while left and time.monotonic() < given_up_at:
+        time.sleep(0.05)
+        left = descendants(os.getpid())
+    for _ in range(20):
+        if not left:
+            return
+        signal_all(left, signal.SIGKILL)
+        time.sleep(0.05)
+        left = descendants(os.getpid())
 
 
 def _watch_parent(descriptor: int) -> None:
@@ -30,6 +99,7 @@ def _watch_parent(descriptor: int) -> None:
     PARENT_GONE.set()
     os.killpg(os.getpgrp(), signal.SIGTERM)  # the guard itself ignores SIGTERM
     CHECK_ENDED.wait(GRACE_SECONDS)
+    _end_escaped()
     os.killpg(os.getpgrp(), signal.SIGKILL)  # whatever is left, the guard included
 
 
@@ -39,6 +109,7 @@ def main(arguments: list[str]) -> int:
     if separator != "--" or not argv:
         print("usage: check_guard.py FD -- ARGV...", file=sys.stderr)
         return 2
+    _adopt_orphans()
     try:  # posix_spawn, not subprocess: the guard starts in a third of the time
         child = os.posix_spawnp(argv[0], argv, os.environ)
     except OSError as error:
@@ -53,6 +124,7 @@ def main(arguments: list[str]) -> int:
     CHECK_ENDED.set()
     if PARENT_GONE.is_set():
         watcher.join()  # it ends the whole group, this process included
+    _end_escaped()
     code = os.waitstatus_to_exitcode(status)
     if code < 0:  # end as the check ended, so the runner sees the same signal
         signal.signal(-code, signal.SIG_DFL)

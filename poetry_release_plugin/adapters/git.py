@@ -615,9 +615,13 @@ def _stopped_on_failure(
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
-    """Kill git and reap it, without waiting on pipes a child of its (ssh, a remote's
-    upload-pack) may still hold open."""
+    """Kill git with the helpers it started (git-remote-http, ssh, a local upload-pack), and
+    reap it without waiting on pipes one of them may still hold open."""
+    from poetry_release_plugin.adapters.check_guard import descendants, signal_all
+
+    helpers = descendants(process.pid)
     process.kill()
+    signal_all(helpers, signal.SIGKILL)
     try:
         process.communicate(timeout=5)
     except subprocess.TimeoutExpired:

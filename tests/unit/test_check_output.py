@@ -3,6 +3,8 @@ check has ended, even when a process it left behind holds the pipe open."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -58,3 +60,74 @@ def test_a_daemon_that_keeps_printing_does_not_hold_the_check(tmp_path: Path) ->
 
     assert time.monotonic() - started < 2.5  # not the daemon's 3 s of chatter
     assert result.ok
+
+
+def _ended(pid: int, within: float = 5.0) -> bool:
+    """Whether process `pid` is gone (or a zombie) within `within` seconds; if not, the test
+    kills it, so that a failing run leaves nothing behind."""
+    given_up_at = time.monotonic() + within
+    while time.monotonic() < given_up_at:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_bytes()
+            if stat.rsplit(b")", 1)[1].split()[0] in (b"Z", b"X"):
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    return False
+
+
+DAEMON = (  # the classic double fork: setsid, and the intermediate parent exits at once
+    "import os, sys, time\n"
+    "if os.fork() == 0:\n"
+    "    os.setsid()\n"
+    "    if os.fork() == 0:\n"
+    "        open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+    "        time.sleep(60)\n"
+    "    os._exit(0)\n"
+    "time.sleep(float(sys.argv[2]))\n"
+)
+
+
+def _daemon_pid(path: Path) -> int:
+    given_up_at = time.monotonic() + 10
+    while not (path.exists() and path.read_text()):
+        assert time.monotonic() < given_up_at, "the daemon never started"
+        time.sleep(0.05)
+    return int(path.read_text())
+
+
+def test_a_daemon_a_check_leaves_is_stopped_when_the_check_ends(tmp_path: Path) -> None:
+    pid_file = tmp_path / "daemon.pid"
+    runner = CheckRunner(tmp_path, None)
+
+    [result] = runner.run(
+        [CheckSpec("daemon", (sys.executable, "-c", DAEMON, str(pid_file), "0.5"))]
+    )
+
+    assert result.ok, result.output
+    assert _ended(_daemon_pid(pid_file)), "the check's daemon outlived it"
+
+
+def test_a_daemon_a_check_started_is_stopped_when_poetry_is_killed(tmp_path: Path) -> None:
+    import subprocess
+
+    pid_file = tmp_path / "daemon.pid"
+    runs_checks = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from poetry_release_plugin.adapters.checks import CheckRunner\n"
+        "from poetry_release_plugin.config import CheckSpec\n"
+        "CheckRunner(Path(sys.argv[1]), None).run("
+        "[CheckSpec('daemon', (sys.executable, '-c', sys.argv[2], sys.argv[3], '60'))])\n"
+    )
+    poetry = subprocess.Popen(
+        [sys.executable, "-c", runs_checks, str(tmp_path), DAEMON, str(pid_file)]
+    )
+    daemon = _daemon_pid(pid_file)
+
+    poetry.send_signal(signal.SIGKILL)  # no handler runs: only the guard is left to act
+    poetry.wait(timeout=10)
+
+    assert _ended(daemon), "the daemon outlived the killed poetry"
