@@ -6,7 +6,7 @@ credentials (GitHub tokens, Poetry's index passwords and tokens) in its environm
 names one in `env`. Children run in their own process group, so a timeout, `--fail-fast` or
 Ctrl-C stops a check together with everything it started. Each runs under a small guard
 (check_guard.py) that stops the group when `poetry` itself dies, even by `kill -9`, so a killed
-prepare leaves no check running.
+prepare leaves no check running, nor a daemon a check started.
 """
 
 from __future__ import annotations
