@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.core.redaction import without_release_credentials
 from poetry_release_plugin.core.sources import VersionReader
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from poetry.poetry import Poetry
 
 
@@ -37,14 +38,13 @@ class ProjectEnvironment:
 
 def find_project_environment(poetry: Poetry) -> ProjectEnvironment | None:
     """The environment `poetry run` would use, or None if Poetry would have to create it."""
-    from poetry.utils.env import EnvManager, VirtualEnv
+    from poetry_release_plugin.adapters.poetry_api import poetry_environment
 
-    manager = EnvManager(poetry)
-    env = manager.get()
+    env = poetry_environment(poetry)
     # With no project venv yet, Poetry answers with the interpreter it runs on.
-    if poetry.config.get("virtualenvs.create", True) and env.path == manager.get_system_env().path:
+    if poetry.config.get("virtualenvs.create", True) and env.is_the_interpreter_poetry_runs_on:
         return None
-    return ProjectEnvironment(Path(env.python), Path(env.bin_dir), isinstance(env, VirtualEnv))
+    return ProjectEnvironment(env.python, env.bin_dir, env.is_virtualenv)
 
 
 _IMPORT_SCRIPT = """

@@ -1,11 +1,12 @@
 """A package index through Poetry's own repository machinery.
 
-Poetry's `LegacyRepository` and its `Authenticator` give the repository's credentials
-(`http-basic.<name>`, `POETRY_HTTP_BASIC_<NAME>_*`, keyring, or userinfo in the URL), its
-certificates (`certificates.<name>.cert`, `.client-cert`) and its retries; Poetry's own page
-classes read PEP 691 JSON and PEP 503 HTML with their hashes. The one thing read here is the
-status code, which Poetry's higher-level calls fold into "not found": an index that refuses
-the credentials must say so. Every request has a total deadline (see `deadline.py`).
+Poetry's `LegacyRepository` and its `Authenticator` (through `poetry_api.py`) give the
+repository's credentials (`http-basic.<name>`, `POETRY_HTTP_BASIC_<NAME>_*`, keyring, or
+userinfo in the URL), its certificates (`certificates.<name>.cert`, `.client-cert`) and its
+retries; Poetry's own page classes read PEP 691 JSON and PEP 503 HTML with their hashes. The
+one thing read here is the status code, which Poetry's higher-level calls fold into "not
+found": an index that refuses the credentials must say so. Every request has a total deadline
+(see `deadline.py`).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from poetry_release_plugin.errors import (
 if TYPE_CHECKING:
     import requests
     from poetry.config.config import Config
-    from poetry.repositories.legacy_repository import LegacyRepository
 
+    from poetry_release_plugin.adapters.poetry_api import PipView
     from poetry_release_plugin.core.simple_api import IndexFile
 
 REQUEST_SECONDS = 10.0
@@ -93,7 +94,7 @@ class PackageIndex:
     def __init__(
         self, address: IndexAddress, config: Config, *, request_seconds: float = REQUEST_SECONDS
     ) -> None:
-        from poetry.repositories.legacy_repository import LegacyRepository
+        from poetry_release_plugin.adapters.poetry_api import IndexRepository
 
         self.address = address
         self.repository = address.repository
@@ -107,9 +108,7 @@ class PackageIndex:
             from poetry.config.config import Config
 
             config = Config(use_environment=False)
-        self._poetry_repository: LegacyRepository = LegacyRepository(
-            name, address.url, config=config, disable_cache=True
-        )
+        self._poetry_repository = IndexRepository(name, address.url, config)
         self._seen: dict[str, _Seen] = {}
         self._last_answer = ""  # what the last attempt got, for "no answer in time" messages
         self._redirects = 0
@@ -166,10 +165,9 @@ class PackageIndex:
     def download(self, file: IndexFile, *, seconds: float = 120.0) -> bytes | None:
         """A file's bytes as the index serves them (with the repository's credentials), or
         None when it does not give them within `seconds`."""
-        session = self._poetry_repository.session
 
         def fetch() -> requests.Response:
-            return session.get(file.url, raise_for_status=False, timeout=(5.0, READ_TIMEOUT))
+            return self._poetry_repository.get(file.url, timeout=(5.0, READ_TIMEOUT))
 
         try:
             response = within_deadline(seconds, fetch)
@@ -179,18 +177,14 @@ class PackageIndex:
 
     def pip_index(self) -> PipIndex:
         """This index for pip: its URL with Poetry's credentials, and its certificates."""
-        return pip_index_for(self._poetry_repository)
+        return pip_index_for(self._poetry_repository.pip_view())
 
     def _get(self, url: str, headers: dict[str, str], budget: float) -> requests.Response:
-        authenticator = self._poetry_repository.session
-        hooks = authenticator.get_session(url).hooks["response"]
-        if self._remember not in hooks:
-            hooks.append(self._remember)  # Poetry retries 5xx itself: keep what it got
-        return authenticator.get(
+        return self._poetry_repository.get(
             url,
-            raise_for_status=False,
             headers=headers,
             timeout=(min(5.0, budget), min(READ_TIMEOUT, budget)),
+            on_response=self._remember,  # Poetry retries 5xx itself: keep what it got
         )
 
     def _remember(self, response: requests.Response, *args: object, **kwargs: object) -> None:
@@ -199,13 +193,13 @@ class PackageIndex:
         self._last_answer = "too many redirects" if too_many else f"HTTP {response.status_code}"
 
     def _refused(self, page: str) -> PackageIndexError:
-        credential = self._poetry_repository.session.get_credentials_for_url(page)
+        password = self._poetry_repository.password_for(page)
         name = self.repository.upper().replace("-", "_")
         fix = (
             f"poetry config http-basic.{self.repository} USER PASSWORD (or set "
             f"POETRY_HTTP_BASIC_{name}_USERNAME and _PASSWORD, or use keyring)"
         )
-        if credential.password:
+        if password:
             return IndexCredentialsRefused(
                 f"The index {self.url} refused the credentials for repository {self.repository}",
                 f"check them: {fix}",
@@ -217,21 +211,16 @@ class PackageIndex:
         )
 
 
-def pip_index_for(repository: object) -> PipIndex:
+def pip_index_for(repository: PipView) -> PipIndex:
     """pip's view of a Poetry HTTP repository: URL with credentials, CA, client certificate."""
-    from poetry.repositories.http_repository import HTTPRepository
-
-    assert isinstance(repository, HTTPRepository)
-    url = repository.authenticated_url
-    credential = repository.session.get_credentials_for_url(repository.url)
-    certificates = repository.certificates
-    remember_secret(credential.password)  # hidden from every output from now on
+    remember_secret(repository.password)  # hidden from every output from now on
+    url = repository.url
     return PipIndex(
         url=url if url.endswith("/") else f"{url}/",
-        cert=str(certificates.cert) if certificates.cert else None,
-        client_cert=str(certificates.client_cert) if certificates.client_cert else None,
-        trusted_host=None if certificates.verify else urlsplit(repository.url).hostname,
-        secrets=tuple(filter(None, (credential.password,))),
+        cert=repository.cert,
+        client_cert=repository.client_cert,
+        trusted_host=None if repository.verify else urlsplit(url).hostname,
+        secrets=tuple(filter(None, (repository.password,))),
     )
 
 
@@ -239,8 +228,7 @@ def _page_of(response: requests.Response, repository: str = "") -> ProjectPage:
     """A project page: its files read by Poetry's own PEP 691 / PEP 503 page classes (names,
     hashes, PEP 592 yanks), plus what they do not give on every Poetry supported: PEP 700
     upload times and the PEP 792 project status."""
-    from poetry.repositories.link_sources.html import HTMLPage
-    from poetry.repositories.link_sources.json import SimpleJsonPage
+    from poetry_release_plugin.adapters.poetry_api import page_links
 
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
     if content_type not in (*HTML_CONTENT_TYPES, JSON_CONTENT_TYPE):
@@ -251,12 +239,7 @@ def _page_of(response: requests.Response, repository: str = "") -> ProjectPage:
         )
     try:
         content = response.json() if content_type == JSON_CONTENT_TYPE else None
-        page = (
-            SimpleJsonPage(response.url, content)
-            if content is not None
-            else HTMLPage(response.url, response.text)
-        )
-        links = list(page.links)
+        links = page_links(response.url, content, response.text if content is None else "")
         status = (
             json_project_status(content)
             if content is not None
@@ -272,9 +255,9 @@ def _page_of(response: requests.Response, repository: str = "") -> ProjectPage:
     files = [
         describe_file(
             link.filename,
-            link.url_without_fragment,
-            link.hashes.get("sha256"),
-            yanked=link.yanked_reason if link.yanked else None,
+            link.url,
+            link.sha256,
+            yanked=link.yanked,
             upload_time=times.get(link.filename),
         )
         for link in links

@@ -36,24 +36,21 @@ class Credentials:
 
 def configured_credentials(poetry: Poetry, io: IO, repository: str) -> Credentials | None:
     """The credentials Poetry has for `repository` (token first, as Poetry's publisher)."""
-    from poetry.utils.authenticator import Authenticator
+    from poetry_release_plugin.adapters.poetry_api import repository_secrets
 
-    authenticator = Authenticator(poetry.config, io)
-    token = authenticator.get_pypi_token(repository)
-    if token:
-        return Credentials("token", token)
-    auth = authenticator.get_http_auth(repository)
-    if auth is not None and auth.password:
-        return Credentials("username and password", auth.password, auth.username or "")
+    secrets = repository_secrets(poetry, io, repository)
+    if secrets.token:
+        return Credentials("token", secrets.token)
+    if secrets.password:
+        return Credentials("username and password", secrets.password, secrets.username or "")
     return None
 
 
 def build_distributions(poetry: Poetry, io: IO, dist: Path) -> list[Path]:
     """Build sdist and wheel into `dist` (a folder of our own) the one way the plugin builds
     (`adapters/build.py`); the files of this version."""
-    from poetry.publishing.uploader import Uploader
-
     from poetry_release_plugin.adapters.build import build_once
+    from poetry_release_plugin.adapters.poetry_api import publishable_files
 
     try:
         build_once(poetry.pyproject_path.parent, dist)
@@ -62,7 +59,9 @@ def build_distributions(poetry: Poetry, io: IO, dist: Path) -> list[Path]:
         raise PublishError(
             f"Building the sdist and wheel failed:\n{tail}", "fix the build, then run cut again"
         ) from None
-    return Uploader(poetry, io, dist_dir=dist).files  # the files Poetry's publisher would send
+    # The plugin's own upload order on every Poetry (Poetry's changed in 2.3): the sdist
+    # first, then the wheels by name.
+    return sorted(publishable_files(poetry, io, dist), key=lambda f: (f.suffix == ".whl", f.name))
 
 
 @contextmanager

@@ -1,10 +1,11 @@
 """Uploads through Poetry's own uploader, one file at a time, with PEP 740 attestations.
 
 Poetry's `Uploader` does the upload (its metadata, hashes, certificates and "file exists"
-handling); this adapter adds what `poetry publish` lacks: the credentials are checked before
-anything is tagged, a file's `<file>.*.attestation` files go with it as the one multipart field
-`attestations` (a JSON array, as twine sends them), credentials are asked for again before each
-file (a minted token may not outlive a long upload), and a file the index already had is told
+handling; reached through `poetry_api.py`); this adapter adds what `poetry publish` lacks: the
+credentials are checked before anything is tagged, a file's `<file>.*.attestation` files go
+with it as the one multipart field `attestations` (a JSON array, as twine sends them),
+credentials are asked for again before each file (a minted token may not outlive a long
+upload), each file's upload has a total deadline, and a file the index already had is told
 apart from a file uploaded.
 """
 
@@ -20,11 +21,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from poetry.publishing.uploader import Uploader, UploadError
-
 from poetry_release_plugin.adapters.deadline import within_deadline
 from poetry_release_plugin.adapters.http import redact_url
-from poetry_release_plugin.adapters.poetry_api import upload_error_reason
+from poetry_release_plugin.adapters.poetry_api import (
+    repository_certificates,
+    upload_one_file,
+    uploader_session,
+)
 from poetry_release_plugin.adapters.repositories import pypi_upload_url, repository_url
 from poetry_release_plugin.core.redaction import redact_with
 from poetry_release_plugin.errors import DeadlineExceeded, PublishError
@@ -72,8 +75,6 @@ def upload_target(poetry: Poetry, io: IO, repository: str) -> UploadTarget | Non
     """The upload URL Poetry has for `repository`, or None. `pypi` is always PyPI's upload
     URL, as `poetry publish` uploads it whatever `repositories.pypi.url` says (see
     `redirected_pypi`); TestPyPI's is known."""
-    from poetry.utils.authenticator import Authenticator
-
     url = None if repository == "pypi" else repository_url(poetry.config, repository)
     if url is None and repository in ("pypi", "testpypi"):
         url = pypi_upload_url(test=repository == "testpypi")
@@ -81,10 +82,8 @@ def upload_target(poetry: Poetry, io: IO, repository: str) -> UploadTarget | Non
         return None
     if url.endswith("/legacy"):
         url += "/"  # as Poetry's publisher does: the index would redirect otherwise
-    certificates = Authenticator(poetry.config, io).get_certs_for_repository(repository)
-    return UploadTarget(
-        repository, url, certificates.cert or certificates.verify, certificates.client_cert
-    )
+    cert, client_cert = repository_certificates(poetry, io, repository)
+    return UploadTarget(repository, url, cert, client_cert)
 
 
 def redirected_pypi(poetry: Poetry) -> str | None:
@@ -107,10 +106,11 @@ def index_session(
     poetry: Poetry, io: IO, target: UploadTarget, credentials: Credentials | None = None
 ) -> requests.Session:
     """A session as Poetry's uploader makes it (user agent, certificates), for `target`."""
-    uploader = Uploader(poetry, io)
-    if credentials is not None:
-        uploader.auth(credentials.username, credentials.secret)
-    session = uploader.make_session()
+    session = (
+        uploader_session(poetry, io)
+        if credentials is None
+        else uploader_session(poetry, io, credentials.username, credentials.secret)
+    )
     session.verify = str(target.cert) if isinstance(target.cert, Path) else target.cert
     if target.client_cert:
         session.cert = str(target.client_cert)
@@ -220,37 +220,6 @@ def attestations_of(file: Path) -> list[Any]:
     return [json.loads(path.read_text(encoding="utf-8")) for path in attestation_paths(file)]
 
 
-class _OneFileUploader(Uploader):
-    """Poetry's uploader for one file, sending the file's attestations with it and keeping
-    the index's answers."""
-
-    def __init__(self, poetry: Poetry, io: IO, file: Path) -> None:
-        super().__init__(poetry, io, file.parent)
-        self._file = file
-        self.answers: list[int] = []
-
-    @property
-    def files(self) -> list[Path]:
-        return [self._file]
-
-    # An instance method: Poetry 2.1 defines post_data on the instance, later 2.x on the class,
-    # and both call it as self.post_data(file) (the floor test runs this on Poetry 2.1).
-    def post_data(self, file: Path) -> dict[str, Any]:  # type: ignore[override]
-        data = super().post_data(file)
-        attestations = attestations_of(file)
-        if attestations:
-            data["attestations"] = json.dumps(attestations)
-        return data
-
-    def make_session(self) -> requests.Session:
-        session = super().make_session()
-        session.hooks["response"].append(self._keep_answer)
-        return session
-
-    def _keep_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.answers.append(response.status_code)
-
-
 def upload_files(
     poetry: Poetry,
     io: IO,
@@ -265,18 +234,20 @@ def upload_files(
     for file in files:
         current = credentials()
         password = current.secret
-        uploader = _OneFileUploader(poetry, io, file)
-        uploader.auth(current.username, password)
         seconds = upload_deadline(file.stat().st_size)
         try:
-            within_deadline(
+            answer = within_deadline(
                 seconds,
                 partial(
-                    uploader.upload,
-                    target.url,
-                    cert=target.cert,
-                    client_cert=target.client_cert,
-                    skip_existing=True,
+                    upload_one_file,
+                    poetry,
+                    io,
+                    file,
+                    url=target.url,
+                    certificates=(target.cert, target.client_cert),
+                    username=current.username,
+                    password=password,
+                    attestations=attestations_of(file),
                 ),
             )
         except DeadlineExceeded:
@@ -287,9 +258,12 @@ def upload_files(
                 "check the network and the index, then run cut again: the index may have the "
                 "file by now, and files already up are skipped",
             ) from None
-        except UploadError as error:
-            detail = redact_with(upload_error_reason(error), password)
-            rejected = bool(uploader.answers) and uploader.answers[-1] in (401, 403)
+        last = answer.responses[-1] if answer.responses else None
+        if answer.error is not None:
+            detail = redact_with(
+                _answer_reason(last) if last is not None else answer.error, password
+            )
+            rejected = last is not None and last.status_code in (401, 403)
             raise PublishError(
                 f"Uploading {file.name} to {target.repository} failed: {detail}"
                 + (f" (after {', '.join(uploaded)} went up)" if uploaded else ""),
@@ -297,10 +271,18 @@ def upload_files(
                 if rejected
                 else "check the repository's URL in Poetry's config, then run cut again "
                 "(files already up are skipped)",
-            ) from None
-        answer = uploader.answers[-1] if uploader.answers else 200
-        (uploaded if 200 <= answer < 300 else present).append(file.name)
+            )
+        answered = last.status_code if last is not None else 200
+        (uploaded if 200 <= answered < 300 else present).append(file.name)
     return UploadOutcome(uploaded, present)
+
+
+def _answer_reason(response: requests.Response) -> str:
+    """Why the index refused an upload, from its answer."""
+    if response.is_redirect:
+        return f"HTTP {response.status_code}, a redirect, which uploads do not follow"
+    reason = _reason(response)
+    return f"HTTP {response.status_code}" + (f": {reason}" if reason else "")
 
 
 def _reason(response: requests.Response) -> str:

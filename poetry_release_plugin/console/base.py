@@ -80,6 +80,7 @@ class ReleaseCommand(Command):
     _json_output: Output | None = None
     _json_emitted = False
     _project_root: Path | None = None
+    _release_poetry: Poetry | None = None
 
     def run(self, io: IO) -> int:
         """A wrong option or argument still gives --json its one object (on a redacted stdout)."""
@@ -118,7 +119,7 @@ class ReleaseCommand(Command):
     def poetry(self) -> Poetry:
         """The project, loaded through this command's IO (Poetry's -vvv lines are redacted and
         kept off a --json stdout); Poetry's own credentials are remembered as secrets."""
-        if self._poetry is None:
+        if self._release_poetry is None:
             from poetry.factory import Factory
 
             def flag(name: str) -> bool:
@@ -131,9 +132,9 @@ class ReleaseCommand(Command):
                 disable_cache=flag("no-cache"),
             )
             _remember_poetry_credentials(poetry.config)
-            self.set_poetry(poetry)
-        assert self._poetry is not None
-        return self._poetry
+            self.set_poetry(poetry)  # Poetry's own code asking the command sees the same
+            self._release_poetry = poetry
+        return self._release_poetry
 
     @property
     def json_mode(self) -> bool:
@@ -158,7 +159,8 @@ class ReleaseCommand(Command):
         if self._project_root is None:
             from poetry.config.config import Config
             from poetry.core.factory import Factory
-            from poetry.toml.file import TOMLFile
+
+            from poetry_release_plugin.adapters.poetry_api import merge_project_config
 
             try:
                 pyproject = Factory.locate(self.get_application().project_directory)
@@ -168,9 +170,7 @@ class ReleaseCommand(Command):
                     "run the command in the project's folder, or give -P/--project PATH",
                 ) from None
             config = Config.create()
-            local = TOMLFile(pyproject.parent / "poetry.toml")  # the project's own config
-            if local.exists():
-                config.merge(local.read())
+            merge_project_config(config, pyproject.parent)
             _remember_poetry_credentials(config)
             self._project_root = pyproject.parent
         return self._project_root

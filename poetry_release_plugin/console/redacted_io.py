@@ -103,12 +103,12 @@ class _LogLines(logging.Handler):
 def log_lines_through(io: IO) -> Iterator[None]:
     """While the command runs, Poetry's log lines (its own and the HTTP libraries' at -vv) go
     through `io`: redacted, and never onto a --json stdout."""
-    from poetry.console.logging.io_handler import IOHandler
+    from poetry_release_plugin.adapters.poetry_api import is_poetry_log_handler
 
     root = logging.getLogger()
     swapped: list[tuple[logging.Handler, logging.Handler]] = []
     for handler in list(root.handlers):
-        if isinstance(handler, IOHandler):
+        if is_poetry_log_handler(handler):
             ours = _LogLines(io)
             ours.setLevel(handler.level)
             ours.setFormatter(handler.formatter)

@@ -79,15 +79,10 @@ class Services:
     def dependency_indexes(self) -> list[PipIndex]:
         """Poetry's sources for the project's dependencies, as pip reaches them (PyPI unless
         the project configures a primary source), in Poetry's order."""
-        from poetry.repositories.http_repository import HTTPRepository
-
         from poetry_release_plugin.adapters.index import pip_index_for
+        from poetry_release_plugin.adapters.poetry_api import pip_view, project_sources
 
-        return [
-            pip_index_for(repository)
-            for repository in self.poetry.pool.all_repositories
-            if isinstance(repository, HTTPRepository)
-        ]
+        return [pip_index_for(pip_view(source)) for source in project_sources(self.poetry)]
 
     def github_address(self) -> GitHubAddress:
         """Which GitHub the project releases to: GITHUB_REPOSITORY or github-repository, else

@@ -98,3 +98,41 @@ def test_a_workflow_does_no_raw_file_or_network_io(path: Path) -> None:
     }
     assert imported & RAW_IO_MODULES == set()
     assert calls & RAW_IO_CALLS == set()
+
+
+PACKAGE = Path(poetry_release_plugin.__file__).parent
+# What Poetry's plugins use: the rest of Poetry is reached through adapters/poetry_api.py only.
+POETRY_PLUGIN_API = (
+    "poetry.__version__",
+    "poetry.config.config",
+    "poetry.console.application",
+    "poetry.console.commands.command",
+    "poetry.core",
+    "poetry.factory",
+    "poetry.plugins",
+    "poetry.poetry",
+)
+
+
+def poetry_imports(path: Path) -> set[str]:
+    """The Poetry modules a source file imports (at any depth, type-checking blocks too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name == "poetry" or name.startswith("poetry.")}
+
+
+def test_poetry_internals_are_reached_through_poetry_api_only() -> None:
+    outside = {
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "poetry_api.py"
+        for name in poetry_imports(path)
+        if not any(name == api or name.startswith(f"{api}.") for api in POETRY_PLUGIN_API)
+    }
+
+    assert outside == set()
+    assert "poetry.publishing.uploader" in poetry_imports(PACKAGE / "adapters" / "poetry_api.py")
