@@ -6,6 +6,7 @@ line endings included, and no line is ever dropped.
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 from dataclasses import dataclass
@@ -397,16 +398,19 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         return DEFAULT_VOICE
     after = {h.line: _next_heading_line(headings, h, len(lines)) for h in released}
     names: dict[str, frozenset[str]] = {}
+    orders: list[list[str]] = []  # each release's subsections, in its order
     entries: list[re.Match[str]] = []
     for heading in released:
+        orders.append([])
         for line in lines[_body_start(heading) : after[heading.line]]:
             text_line = _strip(line)
             sub = _SUBHEADING.match(text_line)
             if sub is not None:
                 name = sub["name"]
                 key = re.sub(r"[^a-z ]+", "", name.lower()).strip()
-                if key in _SECTION_KINDS and name not in names:
-                    names[name] = _SECTION_KINDS[key]
+                if key in _SECTION_KINDS:
+                    names.setdefault(name, _SECTION_KINDS[key])
+                    orders[-1].append(name)
             elif (entry := _ENTRY.match(text_line)) is not None:
                 entries.append(entry)
     scope = next(
@@ -419,22 +423,62 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
     )
     hashes = any(_ENTRY_HASH.search(entry["text"]) for entry in entries)
     bullet = entries[0]["bullet"] if entries else DEFAULT_VOICE.bullet
-    sections = _completed(list(names.items())) if names else DEFAULT_VOICE.sections
-    return Voice(sections, scope, hashes, bullet)
+    if not names:
+        return Voice(DEFAULT_VOICE.sections, scope, hashes, bullet)
+    family = _vocabulary(names)
+    ordered = _in_the_files_order(orders, lambda name: _rank(family, name, names[name]))
+    return Voice(_completed([(n, names[n]) for n in ordered], family), scope, hashes, bullet)
 
 
-def _completed(found: list[tuple[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
+_Family = tuple[tuple[str, frozenset[str]], ...]
+
+
+def _vocabulary(names: Iterable[str]) -> _Family:
+    """The vocabulary (of `_FAMILIES`) most of a file's subsection names come from."""
+    spelled = {name.lower() for name in names}
+    return max(_FAMILIES, key=lambda f: sum(name.lower() in spelled for name, _k in f))
+
+
+def _rank(family: _Family, name: str, kinds: frozenset[str]) -> int | None:
+    """Where a subsection stands in its vocabulary's order (None: not one of its own)."""
+    for index, (known, known_kinds) in enumerate(family):
+        if known.lower() == name.lower() or known_kinds & kinds:
+            return index
+    return None
+
+
+def _in_the_files_order(orders: list[list[str]], rank: Callable[[str], int | None]) -> list[str]:
+    """Subsection names in one order that agrees with the releases': a name goes before
+    another when more releases put it first; where the releases do not tell (never together,
+    or as often each way), the vocabulary's order decides, then the first seen."""
+    first_seen = list(dict.fromkeys(name for order in orders for name in order))
+    before: collections.Counter[tuple[str, str]] = collections.Counter()
+    for order in orders:
+        for index, earlier in enumerate(order):
+            for later in order[index + 1 :]:
+                before[earlier, later] += 1
+    remaining, result = list(first_seen), []
+    while remaining:
+        free = [
+            name
+            for name in remaining
+            if not any(before[other, name] > before[name, other] for other in remaining)
+        ] or remaining  # a cycle: the first seen goes first
+        chosen = min(free, key=lambda n: (rank(n) is None, rank(n) or 0, first_seen.index(n)))
+        result.append(chosen)
+        remaining.remove(chosen)
+    return result
+
+
+def _completed(
+    found: list[tuple[str, frozenset[str]]], family: _Family
+) -> tuple[tuple[str, frozenset[str]], ...]:
     """The file's subsections, with those of its vocabulary it has not used lately added (in
     the vocabulary's order) for the kinds of change none of its own takes."""
-    spelled = {name.lower() for name, _kinds in found}
-    family = max(_FAMILIES, key=lambda f: sum(name.lower() in spelled for name, _k in f))
     covered = frozenset().union(*(kinds for _name, kinds in found))
 
     def rank(name: str, kinds: frozenset[str]) -> int | None:
-        for index, (known, known_kinds) in enumerate(family):
-            if known.lower() == name.lower() or known_kinds & kinds:
-                return index
-        return None
+        return _rank(family, name, kinds)
 
     for index, (name, kinds) in enumerate(family):
         missing = (kinds & _ALWAYS_LISTED) - covered

@@ -115,3 +115,82 @@ def test_a_file_whose_newest_releases_only_fixed_things_still_has_room_for_featu
     voice = changelog_voice("## [1.0.1] - 2020-01-02\n\n### Fixed\n\n- A bug.\n")
 
     assert [name for name, _kinds in voice.sections] == ["Added", "Fixed"]
+
+
+# tomlkit's CHANGELOG.md (github.com/python-poetry/tomlkit) at 0.15.1, its five newest releases
+# with their entries cut to one each: no release lists all its subsections, yet together they
+# say Changed, then Added, then Fixed (0.15.1: Changed before Fixed; 0.14.0: Changed before
+# Added, and its stray "## Fixed"; 0.13.3: Added before Fixed).
+TOMLKIT = """# Change Log
+
+## [0.15.1] - 2026-07-17
+
+### Changed
+
+- Speed up membership tests. ([#483](https://github.com/python-poetry/tomlkit/issues/483))
+
+### Fixed
+
+- Fix `string()` dropping a leading newline of a multiline string on round-trip.
+
+## [0.15.0] - 2026-05-10
+
+### Changed
+
+- Update parser to support TOML spec v1.1.0. ([#456](https://github.com/python-poetry/tomlkit/pull/456))
+
+## [0.14.0] - 2026-01-13
+
+### Changed
+
+- Drop support for Python older than 3.9. Remove 3.8 from the CI matrix.
+
+### Added
+
+- Add `String.type` property to get the string type. ([#443](https://github.com/python-poetry/tomlkit/issues/443))
+
+## Fixed
+
+- Fixed `tomlkit.boolean()` API to correctly handle boolean inputs. ([#442](https://github.com/python-poetry/tomlkit/issues/442))
+
+## [0.13.3] - 2025-06-05
+
+### Added
+
+- Add `.item()` method to array and tables to retrieve an item by key. ([#390](https://github.com/python-poetry/tomlkit/issues/390))
+
+### Fixed
+
+- Fix serialization of a nested dotted key table. ([#411](https://github.com/python-poetry/tomlkit/issues/411))
+
+## [0.13.2] - 2024-08-14
+
+### Fixed
+
+- Fix deleting keys from an out-of-order table does not remove all table parts. ([#379](https://github.com/python-poetry/tomlkit/issues/379))
+"""
+
+
+def test_the_subsections_come_in_the_order_the_releases_agree_on() -> None:
+    voice = changelog_voice(TOMLKIT)
+
+    assert [name for name, _kinds in voice.sections] == ["Changed", "Added", "Fixed"]
+
+
+@pytest.mark.parametrize(
+    ("releases", "order"),
+    [
+        (["### Fixed\n\n- a\n\n### Added\n\n- b\n"] * 2, ["Fixed", "Added"]),  # the file's way
+        (["### Fixed\n\n- a\n", "### Added\n\n- b\n"], ["Added", "Fixed"]),  # never together
+    ],
+)
+def test_an_order_the_file_keeps_wins_and_the_vocabulary_decides_the_rest(
+    releases: list[str], order: list[str]
+) -> None:
+    text = "".join(
+        f"## [1.0.{n}] - 2020-01-0{n + 1}\n\n{body}\n" for n, body in enumerate(reversed(releases))
+    )
+
+    voice = changelog_voice(text)
+
+    assert [name for name, _kinds in voice.sections][:2] == order
