@@ -330,6 +330,25 @@ class Git:
             args = _log_args((revision_range,), tuple(paths))
         return _parse_log(self.run(*args, timeout=300).stdout)
 
+    def changed_lines(self, commit: str) -> frozenset[tuple[str, str]]:
+        """The lines a (non-merge) commit removes and adds, each with its file: ("path",
+        "-old line") and ("path", "+new line"), from `git show` without context."""
+        shown = self.run(
+            "show", "--format=", "--no-color", "--no-ext-diff", "--unified=0", commit, timeout=60
+        ).stdout
+        found: set[tuple[str, str]] = set()
+        path, in_header = "", True
+        for line in shown.splitlines():
+            if line.startswith("diff --git "):
+                in_header = True
+            elif in_header and line.startswith("+++ "):
+                path = line[4:].removeprefix("b/")
+            elif line.startswith("@@"):
+                in_header = False
+            elif not in_header and line[:1] in ("+", "-"):
+                found.add((path, line))
+        return frozenset(found)
+
     def grep_tracked(
         self,
         text: str | Sequence[str],

@@ -216,6 +216,12 @@ def _entry_text(commit: ConventionalCommit, voice: Voice = DEFAULT_VOICE) -> str
     return f"{scope}{commit.description}"
 
 
+def names_version(message: str, version: str) -> bool:
+    """Whether a commit message names `version` (`3.0.0`, `v3.0.0`; not `13.0.0`, `3.0.0b1`
+    or `3.0.0.1`)."""
+    return re.search(rf"(?<![\d.]){re.escape(version)}(?!\w|\.\w)", message) is not None
+
+
 # Commits that change nothing by themselves: squashed into another before merging.
 _FOLDED = re.compile(r"^(fixup|squash|amend)! ")
 _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")

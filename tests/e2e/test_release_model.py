@@ -433,3 +433,40 @@ def test_a_release_squash_merged_from_a_pull_request_is_released_as_the_files_ho
     assert "release 0.9.1 as the files hold it (poetry release prepare 0.9.1)" in plain.stderr
     assert as_it_is.code == 0, as_it_is.output
     assert project.git("log", "-1", "--format=%s") == "chore: bump version to 0.9.1"
+
+
+def test_a_tagged_bump_squash_merged_with_more_in_it_is_not_a_change_of_the_next_release(
+    make_project: ProjectFactory,
+) -> None:
+    # pendulum's 3.0.0 (github.com/sdispater/pendulum): "Bump version to 3.0.0" tagged on a
+    # pull request's commit, then squash-merged to master as "Release 3.0.0 (#780)" with more
+    # in it (there a second version line), so the squash is not the tagged commit's patch.
+    changelog = "# Changelog\n\n## [Unreleased]\n\n## [0.9.0] - 2026-01-02\n\n- The wobble.\n"
+    project = widget_kit(make_project, changelog)
+    project.git("checkout", "--quiet", "-b", "release")
+    pyproject = project.read("pyproject.toml")
+    project.write("pyproject.toml", pyproject.replace('version = "0.9.0"', 'version = "1.0.0"'))
+    project.write("widget_kit/__init__.py", '__version__ = "1.0.0"\n')
+    project.commit_all("Bump version to 1.0.0")
+    project.git("tag", "v1.0.0")
+    project.git("checkout", "--quiet", "main")
+    project.write(
+        "pyproject.toml",
+        pyproject.replace('version = "0.9.0"', 'version = "1.0.0"')
+        + '\n[tool.poetry.urls]\nChanges = "https://example.org/changes"\n',
+    )
+    project.write("widget_kit/__init__.py", '__version__ = "1.0.0"\n')
+    project.commit_all("Release 1.0.0 (#780)\n\n* Bump version to 1.0.0\n\n* Bump metadata")
+    project.git("branch", "--quiet", "--delete", "--force", "release")
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: a crash on empty input (#781)")
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    prepared = project.poetry("release", "prepare", "--dry-run", *NO_CHECKS)
+
+    assert status.code == 0, status.output
+    assert status.json()["last_tag"] == "v1.0.0"
+    assert status.json()["commits_since"] == 1
+    assert prepared.code == 0, prepared.output
+    assert "a crash on empty input (#781)" in prepared.stdout
+    assert "Release 1.0.0" not in prepared.stdout

@@ -10,6 +10,7 @@ from poetry_release_plugin.core.commits import (
     changes_only,
     group_changes,
     message_template,
+    names_version,
     parse_message,
     release_commit_matcher,
     release_subject_matcher,
@@ -168,3 +169,19 @@ def test_release_commits_are_told_by_their_template_with_any_placeholders(
     template: str, subject: str, matches: bool
 ) -> None:
     assert bool(release_commit_matcher(template).match(subject)) is matches
+
+
+@pytest.mark.parametrize(
+    ("message", "named"),
+    [
+        ("Release 3.0.0 (#780)", True),
+        ("chore: release v3.0.0", True),
+        ("Bump version to 3.0.0.", True),
+        ("Release 13.0.0", False),
+        ("Release 3.0.0b1", False),
+        ("Release 3.0.0.1", False),
+        ("Release 3.0.01", False),
+    ],
+)
+def test_a_message_names_a_version_only_as_a_whole(message: str, named: bool) -> None:
+    assert names_version(message, "3.0.0") is named
