@@ -280,6 +280,17 @@ and it finishes the job, never making a second tag or release.
             self.say("<comment>Dry run: nothing was changed.</comment>")
         elif not request.push:
             self.say("Nothing was pushed, so no GitHub release was made.")
+        elif plan.released_by is not None:
+            self.say(
+                f"The GitHub release is left to <c1>{escape(plan.released_by)}</c1>, which "
+                "creates it when the tag is pushed"
+                + (", and uploads." if plan.uploaded_by else ".")
+            )
+        elif plan.uploaded_by is not None:
+            self.say(
+                f"The upload is left to <c1>{escape(plan.uploaded_by)}</c1>, which runs when "
+                "the tag is pushed."
+            )
         elif plan.finished_by is not None:
             self.say(
                 f"The release stays a draft until <c1>{escape(plan.finished_by)}</c1> runs on "

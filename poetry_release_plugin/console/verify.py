@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cleo.io.inputs.argument import Argument
     from cleo.io.inputs.option import Option
 
+    from poetry_release_plugin.adapters.git import Git
     from poetry_release_plugin.workflows.verify import CheckRow
 
 _STYLE = {"ok": "fg=green", "failed": "error", "skipped": "comment"}
@@ -98,6 +99,7 @@ Exit 0 only if no check failed.
             publisher_repository=address.full_name if address is not None else None,
             publisher_workflow=settings.publisher_workflow,
             assets=settings.assets,
+            release_made_by=_release_made_by(git, tag),
         )
         with closing(services):
             repository = self.option("repository")
@@ -185,3 +187,13 @@ def parse_timeout(text: str) -> float:
             "give seconds, for example --timeout 600",
         )
     return seconds
+
+
+def _release_made_by(git: Git, tag: str) -> str | None:
+    """The committed workflow that makes the GitHub release when `tag` is pushed, if any."""
+    from poetry_release_plugin.core.ci_workflow import publish_workflows
+
+    if not git.is_work_tree():
+        return None
+    workflows = publish_workflows(git.workflow_files())
+    return next((w.path for w in workflows if w.makes_release and w.runs_on(tag)), None)

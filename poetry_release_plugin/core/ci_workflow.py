@@ -197,13 +197,16 @@ publish:
 
 @dataclass(frozen=True)
 class PublishWorkflow:
-    """A committed GitHub Actions workflow that uploads the release, and what starts it."""
+    """A committed GitHub Actions workflow that uploads the release or makes its GitHub
+    release, and what starts it."""
 
     path: str
     on_tags: tuple[str, ...] | None  # the tag filters a push runs it for (None: every tag)
     tags_ignored: tuple[str, ...]
     on_release: bool  # a published release starts it
     attaches: bool  # it runs `poetry release cut --publish` with the GitHub release
+    uploads_itself: bool = False  # it uploads by other means (`poetry publish`, twine, ...)
+    makes_release: bool = False  # it creates the GitHub release itself (a release action, gh)
 
     def runs_on(self, tag: str) -> bool:
         """Whether pushing `tag` starts it."""
@@ -215,22 +218,39 @@ class PublishWorkflow:
         """Whether a draft left by `cut` for `tag` is finished by this workflow's run on it."""
         return self.attaches and self.runs_on(tag)
 
+    def releases_by_itself(self, tag: str) -> bool:
+        """Whether pushing `tag` starts this workflow and it makes the GitHub release or
+        uploads without the plugin, so `cut` must leave that to it."""
+        return (self.makes_release or self.uploads_itself) and self.runs_on(tag)
 
-_PUBLISHES = re.compile(
-    r"poetry\s+publish\b|pypa/gh-action-pypi-publish|twine\s+upload|uv\s+publish"
-    r"|poetry\s+release\s+cut\b[^\n]*--publish"
+    @property
+    def what_it_does(self) -> str:
+        """What it does without the plugin, for messages."""
+        parts = ["creates the GitHub release"] if self.makes_release else []
+        parts += ["uploads to the index"] if self.uploads_itself else []
+        return " and ".join(parts)
+
+
+_UPLOADS = r"poetry\s+publish\b|pypa/gh-action-pypi-publish|twine\s+upload|uv\s+publish"
+_PUBLISHES = re.compile(_UPLOADS + r"|poetry\s+release\s+cut\b[^\n]*--publish")
+_UPLOADS_ITSELF = re.compile(_UPLOADS)
+# Steps that create a GitHub release: the common actions, and the GitHub CLI.
+_MAKES_RELEASE = re.compile(
+    r"uses:\s*[\"']?(?:ncipollo/release-action|softprops/action-gh-release"
+    r"|actions/create-release|marvinpinto/action-automatic-releases)@"
+    r"|\bgh\s+release\s+create\b"
 )
 _CUT = re.compile(r"poetry\s+release\s+cut\b[^\n]*")
 _ON_KEY = re.compile(r"""^(?:on|"on"|'on'|true)\s*:\s*(?P<inline>.*?)\s*$""")
 
 
 def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
-    """The workflows among `files` (path: text) that upload a release, with their triggers
-    (comments are not read)."""
+    """The workflows among `files` (path: text) that upload a release or make its GitHub
+    release, with their triggers (comments are not read)."""
     found = []
     for path, raw in sorted(files.items()):
         text = "\n".join(_without_comment(line) for line in raw.splitlines())
-        if not _PUBLISHES.search(text):
+        if not _PUBLISHES.search(text) and not _MAKES_RELEASE.search(text):
             continue
         events = _trigger_events(text)
         push, release = events.get("push"), events.get("release")
@@ -257,6 +277,8 @@ def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
                 attaches=any(
                     "--no-github-release" not in line and "--draft" not in line for line in cuts
                 ),
+                uploads_itself=_UPLOADS_ITSELF.search(text) is not None,
+                makes_release=_MAKES_RELEASE.search(text) is not None,
             )
         )
     return found

@@ -149,6 +149,8 @@ class CutPlan:
     immutable: bool | None = False  # releases are immutable once published (None: unknown)
     finished_by: str | None = None  # the workflow whose run on the tag publishes the draft
     fileless_by: str | None = None  # the workflow that uploads once the release is published
+    released_by: str | None = None  # the workflow that makes the GitHub release on the tag
+    uploaded_by: str | None = None  # the workflow that uploads on the tag, without the plugin
 
     @property
     def template_values(self) -> dict[str, str]:
@@ -211,7 +213,18 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
             "run cut on the release branch, which pushes the branch and the tag together",
         )
     steps = ["tag", *(["push"] if request.push else [])]
-    if github_release:
+    workflows = publish_workflows(git.workflow_files()) if request.push else []
+    own_way = next((w for w in workflows if w.releases_by_itself(tag)), None)
+    if own_way is not None and request.publish:
+        raise ReleaseError(
+            f"{own_way.path} {own_way.what_it_does} when {tag} is pushed, so it would fail "
+            "on what cut --publish does first (or undo it); nothing was tagged",
+            "run plain poetry release cut and leave the release to that workflow, or replace "
+            "it with the one poetry release init-ci writes (it runs cut --publish)",
+        )
+    released_by = own_way.path if own_way is not None and own_way.makes_release else None
+    uploaded_by = own_way.path if own_way is not None and own_way.uploads_itself else None
+    if github_release and released_by is None:
         steps.append("github release")
     ensure_public_index_accepts(version, request.repository, project.published_name)
     if request.publish and not project.metadata.package_mode:
@@ -240,11 +253,13 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
             steps.append("assets")
         if github_release and not request.draft:
             steps.append("release published")
-    elif github_release and not request.draft:
+    elif github_release and released_by is None and not request.draft:
         _ensure_draft_has_its_files(facts, tag, settings.assets, adapters)
-        workflows = publish_workflows(git.workflow_files())
         finished_by = next((w.path for w in workflows if w.publishes_the_draft(tag)), None)
-        fileless_by = next((w.path for w in workflows if w.on_release), None)
+        fileless_by = next(
+            (w.path for w in workflows if w.on_release and (w.attaches or w.uploads_itself)),
+            None,
+        )
     return CutPlan(
         project,
         version.text,
@@ -261,6 +276,8 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
         immutable=immutable,
         finished_by=finished_by,
         fileless_by=None if finished_by else fileless_by,
+        released_by=released_by,
+        uploaded_by=uploaded_by,
     )
 
 

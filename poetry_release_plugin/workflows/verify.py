@@ -83,6 +83,7 @@ class VerifyRequest:
     publisher_repository: str | None = None  # owner/name the provenance must name
     publisher_workflow: str | None = None
     assets: bool = True  # the GitHub release must carry the index's files (`assets`)
+    release_made_by: str | None = None  # a workflow that makes the release (and its files)
 
 
 class Installer(Protocol):
@@ -131,7 +132,10 @@ def verify(request: VerifyRequest, adapters: VerifyAdapters) -> list[CheckRow]:
         rows.append(_provenance_row(request, adapters, files))
     github_row, release = _github_row(request, watch)
     rows.append(github_row)
-    if request.github and request.assets:
+    if request.github and request.assets and request.release_made_by is not None:
+        made_by = f"{request.release_made_by} makes the release and its files on the tag"
+        rows.append(CheckRow("assets", Outcome.SKIPPED, made_by))
+    elif request.github and request.assets:
         rows.append(_assets_row(watch, release, files, request.version))
     rows.append(_workflow_row(request, watch))
     return rows

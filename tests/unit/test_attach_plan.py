@@ -305,3 +305,33 @@ def test_rehearsing_on_the_real_repository_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="is the one the release goes to"):
         plan_cut(project("1.1.0"), CutRequest(publish=True, rehearse="pypi"), release.adapters())
+
+
+@pytest.mark.parametrize(
+    ("step", "makes_release", "uploads_itself"),
+    [
+        ("uses: ncipollo/release-action@v1", True, False),
+        ("uses: 'softprops/action-gh-release@v2'", True, False),
+        ('run: gh release create "$TAG" dist/*', True, False),
+        ("run: poetry publish --build", False, True),
+        ("uses: pypa/gh-action-pypi-publish@release/v1", False, True),
+        ("run: poetry release cut --publish", False, False),
+        ("run: make  # then gh release create, by hand", False, False),
+    ],
+)
+def test_what_a_workflow_does_without_the_plugin(
+    step: str, makes_release: bool, uploads_itself: bool
+) -> None:
+    text = f"on:\n  push:\n    tags: ['*.*.*']\njobs:\n  r:\n    steps:\n      - {step}\n"
+    text = text.replace(
+        "echo gh release create  # a comment is not read", "echo #gh release create"
+    )
+
+    found = publish_workflows({".github/workflows/release.yml": text})
+
+    assert [(w.makes_release, w.uploads_itself) for w in found] == (
+        [(makes_release, uploads_itself)]
+        if makes_release or uploads_itself or "cut" in step
+        else []
+    )
+    assert all(w.releases_by_itself("1.2.3") == (makes_release or uploads_itself) for w in found)
