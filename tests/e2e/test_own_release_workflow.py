@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import github_environment
 from support import widget_kit_files
 from test_cut import cut, cut_publish
+from test_release_files import verify
 
 if TYPE_CHECKING:
     from conftest import LocalIndex, ProjectFactory
@@ -96,14 +96,7 @@ def test_verify_does_not_ask_for_files_the_projects_own_workflow_attaches(
     assert built.code == 0, built.output
     github.add_release("v0.9.1", draft=False)  # the workflow's release, with its own files
 
-    result = project.poetry(
-        "release",
-        "verify",
-        "--index-url",
-        index.url,
-        "--json",
-        extra_env=github_environment(github),
-    )
+    result = verify(project, github, index)
 
     rows = {row["name"]: row for row in result.json()["checks"]}
     assert rows["assets"]["result"] == "skipped"
