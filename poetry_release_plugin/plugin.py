@@ -129,7 +129,9 @@ def _project_root(command: Command) -> Path | None:
 def _reason(error: Exception) -> str:
     from poetry_release_plugin.errors import ReleaseError
 
-    return error.what if isinstance(error, ReleaseError) else str(error) or type(error).__name__
+    if isinstance(error, ReleaseError):  # with its fix, short: "did you mean tag-format?"
+        return f"{error.what} ({error.fix})" if error.fix and len(error.fix) <= 80 else error.what
+    return str(error) or type(error).__name__
 
 
 def _warn(io: IO, message: str) -> None:

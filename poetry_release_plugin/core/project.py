@@ -129,7 +129,18 @@ class Project:
             found = self.release_notes
             missing = "" if found.text is not None else ", missing: prepare refuses without it"
             return "release-file", f"{found.source}{missing}"
-        where = self.changelog.path if self.changelog else "no changelog"
+        from poetry_release_plugin.core.changelog import has_unreleased_heading
+
+        changelog = self.changelog
+        if changelog is None:
+            return "commits", "the commits since the last tag (no changelog)"
+        try:
+            unreleased = has_unreleased_heading(changelog.text, changelog.path)
+        except ProjectError:  # a fence that never closes: prepare says so
+            unreleased = True
+        where = changelog.path
+        if not unreleased:
+            return "commits", f"the commits since the last tag (no Unreleased in {where})"
         return "commits", f"Unreleased's entries in {where}, else the commits since the last tag"
 
     @property

@@ -77,7 +77,10 @@ def test_quiet_prints_nothing_and_still_syncs(make_project: ProjectFactory) -> N
 @pytest.mark.parametrize(
     ("release_table", "message"),
     [
-        ('tag-fromat = "v{version}"', "Unknown key 'tag-fromat' in [tool.poetry-release]"),
+        (
+            'tag-fromat = "v{version}"',
+            "Unknown key 'tag-fromat' in [tool.poetry-release] (did you mean tag-format?)",
+        ),
         (
             'version-files = ["arshai/missing.py"]',
             "version-files names arshai/missing.py, which does not exist",

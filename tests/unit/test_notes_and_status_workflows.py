@@ -235,3 +235,25 @@ def test_status_says_a_prepared_version_with_commits_after_it_is_folded_in_by_pr
         "run prepare to fold them into 1.0.1" in note
         for note in status.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("changelog", "said"),
+    [
+        (
+            "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2020-01-01\n\n- First.\n",
+            "Unreleased's entries in CHANGELOG.md, else the commits since the last tag",
+        ),
+        (
+            "# Changelog\n\n## [1.0.0] - 2020-01-01\n\n- First.\n",
+            "the commits since the last tag (no Unreleased in CHANGELOG.md)",
+        ),
+        (None, "the commits since the last tag (no changelog)"),
+    ],
+)
+def test_status_names_unreleased_as_a_source_only_where_the_changelog_has_one(
+    changelog: str | None, said: str
+) -> None:
+    from fakes import project
+
+    assert project(changelog=changelog).section_source == ("commits", said)
