@@ -426,6 +426,13 @@ class Git:
         output = self.run("for-each-ref", "--format=%(refname:strip=2)", "refs/heads").stdout
         return output.split()
 
+    def remote_branches(self, remote: str) -> list[str]:
+        """The branches of `remote` as the last fetch recorded them (`refs/remotes/REMOTE/*`)."""
+        output = self.run(
+            "for-each-ref", "--format=%(refname:strip=3)", f"refs/remotes/{remote}"
+        ).stdout
+        return [name for name in output.split() if name != "HEAD"]
+
     def _forget_history(self) -> None:
         """Tags or HEAD are about to change: ask git again."""
         self._tags = None

@@ -59,7 +59,7 @@ class FactSources:
 def release_branch(project: Project, git: Git, *, online: bool) -> ReleaseBranch:
     """The release branches: `branch` when configured, else the remote's default branch
     (`origin/HEAD`, else what the remote's HEAD names when online), else `main` or `master`
-    when only one of them exists here, else `main`."""
+    when only one of them exists here (or, both here, on the remote), else `main`."""
     settings = project.settings
     if "branch" in settings.explicit_keys:
         return ReleaseBranch(settings.branch, "configured")
@@ -71,6 +71,11 @@ def release_branch(project: Project, git: Git, *, online: bool) -> ReleaseBranch
         usual = [name for name in ("main", "master") if name in branches]
         if len(usual) == 1:
             return ReleaseBranch((usual[0],), "the only one of main and master here")
+        if len(usual) == 2:
+            remote = [name for name in usual if name in git.remote_branches(settings.remote)]
+            if len(remote) == 1:
+                why = f"the only one of main and master that {settings.remote} has"
+                return ReleaseBranch((remote[0],), why)
     return ReleaseBranch(settings.branch, "default")
 
 

@@ -135,6 +135,26 @@ def test_the_release_branch_is_the_remotes_default_when_none_is_configured(
     assert "It would commit: chore: bump version to 0.9.1" in prepare.output
 
 
+def test_offline_with_main_and_master_here_the_one_the_remote_has_is_the_release_branch(
+    make_project: ProjectFactory,
+) -> None:
+    project = widget_kit(make_project)
+    project.git("branch", "--move", "main", "master")
+    project.git("push", "--quiet", "origin", "master")
+    project.git("symbolic-ref", "HEAD", "refs/heads/master", cwd=project.remote)
+    project.git("push", "--quiet", "origin", "--delete", "main")
+    project.git("fetch", "--quiet", "--prune", "origin")
+    project.git("branch", "main")  # a stray local main, no origin/HEAD recorded
+
+    status = project.poetry("release", "status", "--offline", "--json")
+
+    assert status.code == 0, status.output
+    assert status.json()["release_branch"] == ["master"]
+    assert status.json()["release_branch_source"] == (
+        "the only one of main and master that origin has"
+    )
+
+
 def test_a_section_written_ahead_for_the_new_version_is_kept_not_written_twice(
     make_project: ProjectFactory,
 ) -> None:
