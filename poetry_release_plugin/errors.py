@@ -140,15 +140,23 @@ class UnknownVersionPlaces(ReleaseError):
     """The current version is mentioned where no place, no version-ignore entry and no rule
     says what to do with it."""
 
-    def __init__(self, version: str, mentions: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, version: str, mentions: list[tuple[str, str]], entries: list[str] | None = None
+    ) -> None:
         self.mentions = mentions
         shown = "; ".join(f"{where}: {text}" for where, text in mentions[:10])
         more = f" (and {len(mentions) - 10} more)" if len(mentions) > 10 else ""
+        listed = ", ".join(f'"{entry}"' for entry in dict.fromkeys(entries or ()))
+        example = (
+            f"here: {listed}"
+            if listed
+            else 'for example "docs/conf.py:release", "README.md" or { path = "README.md", '
+            'search = "pkg=={version}" }'
+        )
         super().__init__(
             f"{version} is also written where prepare would leave it behind: {shown}{more}",
-            "add each to [tool.poetry-release] version-files (to write the new version there, "
-            'for example "docs/conf.py:release", "README.md" or { path = "README.md", search = '
-            '"pkg=={version}" }), or to version-ignore (to leave it as it is, for example '
+            f"add each to [tool.poetry-release] version-files (to write the new version there, "
+            f"{example}), or to version-ignore (to leave it as it is, for example "
             '"docs/history.md"), then run prepare again',
         )
 

@@ -194,7 +194,19 @@ def _find_places(
         for line in place.reading.lines:
             lines.setdefault(place.path, {}).setdefault(line, place.spec.source)
     ignore = settings.version_ignore
-    return places, classify_mentions(found, version, lines, ignore, metadata.name)
+    judged = classify_mentions(found, version, lines, ignore, metadata.name)
+    return places, tuple(_with_entry(root, m) if m.verdict == "unknown" else m for m in judged)
+
+
+def _with_entry(root: Path, mention: Mention) -> Mention:
+    """An unknown mention with the version-files entry that would write it."""
+    from poetry_release_plugin.core.version_places import suggested_entry
+
+    try:
+        text = (root / mention.path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return mention
+    return dataclasses.replace(mention, entry=suggested_entry(mention.path, mention.line, text))
 
 
 def _unique_specs(specs: list[PlaceSpec]) -> list[PlaceSpec]:

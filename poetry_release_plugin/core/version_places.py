@@ -485,10 +485,39 @@ class Mention:
     text: str
     verdict: str = ""  # "written", "ignored", "skipped" or "unknown"
     reason: str = ""  # who decided, or why it is skipped
+    entry: str = ""  # for an unknown one, the version-files entry that would write it
 
     def where(self) -> str:
         """`path:line`."""
         return f"{self.path}:{self.line}"
+
+
+_TOML_TABLE = re.compile(r"^\s*\[(?P<name>[^\[\]]+)\]\s*(?:#.*)?$")
+_TOML_KEY = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+_PYTHON_NAME = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=]+)?=[^=]")
+
+
+def suggested_entry(path: str, line: int, text: str) -> str:
+    """The `version-files` entry that writes the version on line `line` (1-based) of a file
+    holding `text`: a TOML file's dotted key (`rust/Cargo.toml:package.version`), a module's
+    top-level name (`docs/conf.py:release`), else the whole file (`README.md`)."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return path
+    own = lines[line - 1]
+    if path.endswith(".toml") and (key := _TOML_KEY.match(own)) is not None:
+        table = ""
+        for above in reversed(lines[: line - 1]):
+            if above.lstrip().startswith("[["):
+                return path  # an array of tables: no dotted key names one of them
+            if (header := _TOML_TABLE.match(above)) is not None:
+                table = header["name"].strip() + "."
+                break
+        dotted = re.sub(r"\s*\.\s*", ".", key["key"])
+        return f"{path}:{table.replace(' ', '')}{dotted}"
+    if path.endswith(".py") and (name := _PYTHON_NAME.match(own)) is not None:
+        return f"{path}:{name['name']}"
+    return path
 
 
 # Files and folders whose mentions of a version are history or someone else's.

@@ -240,8 +240,11 @@ def plan_prepare(
         )
     current = parse_version(project.version)
     if project.unknown_mentions:
+        unknown = project.unknown_mentions
         raise UnknownVersionPlaces(
-            project.version, [(m.where(), m.text) for m in project.unknown_mentions]
+            project.version,
+            [(m.where(), m.text) for m in unknown],
+            [m.entry for m in unknown if m.entry],
         )
     index_name = repository or settings.repository
     facts = gather_facts(

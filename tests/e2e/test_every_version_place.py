@@ -209,7 +209,10 @@ def test_an_unknown_place_is_refused_naming_its_line_until_it_is_listed(
 
     assert refused.code == 1
     assert 'rust/Cargo.toml:3: version = "3.0.0b1"' in refused.stderr
-    assert "version-files" in refused.stderr
+    assert (
+        'version-files (to write the new version there, here: "rust/Cargo.toml:package.version")'
+        in (refused.stderr)
+    )
     assert "version-ignore" in refused.stderr
     assert project.snapshot() == before
     unknown = [m for m in status.json()["mentions"] if m["verdict"] == "unknown"]

@@ -361,3 +361,29 @@ def test_a_module_nested_past_what_python_parses_is_one_clear_refusal() -> None:
 
     with pytest.raises(ProjectError, match="pkg/__init__.py is too deeply nested"):
         read_place(place_from_entry("pkg/__init__.py"), text, "1.0.0")
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line", "entry"),
+    [
+        (
+            "rust/Cargo.toml",
+            '[package]\nname = "_pendulum"\nversion = "3.0.0"\n',
+            3,
+            "rust/Cargo.toml:package.version",
+        ),
+        ("a.toml", 'top = "3.0.0"\n', 1, "a.toml:top"),
+        ("a.toml", '[tool . x] # the x\nv . w = "3.0.0"\n', 2, "a.toml:tool.x.v.w"),
+        ("a.toml", '[[bin]]\nversion = "3.0.0"\n', 2, "a.toml"),
+        ("docs/conf.py", 'release: str = "3.0.0"\n', 1, "docs/conf.py:release"),
+        ("docs/conf.py", 'if x == "3.0.0":\n    pass\n', 1, "docs/conf.py"),
+        ("README.md", "pip install pkg==3.0.0\n", 1, "README.md"),
+        ("README.md", "short\n", 7, "README.md"),
+    ],
+)
+def test_an_unknown_mention_is_given_the_entry_that_would_write_it(
+    path: str, text: str, line: int, entry: str
+) -> None:
+    from poetry_release_plugin.core.version_places import suggested_entry
+
+    assert suggested_entry(path, line, text) == entry
