@@ -6,10 +6,11 @@ line endings included, and no line is ever dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
-from itertools import compress, count, islice, repeat
+from itertools import compress, count, islice, pairwise, repeat
 from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
@@ -58,6 +59,7 @@ class ChangelogStyle:
     link: str = "compare"
     angle: bool = False
     anchor: str | None = None  # the line above each heading (`<a name="v{version}"></a>`)
+    after_heading: int = 1  # blank lines between a release's heading and what it lists
 
     @property
     def label(self) -> str:
@@ -269,6 +271,13 @@ def _ended(line: str, newline: str) -> str:
     return line if line.endswith(("\n", "\r")) else line + newline
 
 
+def _blank_lines_after(lines: Sequence[str], index: int) -> int:
+    count = 0
+    while index + count + 1 < len(lines) and not _strip(lines[index + count + 1]).strip():
+        count += 1
+    return count
+
+
 def _blank_lines_before(lines: Sequence[str], index: int) -> int:
     count = 0
     while index - count - 1 >= 0 and not _strip(lines[index - count - 1]).strip():
@@ -299,13 +308,26 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
         template = _braces(head) + "{version}" + tail.replace("\x00", "{date}")
         setext = _strip(lines[newest.line + 1]) if newest.underline else None
         later = released[1] if len(released) > 1 else newest
-        gap = _blank_lines_before(lines, later.line) if later.line > 0 else 1
+        above_later = _attached_start(lines, later.line)  # its anchor is not a blank line
+        gap = _blank_lines_before(lines, above_later) if above_later > 0 else 1
+        after_heading = next(
+            (
+                blanks
+                for heading in released
+                if (blanks := _blank_lines_after(lines, _body_start(heading) - 1))
+                < _next_heading_line(headings, heading, len(lines)) - _body_start(heading)
+                and not _ATTACHED.match(_strip(lines[_body_start(heading) + blanks]))
+            ),
+            1,
+        )
         anchor = None
         if newest.line > 0 and _ATTACHED.match(_strip(lines[newest.line - 1])):
             above = _strip(lines[newest.line - 1])
             if line[start:end] in above:
                 anchor = _braces(above).replace(line[start:end], "{version}")
-        style = ChangelogStyle(template, setext, max(gap, 1), anchor=anchor)
+        style = ChangelogStyle(
+            template, setext, max(gap, 1), anchor=anchor, after_heading=after_heading
+        )
     linked = [
         (version, url)
         for label, _space, url in _link_references(lines, scanned.link_lines)
@@ -319,7 +341,7 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
     urls = [url for version, url in linked if version != first] or [linked[0][1]]
     kind = "tag" if len(linked) > 1 and _RELEASE_TAG.match(urls[0].strip("<>")) else "compare"
     angle = urls[0].startswith("<") and urls[0].endswith(">")
-    return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle, style.anchor)
+    return dataclasses.replace(style, link=kind, angle=angle)
 
 
 # A subsection's name (lower case, letters only) and the kinds of change it holds.
@@ -354,7 +376,10 @@ _SCOPE_SHAPES = (
     (re.compile(r"^\*\*[^*\s][^*]*\*\*: "), "**{scope}**: "),
     (re.compile(r"^\*\*[^*\s][^*]*:\*\* "), "**{scope}:** "),
 )
-VOICE_SECTIONS_READ = 5  # the newest releases a changelog's voice is learnt from
+VOICE_SECTIONS_READ = 5  # the newest releases a changelog's entry shape is learnt from
+# The newest releases whose subsections say which kinds of change the file lists, and in what
+# order (git-chglog's `Code Refactoring` may be missing from five releases in a row).
+VOICE_NAMES_READ = 12
 # The vocabularies a file's subsections come from, each in its own order: Keep a Changelog's,
 # commitizen's default one, and the plugin's. A file using some of one gets the rest of it
 # for the kinds of change its newest releases happened not to have.
@@ -389,26 +414,45 @@ _ALWAYS_LISTED = frozenset({"feat", "fix", "breaking"})
 def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
     """How a changelog writes its entries, from its newest releases: the subsections they use
     (in their order) for each kind of change, the scope markup, whether entries end with a
-    commit hash, the bullet. The built-in voice where they use no subsection it knows."""
+    commit (and how), the bullet, the blank lines around subsection headings, whether entries
+    are sorted by scope. The built-in voice where they use no subsection it knows."""
     scanned = _scan(text, path)
     lines, headings = scanned.lines, scanned.headings
-    released = list(islice((h for h in headings if h.version is not None), VOICE_SECTIONS_READ))
+    released = list(islice((h for h in headings if h.version is not None), VOICE_NAMES_READ))
     if not released:
         return DEFAULT_VOICE
-    after = {h.line: _next_heading_line(headings, h, len(lines)) for h in released}
     names: dict[str, frozenset[str]] = {}
+    orders: list[list[str]] = []
     entries: list[re.Match[str]] = []
-    for heading in released:
-        for line in lines[_body_start(heading) : after[heading.line]]:
-            text_line = _strip(line)
+    scope_runs: list[list[str]] = []  # each subsection's entry scopes, in the file's order
+    after_subheading: int | None = None
+    between: int | None = None
+    for number, heading in enumerate(released):
+        start, end = _body_start(heading), _next_heading_line(headings, heading, len(lines))
+        order: list[str] = []
+        run: list[str] = []
+        for index in range(start, end):
+            text_line = _strip(lines[index])
             sub = _SUBHEADING.match(text_line)
             if sub is not None:
+                scope_runs.append(run)
+                run = []
                 name = sub["name"]
                 key = re.sub(r"[^a-z ]+", "", name.lower()).strip()
-                if key in _SECTION_KINDS and name not in names:
-                    names[name] = _SECTION_KINDS[key]
-            elif (entry := _ENTRY.match(text_line)) is not None:
+                if key not in _SECTION_KINDS:
+                    continue
+                names.setdefault(name, _SECTION_KINDS[key])
+                order.append(name)
+                if after_subheading is None and _blank_lines_after(lines, index) < end - index - 1:
+                    after_subheading = _blank_lines_after(lines, index)
+                if between is None and index - _blank_lines_before(lines, index) > start:
+                    between = _blank_lines_before(lines, index)
+            elif number < VOICE_SECTIONS_READ and (entry := _ENTRY.match(text_line)) is not None:
                 entries.append(entry)
+                scoped = _ENTRY_SCOPE.match(entry["text"])
+                run.append(scoped["scope"] if scoped else "")
+        scope_runs.append(run)
+        orders.append(order)
     scope = next(
         (
             shape
@@ -417,10 +461,64 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         ),
         DEFAULT_VOICE.scope,
     )
-    hashes = any(_ENTRY_HASH.search(entry["text"]) for entry in entries)
+    hashed = [entry["text"] for entry in entries if _ENTRY_HASH.search(entry["text"])]
     bullet = entries[0]["bullet"] if entries else DEFAULT_VOICE.bullet
-    sections = _completed(list(names.items())) if names else DEFAULT_VOICE.sections
-    return Voice(sections, scope, hashes, bullet)
+    order = _merged_order(orders)
+    sections = _completed([(n, names[n]) for n in order]) if names else DEFAULT_VOICE.sections
+    return Voice(
+        sections,
+        scope,
+        bool(hashed),
+        bullet,
+        commit=_commit_shape(hashed[0]) if hashed else DEFAULT_VOICE.commit,
+        after_subheading=DEFAULT_VOICE.after_subheading
+        if after_subheading is None
+        else after_subheading,
+        between=DEFAULT_VOICE.between if between is None else between,
+        by_scope=_sorted_by_scope(scope_runs),
+    )
+
+
+_ENTRY_SCOPE = re.compile(r"^\*\*(?P<scope>[^*\s][^*]*?):?\*\*:? ")
+_COMMIT_LINK = re.compile(
+    r"(?P<before>\s*\(\[)(?P<short>[0-9a-f]{7,40})(?P<middle>\]\((?P<url>[^()\s]*/commit/))"
+    r"(?P<sha>[0-9a-f]{7,40})(?P<after>\)\))\s*$"
+)
+
+
+def _commit_shape(entry: str) -> str:
+    """How an entry names its commit: a link (`([abc1234](…/commit/abc1234…))`) or the
+    short hash in parentheses."""
+    link = _COMMIT_LINK.search(entry)
+    if link is None:
+        return DEFAULT_VOICE.commit
+    parts = (link["before"], "{short}", _braces(link["middle"]), "{sha}", link["after"])
+    return "".join(parts)
+
+
+def _sorted_by_scope(runs: list[list[str]]) -> bool:
+    """Whether every subsection lists its entries sorted by scope (git-chglog's way), with
+    enough changes of scope to tell it from chance."""
+    changes = sum(sum(a != b for a, b in pairwise(run)) for run in runs)
+    return changes >= 3 and all(run == sorted(run) for run in runs)
+
+
+def _merged_order(orders: list[list[str]]) -> list[str]:
+    """One order of subsection names agreeing with each release's own order (a name comes
+    after every name some release lists before it; otherwise as first seen)."""
+    seen = list(dict.fromkeys(name for order in orders for name in order))
+    before: dict[str, set[str]] = {name: set() for name in seen}
+    for order in orders:
+        for earlier, later in pairwise(order):
+            if earlier != later:
+                before[later].add(earlier)
+    merged: list[str] = []
+    while seen:
+        placed = set(merged)
+        ready = next((n for n in seen if before[n] <= placed), seen[0])  # a cycle: first seen
+        merged.append(ready)
+        seen.remove(ready)
+    return merged
 
 
 def _completed(found: list[tuple[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -512,6 +610,7 @@ def promote_unreleased(
     previous = newest.title_version or "" if newest is not None else ""
     release_heading = _heading_lines(style, version, date, newline, previous)
     gap = [newline] * style.gap
+    below = [newline] * style.after_heading
     fallback = [f"{line}{newline}" for line in (generated or NO_NOTABLE_CHANGES).splitlines()]
     unreleased = _unreleased_heading(headings)
     if unreleased is not None:
@@ -521,7 +620,7 @@ def promote_unreleased(
         lines[start - 1] = _ended(lines[start - 1], newline)
         has_entries = any(_strip(line).strip() for line in body)
         if not keep_unreleased:  # renamed: the release's heading where Unreleased's was
-            added = [*release_heading, newline]
+            added = [*release_heading, *below]
             if has_entries:  # its entries stay, under the new heading
                 end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
             else:
@@ -529,17 +628,17 @@ def promote_unreleased(
             start = _attached_start(lines, unreleased.line)
         elif has_entries:
             end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
-            added = [*gap, *release_heading, newline]
+            added = [*gap, *release_heading, *below]
         else:
             after = gap if end < len(lines) else []
-            added = [*gap, *release_heading, newline, *fallback, *after]
+            added = [*gap, *release_heading, *below, *fallback, *after]
     else:
         newest = next((h for h in headings if h.version is not None), None)
         above = _attached_start(lines, newest.line) if newest is not None else None
         start = end = above if above is not None else _links_start(lines)
         if start > 0:
             lines[start - 1] = _ended(lines[start - 1], newline)
-        added = [*release_heading, newline, *fallback, *gap]
+        added = [*release_heading, *below, *fallback, *gap]
     lines[start:end] = added  # only blank lines are replaced: the link lines below move down
     moved = len(added) - (end - start)
     links = [i if i < start else i + moved for i in _scan(text, path).link_lines]

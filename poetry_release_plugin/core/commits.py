@@ -169,6 +169,12 @@ class Voice:
     scope: str = "**{scope}:** "
     hashes: bool = True
     bullet: str = "-"
+    # What follows an entry with `hashes`: the short hash, or a link to the commit
+    # (`([{short}](https://github.com/o/r/commit/{sha}))`, release-please's and semantic-release's)
+    commit: str = " ({short})"
+    after_subheading: int = 1  # blank lines between a subsection's heading and its entries
+    between: int = 1  # blank lines between one subsection's entries and the next heading
+    by_scope: bool = False  # entries sorted by scope, as git-chglog sorts them
 
     def section_of(self, kind: str) -> str | None:
         """The subsection a kind of change goes under; None: the file lists none of it."""
@@ -188,10 +194,11 @@ DEFAULT_VOICE = Voice(
 
 
 class NoteEntry(NamedTuple):
-    """One line of release notes."""
+    """One line of release notes: its text, the commit it comes from (full hash), its scope."""
 
     text: str
     sha: str
+    scope: str = ""
 
 
 @dataclass
@@ -206,9 +213,13 @@ class GroupedChanges:
         self.sections.setdefault(section, []).append(entry)
 
     def ordered(self) -> list[tuple[str, list[NoteEntry]]]:
-        """The non-empty sections, in the voice's order."""
+        """The non-empty sections, in the voice's order; their entries newest first, or by
+        scope (then newest first) in a voice that sorts them so."""
         names = [name for name, _kinds in self.voice.sections]
-        return [(name, self.sections[name]) for name in names if self.sections.get(name)]
+        found = [(name, self.sections[name]) for name in names if self.sections.get(name)]
+        if self.voice.by_scope:
+            return [(name, sorted(entries, key=lambda e: e.scope)) for name, entries in found]
+        return found
 
 
 def _entry_text(commit: ConventionalCommit, voice: Voice = DEFAULT_VOICE) -> str:
@@ -255,15 +266,16 @@ def group_changes(
         if excluded is not None and excluded.search(commit.subject):
             continue
         parsed = parse_message(commit.message)
-        short = commit.sha[:7]
+        sha = commit.sha
         if parsed is None:
             section = voice.section_of("other")
             if section is not None:
-                grouped.add(section, NoteEntry(commit.subject, short))
+                grouped.add(section, NoteEntry(commit.subject, sha))
             continue
         kind = _KIND_OF_TYPE.get(parsed.type, "other")
-        if parsed.scope == "deps" and kind in ("build", "chore"):
-            kind = "deps"
+        scope = parsed.scope or ""
+        if parsed.scope == "deps" and kind in ("build", "chore") and voice.section_of("deps"):
+            kind = "deps"  # a file without a Dependencies section lists them under their type
         if parsed.is_breaking:
             notes = parsed.breaking_notes or (parsed.description,)
             section = voice.section_of("breaking")
@@ -272,12 +284,12 @@ def group_changes(
             if section is not None:
                 for note in notes:
                     text = _breaking_text(parsed, note, voice, marked=marked)
-                    grouped.add(section, NoteEntry(text, short))
+                    grouped.add(section, NoteEntry(text, sha, scope))
             continue
         section = voice.section_of(kind)
         if section is not None:
             text = parsed.description if kind == "deps" else _entry_text(parsed, voice)
-            grouped.add(section, NoteEntry(text, short))
+            grouped.add(section, NoteEntry(text, sha, scope))
     return grouped
 
 
@@ -338,12 +350,13 @@ def release_subject_matcher(
 
 def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:
     """Markdown sections (`### New Features` and their entries), without a version heading,
-    in the voice of the changelog they go into."""
+    in the voice of the changelog they go into (its blank lines, entry and commit shape)."""
     voice, blocks = grouped.voice, []
     for name, entries in grouped.ordered():
-        lines = [f"### {name}", ""] + [
-            f"{voice.bullet} {entry.text}" + (f" ({entry.sha})" if voice.hashes else "")
+        lines = [f"### {name}", *[""] * voice.after_subheading] + [
+            f"{voice.bullet} {entry.text}"
+            + (voice.commit.format(short=entry.sha[:7], sha=entry.sha) if voice.hashes else "")
             for entry in entries
         ]
         blocks.append(newline.join(lines))
-    return (newline + newline).join(blocks)
+    return (newline * (voice.between + 1)).join(blocks)
