@@ -15,13 +15,16 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
-from poetry_release_plugin.core.commits import DEFAULT_VOICE, Voice
+from poetry_release_plugin.core.commits import DEFAULT_VOICE, EntryOrder, Voice
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
 _H2 = re.compile(r"^##(?!#)[ \t]*(?P<title>.*?)[ \t]*$")
+# A patch release under a level-3 heading, its version linked (standard-version's and early
+# release-please's `### [1.2.3](…/compare/v1.2.2...v1.2.3) (date)`): a section, no subsection.
+_H3_RELEASE = re.compile(r"^###(?!#)[ \t]*(?P<title>\[v?[0-9][^\]\s]*\]\(.*?)[ \t]*$")
 _SETEXT_H2 = re.compile(r"^ {0,3}-{2,}[ \t]*$")
 _LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:(?P<space>[ \t]*)(?P<url>\S+)[ \t]*$")
 _COMPARE = re.compile(r"^(?P<base>.+)/compare/(?P<start>.+?)\.\.\.(?P<end>[^/]+)$")
@@ -60,6 +63,7 @@ class ChangelogStyle:
     angle: bool = False
     anchor: str | None = None  # the line above each heading (`<a name="v{version}"></a>`)
     after_heading: int = 1  # blank lines between a release's heading and what it lists
+    patch_level: bool = False  # patch releases under `###`, the others under `##`
 
     @property
     def label(self) -> str:
@@ -148,7 +152,7 @@ class _Headings:
             if not (fence["marker"][0] == "`" and "`" in fence["info"]):
                 self._opener = (index, fence["marker"])
             return
-        heading = _H2.match(text)
+        heading = _H2.match(text) or _H3_RELEASE.match(text)
         if heading is not None:
             self._add(index, heading["title"], underline=False)
         elif (
@@ -326,7 +330,12 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
             if line[start:end] in above:
                 anchor = _braces(above).replace(line[start:end], "{version}")
         style = ChangelogStyle(
-            template, setext, max(gap, 1), anchor=anchor, after_heading=after_heading
+            template,
+            setext,
+            max(gap, 1),
+            anchor=anchor,
+            after_heading=after_heading,
+            patch_level=any(_H3_RELEASE.match(_strip(lines[h.line])) for h in released),
         )
     linked = [
         (version, url)
@@ -424,18 +433,18 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
     names: dict[str, frozenset[str]] = {}
     orders: list[list[str]] = []
     entries: list[re.Match[str]] = []
-    scope_runs: list[list[str]] = []  # each subsection's entry scopes, in the file's order
+    runs: list[list[tuple[str, str]]] = []  # each subsection's entries: (scope, text)
     after_subheading: int | None = None
     between: int | None = None
     for number, heading in enumerate(released):
         start, end = _body_start(heading), _next_heading_line(headings, heading, len(lines))
         order: list[str] = []
-        run: list[str] = []
+        run: list[tuple[str, str]] = []
         for index in range(start, end):
             text_line = _strip(lines[index])
             sub = _SUBHEADING.match(text_line)
             if sub is not None:
-                scope_runs.append(run)
+                runs.append(run)
                 run = []
                 name = sub["name"]
                 key = re.sub(r"[^a-z ]+", "", name.lower()).strip()
@@ -450,8 +459,11 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
             elif number < VOICE_SECTIONS_READ and (entry := _ENTRY.match(text_line)) is not None:
                 entries.append(entry)
                 scoped = _ENTRY_SCOPE.match(entry["text"])
-                run.append(scoped["scope"] if scoped else "")
-        scope_runs.append(run)
+                if scoped is None:
+                    run.append(("", entry["text"]))
+                else:
+                    run.append((scoped["scope"], entry["text"][scoped.end() :]))
+        runs.append(run)
         orders.append(order)
     scope = next(
         (
@@ -471,11 +483,16 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         bool(hashed),
         bullet,
         commit=_commit_shape(hashed[0]) if hashed else DEFAULT_VOICE.commit,
+        pull=next(
+            (_pull_shape(link) for e in entries if (link := _PULL_LINK.search(e["text"]))),
+            DEFAULT_VOICE.pull,
+        ),
         after_subheading=DEFAULT_VOICE.after_subheading
         if after_subheading is None
         else after_subheading,
         between=DEFAULT_VOICE.between if between is None else between,
-        by_scope=_sorted_by_scope(scope_runs),
+        order=_entry_order(runs),
+        sentence_case=_sentence_case(runs),
     )
 
 
@@ -486,21 +503,50 @@ _COMMIT_LINK = re.compile(
 )
 
 
+_PULL_LINK = re.compile(
+    r"(?P<before>\s*\(\[#)(?P<number>[0-9]+)(?P<middle>\]\([^()\s]*/(?:issues|pull)/)"
+    r"(?P=number)(?P<after>\)\))"
+)
+
+
+def _pull_shape(link: re.Match[str]) -> str:
+    """How an entry links a pull request (`([#12](…/issues/12))`), as a template."""
+    return f"{link['before']}{{number}}{_braces(link['middle'])}{{number}}{link['after']}"
+
+
 def _commit_shape(entry: str) -> str:
     """How an entry names its commit: a link (`([abc1234](…/commit/abc1234…))`) or the
     short hash in parentheses."""
     link = _COMMIT_LINK.search(entry)
     if link is None:
         return DEFAULT_VOICE.commit
-    parts = (link["before"], "{short}", _braces(link["middle"]), "{sha}", link["after"])
+    linked = "{sha}" if len(link["sha"]) == 40 else "{short}"  # early release-please: short
+    parts = (link["before"], "{short}", _braces(link["middle"]), linked, link["after"])
     return "".join(parts)
 
 
-def _sorted_by_scope(runs: list[list[str]]) -> bool:
-    """Whether every subsection lists its entries sorted by scope (git-chglog's way), with
-    enough changes of scope to tell it from chance."""
-    changes = sum(sum(a != b for a, b in pairwise(run)) for run in runs)
-    return changes >= 3 and all(run == sorted(run) for run in runs)
+def _entry_order(runs: list[list[tuple[str, str]]]) -> EntryOrder:
+    """How the subsections order their entries: by scope (git-chglog's), by scope then text
+    (conventional-changelog's), when nine in ten neighbours of different scopes (of one scope)
+    are in that order, and enough to tell it from chance; newest first otherwise."""
+    pairs = [pair for run in runs for pair in pairwise(run)]
+    scopes = [(a[0], b[0]) for a, b in pairs if a[0] != b[0]]
+    if not _mostly_ascending(scopes):
+        return EntryOrder.NEWEST
+    texts = [(a[1], b[1]) for a, b in pairs if a[0] == b[0] and a[1] != b[1]]
+    return EntryOrder.SCOPE_AND_TEXT if _mostly_ascending(texts) else EntryOrder.SCOPE
+
+
+def _mostly_ascending(pairs: list[tuple[str, str]]) -> bool:
+    ascending = sum(a < b for a, b in pairs)
+    return ascending >= 3 and ascending >= 0.9 * len(pairs)
+
+
+def _sentence_case(runs: list[list[tuple[str, str]]]) -> bool:
+    """Whether entries made from commits (a scope in bold) all begin with a capital, as
+    release-please's sentence-case plugin writes them."""
+    scoped = [text for run in runs for scope, text in run if scope and text[:1].isalpha()]
+    return len(scoped) >= 3 and all(text[0].isupper() for text in scoped)
 
 
 def _merged_order(orders: list[list[str]]) -> list[str]:
@@ -574,6 +620,9 @@ def _heading_lines(
     style: ChangelogStyle, version: str, date: str, newline: str, previous: str = ""
 ) -> list[str]:
     title = style.heading.format(version=version, date=date, previous=previous)
+    if style.patch_level and title.startswith("#"):
+        patch = _valid(version) is not None and Version(version).micro > 0
+        title = ("###" if patch else "##") + title.lstrip("#")
     above = [style.anchor.format(version=version) + newline] if style.anchor else []
     if style.setext is None:
         return [*above, title + newline]
@@ -654,6 +703,8 @@ def _update_links(
     previous_tag: str | None,
     style: ChangelogStyle,
 ) -> list[str]:
+    """The link references with the new release's (and Unreleased's moved on): none added
+    where the headings carry their own link (release-please's `## [1.2.3](…) (date)`)."""
     links = [(index, _LINK.match(_strip(lines[index]))) for index in candidates]
     matches = [(index, match) for index, match in links if match is not None]
     unreleased = next((m for m in matches if m[1]["label"].lower() == "unreleased"), None)
@@ -675,7 +726,7 @@ def _update_links(
         label = style.label.format(version=version)
         lines.insert(index + 1, f"[{label}]:{space}{wrap(release)}{newline}")
         return lines
-    if versioned is not None:
+    if versioned is not None and "](" not in style.heading:  # older ones: an earlier tool's
         index, match = versioned
         url = match["url"].strip("<>")
         found = _COMPARE.match(url) or _RELEASE_TAG.match(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -158,6 +158,14 @@ _KIND_OF_TYPE = {
 }  # fmt: skip
 
 
+class EntryOrder(Enum):
+    """How a changelog orders the entries of a subsection."""
+
+    NEWEST = "newest first"
+    SCOPE = "by scope, then newest first"  # git-chglog's
+    SCOPE_AND_TEXT = "by scope, then by text"  # conventional-changelog's (release-please)
+
+
 @dataclass(frozen=True)
 class Voice:
     """How a changelog writes a release's entries: its subsections in order, each with the
@@ -174,7 +182,11 @@ class Voice:
     commit: str = " ({short})"
     after_subheading: int = 1  # blank lines between a subsection's heading and its entries
     between: int = 1  # blank lines between one subsection's entries and the next heading
-    by_scope: bool = False  # entries sorted by scope, as git-chglog sorts them
+    order: EntryOrder = EntryOrder.NEWEST
+    sentence_case: bool = False  # each entry's text begins with a capital (release-please's)
+    # How a pull request a subject ends with (`(#12)`) is written: as it is, or a link
+    # (`([#{number}](https://github.com/o/r/issues/{number}))`, release-please's)
+    pull: str = " (#{number})"
 
     def section_of(self, kind: str) -> str | None:
         """The subsection a kind of change goes under; None: the file lists none of it."""
@@ -217,14 +229,27 @@ class GroupedChanges:
         scope (then newest first) in a voice that sorts them so."""
         names = [name for name, _kinds in self.voice.sections]
         found = [(name, self.sections[name]) for name in names if self.sections.get(name)]
-        if self.voice.by_scope:
+        if self.voice.order is EntryOrder.SCOPE:
             return [(name, sorted(entries, key=lambda e: e.scope)) for name, entries in found]
+        if self.voice.order is EntryOrder.SCOPE_AND_TEXT:
+            return [
+                (name, sorted(entries, key=lambda e: (e.scope, e.text))) for name, entries in found
+            ]
         return found
 
 
 def _entry_text(commit: ConventionalCommit, voice: Voice = DEFAULT_VOICE) -> str:
     scope = voice.scope.format(scope=commit.scope) if commit.scope else ""
-    return f"{scope}{commit.description}"
+    text = commit.description
+    if voice.sentence_case:
+        text = text[:1].upper() + text[1:]
+    pull = _PULL.search(text)
+    if pull is not None:
+        text = text[: pull.start()] + voice.pull.format(number=pull["number"])
+    return f"{scope}{text}"
+
+
+_PULL = re.compile(r"\s*\(#(?P<number>[0-9]+)\)$")
 
 
 # Commits that change nothing by themselves: squashed into another before merging.

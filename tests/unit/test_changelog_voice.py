@@ -61,7 +61,7 @@ HASHED = "## 1.0.0\n\n### Bug Fixes\n\n* a bug ([1a2b3c4](https://github.com/o/r
 
 def linked(digit: str) -> str:
     """A commit of COMMITS (its hash all one digit) as HASHED's entries link theirs."""
-    return f"([{digit * 7}](https://github.com/o/r/commit/{digit * 40}))"
+    return f"([{digit * 7}](https://github.com/o/r/commit/{digit * 7}))"
 
 
 @pytest.mark.parametrize(
