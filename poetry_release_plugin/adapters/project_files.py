@@ -15,11 +15,13 @@ from poetry_release_plugin.adapters.files import read_source
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.other_tools import (
     INI_TOOL_FILES,
+    RELEASE_PLEASE_MANIFEST,
     TOOL_FILES,
     Declarations,
     bumpversion_ini,
     cz_json_document,
     read_declarations,
+    release_please_manifest,
 )
 from poetry_release_plugin.core.project import (
     ChangelogFile,
@@ -142,14 +144,19 @@ def _tool_documents(root: Path, pyproject_text: str) -> dict[str, dict[str, Any]
             if name == ".bumpversion.toml" and "tool" not in document:
                 document = {"tool": {"bumpversion": document}}
             documents[name] = document
-    for name in INI_TOOL_FILES:  # bump2version's, and commitizen's JSON
+    for name in (*INI_TOOL_FILES, RELEASE_PLEASE_MANIFEST):  # and commitizen's JSON
         path = root / name
         if path.is_file():
             try:
                 text = read_source(path, name)[0]
             except ProjectError:
                 continue
-            found = cz_json_document(text) if name.endswith(".json") else bumpversion_ini(text)
+            if name == RELEASE_PLEASE_MANIFEST:
+                found = release_please_manifest(text)
+            elif name.endswith(".json"):
+                found = cz_json_document(text)
+            else:
+                found = bumpversion_ini(text)
             if found is not None:
                 documents[name] = found
     return documents
