@@ -4,7 +4,10 @@ maintainers' tool wrote for that release, in that tool's shape.
 
 - micropy-cli's git-chglog changelog (`<a name="vX"></a>` anchors, `## [vX] - date`, no blank
   line under headings, two between releases, subsections in git-chglog's order with its
-  `Chore` for `chore:` commits, `[vX]: …/compare/vPREV...vX` links) at its v4.0.0 release."""
+  `Chore` for `chore:` commits, `[vX]: …/compare/vPREV...vX` links) at its v4.0.0 release;
+- the same project's release-please changelog (`## [X](…/compare/vPREV...vX) (date)`, two
+  blank lines under it, `* **scope:** Sentence-cased text ([abc1234](…/commit/<hash>))` sorted
+  by scope then text, `.release-please-manifest.json` bumped too) at its v4.2.2 release."""
 
 from __future__ import annotations
 
@@ -77,3 +80,41 @@ def test_micropy_cli_v4_0_0_is_the_section_git_chglog_wrote(real: RealProjectFac
         "+[Unreleased]: https://github.com/BradenM/micropy-cli/compare/v4.0.0...HEAD",
         "+[v4.0.0]: https://github.com/BradenM/micropy-cli/compare/v4.0.0-rc.2...v4.0.0",
     ]
+
+
+_COMMIT_LINK = re.compile(
+    r"\(\[(?P<short>[0-9a-f]{7})\]\((?P<base>\S+/commit/)(?P<sha>[0-9a-f]{40})\)\)$"
+)
+
+
+def without_hashes(lines: list[str]) -> list[str]:
+    return [_COMMIT_LINK.sub(r"([HASH](\g<base>HASH))", line) for line in lines]
+
+
+def test_micropy_cli_v4_2_2_is_the_section_release_please_wrote(real: RealProjectFactory) -> None:
+    project = real("micropy-cli-release-please")
+    release = FIXTURES / "micropy-cli-release-please" / "release-commit-4.2.2.diff"
+
+    prepared = project.poetry("release", "prepare", "--offline", "--no-checks")
+
+    assert prepared.code == 0, prepared.output
+    made = project.git("show", "--format=", "HEAD")
+    # release-please's manifest is a version place: its root package's line is written too
+    for path in ("pyproject.toml", ".release-please-manifest.json"):
+        assert changed_lines(made, path) == changed_lines(release.read_text(), path)
+    ours, theirs = changed_lines(made), changed_lines(release.read_text())
+    # The heading with its compare link and the date in parentheses, two blank lines under
+    # it, one under `### Bug Fixes`, `*` entries sentence-cased and sorted by scope then text,
+    # no `chore(deps)` (release-please hides chores), no link reference added below (the
+    # git-chglog part of the file has some, its release-please headings carry their own).
+    # The commits are rebuilt, so their hashes are not the real ones: each entry links the
+    # rebuilt commit it comes from instead.
+    assert without_hashes(ours) == without_hashes(theirs)
+    assert ours[0] == (
+        "+## [4.2.2](https://github.com/BradenM/micropy-cli/compare/v4.2.1...v4.2.2) (DATE)"
+    )
+    for line in ours:
+        if (link := _COMMIT_LINK.search(line)) is not None:
+            subject = project.git("log", "-1", "--format=%s", link["sha"])
+            assert link["sha"].startswith(link["short"])
+            assert subject.split(": ", 1)[1].lower() in line.lower(), line
