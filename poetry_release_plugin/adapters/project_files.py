@@ -124,6 +124,7 @@ def load_project(
         mentions=mentions,
         release_notes=release_notes,
         towncrier=towncrier,
+        news=_load_rst_news(root, towncrier),
     )
 
 
@@ -419,6 +420,16 @@ def _load_changelog(
             "create it (Keep a Changelog), fix the path, or set changelog = false",
         )
     return None
+
+
+def _load_rst_news(root: Path, towncrier: TowncrierConfig | None) -> ChangelogFile | None:
+    """A towncrier project's reStructuredText news file, if it exists (read for the notes;
+    towncrier alone writes it)."""
+    if towncrier is None or towncrier.markdown or not (root / towncrier.filename).is_file():
+        return None
+    return ChangelogFile(
+        towncrier.filename, *read_source(root / towncrier.filename, towncrier.filename)
+    )
 
 
 def ensure_poetry_allowed(requires_poetry: str | None) -> None:
