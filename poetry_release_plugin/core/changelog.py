@@ -436,35 +436,50 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
     runs: list[list[tuple[str, str]]] = []  # each subsection's entries: (scope, text)
     after_subheading: int | None = None
     between: int | None = None
+    after_breaking: int | None = None
+    breaking: list[tuple[list[str], list[str]]] = []  # each release's breaking entries, others
     for number, heading in enumerate(released):
         start, end = _body_start(heading), _next_heading_line(headings, heading, len(lines))
         order: list[str] = []
         run: list[tuple[str, str]] = []
+        kinds: frozenset[str] = frozenset()  # of the subsection being read
+        broken: list[str] = []
+        others: list[str] = []
         for index in range(start, end):
             text_line = _strip(lines[index])
             sub = _SUBHEADING.match(text_line)
             if sub is not None:
-                runs.append(run)
+                if "breaking" not in kinds:  # breaking notes keep their own case and order
+                    runs.append(run)
                 run = []
                 name = sub["name"]
                 key = re.sub(r"[^a-z ]+", "", name.lower()).strip()
                 if key not in _SECTION_KINDS:
+                    kinds = frozenset()
                     continue
                 names.setdefault(name, _SECTION_KINDS[key])
                 order.append(name)
                 if after_subheading is None and _blank_lines_after(lines, index) < end - index - 1:
                     after_subheading = _blank_lines_after(lines, index)
-                if between is None and index - _blank_lines_before(lines, index) > start:
-                    between = _blank_lines_before(lines, index)
+                if index - _blank_lines_before(lines, index) > start:
+                    above = _blank_lines_before(lines, index)
+                    if "breaking" in kinds:
+                        after_breaking = above if after_breaking is None else after_breaking
+                    elif between is None:
+                        between = above
+                kinds = _SECTION_KINDS[key]
             elif number < VOICE_SECTIONS_READ and (entry := _ENTRY.match(text_line)) is not None:
                 entries.append(entry)
+                (broken if "breaking" in kinds else others).append(entry["text"])
                 scoped = _ENTRY_SCOPE.match(entry["text"])
                 if scoped is None:
                     run.append(("", entry["text"]))
                 else:
                     run.append((scoped["scope"], entry["text"][scoped.end() :]))
-        runs.append(run)
+        if "breaking" not in kinds:
+            runs.append(run)
         orders.append(order)
+        breaking.append((broken, others))
     scope = next(
         (
             shape
@@ -493,7 +508,23 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         between=DEFAULT_VOICE.between if between is None else between,
         order=_entry_order(runs),
         sentence_case=_sentence_case(runs),
+        breaking_twice=any(_listed_twice(broken, others) for broken, others in breaking),
+        breaking_commit=_breaking_commit([text for broken, _o in breaking for text in broken]),
+        after_breaking=after_breaking,
     )
+
+
+def _listed_twice(broken: list[str], others: list[str]) -> bool:
+    """Whether a release lists a breaking change again under its type (release-please's way:
+    the note first, then the commit's entry with its link)."""
+    return any(
+        other.lower().startswith(note.lower().rstrip()) for note in broken for other in others
+    )
+
+
+def _breaking_commit(broken: list[str]) -> bool:
+    """Whether breaking entries name their commit (release-please's notes do not)."""
+    return not broken or any(_ENTRY_HASH.search(text) for text in broken)
 
 
 _ENTRY_SCOPE = re.compile(r"^\*\*(?P<scope>[^*\s][^*]*?):?\*\*:? ")

@@ -187,6 +187,9 @@ class Voice:
     # How a pull request a subject ends with (`(#12)`) is written: as it is, or a link
     # (`([#{number}](https://github.com/o/r/issues/{number}))`, release-please's)
     pull: str = " (#{number})"
+    breaking_twice: bool = False  # a breaking change also listed under its type's subsection
+    breaking_commit: bool = True  # entries of the breaking subsection name their commit
+    after_breaking: int | None = None  # blank lines below the breaking subsection (`between`)
 
     def section_of(self, kind: str) -> str | None:
         """The subsection a kind of change goes under; None: the file lists none of it."""
@@ -211,6 +214,7 @@ class NoteEntry(NamedTuple):
     text: str
     sha: str
     scope: str = ""
+    bare: bool = False  # written without its commit (a breaking note, where the file does so)
 
 
 @dataclass
@@ -303,19 +307,35 @@ def group_changes(
             kind = "deps"  # a file without a Dependencies section lists them under their type
         if parsed.is_breaking:
             notes = parsed.breaking_notes or (parsed.description,)
-            section = voice.section_of("breaking")
-            marked = section is None  # no section of its own: marked in its type's
-            section = section or voice.section_of(kind) or voice.section_of("other")
+            own = voice.section_of("breaking")
+            twice = own is not None and voice.breaking_twice
+            section = own or voice.section_of(kind) or voice.section_of("other")
             if section is not None:
                 for note in notes:
-                    text = _breaking_text(parsed, note, voice, marked=marked)
-                    grouped.add(section, NoteEntry(text, sha, scope))
-            continue
+                    if twice:
+                        text = _note_text(parsed, note, voice)
+                    else:  # no section of its own: marked in its type's
+                        text = _breaking_text(parsed, note, voice, marked=own is None)
+                    bare = own is not None and not voice.breaking_commit
+                    grouped.add(section, NoteEntry(text, sha, scope, bare))
+            if not twice:
+                continue
         section = voice.section_of(kind)
         if section is not None:
             text = parsed.description if kind == "deps" else _entry_text(parsed, voice)
             grouped.add(section, NoteEntry(text, sha, scope))
     return grouped
+
+
+def _note_text(commit: ConventionalCommit, note: str, voice: Voice) -> str:
+    """A breaking change's note as release-please writes it: the scope and the note's first
+    line as said (its case kept), a pull request linked."""
+    scope = voice.scope.format(scope=commit.scope) if commit.scope else ""
+    text = note.split("\n", 1)[0].strip()
+    pull = _PULL.search(text)
+    if pull is not None:
+        text = text[: pull.start()] + voice.pull.format(number=pull["number"])
+    return f"{scope}{text}"
 
 
 def _breaking_text(
@@ -376,12 +396,21 @@ def release_subject_matcher(
 def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:
     """Markdown sections (`### New Features` and their entries), without a version heading,
     in the voice of the changelog they go into (its blank lines, entry and commit shape)."""
-    voice, blocks = grouped.voice, []
+    voice, text = grouped.voice, ""
+    breaking = voice.section_of("breaking")
+    below = voice.between
     for name, entries in grouped.ordered():
         lines = [f"### {name}", *[""] * voice.after_subheading] + [
             f"{voice.bullet} {entry.text}"
-            + (voice.commit.format(short=entry.sha[:7], sha=entry.sha) if voice.hashes else "")
+            + (
+                voice.commit.format(short=entry.sha[:7], sha=entry.sha)
+                if voice.hashes and not entry.bare
+                else ""
+            )
             for entry in entries
         ]
-        blocks.append(newline.join(lines))
-    return (newline * (voice.between + 1)).join(blocks)
+        text += (newline * (below + 1) if text else "") + newline.join(lines)
+        below = voice.between
+        if name == breaking and voice.after_breaking is not None:
+            below = voice.after_breaking
+    return text

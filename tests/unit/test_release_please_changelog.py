@@ -6,8 +6,9 @@ links, their sentence case and their order (by scope, then text).
 The texts are the heads of real changelogs release-please wrote: micropy-cli's (a Poetry
 project, MIT, © 2019 Braden Mars; the file as its 4.2.1 release left it, the fixture's),
 practice-release-please's (a Python project of hamakou108, its 0.3.2 and 0.3.1 releases) and
-release-please's own of 2019 (Apache-2.0, © Google LLC; its title, 1.6.1 and 1.6.0, when
-it wrote patch releases under `###` and short hashes in commit links)."""
+release-please's own (Apache-2.0, © Google LLC): its 16.0.0 and 15.13.0 releases of 2023, a
+breaking change among them, and its 1.6.1 and 1.6.0 of 2019, when it wrote patch releases
+under `###` and short hashes in commit links, each below the file's title)."""
 
 from __future__ import annotations
 
@@ -110,4 +111,52 @@ def test_a_patch_release_gets_the_level_3_heading_of_the_files_patch_releases() 
     )
     assert minor.startswith(
         f"{head}## [1.7.0]({RP}/compare/v1.6.1...v1.7.0) (2026-12-07)\n\n\n### Features"
+    )
+
+
+GH = "https://github.com/googleapis/release-please"
+RELEASE_PLEASE_2023 = f"""# Changelog
+
+## [16.0.0]({GH}/compare/v15.13.0...v16.0.0) (2023-09-18)
+
+
+### ⚠ BREAKING CHANGES
+
+* require node 18+ ([#2069]({GH}/issues/2069))
+
+### Features
+
+* Fallback to root package version if package ignores github release ([#1935]({GH}/issues/1935)) ([0e11d4c]({GH}/commit/0e11d4c019f1e33cd713a237e037f31397d5371a))
+* Require node 18+ ([#2069]({GH}/issues/2069)) ([5a50247]({GH}/commit/5a5024727b93d0ba557b6f7ee5c6c1bab8d723d6))
+* Support pnpm workspaces ([#2058]({GH}/issues/2058)) ([13cba14]({GH}/commit/13cba14225cb836c74199d726a996f83122fab07))
+* Use default updaters based on file extension ([#2072]({GH}/issues/2072)) ([1ee162b]({GH}/commit/1ee162b3344e986afd09275f6762624e4a49faae))
+
+
+### Bug Fixes
+
+* **deps:** Bump semver dependency version ([#2068]({GH}/issues/2068)) ([cd0bd85]({GH}/commit/cd0bd853ac23087e5d5348c22f032fe0e533451d))
+* **deps:** Replace lerna dependency with lerna-lite ([13cba14]({GH}/commit/13cba14225cb836c74199d726a996f83122fab07))
+* **deps:** Upgrade http-proxy-agent to v7 ([#2071]({GH}/issues/2071)) ([cc50a34]({GH}/commit/cc50a34dee16115c07e574b05552678108f9e0c3))
+* **deps:** Upgrade https-proxy-agent to v7 ([cc50a34]({GH}/commit/cc50a34dee16115c07e574b05552678108f9e0c3))
+
+## [15.13.0]({GH}/compare/v15.12.0...v15.13.0) (2023-08-18)
+
+
+### Features
+
+* Adds metadata versioning for terraform modules ([#2041]({GH}/issues/2041)) ([49b33c7]({GH}/commit/49b33c73b2571699ad8362f8b6b934154a6ce375))
+"""
+
+
+def test_a_breaking_change_is_a_note_first_then_its_commit_under_its_type() -> None:
+    result = prepared(
+        RELEASE_PLEASE_2023, "17.0.0", "v16.0.0", "feat!: drop node 18 (#2100)", "fix: a bug"
+    )
+
+    link = f"([0123456]({GH}/commit/{SHA}))"
+    assert result.startswith(
+        f"# Changelog\n\n## [17.0.0]({GH}/compare/v16.0.0...v17.0.0) (2026-12-07)\n\n\n"
+        f"### ⚠ BREAKING CHANGES\n\n* drop node 18 ([#2100]({GH}/issues/2100))\n\n"
+        f"### Features\n\n* Drop node 18 ([#2100]({GH}/issues/2100)) {link}\n\n\n"
+        f"### Bug Fixes\n\n* A bug {link}\n\n## [16.0.0]"
     )
