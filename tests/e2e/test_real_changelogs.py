@@ -80,6 +80,11 @@ def test_micropy_cli_v4_0_0_is_the_section_git_chglog_wrote(real: RealProjectFac
         "+[Unreleased]: https://github.com/BradenM/micropy-cli/compare/v4.0.0...HEAD",
         "+[v4.0.0]: https://github.com/BradenM/micropy-cli/compare/v4.0.0-rc.2...v4.0.0",
     ]
+    notes = project.poetry("release", "notes", "4.0.0", "--json")
+    assert notes.code == 0, notes.output
+    changes = notes.json()["changes"]  # the section alone: no anchor of the release below
+    assert changes.startswith("### Bug Fixes\n- **deps:** update dependency python-minifier")
+    assert changes.endswith("- **deps:** update all deps in-range")
 
 
 _COMMIT_LINK = re.compile(
@@ -118,3 +123,6 @@ def test_micropy_cli_v4_2_2_is_the_section_release_please_wrote(real: RealProjec
             subject = project.git("log", "-1", "--format=%s", link["sha"])
             assert link["sha"].startswith(link["short"])
             assert subject.split(": ", 1)[1].lower() in line.lower(), line
+    notes = project.poetry("release", "notes", "4.2.2", "--json")
+    assert notes.code == 0, notes.output
+    assert notes.json()["changes"] == "\n".join(line[1:] for line in ours[3:-1])
