@@ -182,6 +182,10 @@ class MemoryGit(Git):
     def tag_commit(self, tag: str) -> str | None:
         return self.tags.get(tag)
 
+    def changed_lines(self, commit: str) -> frozenset[tuple[str, str]]:
+        """A line of its own in each folder it touched: no two commits make the same change."""
+        return frozenset((path, f"+{commit}") for path in self.touched.get(commit, ()))
+
     def tag_commits(self) -> dict[str, str]:
         if not self.inside_work_tree:  # as git says outside a repository
             raise GitError("git for-each-ref failed: fatal: not a git repository", "fix it")

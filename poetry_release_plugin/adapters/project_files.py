@@ -15,11 +15,13 @@ from poetry_release_plugin.adapters.files import read_source
 from poetry_release_plugin.config import parse_settings
 from poetry_release_plugin.core.other_tools import (
     INI_TOOL_FILES,
+    RELEASE_PLEASE_MANIFEST,
     TOOL_FILES,
     Declarations,
     bumpversion_ini,
     cz_json_document,
     read_declarations,
+    release_please_manifest,
 )
 from poetry_release_plugin.core.project import (
     ChangelogFile,
@@ -122,6 +124,7 @@ def load_project(
         mentions=mentions,
         release_notes=release_notes,
         towncrier=towncrier,
+        news=_load_rst_news(root, towncrier),
     )
 
 
@@ -142,14 +145,19 @@ def _tool_documents(root: Path, pyproject_text: str) -> dict[str, dict[str, Any]
             if name == ".bumpversion.toml" and "tool" not in document:
                 document = {"tool": {"bumpversion": document}}
             documents[name] = document
-    for name in INI_TOOL_FILES:  # bump2version's, and commitizen's JSON
+    for name in (*INI_TOOL_FILES, RELEASE_PLEASE_MANIFEST):  # and commitizen's JSON
         path = root / name
         if path.is_file():
             try:
                 text = read_source(path, name)[0]
             except ProjectError:
                 continue
-            found = cz_json_document(text) if name.endswith(".json") else bumpversion_ini(text)
+            if name == RELEASE_PLEASE_MANIFEST:
+                found = release_please_manifest(text)
+            elif name.endswith(".json"):
+                found = cz_json_document(text)
+            else:
+                found = bumpversion_ini(text)
             if found is not None:
                 documents[name] = found
     return documents
@@ -424,6 +432,16 @@ def _load_changelog(
             "create it (Keep a Changelog), fix the path, or set changelog = false",
         )
     return None
+
+
+def _load_rst_news(root: Path, towncrier: TowncrierConfig | None) -> ChangelogFile | None:
+    """A towncrier project's reStructuredText news file, if it exists (read for the notes;
+    towncrier alone writes it)."""
+    if towncrier is None or towncrier.markdown or not (root / towncrier.filename).is_file():
+        return None
+    return ChangelogFile(
+        towncrier.filename, *read_source(root / towncrier.filename, towncrier.filename)
+    )
 
 
 def ensure_poetry_allowed(requires_poetry: str | None) -> None:

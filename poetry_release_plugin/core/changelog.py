@@ -6,22 +6,25 @@ line endings included, and no line is ever dropped.
 
 from __future__ import annotations
 
-import collections
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
-from itertools import compress, count, islice, repeat
+from itertools import compress, count, islice, pairwise, repeat
 from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
-from poetry_release_plugin.core.commits import DEFAULT_VOICE, Voice
+from poetry_release_plugin.core.commits import DEFAULT_VOICE, EntryOrder, Voice
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
 _H2 = re.compile(r"^##(?!#)[ \t]*(?P<title>.*?)[ \t]*$")
+# A patch release under a level-3 heading, its version linked (standard-version's and early
+# release-please's `### [1.2.3](…/compare/v1.2.2...v1.2.3) (date)`): a section, no subsection.
+_H3_RELEASE = re.compile(r"^###(?!#)[ \t]*(?P<title>\[v?[0-9][^\]\s]*\]\(.*?)[ \t]*$")
 _SETEXT_H2 = re.compile(r"^ {0,3}-{2,}[ \t]*$")
 _LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:(?P<space>[ \t]*)(?P<url>\S+)[ \t]*$")
 _COMPARE = re.compile(r"^(?P<base>.+)/compare/(?P<start>.+?)\.\.\.(?P<end>[^/]+)$")
@@ -59,6 +62,8 @@ class ChangelogStyle:
     link: str = "compare"
     angle: bool = False
     anchor: str | None = None  # the line above each heading (`<a name="v{version}"></a>`)
+    after_heading: int = 1  # blank lines between a release's heading and what it lists
+    patch_level: bool = False  # patch releases under `###`, the others under `##`
 
     @property
     def label(self) -> str:
@@ -147,7 +152,7 @@ class _Headings:
             if not (fence["marker"][0] == "`" and "`" in fence["info"]):
                 self._opener = (index, fence["marker"])
             return
-        heading = _H2.match(text)
+        heading = _H2.match(text) or _H3_RELEASE.match(text)
         if heading is not None:
             self._add(index, heading["title"], underline=False)
         elif (
@@ -270,6 +275,13 @@ def _ended(line: str, newline: str) -> str:
     return line if line.endswith(("\n", "\r")) else line + newline
 
 
+def _blank_lines_after(lines: Sequence[str], index: int) -> int:
+    count = 0
+    while index + count + 1 < len(lines) and not _strip(lines[index + count + 1]).strip():
+        count += 1
+    return count
+
+
 def _blank_lines_before(lines: Sequence[str], index: int) -> int:
     count = 0
     while index - count - 1 >= 0 and not _strip(lines[index - count - 1]).strip():
@@ -300,13 +312,31 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
         template = _braces(head) + "{version}" + tail.replace("\x00", "{date}")
         setext = _strip(lines[newest.line + 1]) if newest.underline else None
         later = released[1] if len(released) > 1 else newest
-        gap = _blank_lines_before(lines, later.line) if later.line > 0 else 1
+        above_later = _attached_start(lines, later.line)  # its anchor is not a blank line
+        gap = _blank_lines_before(lines, above_later) if above_later > 0 else 1
+        after_heading = next(
+            (
+                blanks
+                for heading in released
+                if (blanks := _blank_lines_after(lines, _body_start(heading) - 1))
+                < _next_heading_line(headings, heading, len(lines)) - _body_start(heading)
+                and not _ATTACHED.match(_strip(lines[_body_start(heading) + blanks]))
+            ),
+            1,
+        )
         anchor = None
         if newest.line > 0 and _ATTACHED.match(_strip(lines[newest.line - 1])):
             above = _strip(lines[newest.line - 1])
             if line[start:end] in above:
                 anchor = _braces(above).replace(line[start:end], "{version}")
-        style = ChangelogStyle(template, setext, max(gap, 1), anchor=anchor)
+        style = ChangelogStyle(
+            template,
+            setext,
+            max(gap, 1),
+            anchor=anchor,
+            after_heading=after_heading,
+            patch_level=any(_H3_RELEASE.match(_strip(lines[h.line])) for h in released),
+        )
     linked = [
         (version, url)
         for label, _space, url in _link_references(lines, scanned.link_lines)
@@ -320,7 +350,7 @@ def changelog_style(text: str, path: str = "CHANGELOG.md") -> ChangelogStyle:
     urls = [url for version, url in linked if version != first] or [linked[0][1]]
     kind = "tag" if len(linked) > 1 and _RELEASE_TAG.match(urls[0].strip("<>")) else "compare"
     angle = urls[0].startswith("<") and urls[0].endswith(">")
-    return ChangelogStyle(style.heading, style.setext, style.gap, kind, angle, style.anchor)
+    return dataclasses.replace(style, link=kind, angle=angle)
 
 
 # A subsection's name (lower case, letters only) and the kinds of change it holds.
@@ -355,7 +385,10 @@ _SCOPE_SHAPES = (
     (re.compile(r"^\*\*[^*\s][^*]*\*\*: "), "**{scope}**: "),
     (re.compile(r"^\*\*[^*\s][^*]*:\*\* "), "**{scope}:** "),
 )
-VOICE_SECTIONS_READ = 5  # the newest releases a changelog's voice is learnt from
+VOICE_SECTIONS_READ = 5  # the newest releases a changelog's entry shape is learnt from
+# The newest releases whose subsections say which kinds of change the file lists, and in what
+# order (git-chglog's `Code Refactoring` may be missing from five releases in a row).
+VOICE_NAMES_READ = 12
 # The vocabularies a file's subsections come from, each in its own order: Keep a Changelog's,
 # commitizen's default one, and the plugin's. A file using some of one gets the rest of it
 # for the kinds of change its newest releases happened not to have.
@@ -390,29 +423,63 @@ _ALWAYS_LISTED = frozenset({"feat", "fix", "breaking"})
 def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
     """How a changelog writes its entries, from its newest releases: the subsections they use
     (in their order) for each kind of change, the scope markup, whether entries end with a
-    commit hash, the bullet. The built-in voice where they use no subsection it knows."""
+    commit (and how), the bullet, the blank lines around subsection headings, whether entries
+    are sorted by scope. The built-in voice where they use no subsection it knows."""
     scanned = _scan(text, path)
     lines, headings = scanned.lines, scanned.headings
-    released = list(islice((h for h in headings if h.version is not None), VOICE_SECTIONS_READ))
+    released = list(islice((h for h in headings if h.version is not None), VOICE_NAMES_READ))
     if not released:
         return DEFAULT_VOICE
-    after = {h.line: _next_heading_line(headings, h, len(lines)) for h in released}
     names: dict[str, frozenset[str]] = {}
-    orders: list[list[str]] = []  # each release's subsections, in its order
+    orders: list[list[str]] = []
     entries: list[re.Match[str]] = []
-    for heading in released:
-        orders.append([])
-        for line in lines[_body_start(heading) : after[heading.line]]:
-            text_line = _strip(line)
+    runs: list[list[tuple[str, str]]] = []  # each subsection's entries: (scope, text)
+    after_subheading: int | None = None
+    between: int | None = None
+    after_breaking: int | None = None
+    breaking: list[tuple[list[str], list[str]]] = []  # each release's breaking entries, others
+    for number, heading in enumerate(released):
+        start, end = _body_start(heading), _next_heading_line(headings, heading, len(lines))
+        order: list[str] = []
+        run: list[tuple[str, str]] = []
+        kinds: frozenset[str] = frozenset()  # of the subsection being read
+        broken: list[str] = []
+        others: list[str] = []
+        for index in range(start, end):
+            text_line = _strip(lines[index])
             sub = _SUBHEADING.match(text_line)
             if sub is not None:
+                if "breaking" not in kinds:  # breaking notes keep their own case and order
+                    runs.append(run)
+                run = []
                 name = sub["name"]
                 key = re.sub(r"[^a-z ]+", "", name.lower()).strip()
-                if key in _SECTION_KINDS:
-                    names.setdefault(name, _SECTION_KINDS[key])
-                    orders[-1].append(name)
-            elif (entry := _ENTRY.match(text_line)) is not None:
+                if key not in _SECTION_KINDS:
+                    kinds = frozenset()
+                    continue
+                names.setdefault(name, _SECTION_KINDS[key])
+                order.append(name)
+                if after_subheading is None and _blank_lines_after(lines, index) < end - index - 1:
+                    after_subheading = _blank_lines_after(lines, index)
+                if index - _blank_lines_before(lines, index) > start:
+                    above = _blank_lines_before(lines, index)
+                    if "breaking" in kinds:
+                        after_breaking = above if after_breaking is None else after_breaking
+                    elif between is None:
+                        between = above
+                kinds = _SECTION_KINDS[key]
+            elif number < VOICE_SECTIONS_READ and (entry := _ENTRY.match(text_line)) is not None:
                 entries.append(entry)
+                (broken if "breaking" in kinds else others).append(entry["text"])
+                scoped = _ENTRY_SCOPE.match(entry["text"])
+                if scoped is None:
+                    run.append(("", entry["text"]))
+                else:
+                    run.append((scoped["scope"], entry["text"][scoped.end() :]))
+        if "breaking" not in kinds:
+            runs.append(run)
+        orders.append(order)
+        breaking.append((broken, others))
     scope = next(
         (
             shape
@@ -421,64 +488,128 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         ),
         DEFAULT_VOICE.scope,
     )
-    hashes = any(_ENTRY_HASH.search(entry["text"]) for entry in entries)
+    hashed = [entry["text"] for entry in entries if _ENTRY_HASH.search(entry["text"])]
     bullet = entries[0]["bullet"] if entries else DEFAULT_VOICE.bullet
-    if not names:
-        return Voice(DEFAULT_VOICE.sections, scope, hashes, bullet)
-    family = _vocabulary(names)
-    ordered = _in_the_files_order(orders, lambda name: _rank(family, name, names[name]))
-    return Voice(_completed([(n, names[n]) for n in ordered], family), scope, hashes, bullet)
+    order = _merged_order(orders)
+    sections = _completed([(n, names[n]) for n in order]) if names else DEFAULT_VOICE.sections
+    return Voice(
+        sections,
+        scope,
+        bool(hashed),
+        bullet,
+        commit=_commit_shape(hashed[0]) if hashed else DEFAULT_VOICE.commit,
+        pull=next(
+            (_pull_shape(link) for e in entries if (link := _PULL_LINK.search(e["text"]))),
+            DEFAULT_VOICE.pull,
+        ),
+        after_subheading=DEFAULT_VOICE.after_subheading
+        if after_subheading is None
+        else after_subheading,
+        between=DEFAULT_VOICE.between if between is None else between,
+        order=_entry_order(runs),
+        sentence_case=_sentence_case(runs),
+        breaking_twice=any(_listed_twice(broken, others) for broken, others in breaking),
+        breaking_commit=_breaking_commit([text for broken, _o in breaking for text in broken]),
+        after_breaking=after_breaking,
+    )
 
 
-_Family = tuple[tuple[str, frozenset[str]], ...]
+def _listed_twice(broken: list[str], others: list[str]) -> bool:
+    """Whether a release lists a breaking change again under its type (release-please's way:
+    the note first, then the commit's entry with its link)."""
+    return any(
+        other.lower().startswith(note.lower().rstrip()) for note in broken for other in others
+    )
 
 
-def _vocabulary(names: Iterable[str]) -> _Family:
-    """The vocabulary (of `_FAMILIES`) most of a file's subsection names come from."""
-    spelled = {name.lower() for name in names}
-    return max(_FAMILIES, key=lambda f: sum(name.lower() in spelled for name, _k in f))
+def _breaking_commit(broken: list[str]) -> bool:
+    """Whether breaking entries name their commit (release-please's notes do not)."""
+    return not broken or any(_ENTRY_HASH.search(text) for text in broken)
 
 
-def _rank(family: _Family, name: str, kinds: frozenset[str]) -> int | None:
-    """Where a subsection stands in its vocabulary's order (None: not one of its own)."""
-    for index, (known, known_kinds) in enumerate(family):
-        if known.lower() == name.lower() or known_kinds & kinds:
-            return index
-    return None
+_ENTRY_SCOPE = re.compile(r"^\*\*(?P<scope>[^*\s][^*]*?):?\*\*:? ")
+_COMMIT_LINK = re.compile(
+    r"(?P<before>\s*\(\[)(?P<short>[0-9a-f]{7,40})(?P<middle>\]\((?P<url>[^()\s]*/commit/))"
+    r"(?P<sha>[0-9a-f]{7,40})(?P<after>\)\))\s*$"
+)
 
 
-def _in_the_files_order(orders: list[list[str]], rank: Callable[[str], int | None]) -> list[str]:
-    """Subsection names in one order that agrees with the releases': a name goes before
-    another when more releases put it first; where the releases do not tell (never together,
-    or as often each way), the vocabulary's order decides, then the first seen."""
-    first_seen = list(dict.fromkeys(name for order in orders for name in order))
-    before: collections.Counter[tuple[str, str]] = collections.Counter()
+_PULL_LINK = re.compile(
+    r"(?P<before>\s*\(\[#)(?P<number>[0-9]+)(?P<middle>\]\([^()\s]*/(?:issues|pull)/)"
+    r"(?P=number)(?P<after>\)\))"
+)
+
+
+def _pull_shape(link: re.Match[str]) -> str:
+    """How an entry links a pull request (`([#12](…/issues/12))`), as a template."""
+    return f"{link['before']}{{number}}{_braces(link['middle'])}{{number}}{link['after']}"
+
+
+def _commit_shape(entry: str) -> str:
+    """How an entry names its commit: a link (`([abc1234](…/commit/abc1234…))`) or the
+    short hash in parentheses."""
+    link = _COMMIT_LINK.search(entry)
+    if link is None:
+        return DEFAULT_VOICE.commit
+    linked = "{sha}" if len(link["sha"]) == 40 else "{short}"  # early release-please: short
+    parts = (link["before"], "{short}", _braces(link["middle"]), linked, link["after"])
+    return "".join(parts)
+
+
+def _entry_order(runs: list[list[tuple[str, str]]]) -> EntryOrder:
+    """How the subsections order their entries: by scope (git-chglog's), by scope then text
+    (conventional-changelog's), when nine in ten neighbours of different scopes (of one scope)
+    are in that order, and enough to tell it from chance; newest first otherwise."""
+    pairs = [pair for run in runs for pair in pairwise(run)]
+    scopes = [(a[0], b[0]) for a, b in pairs if a[0] != b[0]]
+    if not _mostly_ascending(scopes):
+        return EntryOrder.NEWEST
+    texts = [(a[1], b[1]) for a, b in pairs if a[0] == b[0] and a[1] != b[1]]
+    return EntryOrder.SCOPE_AND_TEXT if _mostly_ascending(texts) else EntryOrder.SCOPE
+
+
+def _mostly_ascending(pairs: list[tuple[str, str]]) -> bool:
+    ascending = sum(a < b for a, b in pairs)
+    return ascending >= 3 and ascending >= 0.9 * len(pairs)
+
+
+def _sentence_case(runs: list[list[tuple[str, str]]]) -> bool:
+    """Whether entries made from commits (a scope in bold) all begin with a capital, as
+    release-please's sentence-case plugin writes them."""
+    scoped = [text for run in runs for scope, text in run if scope and text[:1].isalpha()]
+    return len(scoped) >= 3 and all(text[0].isupper() for text in scoped)
+
+
+def _merged_order(orders: list[list[str]]) -> list[str]:
+    """One order of subsection names agreeing with each release's own order (a name comes
+    after every name some release lists before it; otherwise as first seen)."""
+    seen = list(dict.fromkeys(name for order in orders for name in order))
+    before: dict[str, set[str]] = {name: set() for name in seen}
     for order in orders:
-        for index, earlier in enumerate(order):
-            for later in order[index + 1 :]:
-                before[earlier, later] += 1
-    remaining, result = list(first_seen), []
-    while remaining:
-        free = [
-            name
-            for name in remaining
-            if not any(before[other, name] > before[name, other] for other in remaining)
-        ] or remaining  # a cycle: the first seen goes first
-        chosen = min(free, key=lambda n: (rank(n) is None, rank(n) or 0, first_seen.index(n)))
-        result.append(chosen)
-        remaining.remove(chosen)
-    return result
+        for earlier, later in pairwise(order):
+            if earlier != later:
+                before[later].add(earlier)
+    merged: list[str] = []
+    while seen:
+        placed = set(merged)
+        ready = next((n for n in seen if before[n] <= placed), seen[0])  # a cycle: first seen
+        merged.append(ready)
+        seen.remove(ready)
+    return merged
 
 
-def _completed(
-    found: list[tuple[str, frozenset[str]]], family: _Family
-) -> tuple[tuple[str, frozenset[str]], ...]:
+def _completed(found: list[tuple[str, frozenset[str]]]) -> tuple[tuple[str, frozenset[str]], ...]:
     """The file's subsections, with those of its vocabulary it has not used lately added (in
     the vocabulary's order) for the kinds of change none of its own takes."""
+    spelled = {name.lower() for name, _kinds in found}
+    family = max(_FAMILIES, key=lambda f: sum(name.lower() in spelled for name, _k in f))
     covered = frozenset().union(*(kinds for _name, kinds in found))
 
     def rank(name: str, kinds: frozenset[str]) -> int | None:
-        return _rank(family, name, kinds)
+        for index, (known, known_kinds) in enumerate(family):
+            if known.lower() == name.lower() or known_kinds & kinds:
+                return index
+        return None
 
     for index, (name, kinds) in enumerate(family):
         missing = (kinds & _ALWAYS_LISTED) - covered
@@ -520,6 +651,9 @@ def _heading_lines(
     style: ChangelogStyle, version: str, date: str, newline: str, previous: str = ""
 ) -> list[str]:
     title = style.heading.format(version=version, date=date, previous=previous)
+    if style.patch_level and title.startswith("#"):
+        patch = _valid(version) is not None and Version(version).micro > 0
+        title = ("###" if patch else "##") + title.lstrip("#")
     above = [style.anchor.format(version=version) + newline] if style.anchor else []
     if style.setext is None:
         return [*above, title + newline]
@@ -556,6 +690,7 @@ def promote_unreleased(
     previous = newest.title_version or "" if newest is not None else ""
     release_heading = _heading_lines(style, version, date, newline, previous)
     gap = [newline] * style.gap
+    below = [newline] * style.after_heading
     fallback = [f"{line}{newline}" for line in (generated or NO_NOTABLE_CHANGES).splitlines()]
     unreleased = _unreleased_heading(headings)
     if unreleased is not None:
@@ -565,7 +700,7 @@ def promote_unreleased(
         lines[start - 1] = _ended(lines[start - 1], newline)
         has_entries = any(_strip(line).strip() for line in body)
         if not keep_unreleased:  # renamed: the release's heading where Unreleased's was
-            added = [*release_heading, newline]
+            added = [*release_heading, *below]
             if has_entries:  # its entries stay, under the new heading
                 end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
             else:
@@ -573,17 +708,17 @@ def promote_unreleased(
             start = _attached_start(lines, unreleased.line)
         elif has_entries:
             end = start + next(i for i, line in enumerate(body) if _strip(line).strip())
-            added = [*gap, *release_heading, newline]
+            added = [*gap, *release_heading, *below]
         else:
             after = gap if end < len(lines) else []
-            added = [*gap, *release_heading, newline, *fallback, *after]
+            added = [*gap, *release_heading, *below, *fallback, *after]
     else:
         newest = next((h for h in headings if h.version is not None), None)
         above = _attached_start(lines, newest.line) if newest is not None else None
         start = end = above if above is not None else _links_start(lines)
         if start > 0:
             lines[start - 1] = _ended(lines[start - 1], newline)
-        added = [*release_heading, newline, *fallback, *gap]
+        added = [*release_heading, *below, *fallback, *gap]
     lines[start:end] = added  # only blank lines are replaced: the link lines below move down
     moved = len(added) - (end - start)
     links = [i if i < start else i + moved for i in _scan(text, path).link_lines]
@@ -599,6 +734,8 @@ def _update_links(
     previous_tag: str | None,
     style: ChangelogStyle,
 ) -> list[str]:
+    """The link references with the new release's (and Unreleased's moved on): none added
+    where the headings carry their own link (release-please's `## [1.2.3](…) (date)`)."""
     links = [(index, _LINK.match(_strip(lines[index]))) for index in candidates]
     matches = [(index, match) for index, match in links if match is not None]
     unreleased = next((m for m in matches if m[1]["label"].lower() == "unreleased"), None)
@@ -620,7 +757,7 @@ def _update_links(
         label = style.label.format(version=version)
         lines.insert(index + 1, f"[{label}]:{space}{wrap(release)}{newline}")
         return lines
-    if versioned is not None:
+    if versioned is not None and "](" not in style.heading:  # older ones: an earlier tool's
         index, match = versioned
         url = match["url"].strip("<>")
         found = _COMPARE.match(url) or _RELEASE_TAG.match(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -158,6 +158,14 @@ _KIND_OF_TYPE = {
 }  # fmt: skip
 
 
+class EntryOrder(Enum):
+    """How a changelog orders the entries of a subsection."""
+
+    NEWEST = "newest first"
+    SCOPE = "by scope, then newest first"  # git-chglog's
+    SCOPE_AND_TEXT = "by scope, then by text"  # conventional-changelog's (release-please)
+
+
 @dataclass(frozen=True)
 class Voice:
     """How a changelog writes a release's entries: its subsections in order, each with the
@@ -169,6 +177,19 @@ class Voice:
     scope: str = "**{scope}:** "
     hashes: bool = True
     bullet: str = "-"
+    # What follows an entry with `hashes`: the short hash, or a link to the commit
+    # (`([{short}](https://github.com/o/r/commit/{sha}))`, release-please's and semantic-release's)
+    commit: str = " ({short})"
+    after_subheading: int = 1  # blank lines between a subsection's heading and its entries
+    between: int = 1  # blank lines between one subsection's entries and the next heading
+    order: EntryOrder = EntryOrder.NEWEST
+    sentence_case: bool = False  # each entry's text begins with a capital (release-please's)
+    # How a pull request a subject ends with (`(#12)`) is written: as it is, or a link
+    # (`([#{number}](https://github.com/o/r/issues/{number}))`, release-please's)
+    pull: str = " (#{number})"
+    breaking_twice: bool = False  # a breaking change also listed under its type's subsection
+    breaking_commit: bool = True  # entries of the breaking subsection name their commit
+    after_breaking: int | None = None  # blank lines below the breaking subsection (`between`)
 
     def section_of(self, kind: str) -> str | None:
         """The subsection a kind of change goes under; None: the file lists none of it."""
@@ -188,10 +209,12 @@ DEFAULT_VOICE = Voice(
 
 
 class NoteEntry(NamedTuple):
-    """One line of release notes."""
+    """One line of release notes: its text, the commit it comes from (full hash), its scope."""
 
     text: str
     sha: str
+    scope: str = ""
+    bare: bool = False  # written without its commit (a breaking note, where the file does so)
 
 
 @dataclass
@@ -206,14 +229,31 @@ class GroupedChanges:
         self.sections.setdefault(section, []).append(entry)
 
     def ordered(self) -> list[tuple[str, list[NoteEntry]]]:
-        """The non-empty sections, in the voice's order."""
+        """The non-empty sections, in the voice's order; their entries newest first, or by
+        scope (then newest first) in a voice that sorts them so."""
         names = [name for name, _kinds in self.voice.sections]
-        return [(name, self.sections[name]) for name in names if self.sections.get(name)]
+        found = [(name, self.sections[name]) for name in names if self.sections.get(name)]
+        if self.voice.order is EntryOrder.SCOPE:
+            return [(name, sorted(entries, key=lambda e: e.scope)) for name, entries in found]
+        if self.voice.order is EntryOrder.SCOPE_AND_TEXT:
+            return [
+                (name, sorted(entries, key=lambda e: (e.scope, e.text))) for name, entries in found
+            ]
+        return found
 
 
 def _entry_text(commit: ConventionalCommit, voice: Voice = DEFAULT_VOICE) -> str:
     scope = voice.scope.format(scope=commit.scope) if commit.scope else ""
-    return f"{scope}{commit.description}"
+    text = commit.description
+    if voice.sentence_case:
+        text = text[:1].upper() + text[1:]
+    pull = _PULL.search(text)
+    if pull is not None:
+        text = text[: pull.start()] + voice.pull.format(number=pull["number"])
+    return f"{scope}{text}"
+
+
+_PULL = re.compile(r"\s*\(#(?P<number>[0-9]+)\)$")
 
 
 def names_version(message: str, version: str) -> bool:
@@ -261,30 +301,47 @@ def group_changes(
         if excluded is not None and excluded.search(commit.subject):
             continue
         parsed = parse_message(commit.message)
-        short = commit.sha[:7]
+        sha = commit.sha
         if parsed is None:
             section = voice.section_of("other")
             if section is not None:
-                grouped.add(section, NoteEntry(commit.subject, short))
+                grouped.add(section, NoteEntry(commit.subject, sha))
             continue
         kind = _KIND_OF_TYPE.get(parsed.type, "other")
-        if parsed.scope == "deps" and kind in ("build", "chore"):
-            kind = "deps"
+        scope = parsed.scope or ""
+        if parsed.scope == "deps" and kind in ("build", "chore") and voice.section_of("deps"):
+            kind = "deps"  # a file without a Dependencies section lists them under their type
         if parsed.is_breaking:
             notes = parsed.breaking_notes or (parsed.description,)
-            section = voice.section_of("breaking")
-            marked = section is None  # no section of its own: marked in its type's
-            section = section or voice.section_of(kind) or voice.section_of("other")
+            own = voice.section_of("breaking")
+            twice = own is not None and voice.breaking_twice
+            section = own or voice.section_of(kind) or voice.section_of("other")
             if section is not None:
                 for note in notes:
-                    text = _breaking_text(parsed, note, voice, marked=marked)
-                    grouped.add(section, NoteEntry(text, short))
-            continue
+                    if twice:
+                        text = _note_text(parsed, note, voice)
+                    else:  # no section of its own: marked in its type's
+                        text = _breaking_text(parsed, note, voice, marked=own is None)
+                    bare = own is not None and not voice.breaking_commit
+                    grouped.add(section, NoteEntry(text, sha, scope, bare))
+            if not twice:
+                continue
         section = voice.section_of(kind)
         if section is not None:
             text = parsed.description if kind == "deps" else _entry_text(parsed, voice)
-            grouped.add(section, NoteEntry(text, short))
+            grouped.add(section, NoteEntry(text, sha, scope))
     return grouped
+
+
+def _note_text(commit: ConventionalCommit, note: str, voice: Voice) -> str:
+    """A breaking change's note as release-please writes it: the scope and the note's first
+    line as said (its case kept), a pull request linked."""
+    scope = voice.scope.format(scope=commit.scope) if commit.scope else ""
+    text = note.split("\n", 1)[0].strip()
+    pull = _PULL.search(text)
+    if pull is not None:
+        text = text[: pull.start()] + voice.pull.format(number=pull["number"])
+    return f"{scope}{text}"
 
 
 def _breaking_text(
@@ -344,12 +401,22 @@ def release_subject_matcher(
 
 def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:
     """Markdown sections (`### New Features` and their entries), without a version heading,
-    in the voice of the changelog they go into."""
-    voice, blocks = grouped.voice, []
+    in the voice of the changelog they go into (its blank lines, entry and commit shape)."""
+    voice, text = grouped.voice, ""
+    breaking = voice.section_of("breaking")
+    below = voice.between
     for name, entries in grouped.ordered():
-        lines = [f"### {name}", ""] + [
-            f"{voice.bullet} {entry.text}" + (f" ({entry.sha})" if voice.hashes else "")
+        lines = [f"### {name}", *[""] * voice.after_subheading] + [
+            f"{voice.bullet} {entry.text}"
+            + (
+                voice.commit.format(short=entry.sha[:7], sha=entry.sha)
+                if voice.hashes and not entry.bare
+                else ""
+            )
             for entry in entries
         ]
-        blocks.append(newline.join(lines))
-    return (newline + newline).join(blocks)
+        text += (newline * (below + 1) if text else "") + newline.join(lines)
+        below = voice.between
+        if name == breaking and voice.after_breaking is not None:
+            below = voice.after_breaking
+    return text

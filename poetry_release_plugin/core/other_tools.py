@@ -1,6 +1,7 @@
 """What other release tools a project used declared about its version: the places they keep
 in step, their tag format and their commit message (commitizen, bump-my-version,
-python-semantic-release). A project moving to the plugin keeps its configuration. Pure."""
+python-semantic-release, release-please's manifest). A project moving to the plugin keeps its
+configuration. Pure."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ POETRY_BUMPVERSION = "[tool.poetry_bumpversion]"
 TOOL_FILES = (".cz.toml", "cz.toml", ".bumpversion.toml")
 # bump2version's INI files and commitizen's JSON one, turned into the same tables.
 INI_TOOL_FILES = (".bumpversion.cfg", "setup.cfg", ".cz.json", "cz.json")
+# release-please's record of each package's version (`{".": "1.2.3"}` for the repository's root).
+RELEASE_PLEASE_MANIFEST = ".release-please-manifest.json"
 
 
 def bumpversion_ini(text: str) -> dict[str, Any] | None:
@@ -52,6 +55,20 @@ def cz_json_document(text: str) -> dict[str, Any] | None:
         return None
     table = data.get("commitizen") if isinstance(data, dict) else None
     return {"tool": {"commitizen": table}} if isinstance(table, dict) else None
+
+
+def release_please_manifest(text: str) -> dict[str, Any] | None:
+    """release-please's manifest (`{".": "1.2.3"}`) as `[tool.release-please-manifest]`;
+    None when it holds no version for the root package (or is not JSON)."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("."), str):
+        return None
+    return {"tool": {"release-please-manifest": data}}
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,11 @@ def read_declarations(documents: dict[str, dict[str, Any]]) -> Declarations:
         if isinstance(poetry_bumpversion, dict) and path == PYPROJECT:
             tools.append(f"{POETRY_BUMPVERSION} in {path}")
             places += _poetry_bumpversion_places(poetry_bumpversion)
+        manifest = table_at(document, "tool", "release-please-manifest")
+        if isinstance(manifest, dict) and path == RELEASE_PLEASE_MANIFEST:
+            tools.append(f"release-please's {path}")
+            pattern = r'^\s*"\."\s*:'  # the root package's line
+            places.append(PlaceSpec(path, PlaceKind.LINES, pattern, source="release-please"))
         semantic = table_at(document, "tool", "semantic_release")
         if isinstance(semantic, dict) and path == PYPROJECT:
             tools.append(f"{SEMANTIC_RELEASE} in {path}")

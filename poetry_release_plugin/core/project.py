@@ -103,6 +103,7 @@ class Project:
     mentions: tuple[Mention, ...] | None = None  # None: not searched (no git work tree)
     release_notes: ReleaseNotesFile | None = None  # a release-notes file (RELEASE.md)
     towncrier: TowncrierConfig | None = None  # towncrier builds the changelog section
+    news: ChangelogFile | None = None  # towncrier's reStructuredText news file, for the notes
 
     @property
     def unknown_mentions(self) -> tuple[Mention, ...]:

@@ -13,6 +13,7 @@ from poetry_release_plugin.core.commits import (
     render_sections,
 )
 from poetry_release_plugin.core.release_state import release_tags
+from poetry_release_plugin.core.rst_news import rst_section
 from poetry_release_plugin.core.version import parse_version
 from poetry_release_plugin.errors import ReleaseError
 from poetry_release_plugin.workflows.history import (
@@ -69,7 +70,10 @@ def release_notes(
         git, tags, parse_version(version), end=end, below=True, paths=project.history_paths
     )
     previous = found.tag
-    section = extract_section(project.changelog.text, version) if project.changelog else None
+    if project.changelog is not None:
+        section = extract_section(project.changelog.text, version)
+    else:  # a towncrier project's NEWS.rst, in Markdown
+        section = rst_section(project.news.text, version) if project.news else None
     if section:
         changes, source = section, "changelog"
     else:

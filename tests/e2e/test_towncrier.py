@@ -170,13 +170,8 @@ def test_towncrier_refusing_to_build_is_reported_and_nothing_changes(
 TOWNCRIER_FIXTURE = Path(__file__).parent.parent / "fixtures" / "towncrier"
 
 
-def test_towncrier_s_own_release_is_made_again_as_its_maintainers_made_it(
-    make_project: ProjectFactory,
-) -> None:
-    """towncrier's own 24.8.0rc1 release (tests/fixtures/towncrier): its news fragments in the
-    package, NEWS.rst with the reStructuredText start marker; the release commit its
-    maintainers made with `towncrier build --yes` wrote NEWS.rst as prepare does now (the date
-    and the title's capital aside) and removed every fragment."""
+def make_towncrier_itself(make_project: ProjectFactory) -> tuple[ReleaseProject, dict[str, str]]:
+    """towncrier as it stood at its 24.7.1 release, with the fragments of 24.8.0rc1."""
     fixture = TOWNCRIER_FIXTURE
     fragments = {
         f"src/towncrier/newsfragments/{path.name}": path.read_text(encoding="utf-8")
@@ -196,6 +191,18 @@ def test_towncrier_s_own_release_is_made_again_as_its_maintainers_made_it(
     }
     project = make_project(files, tags=("24.7.1",))
     _towncrier_in_project_venv(project)
+    return project, fragments
+
+
+def test_towncrier_s_own_release_is_made_again_as_its_maintainers_made_it(
+    make_project: ProjectFactory,
+) -> None:
+    """towncrier's own 24.8.0rc1 release (tests/fixtures/towncrier): its news fragments in the
+    package, NEWS.rst with the reStructuredText start marker; the release commit its
+    maintainers made with `towncrier build --yes` wrote NEWS.rst as prepare does now (the date
+    and the title's capital aside) and removed every fragment."""
+    fixture = TOWNCRIER_FIXTURE
+    project, fragments = make_towncrier_itself(make_project)
 
     result = project.poetry("release", "prepare", "24.8.0rc1", "--offline", "--no-checks")
 
@@ -229,3 +236,37 @@ def test_a_version_prepared_again_keeps_the_section_towncrier_wrote(
     assert project.read("CHANGELOG.md") == written
     assert (project.root / "changelog.d/20.bugfix.md").exists()  # for the next release
     assert project.git("status", "--porcelain") == ""
+
+
+def test_notes_give_a_news_rst_section_in_markdown(make_project: ProjectFactory) -> None:
+    """`notes` of towncrier's own releases: the version's section of NEWS.rst (not commits),
+    its subsection titles as Markdown headings and its reStructuredText links and literals
+    as Markdown's, for the GitHub release body; an older release's section the same way."""
+    project, _fragments = make_towncrier_itself(make_project)
+    prepared = project.poetry("release", "prepare", "24.8.0rc1", "--offline", "--no-checks")
+    assert prepared.code == 0, prepared.output
+
+    new = project.poetry("release", "notes", "24.8.0rc1", "--json")
+    old = project.poetry("release", "notes", "24.7.1", "--json")
+
+    assert new.code == 0, new.output
+    assert new.json()["source"] == "changelog"
+    changes = new.json()["changes"]
+    assert changes.startswith(
+        "### Features\n\n- Add `.gitkeep` as an ignored filename. "
+        "([#643](https://github.com/twisted/towncrier/issues/643))\n"
+    )
+    assert "via [fnmatch](https://docs.python.org/3/library/fnmatch.html#fnmatch.fnmatch)." in (
+        changes
+    )
+    assert "\n\n### Bugfixes\n\n- The template file" in changes
+    assert changes.endswith(
+        "### Misc\n\n- [#640](https://github.com/twisted/towncrier/issues/640), "
+        "[#657](https://github.com/twisted/towncrier/issues/657)"
+    )
+    assert "24.7.1" not in changes  # the section ends where the next release's title is
+    assert old.code == 0, old.output
+    assert old.json()["source"] == "changelog"
+    assert old.json()["changes"].startswith(
+        "No significant changes since the previous release candidate.\n\n\n### Bugfixes\n"
+    )

@@ -59,6 +59,11 @@ KEEP_A_CHANGELOG = """# Changelog
 HASHED = "## 1.0.0\n\n### Bug Fixes\n\n* a bug ([1a2b3c4](https://github.com/o/r/commit/1a2b3c4))\n"
 
 
+def linked(digit: str) -> str:
+    """A commit of COMMITS (its hash all one digit) as HASHED's entries link theirs."""
+    return f"([{digit * 7}](https://github.com/o/r/commit/{digit * 7}))"
+
+
 @pytest.mark.parametrize(
     ("text", "rendered"),
     [
@@ -74,9 +79,10 @@ HASHED = "## 1.0.0\n\n### Bug Fixes\n\n* a bug ([1a2b3c4](https://github.com/o/r
             "### Fixed\n\n- a crash",
         ),
         (
-            HASHED,  # release-please's: conventional-changelog's names, `*`, hashes
-            "### BREAKING CHANGES\n\n* drop python 3.9 (fffffff)\n\n"
-            "### Features\n\n* **cli:** add a flag (aaaaaaa)\n\n### Bug Fixes\n\n* a crash (bbbbbbb)",
+            HASHED,  # release-please's: conventional-changelog's names, `*`, commit links
+            f"### BREAKING CHANGES\n\n* drop python 3.9 {linked('f')}\n\n"
+            f"### Features\n\n* **cli:** add a flag {linked('a')}\n\n"
+            f"### Bug Fixes\n\n* a crash {linked('b')}",
         ),
     ],
     ids=["commitizen", "keep-a-changelog", "hashes"],
@@ -181,10 +187,10 @@ def test_the_subsections_come_in_the_order_the_releases_agree_on() -> None:
     ("releases", "order"),
     [
         (["### Fixed\n\n- a\n\n### Added\n\n- b\n"] * 2, ["Fixed", "Added"]),  # the file's way
-        (["### Fixed\n\n- a\n", "### Added\n\n- b\n"], ["Added", "Fixed"]),  # never together
+        (["### Fixed\n\n- a\n", "### Added\n\n- b\n"], ["Added", "Fixed"]),  # as first seen
     ],
 )
-def test_an_order_the_file_keeps_wins_and_the_vocabulary_decides_the_rest(
+def test_an_order_the_file_keeps_wins_and_the_first_seen_decides_the_rest(
     releases: list[str], order: list[str]
 ) -> None:
     text = "".join(
@@ -194,3 +200,54 @@ def test_an_order_the_file_keeps_wins_and_the_vocabulary_decides_the_rest(
     voice = changelog_voice(text)
 
     assert [name for name, _kinds in voice.sections][:2] == order
+
+
+GIT_CHGLOG = """<a name="unreleased"></a>
+## [Unreleased]
+
+
+<a name="v1.2.0"></a>
+## [v1.2.0] - 2020-03-01
+### Bug Fixes
+- **api:** a leak
+- **cli:** a crash
+
+### Chore
+- **deps:** bump a library
+- **tools:** pin poetry
+
+### Features
+- **api:** a route
+
+
+<a name="v1.1.0"></a>
+## [v1.1.0] - 2020-02-01
+### Bug Fixes
+- **api:** a typo
+- **core:** a race
+
+### Code Refactoring
+- **core:** tidy
+
+### Features
+- **cli:** a flag
+"""
+
+
+def test_a_git_chglog_file_gets_its_order_its_chore_section_and_no_blank_lines() -> None:
+    commits = [
+        Commit("1" * 40, "chore(deps): bump requests"),
+        Commit("2" * 40, "refactor(core): split"),
+        Commit("3" * 40, "fix(cli): b"),
+        Commit("4" * 40, "fix(api): a"),
+        Commit("5" * 40, "chore: tidy"),
+        Commit("6" * 40, "ci: cache"),
+    ]
+
+    rendered = render_sections(group_changes(commits, changelog_voice(GIT_CHGLOG)))
+
+    assert rendered == (
+        "### Bug Fixes\n- **api:** a\n- **cli:** b\n\n"
+        "### Chore\n- tidy\n- **deps:** bump requests\n\n"
+        "### Code Refactoring\n- **core:** split"
+    )

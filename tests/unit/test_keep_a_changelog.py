@@ -358,7 +358,7 @@ def test_an_anchor_above_a_heading_moves_with_it_and_is_no_unreleased_entry() ->
     )  # fmt: skip
 
     assert (
-        '## [Unreleased]\n\n<a name="v4.0.0"></a>\n## [v4.0.0] - 2021-02-01\n\n'
+        '## [Unreleased]\n\n<a name="v4.0.0"></a>\n## [v4.0.0] - 2021-02-01\n'
         '### Features\n- more\n\n<a name="v4.0.0-rc.2"></a>\n## [v4.0.0-rc.2]'
     ) in result
     assert "[v4.0.0]: https://github.com/o/r/compare/v4.0.0-rc.2...v4.0.0\n" in result

@@ -356,6 +356,27 @@ def test_bump2version_ini_and_commitizen_json_are_read_like_their_toml_tables() 
     assert bumpversion_ini("[metadata]\nname = x\n") is None
 
 
+def test_release_please_s_manifest_holds_the_root_package_s_version() -> None:
+    """micropy-cli's `.release-please-manifest.json` (tests/fixtures/micropy-cli-release-please):
+    its `"."` line is written; a manifest of other packages only is no place of this one."""
+    from poetry_release_plugin.core.other_tools import release_please_manifest
+
+    text = '{\n    ".": "4.2.1"\n}\n'
+    manifest = release_please_manifest(text)
+    assert manifest is not None
+
+    declared = read_declarations({".release-please-manifest.json": manifest})
+
+    assert [(p.path, p.kind, p.source) for p in declared.places] == [
+        (".release-please-manifest.json", PlaceKind.LINES, "release-please")
+    ]
+    assert write_place(declared.places[0], text, "4.2.1", parse_version("4.2.2")) == (
+        '{\n    ".": "4.2.2"\n}\n'
+    )
+    assert release_please_manifest('{"packages/a": "1.0.0"}') is None
+    assert release_please_manifest("not json") is None
+
+
 def test_a_module_nested_past_what_python_parses_is_one_clear_refusal() -> None:
     text = "x = " + "+".join(["1"] * 200_000) + '\n__version__ = "1.0.0"\n'
 
