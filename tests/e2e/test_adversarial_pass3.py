@@ -1,0 +1,104 @@
+"""Issue 22, attacked again: what the third pass's fixes left open (real processes, loopback).
+
+Each test is one finding of a fresh adversarial pass on the items of issue 22 and their
+neighbours: a check that leaves its process group or forks anew faster than it is killed, a
+push to a remote that never answers, identity tokens under names the rule did not know.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from support import process_alive
+from test_checks import project_with_checks, python_check
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import ProjectFactory
+
+pytestmark = pytest.mark.faults
+
+OFFLINE_PREPARE = ("release", "prepare", "patch", "--offline")
+
+
+def pid_in(path: Path, seconds: float = 60) -> int:
+    """The pid a process wrote to `path` (waited for, bounded)."""
+    deadline = time.monotonic() + seconds
+    while not (path.exists() and path.read_text().strip()):
+        assert time.monotonic() < deadline, f"{path.name} was never written"
+        time.sleep(0.05)
+    return int(path.read_text())
+
+
+def ends(pid: int, seconds: float = 5) -> bool:
+    """Whether `pid` is gone within `seconds`; if not it is killed, so nothing is left behind."""
+    deadline = time.monotonic() + seconds
+    while process_alive(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            return False
+        time.sleep(0.05)
+    return True
+
+
+# --- item 13's neighbours: a check's processes end with it, whatever they do -----------------
+
+
+def test_a_timed_out_check_that_left_its_process_group_is_stopped(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    pid_file = tmp_path / "check.pid"
+    leaves_group = (
+        "import os, sys, time\n"
+        "os.setpgid(0, 0)\n"  # out of the group the runner stops
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "time.sleep(120)\n"
+    )
+    project = project_with_checks(make_project, python_check("hangs", leaves_group, timeout=2))
+
+    started = time.monotonic()
+    result = project.poetry(*OFFLINE_PREPARE, timeout=120)
+
+    assert result.code == 1, result.output
+    assert "timed out after 2 s" in result.output
+    assert time.monotonic() - started < 60
+    assert ends(pid_in(pid_file)), "the timed-out check outlived prepare"
+
+
+CHAIN = (  # ignores SIGTERM, leaves the session, and forks anew as fast as it can
+    "import os, signal, sys, time\n"
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "os.setsid()\n"
+    "open(sys.argv[1], 'w').write('started')\n"
+    "end = time.monotonic() + 8\n"
+    "while time.monotonic() < end:\n"
+    "    if os.fork():\n"
+    "        os._exit(0)\n"
+    "open(sys.argv[2], 'w').write(str(os.getpid()))\n"
+)
+
+
+def test_a_daemon_that_ignores_sigterm_and_forks_anew_ends_with_its_check(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    started, survived = tmp_path / "started", tmp_path / "survived"
+    check = (
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', {CHAIN!r}, {str(started)!r}, "
+        f"{str(survived)!r}])\n"
+        f"while not __import__('os').path.exists({str(started)!r}): time.sleep(0.05)\n"
+        "time.sleep(0.5)\n"
+    )
+    project = project_with_checks(make_project, python_check("forks", check))
+
+    result = project.poetry(*OFFLINE_PREPARE, timeout=120)
+    time.sleep(9)  # the chain's own end, had it survived
+
+    assert result.code == 0, result.output
+    assert started.exists()
+    assert not survived.exists(), "the daemon outlived its check by forking anew"
