@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 import pytest
 from support import process_alive
 from test_checks import project_with_checks, python_check
+from test_cut import cut, prepared
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from conftest import ProjectFactory
+    from github_standin import GitHubStandIn
 
 pytestmark = pytest.mark.faults
 
@@ -102,3 +104,20 @@ def test_a_daemon_that_ignores_sigterm_and_forks_anew_ends_with_its_check(
     assert result.code == 0, result.output
     assert started.exists()
     assert not survived.exists(), "the daemon outlived its check by forking anew"
+
+
+# --- item 15's neighbour: cut's push is bounded, and says so ----------------------------------
+
+
+def test_cuts_push_to_a_slow_remote_says_how_long_it_waits_at_most(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    project.git("config", "remote.origin.receivepack", "sleep 3; git-receive-pack")
+
+    result = cut(project, github, "--no-github-release")
+
+    assert result.code == 0, result.output
+    assert "waiting for the remote (git push, at most 300 s)" in result.stderr
+    assert "at most 0 s" not in result.output
+    assert "v0.9.1" in project.remote_tags().split()
