@@ -43,11 +43,13 @@ _SECRET_NAME = re.compile(
 
 # The release's own credentials: what `cut`, `verify` and Poetry's publisher use, and every
 # identity token a CI system hands a job (GitHub's request pair, GitLab's `id_tokens` such as
-# PYPI_ID_TOKEN and CI_JOB_JWT*, Sigstore's). Checks and the project's own code never need
-# them, so they are not passed on unless a check asks by name.
+# PYPI_ID_TOKEN or the docs' ID_TOKEN_1 and CI_JOB_JWT*, Sigstore's, CircleCI's and
+# Bitbucket's *_OIDC_TOKEN*). Checks and the project's own code never need them, so they are
+# not passed on unless a check asks by name.
 _RELEASE_CREDENTIALS = re.compile(
     r"^(?:GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN"
-    r"|ACTIONS_ID_TOKEN_REQUEST_\w+|ACTIONS_RUNTIME_TOKEN|\w*_ID_TOKEN|CI_JOB_JWT\w*"
+    r"|ACTIONS_ID_TOKEN_REQUEST_\w+|ACTIONS_RUNTIME_TOKEN|(?:\w+_)?ID_TOKEN(?:_\d+)?"
+    r"|(?:\w+_)?OIDC_TOKEN(?:_V\d+)?|CI_JOB_JWT\w*"
     r"|POETRY_HTTP_BASIC_\w+|POETRY_PYPI_TOKEN_\w+|TWINE_USERNAME|TWINE_PASSWORD)$"
 )
 

@@ -7,12 +7,14 @@ push to a remote that never answers, identity tokens under names the rule did no
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import github_environment
 from support import process_alive
 from test_checks import project_with_checks, python_check
 from test_cut import cut, prepared
@@ -20,7 +22,7 @@ from test_cut import cut, prepared
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import ProjectFactory
+    from conftest import LocalIndex, ProjectFactory
     from github_standin import GitHubStandIn
 
 pytestmark = pytest.mark.faults
@@ -121,3 +123,93 @@ def test_cuts_push_to_a_slow_remote_says_how_long_it_waits_at_most(
     assert "waiting for the remote (git push, at most 300 s)" in result.stderr
     assert "at most 0 s" not in result.output
     assert "v0.9.1" in project.remote_tags().split()
+
+
+# --- item 3's neighbours: identity tokens under the other names CI systems give them ----------
+
+IDENTITY_TOKENS = {
+    "ID_TOKEN_1": "gitlab-docs-name-ADVERSARY-1",  # GitLab's own id_tokens example
+    "ID_TOKEN": "gitlab-plain-name-ADVERSARY-2",
+    "CIRCLE_OIDC_TOKEN": "circleci-ADVERSARY-3",
+    "CIRCLE_OIDC_TOKEN_V2": "circleci-v2-ADVERSARY-4",
+    "BITBUCKET_STEP_OIDC_TOKEN": "bitbucket-ADVERSARY-5",
+}
+
+
+def test_identity_tokens_under_other_ci_names_reach_no_check(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    seen = tmp_path / "seen.json"
+    names = sorted(IDENTITY_TOKENS)
+    looks = (
+        "import json, os\n"
+        f"open({str(seen)!r}, 'w').write(json.dumps({{n: n in os.environ for n in {names!r}}}))\n"
+    )
+    project = project_with_checks(make_project, python_check("looks", looks))
+
+    result = project.poetry(*OFFLINE_PREPARE, extra_env=IDENTITY_TOKENS)
+
+    assert result.code == 0, result.output
+    assert json.loads(seen.read_text()) == dict.fromkeys(names, False)
+
+
+RELEASE_CREDENTIALS = {
+    "GITHUB_TOKEN": "github-ADVERSARY-6",
+    "POETRY_PYPI_TOKEN_PYPI": "pypi-token-ADVERSARY-7",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "actions-ADVERSARY-8",
+    "PYPI_ID_TOKEN": "gitlab-ADVERSARY-9",
+}
+
+
+def test_the_projects_towncrier_gets_no_release_credentials(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    from test_towncrier import make_towncrier_project
+
+    project = make_towncrier_project(make_project)
+    seen = tmp_path / "towncrier-saw.json"
+    towncrier = project.root / ".venv" / "bin" / "towncrier"
+    names = sorted(RELEASE_CREDENTIALS)
+    towncrier.write_text(  # the project's own code, as a towncrier template or plugin runs
+        f"#!{project.root / '.venv' / 'bin' / 'python'}\n"
+        "import json, os, sys\n"
+        f"open({str(seen)!r}, 'w').write(json.dumps({{n: n in os.environ for n in {names!r}}}))\n"
+        "from towncrier._shell import cli\n"
+        "sys.exit(cli())\n"
+    )
+
+    result = project.poetry(
+        "release", "prepare", "minor", "--offline", "--no-checks", extra_env=RELEASE_CREDENTIALS
+    )
+
+    assert result.code == 0, result.output
+    assert json.loads(seen.read_text()) == dict.fromkeys(names, False)
+
+
+def test_the_build_cut_publish_runs_gets_no_release_credentials(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex, tmp_path: Path
+) -> None:
+    project = prepared(make_project)
+    seen, hooks = tmp_path / "build-saw.json", tmp_path / "hooks"
+    hooks.mkdir()
+    names = sorted(RELEASE_CREDENTIALS)
+    (hooks / "sitecustomize.py").write_text(  # stands for the project's build script
+        "import atexit, json, os, sys\n"
+        "def record():\n"
+        "    if 'build' in sys.argv and '--output' in sys.argv:\n"
+        f"        open({str(seen)!r}, 'w').write(json.dumps("
+        f"{{n: n in os.environ for n in {names!r}}}))\n"
+        "atexit.register(record)\n"
+    )
+    environment = {
+        **github_environment(github),
+        **index.poetry_environment("demo"),
+        **RELEASE_CREDENTIALS,
+        "GITHUB_TOKEN": github.token,
+        "PYTHONPATH": str(hooks),
+    }
+
+    result = project.poetry("release", "cut", "--publish", "-r", "demo", extra_env=environment)
+
+    assert result.code == 0, result.output
+    assert json.loads(seen.read_text()) == dict.fromkeys(names, False)

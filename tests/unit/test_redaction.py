@@ -122,6 +122,12 @@ def test_release_credentials_are_left_out_unless_named() -> None:
         ("TESTPYPI_ID_TOKEN", True),
         ("SIGSTORE_ID_TOKEN", True),
         ("VAULT_ID_TOKEN", True),
+        ("ID_TOKEN", True),
+        ("ID_TOKEN_1", True),  # GitLab's documented example of id_tokens
+        ("VAULT_ID_TOKEN_2", True),
+        ("CIRCLE_OIDC_TOKEN", True),
+        ("CIRCLE_OIDC_TOKEN_V2", True),
+        ("BITBUCKET_STEP_OIDC_TOKEN", True),
         ("CI_JOB_JWT", True),
         ("CI_JOB_JWT_V2", True),
         ("POETRY_PYPI_TOKEN_PYPI", True),
