@@ -213,3 +213,43 @@ def test_the_build_cut_publish_runs_gets_no_release_credentials(
 
     assert result.code == 0, result.output
     assert json.loads(seen.read_text()) == dict.fromkeys(names, False)
+
+
+# --- item 16's neighbours: odd GitHub JSON on the other endpoints, one clear message each -----
+
+RAW_ERRORS = ("object has no attribute", "not iterable", "InternalError", "Traceback")
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "status", "body", "message"),
+    [
+        ("GET", r"/releases$", 200, "text", "not a release"),
+        ("GET", r"/releases$", 200, [1, {"tag_name": "v0.9.1"}], "not a release"),
+        ("GET", r"/actions/runs$", 200, {"workflow_runs": "x"}, "not a list of workflow runs"),
+        ("GET", r"/actions/runs$", 200, [1, 2], "not a list of workflow runs"),
+        ("GET", r"/actions/runs$", 403, {"message": "no", "errors": 5}, "may not"),
+    ],
+)
+def test_odd_github_json_on_the_lists_status_and_verify_read_gives_one_message(
+    make_project: ProjectFactory,
+    github: GitHubStandIn,
+    method: str,
+    route: str,
+    status: int,
+    body: object,
+    message: str,
+) -> None:
+    project = prepared(make_project)
+    assert cut(project, github).code == 0
+    github.releases.clear()  # the release is looked for in the list, page by page
+    github.fail(method, route, status, body=body, times=20)
+    environment = github_environment(github)
+
+    runs = [
+        project.poetry("release", "status", "--json", extra_env=environment),
+        project.poetry("release", "verify", "--timeout", "1", extra_env=environment),
+    ]
+
+    for result in runs:
+        assert not any(raw in result.output for raw in RAW_ERRORS), result.output
+    assert any(message in result.output for result in runs), [r.output for r in runs]
