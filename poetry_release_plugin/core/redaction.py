@@ -140,6 +140,21 @@ class Redactor:
         return value
 
 
+# Control characters other than a line break or a tab: from an answer of GitHub or an index
+# quoted in a message, an escape sequence would act on the terminal (retitle it, erase lines,
+# move the cursor over what was printed) instead of being read.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters shown (`\\x1b`) rather than acted on by a terminal;
+    a carriage return is a line break."""
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+
+
 REDACTOR = Redactor()
 """The process's redactor: every secret the release learns is remembered here."""
 

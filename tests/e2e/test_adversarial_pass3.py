@@ -253,3 +253,24 @@ def test_odd_github_json_on_the_lists_status_and_verify_read_gives_one_message(
     for result in runs:
         assert not any(raw in result.output for raw in RAW_ERRORS), result.output
     assert any(message in result.output for result in runs), [r.output for r in runs]
+
+
+def test_an_escape_sequence_in_githubs_answer_is_shown_not_acted_on(
+    make_project: ProjectFactory, github: GitHubStandIn
+) -> None:
+    project = prepared(make_project)
+    retitle_and_erase = "\x1b]0;pwned\x07\x1b[2K\rReleased"
+    github.fail(
+        "GET",
+        r"^/repos/acme/widget-kit$",
+        403,
+        body={"message": f"Forbidden {retitle_and_erase}", "documentation_url": "x"},
+        times=10,
+    )
+
+    result = cut(project, github)
+
+    assert result.code == 1, result.output
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert r"Forbidden \x1b]0;pwned\x07\x1b[2K" in result.output  # shown, to be read

@@ -144,3 +144,14 @@ def test_one_rule_keeps_every_release_credential_and_identity_token_from_checks(
 ) -> None:
     assert is_release_credential(name) is credential
     assert (name in without_release_credentials({name: "x"})) is not credential
+
+
+def test_control_characters_in_a_message_are_shown_not_acted_on() -> None:
+    from poetry_release_plugin.core.redaction import printable
+    from poetry_release_plugin.errors import ReleaseError
+
+    error = ReleaseError("GitHub said \x1b]0;pwned\x07\x1b[2K\rdone\r\n\x9b2J", "fix\tit")
+
+    assert error.what == "GitHub said \\x1b]0;pwned\\x07\\x1b[2K\ndone\n\\x9b2J"
+    assert error.fix == "fix\tit"
+    assert printable("line one\nline two") == "line one\nline two"
