@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
-from poetry_release_plugin.core.redaction import redact
+from poetry_release_plugin.core.redaction import printable, redact
 
 
 class ReleaseError(Exception):
@@ -17,7 +17,7 @@ class ReleaseError(Exception):
     Its message never holds a secret: URL credentials and known tokens are redacted here."""
 
     def __init__(self, what: str, fix: str = "") -> None:
-        what, fix = redact(what), redact(fix)
+        what, fix = printable(redact(what)), printable(redact(fix))
         self.what = what
         self.fix = fix
         super().__init__(f"{what}: {fix}" if fix else what)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from poetry_release_plugin.core.redaction import without_release_credentials
 from poetry_release_plugin.errors import BuildFailed
 
 BUILD_SECONDS = 900
@@ -28,8 +29,11 @@ def build_argv(output: Path) -> list[str]:
 
 
 def build_variables() -> dict[str, str]:
-    """The environment of the build: never create the project's venv just to build."""
-    return {**os.environ, "POETRY_VIRTUALENVS_CREATE": "false"}
+    """The environment of the build: never create the project's venv just to build, and no
+    release credential (a build runs the project's build script, and `cut --publish` builds
+    in the job that holds the identity token)."""
+    variables = without_release_credentials(os.environ)
+    return {**variables, "POETRY_VIRTUALENVS_CREATE": "false"}
 
 
 def build_once(root: Path, output: Path, *, echo: bool = False) -> list[Path]:

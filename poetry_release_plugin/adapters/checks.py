@@ -331,6 +331,9 @@ class CheckRunner:
 
 KEPT_LINES = 2000  # the end of a check's output kept in memory (all of it is in its log)
 KEPT_LINE_LENGTH = 2000  # characters of one line kept in memory
+# Seconds a stopped check's guard is given to end it and what it started (its own grace and
+# kill included) before the group is killed, guard and all.
+STOP_SECONDS = 8.0
 OUTPUT_GRACE = 1.0  # seconds of quiet after a check ends before its output is taken as whole
 
 
@@ -345,8 +348,8 @@ def _kill_group(process: subprocess.Popen[bytes] | None) -> None:
         os.killpg(process.pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    try:
-        process.wait(timeout=3)
+    try:  # the guard kills what ignores SIGTERM after its GRACE_SECONDS, then ends itself
+        process.wait(timeout=STOP_SECONDS)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

@@ -73,6 +73,7 @@ class WorkTree:
 REMOTE_COMMANDS = frozenset({"fetch", "ls-remote", "push"})
 REMOTE_DEADLINE = 60.0  # seconds for a question to the remote (ls-remote)
 FETCH_DEADLINE = 180.0  # seconds for fetching the release branch
+PUSH_DEADLINE = 300.0  # seconds for cut's push of the release commit and its tag
 WAIT_NOTICE_AFTER = 2.0  # seconds of silence before saying what the command waits on
 
 
@@ -470,15 +471,22 @@ class Git:
     def push_atomic(self, remote: str, *refs: str) -> None:
         """Push these refs all together or not at all (`git push --atomic`); a refusal raises
         PushRejected saying why (the remote moved, a hook declined, no permission)."""
-        result = self.run(
-            "push",
-            "--atomic",
-            "--quiet",
-            remote,
-            *[f"{ref}:{ref}" for ref in refs],
-            check=False,
-            timeout=None,
-        )
+        try:
+            result = self.run(
+                "push",
+                "--atomic",
+                "--quiet",
+                remote,
+                *[f"{ref}:{ref}" for ref in refs],
+                check=False,
+                timeout=PUSH_DEADLINE,
+            )
+        except GitError as error:  # the remote never answered: git and its helpers are gone
+            raise GitError(
+                error.what,
+                "check the connection to the remote, then run poetry release cut again: it "
+                "pushes what the remote lacks",
+            ) from None
         if result.code != 0:
             reason, remote_message = push_rejection(result.stderr or result.stdout)
             detail = remote_message or (result.stderr.strip() or result.stdout.strip())

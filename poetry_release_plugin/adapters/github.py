@@ -125,6 +125,13 @@ def _optional_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _listed(value: object) -> list[Any]:
+    """A JSON array of the API; TypeError for anything else (a string iterates too)."""
+    if not isinstance(value, list):
+        raise TypeError(type(value).__name__)
+    return value
+
+
 def _timestamp(value: object) -> datetime | None:
     """An ISO 8601 time of the API (`2026-12-07T02:10:00Z`), None when absent or not one."""
     if not isinstance(value, str):
@@ -306,17 +313,20 @@ class GitHub:
     def release_for_tag(self, tag: str) -> GitHubRelease | None:
         """The release of a tag, drafts included (the by-tag endpoint hides drafts)."""
         response = self._request("GET", f"{self._repo}/releases/tags/{quote(tag, safe='')}")
-        if response.status_code == 200:
-            return GitHubRelease.from_json(response.json())
         if response.status_code != 404:
-            self._expect(response, 200, f"look up the release of {tag}")
+            return GitHubRelease.from_json(
+                self._expect(response, 200, f"look up the release of {tag}")
+            )
         for page in range(1, 6):
             listed = self._request("GET", f"{self._repo}/releases?per_page=100&page={page}")
-            self._expect(listed, 200, "list the releases")
-            releases = listed.json()
+            releases = self._expect(listed, 200, "list the releases")
+            if not isinstance(releases, list):
+                releases = [releases]  # from_json says what it is
             for data in releases:
-                if data.get("tag_name") == tag:
-                    return GitHubRelease.from_json(data)
+                if not isinstance(data, dict) or data.get("tag_name") == tag:
+                    release = GitHubRelease.from_json(data)
+                    if release.tag_name == tag:
+                        return release
             if len(releases) < 100:
                 break
         return None
@@ -428,17 +438,24 @@ class GitHub:
             "GET", f"{self._repo}/actions/runs?head_sha={head_sha}&per_page=50"
         )
         data = self._expect(response, 200, "list the workflow runs")
-        return [
-            WorkflowRun(
-                int(run["id"]),
-                str(run.get("name") or run.get("display_title") or ""),
-                str(run.get("event", "")),
-                str(run.get("status") or ""),
-                run.get("conclusion"),
-                str(run.get("html_url", "")),
-            )
-            for run in data.get("workflow_runs", [])
-        ]
+        try:
+            return [
+                WorkflowRun(
+                    int(run["id"]),
+                    str(run.get("name") or run.get("display_title") or ""),
+                    str(run.get("event", "")),
+                    str(run.get("status") or ""),
+                    _optional_text(run.get("conclusion")),
+                    str(run.get("html_url", "")),
+                )
+                for run in _listed(data["workflow_runs"])
+            ]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise GitHubError(
+                f"GitHub answered something that is not a list of workflow runs "
+                f"({repr(data)[:120]})",
+                "check github-api-url (GITHUB_API_URL) points at GitHub's REST API",
+            ) from None
 
     def _request(
         self,
@@ -521,6 +538,11 @@ def _message(response: httpx.Response) -> str:
         return response.text[:200].strip()
     if not isinstance(data, dict):
         return ""
+    errors = data.get("errors")
     parts = [str(data.get("message", ""))]
-    parts += [str(e.get("code", "")) for e in data.get("errors", []) if isinstance(e, dict)]
+    parts += [
+        str(e.get("code", ""))
+        for e in (errors if isinstance(errors, list) else [])
+        if isinstance(e, dict)
+    ]
     return ": ".join(part for part in parts if part)

@@ -127,7 +127,10 @@ def _same_file(descriptor: int, path: Path) -> bool:
 def _parse_owner(data: bytes) -> LockOwner | None:
     try:
         record = json.loads(data)
-        return LockOwner(int(record["pid"]), str(record["command"]), str(record["started"]))
+        pid = record["pid"]
+        if type(pid) is not int:  # a float, an infinity (1e400), a string: not a process id
+            raise TypeError(pid)
+        return LockOwner(pid, str(record["command"]), str(record["started"]))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -218,10 +221,13 @@ def read_journal(path: Path, top: Path) -> JournalRecord | None:
         return None
     try:
         payload: Any = json.loads(data)
-        if payload.get("format") != FORMAT:
+        if not isinstance(payload, dict):
+            raise TypeError(type(payload).__name__)
+        written_format = payload.get("format")
+        if type(written_format) is not int or written_format != FORMAT:  # `true` is no 1
             raise ReleaseError(
                 f"The journal of an interrupted prepare ({path}) has format "
-                f"{payload.get('format')!r}, which this plugin does not write",
+                f"{written_format!r}, which this plugin does not write",
                 "finish it with the plugin version that wrote it, or check the project's files "
                 "with git diff, then delete that file",
             )
@@ -233,9 +239,9 @@ def read_journal(path: Path, top: Path) -> JournalRecord | None:
             )
             for entry in payload["files"]
         )
-        pid = int(payload["pid"])
-        if not 0 < pid < 2**31:  # a process id, never a group or all processes (os.kill)
-            raise ValueError(pid)
+        pid = payload["pid"]
+        if type(pid) is not int or not 0 < pid < 2**31:  # a process id: never a group, all
+            raise ValueError(pid)  # processes (os.kill), a float or an infinity
         return JournalRecord(pid, payload["head"], str(payload["version"]), files)
     except (ValueError, KeyError, TypeError):
         raise ReleaseError(

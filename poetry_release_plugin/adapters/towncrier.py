@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from poetry_release_plugin.adapters.files import read_or_none
+from poetry_release_plugin.core.redaction import without_release_credentials
 from poetry_release_plugin.core.towncrier import INSTALL_HINT
 from poetry_release_plugin.errors import ProjectError
 
@@ -62,7 +63,7 @@ def towncrier_build(
             result = subprocess.run(
                 [str(executable), "build", "--yes", "--version", version],
                 cwd=copy,
-                env=env.variables(),
+                env=without_release_credentials(env.variables()),  # the project's code
                 capture_output=True,
                 timeout=TIMEOUT,
                 check=False,

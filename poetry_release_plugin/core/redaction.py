@@ -43,11 +43,13 @@ _SECRET_NAME = re.compile(
 
 # The release's own credentials: what `cut`, `verify` and Poetry's publisher use, and every
 # identity token a CI system hands a job (GitHub's request pair, GitLab's `id_tokens` such as
-# PYPI_ID_TOKEN and CI_JOB_JWT*, Sigstore's). Checks and the project's own code never need
-# them, so they are not passed on unless a check asks by name.
+# PYPI_ID_TOKEN or the docs' ID_TOKEN_1 and CI_JOB_JWT*, Sigstore's, CircleCI's and
+# Bitbucket's *_OIDC_TOKEN*). Checks and the project's own code never need them, so they are
+# not passed on unless a check asks by name.
 _RELEASE_CREDENTIALS = re.compile(
     r"^(?:GITHUB_TOKEN|GH_TOKEN|GH_ENTERPRISE_TOKEN|GITHUB_ENTERPRISE_TOKEN"
-    r"|ACTIONS_ID_TOKEN_REQUEST_\w+|ACTIONS_RUNTIME_TOKEN|\w*_ID_TOKEN|CI_JOB_JWT\w*"
+    r"|ACTIONS_ID_TOKEN_REQUEST_\w+|ACTIONS_RUNTIME_TOKEN|(?:\w+_)?ID_TOKEN(?:_\d+)?"
+    r"|(?:\w+_)?OIDC_TOKEN(?:_V\d+)?|CI_JOB_JWT\w*"
     r"|POETRY_HTTP_BASIC_\w+|POETRY_PYPI_TOKEN_\w+|TWINE_USERNAME|TWINE_PASSWORD)$"
 )
 
@@ -136,6 +138,21 @@ class Redactor:
         if isinstance(value, list | tuple):
             return [self.value(item) for item in value]
         return value
+
+
+# Control characters other than a line break or a tab: from an answer of GitHub or an index
+# quoted in a message, an escape sequence would act on the terminal (retitle it, erase lines,
+# move the cursor over what was printed) instead of being read.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters shown (`\\x1b`) rather than acted on by a terminal;
+    a carriage return is a line break."""
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 REDACTOR = Redactor()

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from support import processes_mentioning
 
 from poetry_release_plugin.adapters.git import CommitContent, Git
+from poetry_release_plugin.errors import GitError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 ENV = {
@@ -182,33 +184,40 @@ def test_a_release_tag_on_a_commit_dated_after_its_descendants_is_still_the_last
     assert len(found.commits) == 7
 
 
+def given_up(call: Callable[[], object], origin: Path) -> tuple[list[GitError], list[str]]:
+    """The GitError a call to a stalled `origin` raised (waited for 25 s at most, well before
+    the remote's 30 s sleep ends), and the processes still running on `origin`, which are
+    killed then: a failing run leaves nothing behind either."""
+    import threading
+
+    outcome: list[GitError] = []
+
+    def attempt() -> None:
+        try:
+            call()
+        except GitError as error:
+            outcome.append(error)
+
+    trying = threading.Thread(target=attempt, daemon=True)
+    trying.start()
+    trying.join(25)
+    left = processes_mentioning(str(origin))
+    for found in left:
+        os.kill(int(found.split(":", 1)[0]), signal.SIGKILL)
+    return outcome, left
+
+
 def test_a_stalled_remote_is_given_up_at_its_timeout_even_while_its_helper_holds_the_pipes(
     tmp_path: Path,
 ) -> None:
-    import threading
-
-    from poetry_release_plugin.errors import GitError
-
     origin, work = tmp_path / "origin.git", tmp_path / "work"
     git(tmp_path, "init", "--quiet", "--bare", str(origin))
     work.mkdir()
     git(work, "init", "--quiet", "--initial-branch", "main")
     git(work, "remote", "add", "origin", str(origin))
     git(work, "config", "remote.origin.uploadpack", "sleep 30; git-upload-pack")
-    outcome: list[str] = []
 
-    def ask() -> None:
-        try:
-            Git(work).run("ls-remote", "origin", timeout=1)
-        except GitError as error:
-            outcome.append(error.what)
+    outcome, left = given_up(lambda: Git(work).run("ls-remote", "origin", timeout=1), origin)
 
-    asking = threading.Thread(target=ask, daemon=True)
-    asking.start()
-    asking.join(25)  # well before the helper's sleep ends
-    left = processes_mentioning(str(origin))
-    for found in left:  # a failing run leaves nothing behind either
-        os.kill(int(found.split(":", 1)[0]), signal.SIGKILL)
-
-    assert outcome == ["git ls-remote did not finish within 1 s"]
+    assert [error.what for error in outcome] == ["git ls-remote did not finish within 1 s"]
     assert left == [], "git's stalled helper outlived the timeout"

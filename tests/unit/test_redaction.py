@@ -122,6 +122,12 @@ def test_release_credentials_are_left_out_unless_named() -> None:
         ("TESTPYPI_ID_TOKEN", True),
         ("SIGSTORE_ID_TOKEN", True),
         ("VAULT_ID_TOKEN", True),
+        ("ID_TOKEN", True),
+        ("ID_TOKEN_1", True),  # GitLab's documented example of id_tokens
+        ("VAULT_ID_TOKEN_2", True),
+        ("CIRCLE_OIDC_TOKEN", True),
+        ("CIRCLE_OIDC_TOKEN_V2", True),
+        ("BITBUCKET_STEP_OIDC_TOKEN", True),
         ("CI_JOB_JWT", True),
         ("CI_JOB_JWT_V2", True),
         ("POETRY_PYPI_TOKEN_PYPI", True),
@@ -138,3 +144,14 @@ def test_one_rule_keeps_every_release_credential_and_identity_token_from_checks(
 ) -> None:
     assert is_release_credential(name) is credential
     assert (name in without_release_credentials({name: "x"})) is not credential
+
+
+def test_control_characters_in_a_message_are_shown_not_acted_on() -> None:
+    from poetry_release_plugin.core.redaction import printable
+    from poetry_release_plugin.errors import ReleaseError
+
+    error = ReleaseError("GitHub said \x1b]0;pwned\x07\x1b[2K\rdone\r\n\x9b2J", "fix\tit")
+
+    assert error.what == "GitHub said \\x1b]0;pwned\\x07\\x1b[2K\ndone\n\\x9b2J"
+    assert error.fix == "fix\tit"
+    assert printable("line one\nline two") == "line one\nline two"
