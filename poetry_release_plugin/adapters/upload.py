@@ -92,14 +92,27 @@ def redirected_pypi(poetry: Poetry) -> str | None:
     url = repository_url(poetry.config, "pypi")
     if url is None:
         return None
-    local = poetry.pyproject_path.parent / "poetry.toml"
-    said = "Poetry's configuration (POETRY_REPOSITORIES_PYPI_URL or config.toml)"
-    try:
-        if local.is_file() and "pypi" in local.read_text(encoding="utf-8", errors="replace"):
-            said = f"{local.name} in the project"
-    except OSError:
-        pass
+    said = (
+        "poetry.toml in the project"
+        if project_sets_url(poetry, "pypi")
+        else "Poetry's configuration (POETRY_REPOSITORIES_PYPI_URL or config.toml)"
+    )
     return f"{said} sets repositories.pypi.url = {redact_url(url)}"
+
+
+def project_sets_url(poetry: Poetry, repository: str) -> str | None:
+    """The URL the project's own (committed) `poetry.toml` gives `repository`, if it does,
+    its credentials hidden (for messages)."""
+    import tomlkit
+
+    local = poetry.pyproject_path.parent / "poetry.toml"
+    try:
+        table = tomlkit.parse(local.read_text(encoding="utf-8")).unwrap()
+    except (OSError, ValueError):  # none, or not TOML: Poetry itself says so
+        return None
+    found = table.get("repositories", {}).get(repository, {})
+    url = found.get("url") if isinstance(found, dict) else None
+    return redact_url(url) if isinstance(url, str) else None
 
 
 def index_session(

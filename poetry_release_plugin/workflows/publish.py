@@ -56,6 +56,7 @@ class IndexPublishing:
         from poetry_release_plugin.adapters.publisher import configured_credentials
         from poetry_release_plugin.adapters.upload import (
             check_credentials,
+            project_sets_url,
             redirected_pypi,
             upload_target,
         )
@@ -64,6 +65,12 @@ class IndexPublishing:
             self.reporter.warning(
                 f"{redirect}: ignored, as poetry publish ignores it; the release goes to PyPI "
                 "(name another repository with -r to upload elsewhere)"
+            )
+        elif url := project_sets_url(self.poetry, self.repository):
+            self.reporter.warning(
+                f"poetry.toml in the project sets repositories.{self.repository}.url = "
+                f"{url}: the release and the credentials for {self.repository} "
+                "go there, as poetry publish sends them (check that the file is yours)"
             )
         target = upload_target(self.poetry, self.io, self.repository)
         if target is None:

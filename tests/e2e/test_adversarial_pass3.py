@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import github_environment
-from support import process_alive
+from support import process_alive, widget_kit_files
 from test_checks import project_with_checks, python_check
 from test_cut import cut, prepared
 
@@ -274,3 +274,26 @@ def test_an_escape_sequence_in_githubs_answer_is_shown_not_acted_on(
     assert "\x1b" not in result.output
     assert "\x07" not in result.output
     assert r"Forbidden \x1b]0;pwned\x07\x1b[2K" in result.output  # shown, to be read
+
+
+def test_a_committed_poetry_toml_pointing_testpypi_elsewhere_is_said_before_anything_is_sent(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    # Poetry's own `poetry publish -r testpypi` follows the project's poetry.toml: so does cut,
+    # but it names the file and where the token goes, before the credentials check.
+    files = widget_kit_files()
+    files["poetry.toml"] = f'[repositories.testpypi]\nurl = "{index.root_url}"\n'
+    project = make_project(files, tags=("v0.9.0",))
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+    env = {**github_environment(github), "POETRY_PYPI_TOKEN_TESTPYPI": "pypi-TESTPYPI-5c1e"}
+
+    result = project.poetry(
+        "release", "cut", "--publish", "-r", "testpypi", "--dry-run", extra_env=env
+    )
+
+    assert result.code == 0, result.output
+    assert (
+        f"poetry.toml in the project sets repositories.testpypi.url = {index.root_url}: the "
+        "release and the credentials for testpypi go there"
+    ) in result.output
+    assert "pypi-TESTPYPI-5c1e" not in result.output
