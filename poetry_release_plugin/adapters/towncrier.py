@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from poetry_release_plugin.adapters.environment import ProjectEnvironment
 
 TIMEOUT = 120.0
+_SCRATCH_REPOSITORY = (
+    ["init", "--quiet"],
+    ["add", "--all"],
+    [
+        *("-c", "user.name=poetry-release", "-c", "user.email=poetry-release@localhost"),
+        *("-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "--allow-empty"),
+        *("-m", "the project's files"),
+    ],
+)
 
 
 def towncrier_executable(env: ProjectEnvironment | None) -> Path:
@@ -55,10 +64,13 @@ def towncrier_build(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
                 originals[path] = source.read_bytes()
-        # a repository of its own: towncrier's `git rm` / `git add` never reach the real one
-        subprocess.run(
-            ["git", "init", "--quiet", str(copy)], check=True, capture_output=True, timeout=60
-        )
+        # a repository of its own: towncrier's `git rm` / `git add` never reach the real one.
+        # Its files committed, as in the project: towncrier before 23.6 removes fragments with
+        # `git rm` alone, which leaves untracked (or only staged) ones in place.
+        for command in _SCRATCH_REPOSITORY:
+            subprocess.run(
+                ["git", "-C", str(copy), *command], check=True, capture_output=True, timeout=60
+            )
         try:
             result = subprocess.run(
                 [str(executable), "build", "--yes", "--version", version],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
-from poetry_release_plugin.core.commits import DEFAULT_VOICE, EntryOrder, Voice
+from poetry_release_plugin.core.commits import DEFAULT_VOICE, EntryOrder, Voice, sort_text
 from poetry_release_plugin.errors import ProjectError
 
 if TYPE_CHECKING:
@@ -380,7 +380,7 @@ _SECTION_KINDS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 _SUBHEADING = re.compile(r"^#{3,4}\s+(?P<name>.+?)\s*#*\s*$")
 _ENTRY = re.compile(r"^(?P<bullet>[-*+]) (?P<text>.+)$")
-_ENTRY_HASH = re.compile(r"[(\[]+[0-9a-f]{7,40}[\])]*(?:\([^)]*\))?[\])]*\s*$")
+_ENTRY_HASH = re.compile(r"[(\[]+`?[0-9a-f]{7,40}`?[\])]*(?:\([^)]*\))?[\])]*\s*$")
 _SCOPE_SHAPES = (
     (re.compile(r"^\*\*[^*\s][^*]*\*\*: "), "**{scope}**: "),
     (re.compile(r"^\*\*[^*\s][^*]*:\*\* "), "**{scope}:** "),
@@ -438,11 +438,14 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
     between: int | None = None
     after_breaking: int | None = None
     breaking: list[tuple[list[str], list[str]]] = []  # each release's breaking entries, others
+    wrapped: list[list[str]] = []  # the lines of each entry written on more than one
+    gaps: list[int] = []  # blank lines between neighbouring entries of a subsection
     for number, heading in enumerate(released):
         start, end = _body_start(heading), _next_heading_line(headings, heading, len(lines))
         order: list[str] = []
         run: list[tuple[str, str]] = []
         kinds: frozenset[str] = frozenset()  # of the subsection being read
+        previous_entry: int | None = None  # the line after the last entry read
         broken: list[str] = []
         others: list[str] = []
         for index in range(start, end):
@@ -469,6 +472,16 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
                         between = above
                 kinds = _SECTION_KINDS[key]
             elif number < VOICE_SECTIONS_READ and (entry := _ENTRY.match(text_line)) is not None:
+                more = _continued(lines, index, end)
+                if more:
+                    wrapped.append([text_line, *more])
+                    joined = " ".join([text_line, *(line.strip() for line in more)])
+                    entry = _ENTRY.match(joined) or entry
+                if run and previous_entry is not None:
+                    between_lines = lines[previous_entry:index]
+                    if not any(_strip(line).strip() for line in between_lines):
+                        gaps.append(len(between_lines))
+                previous_entry = index + len(more) + 1
                 entries.append(entry)
                 (broken if "breaking" in kinds else others).append(entry["text"])
                 scoped = _ENTRY_SCOPE.match(entry["text"])
@@ -489,6 +502,8 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         DEFAULT_VOICE.scope,
     )
     hashed = [entry["text"] for entry in entries if _ENTRY_HASH.search(entry["text"])]
+    pulls = [link for e in entries if (link := _PULL_LINK.search(e["text"]))]
+    width = _wrap_width(wrapped)
     bullet = entries[0]["bullet"] if entries else DEFAULT_VOICE.bullet
     order = _merged_order(orders)
     sections = _completed([(n, names[n]) for n in order]) if names else DEFAULT_VOICE.sections
@@ -498,16 +513,17 @@ def changelog_voice(text: str, path: str = "CHANGELOG.md") -> Voice:
         bool(hashed),
         bullet,
         commit=_commit_shape(hashed[0]) if hashed else DEFAULT_VOICE.commit,
-        pull=next(
-            (_pull_shape(link) for e in entries if (link := _PULL_LINK.search(e["text"]))),
-            DEFAULT_VOICE.pull,
-        ),
+        pull=_pull_shape(pulls[0]) if pulls else DEFAULT_VOICE.pull,
+        pull_joined=bool(pulls) and pulls[0]["after"] != "))",
+        wrap=width,
+        indent=_indent(wrapped[0][1]) if wrapped else DEFAULT_VOICE.indent,
+        between_entries=max(set(gaps), key=gaps.count) if gaps else DEFAULT_VOICE.between_entries,
         after_subheading=DEFAULT_VOICE.after_subheading
         if after_subheading is None
         else after_subheading,
         between=DEFAULT_VOICE.between if between is None else between,
-        order=_entry_order(runs),
-        sentence_case=_sentence_case(runs),
+        order=_entry_order(_made_from_commits(runs, len(hashed) * 2 > len(entries))),
+        sentence_case=_sentence_case(runs, hashed),
         breaking_twice=any(_listed_twice(broken, others) for broken, others in breaking),
         breaking_commit=_breaking_commit([text for broken, _o in breaking for text in broken]),
         after_breaking=after_breaking,
@@ -529,20 +545,20 @@ def _breaking_commit(broken: list[str]) -> bool:
 
 _ENTRY_SCOPE = re.compile(r"^\*\*(?P<scope>[^*\s][^*]*?):?\*\*:? ")
 _COMMIT_LINK = re.compile(
-    r"(?P<before>\s*\(\[)(?P<short>[0-9a-f]{7,40})(?P<middle>\]\((?P<url>[^()\s]*/commit/))"
-    r"(?P<sha>[0-9a-f]{7,40})(?P<after>\)\))\s*$"
+    r"(?P<before>(?:\s*\(|,\s*)\[`?)(?P<short>[0-9a-f]{7,40})"
+    r"(?P<middle>`?\]\((?P<url>[^()\s]*/commit/))(?P<sha>[0-9a-f]{7,40})(?P<after>\)\))\s*$"
 )
 
 
 _PULL_LINK = re.compile(
     r"(?P<before>\s*\(\[#)(?P<number>[0-9]+)(?P<middle>\]\([^()\s]*/(?:issues|pull)/)"
-    r"(?P=number)(?P<after>\)\))"
+    r"(?P=number)(?P<after>\)[),])"
 )
 
 
 def _pull_shape(link: re.Match[str]) -> str:
     """How an entry links a pull request (`([#12](…/issues/12))`), as a template."""
-    return f"{link['before']}{{number}}{_braces(link['middle'])}{{number}}{link['after']}"
+    return f"{link['before']}{{number}}{_braces(link['middle'])}{{number}}))"
 
 
 def _commit_shape(entry: str) -> str:
@@ -552,7 +568,10 @@ def _commit_shape(entry: str) -> str:
     if link is None:
         return DEFAULT_VOICE.commit
     linked = "{sha}" if len(link["sha"]) == 40 else "{short}"  # early release-please: short
-    parts = (link["before"], "{short}", _braces(link["middle"]), linked, link["after"])
+    before = link["before"]
+    if not before.lstrip().startswith("("):  # joined to a pull request's: `, [`abc1234`](…))`
+        before = " ([`" if before.endswith("`") else " (["
+    parts = (before, "{short}", _braces(link["middle"]), linked, link["after"])
     return "".join(parts)
 
 
@@ -564,8 +583,19 @@ def _entry_order(runs: list[list[tuple[str, str]]]) -> EntryOrder:
     scopes = [(a[0], b[0]) for a, b in pairs if a[0] != b[0]]
     if not _mostly_ascending(scopes):
         return EntryOrder.NEWEST
-    texts = [(a[1], b[1]) for a, b in pairs if a[0] == b[0] and a[1] != b[1]]
+    said = [(a[0], sort_text(a[1]), b[0], sort_text(b[1])) for a, b in pairs]
+    texts = [(a, b) for scope_a, a, scope_b, b in said if scope_a == scope_b and a != b]
     return EntryOrder.SCOPE_AND_TEXT if _mostly_ascending(texts) else EntryOrder.SCOPE
+
+
+def _made_from_commits(
+    runs: list[list[tuple[str, str]]], linked: bool
+) -> list[list[tuple[str, str]]]:
+    """The entries that name their commit, where most do: a bullet without one is a line of a
+    commit's body (semantic-release writes bodies below their entries), not an entry."""
+    if not linked:
+        return runs
+    return [[(scope, text) for scope, text in run if _ENTRY_HASH.search(text)] for run in runs]
 
 
 def _mostly_ascending(pairs: list[tuple[str, str]]) -> bool:
@@ -573,11 +603,56 @@ def _mostly_ascending(pairs: list[tuple[str, str]]) -> bool:
     return ascending >= 3 and ascending >= 0.9 * len(pairs)
 
 
-def _sentence_case(runs: list[list[tuple[str, str]]]) -> bool:
-    """Whether entries made from commits (a scope in bold) all begin with a capital, as
-    release-please's sentence-case plugin writes them."""
+def _sentence_case(runs: list[list[tuple[str, str]]], hashed: list[str]) -> bool:
+    """Whether entries made from commits (a scope in bold, or their commit linked) all begin
+    with a capital, as release-please's sentence-case plugin and semantic-release write them."""
     scoped = [text for run in runs for scope, text in run if scope and text[:1].isalpha()]
-    return len(scoped) >= 3 and all(text[0].isupper() for text in scoped)
+    linked = [m["first"] for text in hashed if (m := _ENTRY_WORD.match(text)) is not None]
+    made = scoped if len(scoped) >= 3 else linked
+    return len(made) >= 3 and all(text[0].isupper() for text in made)
+
+
+_ENTRY_WORD = re.compile(r"(?:\*\*[^*]+\*\*:?\s*)?(?P<first>[A-Za-z])")
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _continued(lines: Sequence[str], index: int, end: int) -> list[str]:
+    """The lines an entry goes on to (semantic-release wraps at 100 columns): indented ones
+    right below it, up to a blank line or a nested bullet."""
+    more: list[str] = []
+    for line in islice(lines, index + 1, end):
+        text = _strip(line)
+        if not text.strip() or not text[:1].isspace() or _ENTRY.match(text.lstrip()):
+            break
+        more.append(text)
+    return more
+
+
+# Widths tools wrap at (mdformat's 80, semantic-release's 100, ...): the one a file's wrapped
+# entries agree with; the longest line they have where none does.
+_WIDTHS = (72, 79, 80, 88, 100, 120)
+
+
+def _wrap_width(wrapped: list[list[str]]) -> int | None:
+    """The width a file's wrapped entries were wrapped at: at least their longest line of
+    more than one word (a link longer than the width has a line of its own), less than any
+    line with the next one's first word; None if no entry is wrapped."""
+    if not wrapped:
+        return None
+    longest = max(
+        (len(line) for lines in wrapped for line in lines if len(line.split(maxsplit=2)) > 1),
+        default=0,
+    )
+    overflows = [
+        len(line) + 1 + len(following.split(maxsplit=1)[0])
+        for lines in wrapped
+        for line, following in pairwise(lines)
+    ]
+    shortest = min(overflows, default=longest + 1)
+    return next((w for w in _WIDTHS if longest <= w < shortest), longest)
 
 
 def _merged_order(orders: list[list[str]]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, NamedTuple
@@ -190,6 +191,12 @@ class Voice:
     breaking_twice: bool = False  # a breaking change also listed under its type's subsection
     breaking_commit: bool = True  # entries of the breaking subsection name their commit
     after_breaking: int | None = None  # blank lines below the breaking subsection (`between`)
+    # A pull request and the commit in one parenthesis (semantic-release's
+    # `([#12](…/pull/12), [`abc1234`](…/commit/<hash>))`), not one parenthesis each
+    pull_joined: bool = False
+    wrap: int | None = None  # the width entries are wrapped at (semantic-release's 100)
+    indent: str = "  "  # what begins each continuation line of a wrapped entry
+    between_entries: int = 0  # blank lines between one entry and the next
 
     def section_of(self, kind: str) -> str | None:
         """The subsection a kind of change goes under; None: the file lists none of it."""
@@ -206,6 +213,15 @@ DEFAULT_VOICE = Voice(
         ("Other Changes", frozenset({"other", "revert"})),
     )
 )
+
+
+_LINKS_AFTER = re.compile(r"\s*\((?:\[|#[0-9]).*$")
+
+
+def sort_text(text: str) -> str:
+    """An entry's text as sorted by scope and text: without the pull request and commit that
+    follow it (the same text twice keeps its order, newest first)."""
+    return _LINKS_AFTER.sub("", text)
 
 
 class NoteEntry(NamedTuple):
@@ -237,7 +253,8 @@ class GroupedChanges:
             return [(name, sorted(entries, key=lambda e: e.scope)) for name, entries in found]
         if self.voice.order is EntryOrder.SCOPE_AND_TEXT:
             return [
-                (name, sorted(entries, key=lambda e: (e.scope, e.text))) for name, entries in found
+                (name, sorted(entries, key=lambda e: (e.scope, sort_text(e.text))))
+                for name, entries in found
             ]
         return found
 
@@ -406,17 +423,38 @@ def render_sections(grouped: GroupedChanges, newline: str = "\n") -> str:
     breaking = voice.section_of("breaking")
     below = voice.between
     for name, entries in grouped.ordered():
-        lines = [f"### {name}", *[""] * voice.after_subheading] + [
-            f"{voice.bullet} {entry.text}"
-            + (
-                voice.commit.format(short=entry.sha[:7], sha=entry.sha)
-                if voice.hashes and not entry.bare
-                else ""
-            )
-            for entry in entries
-        ]
+        listed = (newline * (voice.between_entries + 1)).join(
+            _entry_line(entry, voice, newline) for entry in entries
+        )
+        lines = [f"### {name}", *[""] * voice.after_subheading, listed]
         text += (newline * (below + 1) if text else "") + newline.join(lines)
         below = voice.between
         if name == breaking and voice.after_breaking is not None:
             below = voice.after_breaking
     return text
+
+
+_LINKED_PULL = re.compile(r"\]\([^()\s]*/(?:issues|pull)/[0-9]+\)\)$")
+
+
+def _entry_line(entry: NoteEntry, voice: Voice, newline: str) -> str:
+    """One entry as the file writes it: its bullet, text and commit (in the parenthesis of its
+    pull request where the file joins them), wrapped at the file's width."""
+    line = f"{voice.bullet} {entry.text}"
+    if voice.hashes and not entry.bare:
+        commit = voice.commit.format(short=entry.sha[:7], sha=entry.sha)
+        if voice.pull_joined and _LINKED_PULL.search(line) and commit.startswith(" ("):
+            line = f"{line[:-1]}, {commit[2:]}"
+        else:
+            line += commit
+    if voice.wrap is None:
+        return line
+    return newline.join(
+        textwrap.wrap(
+            line,
+            voice.wrap,
+            subsequent_indent=voice.indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )

@@ -339,13 +339,34 @@ def with_commit_message(project: Project, git: Git) -> Project:
         message_template(subjects[tag.commit], tag.version.text, older.version.text)
         for tag, older in itertools.pairwise(tags)
     ] or [message_template(subjects[tag.commit], tag.version.text) for tag in tags[:1]]
+    names = ", ".join(tag.name for tag in tags[: len(templates)])
+    if not tags and git.is_work_tree() and git.commit_of("HEAD") is not None:
+        templates, names = _version_setting_templates(git)
     if not templates or templates[0] is None or len(set(templates)) > 1:
         return dataclasses.replace(project, commit_message_source="default")
-    names = ", ".join(tag.name for tag in tags[: len(templates)])
     settings = dataclasses.replace(settings, commit_message=templates[0])
     return dataclasses.replace(
         project, settings=settings, commit_message_source=f"inferred from {names}"
     )
+
+
+def _version_setting_templates(git: Git) -> tuple[list[str | None], str]:
+    """Without release tags, the templates of the two newest commits that changed the version
+    in pyproject.toml (papermerge-cli's untagged `version bump 0.3.1 -> 0.3.2`), and how status
+    names them; none unless there are two."""
+    from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
+
+    found: list[tuple[str, str | None]] = []
+    for sha in git.commits_changing(PYPROJECT):
+        version = version_in_pyproject(git.file_at(sha, PYPROJECT))
+        before = version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT))
+        if version is None or before is None or version == before:
+            continue
+        found.append((version, message_template(git.subject(sha), version, before)))
+        if len(found) == 2:
+            versions = " and ".join(version for version, _template in found)
+            return [template for _version, template in found], f"the commits setting {versions}"
+    return [], ""
 
 
 def release_convention(

@@ -251,6 +251,34 @@ def test_the_release_commit_message_is_the_one_the_last_releases_were_made_with(
     assert project.git("log", "-1", "--format=%s") == "bump: version 0.9.0 → 0.9.1"
 
 
+def test_without_release_tags_the_message_is_the_one_the_last_version_changes_were_made_with(
+    make_project: ProjectFactory,
+) -> None:
+    """papermerge-cli (Apache-2.0, © Eugen Ciur) tagged none of its 0.3.x releases before
+    0.3.3 yet made each with `version bump 0.3.1 -> 0.3.2`; its 0.3.3 commit was the same."""
+    files = widget_kit_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('"0.9.0"', '"0.8.0"')
+    files["widget_kit/__init__.py"] = '__version__ = "0.8.0"\n'
+    project = make_project(files, tags=())
+    for old, new in (("0.8.0", "0.8.1"), ("0.8.1", "0.9.0")):
+        project.write("pyproject.toml", project.read("pyproject.toml").replace(old, new))
+        project.write("widget_kit/__init__.py", f'__version__ = "{new}"\n')
+        project.commit_all(f"version bump {old} -> {new}")
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: the wobble")
+
+    status = project.poetry("release", "status", "--offline", "--json")
+    prepare = project.poetry("release", "prepare", "0.9.1", *NO_CHECKS)
+
+    assert status.code == 0, status.output
+    assert status.json()["commit_message"] == "version bump {previous_version} -> {version}"
+    assert status.json()["commit_message_source"] == (
+        "inferred from the commits setting 0.9.0 and 0.8.1"
+    )
+    assert prepare.code == 0, prepare.output
+    assert project.git("log", "-1", "--format=%s") == "version bump 0.9.0 -> 0.9.1"
+
+
 def test_a_configured_message_may_name_the_previous_version_the_tag_and_the_project(
     make_project: ProjectFactory,
 ) -> None:

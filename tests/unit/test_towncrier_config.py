@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from poetry_release_plugin.adapters.environment import ProjectEnvironment
-from poetry_release_plugin.adapters.towncrier import towncrier_executable
+from poetry_release_plugin.adapters.towncrier import towncrier_build, towncrier_executable
 from poetry_release_plugin.core.towncrier import TowncrierConfig, towncrier_config
 from poetry_release_plugin.errors import ProjectError
 
@@ -58,3 +58,31 @@ def test_the_environment_s_towncrier_is_the_one_used(tmp_path: Path) -> None:
     (tmp_path / "bin" / "towncrier").write_text("#!/bin/sh\n")
     env = ProjectEnvironment(tmp_path / "bin" / "python", tmp_path / "bin", True)
     assert towncrier_executable(env) == tmp_path / "bin" / "towncrier"
+
+
+def test_fragments_towncrier_removes_with_git_rm_alone_are_removed(tmp_path: Path) -> None:
+    """towncrier before 23.6 removes the fragments with `git rm --quiet` and nothing else (its
+    failure ignored): papermerge-cli's 0.3.3 release commit (towncrier 22.12, Apache-2.0,
+    © Eugen Ciur) removed `changelog.d/noissue.added.md`. The scratch copy's files are
+    tracked, so that the same `git rm` removes them there too."""
+    (tmp_path / "bin").mkdir()
+    stand_in = tmp_path / "bin" / "towncrier"
+    stand_in.write_text(
+        "#!/bin/sh\n"
+        "printf '## 0.3.3 - 2022-12-24\\n' >> CHANGELOG.md\n"
+        "git rm --quiet changelog.d/noissue.added.md 2>/dev/null\n"
+        "exit 0\n"
+    )
+    stand_in.chmod(0o755)
+    root = tmp_path / "project"
+    (root / "changelog.d").mkdir(parents=True)
+    (root / "CHANGELOG.md").write_text("# Changelog\n")
+    (root / "changelog.d" / "noissue.added.md").write_text("Show tabelar output using rich styles")
+    env = ProjectEnvironment(tmp_path / "bin" / "python", tmp_path / "bin", True)
+
+    changed = towncrier_build(root, env, "0.3.3", ["CHANGELOG.md", "changelog.d/noissue.added.md"])
+
+    assert changed == {
+        "CHANGELOG.md": b"# Changelog\n## 0.3.3 - 2022-12-24\n",
+        "changelog.d/noissue.added.md": None,
+    }
