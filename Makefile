@@ -8,7 +8,7 @@ POETRY_FLOOR := 2.1.0
 FLOOR_VENV := .venv-floor
 FLOOR_STAMP := $(FLOOR_VENV)/.installed
 
-.PHONY: install test test-unit test-e2e test-faults test-floor test-matrix lint demo bench clean
+.PHONY: install test test-unit test-e2e test-faults test-floor test-matrix test-pythons lint demo bench clean
 
 install: $(STAMP)
 
@@ -58,6 +58,43 @@ test-matrix: $(STAMP)
 			-m floor tests/e2e $(PYTEST_ARGS); \
 	done
 
+# The whole suite on the oldest and newest Python the plugin allows (3.10, 3.13), each in its own
+# cached venv .venv-pyX.Y holding the test tools, Poetry and the plugin: the `poetry` under test
+# is that venv's (tests/support.py). PYTHONS names the interpreters; by default pyenv's.
+PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
+PYTHON_OLDEST := $(lastword $(wildcard $(PYENV_VERSIONS)/3.10.*/bin/python3.10))
+PYTHON_NEWEST := $(lastword $(wildcard $(PYENV_VERSIONS)/3.13.*/bin/python3.13))
+PYTHONS ?= $(strip $(PYTHON_OLDEST) $(PYTHON_NEWEST))
+
+test-pythons: $(STAMP)
+ifeq ($(origin PYTHONS),file)
+	$(if $(PYTHON_OLDEST),,@echo "test-pythons: no Python 3.10 under $(PYENV_VERSIONS): skipped")
+	$(if $(PYTHON_NEWEST),,@echo "test-pythons: no Python 3.13 under $(PYENV_VERSIONS): skipped")
+endif
+	@if [ -z "$(PYTHONS)" ]; then \
+		echo "test-pythons: nothing to run; name interpreters with" \
+			"PYTHONS=\"/path/to/python3.10 /path/to/python3.13\""; \
+		exit 0; \
+	fi; \
+	failed=""; \
+	for python in $(PYTHONS); do \
+		version=$$($$python -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \
+		venv=.venv-py$$version; \
+		if [ ! -f $$venv/.installed ] || [ requirements-dev.txt -nt $$venv/.installed ] \
+				|| [ requirements-actionlint.txt -nt $$venv/.installed ] \
+				|| [ pyproject.toml -nt $$venv/.installed ]; then \
+			$$python -m venv --clear $$venv \
+			&& $$venv/bin/python -m pip install --quiet --upgrade pip \
+			&& $$venv/bin/python -m pip install --quiet -r requirements-dev.txt \
+				-r requirements-actionlint.txt -e . \
+			&& touch $$venv/.installed || exit 1; \
+		fi; \
+		echo "== Python $$version ($$python)"; \
+		env -u RELEASE_TEST_POETRY $$venv/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS) \
+			|| failed="$$failed $$version"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-pythons: failed on Python$$failed"; exit 1; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -71,4 +108,4 @@ bench: $(STAMP)
 	cat benchmarks/RESULTS.md
 
 clean:
-	rm -rf $(VENV) $(FLOOR_VENV) .venv-poetry-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLOOR_VENV) .venv-poetry-* .venv-py* .pytest_cache .mypy_cache .ruff_cache

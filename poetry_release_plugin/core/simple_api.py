@@ -119,6 +119,9 @@ def describe_file(
     return IndexFile(filename, url, version, kind, sha256, yanked=yanked, upload_time=upload_time)
 
 
+_SECONDS_FRACTION = re.compile(r"(?<=:\d\d)\.(\d+)")
+
+
 def parse_upload_time(value: object) -> datetime | None:
     """A PEP 700 `upload-time` (`yyyy-mm-ddThh:mm:ss.ffffffZ`, UTC), or None when it is absent
     or not such a time."""
@@ -127,6 +130,8 @@ def parse_upload_time(value: object) -> datetime | None:
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
+    # Six digits of fraction, as Python 3.10's fromisoformat needs (3.11+ takes any number).
+    text = _SECONDS_FRACTION.sub(lambda found: "." + found[1][:6].ljust(6, "0"), text, count=1)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

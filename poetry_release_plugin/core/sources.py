@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
 import io
 import re
+import sys
 import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -379,11 +381,21 @@ def _assignments(tree: ast.Module, name: str) -> list[ast.expr]:
     return sorted(values, key=lambda value: (value.lineno, value.col_offset))
 
 
+def _parse_module(text: str, path: str = "<unknown>") -> ast.Module:
+    """`ast.parse`, raising RecursionError for a module nested too deeply on every Python."""
+    if sys.version_info < (3, 11):
+        # Python 3.10 builds the tree of a long chain (`1 + 1 + ...`, `a.b.b...`) without a depth
+        # check and crashes the process; its compiler checks the depth, so it is asked first.
+        with contextlib.suppress(SyntaxError, ValueError):
+            compile(text, path, "exec", dont_inherit=True)
+    return ast.parse(text, filename=path)
+
+
 def assigns_version_at_runtime(text: str) -> bool:
     """Whether a module sets `__version__` to something computed (such as
     `importlib.metadata.version(...)`) rather than a string literal."""
     try:
-        tree = ast.parse(text)
+        tree = _parse_module(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(not _is_string(value) for value in _assignments(tree, "__version__"))
@@ -410,7 +422,7 @@ def find_version_assignments(
     a string literal, in every branch; the other version names holding the same string go
     with it. None when it assigns none, or computes the first it assigns."""
     try:
-        tree = ast.parse(text, filename=path)
+        tree = _parse_module(text, path)
     except (SyntaxError, ValueError) as error:
         raise ProjectError(f"{path} is not valid Python ({error})", f"fix {path}") from None
     except (RecursionError, MemoryError):  # an expression nested past what Python parses

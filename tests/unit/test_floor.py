@@ -37,3 +37,14 @@ def test_the_matrix_is_the_newest_patch_of_each_allowed_minor() -> None:
         "2.5.1",
     ]
     assert str(allowed_range().specifier) == "<3,>=2.1"
+
+
+def test_make_test_pythons_starts_at_the_lowest_python_requires_python_allows() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    floor = re.search(r'^requires-python = ">=(\d+\.\d+)', pyproject, re.MULTILINE)
+    makefile = (ROOT / "Makefile").read_text()
+    oldest = re.search(r"^PYTHON_OLDEST := .*/bin/python(\d+\.\d+)\)\)$", makefile, re.MULTILINE)
+
+    assert floor is not None
+    assert oldest is not None
+    assert oldest.group(1) == floor.group(1)

@@ -219,6 +219,8 @@ def test_json_project_status_is_read_by_pep_792(content: object, expected: Proje
     [
         ("2026-11-01T10:20:30.123456Z", datetime(2026, 11, 1, 10, 20, 30, 123456, UTC)),
         ("2026-11-01T10:20:30Z", datetime(2026, 11, 1, 10, 20, 30, tzinfo=UTC)),
+        ("2026-11-01T10:20:30.12Z", datetime(2026, 11, 1, 10, 20, 30, 120000, UTC)),
+        ("2026-11-01T10:20:30.1234567Z", datetime(2026, 11, 1, 10, 20, 30, 123456, UTC)),
         ("2026-11-01T11:20:30+01:00", datetime(2026, 11, 1, 10, 20, 30, tzinfo=UTC)),
         ("yesterday", None),
         (1700000000, None),

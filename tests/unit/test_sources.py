@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from poetry_release_plugin.core.sources import (
+    assigns_version_at_runtime,
     declared_paths,
     decode_python,
     decode_text,
@@ -22,6 +23,20 @@ from poetry_release_plugin.errors import ProjectError, VersionMismatch
 def test_pyproject_keeps_layout_comments_and_crlf() -> None:
     text = "[tool.poetry]\r\nname = \"x\"\r\nversion   =   '1.5.4'   # the version\r\n\r\n# end\r\n"
     assert write_pyproject_version(text, "1.5.5") == text.replace("1.5.4", "1.5.5")
+
+
+@pytest.mark.parametrize(
+    "chain",
+    ["+".join(["1"] * 200_000), "a" + ".b" * 200_000, "f" + "()" * 200_000, "a" + "[0]" * 200_000],
+    ids=["sum", "attributes", "calls", "subscripts"],
+)
+def test_a_chain_too_deep_for_python_is_refused_without_crashing(chain: str) -> None:
+    # Python 3.10's ast.parse crashes the process on these (no depth check); 3.11+ raises.
+    text = f'x = {chain}\n__version__ = "1.0.0"\n'
+
+    with pytest.raises(ProjectError, match="pkg/__init__.py is too deeply nested"):
+        find_version_assignments(text, "pkg/__init__.py")
+    assert assigns_version_at_runtime(text) is False
 
 
 def test_pyproject_updates_both_tables_when_both_hold_the_version() -> None:
