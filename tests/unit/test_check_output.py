@@ -122,8 +122,9 @@ def test_a_daemon_a_check_started_is_stopped_when_poetry_is_killed(tmp_path: Pat
         "CheckRunner(Path(sys.argv[1]), None).run("
         "[CheckSpec('daemon', (sys.executable, '-c', sys.argv[2], sys.argv[3], '60'))])\n"
     )
-    poetry = subprocess.Popen(
-        [sys.executable, "-c", runs_checks, str(tmp_path), DAEMON, str(pid_file)]
+    poetry = subprocess.Popen(  # its checks' log folder in tmp_path: a killed one stays
+        [sys.executable, "-c", runs_checks, str(tmp_path), DAEMON, str(pid_file)],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     daemon = _daemon_pid(pid_file)
 
