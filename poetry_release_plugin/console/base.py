@@ -58,8 +58,11 @@ class ConsoleReporter:
         self.output.write_line(escape(message))
 
     def warning(self, message: str) -> None:
-        """Something worth knowing that does not stop the release."""
-        self.output.write_line(f"<warning>Warning: {escape(message)}</warning>")
+        """Something worth knowing that does not stop the release (what it quotes of a
+        server's answer shown, never acted on by the terminal)."""
+        from poetry_release_plugin.core.redaction import printable
+
+        self.output.write_line(f"<warning>Warning: {escape(printable(message))}</warning>")
 
 
 class _Terminated(KeyboardInterrupt):

@@ -48,7 +48,7 @@ class ProjectStatus:
     reason: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "reason", printable(self.reason))
+        object.__setattr__(self, "reason", one_line(self.reason))
 
     def describe(self) -> str:
         """The marker with its reason, for messages."""
@@ -110,7 +110,7 @@ def describe_file(
     """An IndexFile with the version and kind read from a distribution's file name (a yank
     reason with control characters or line breaks is flattened: the index wrote it)."""
     if yanked:
-        yanked = printable(yanked)
+        yanked = one_line(yanked)
     found = _version_part(filename)
     kind, version = None, None
     if found is not None:
@@ -223,8 +223,9 @@ def next_free(files: list[IndexFile], taken: PoetryVersion) -> str:
     return candidate.text
 
 
-def printable(text: str) -> str:
-    """Text from an index, safe to print: control characters and line breaks become spaces."""
+def one_line(text: str) -> str:
+    """Text from an index, safe to print on one line: control characters and line breaks
+    become spaces."""
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 

@@ -75,3 +75,16 @@ def test_an_index_password_written_as_a_number_is_remembered_not_a_crash() -> No
     _remember_poetry_credentials(config)
 
     assert redact("pip said 86753091234") == "pip said ***"
+
+
+def test_a_warning_shows_the_control_characters_it_quotes_and_does_not_act_on_them() -> None:
+    from cleo.io.outputs.buffered_output import BufferedOutput
+
+    from poetry_release_plugin.console.base import ConsoleReporter
+
+    output = BufferedOutput()
+    ConsoleReporter(output).warning("GitHub said: \x1b]0;pwned\x07 \x1b[2K gone")
+
+    shown = output.fetch()
+    assert "Warning: GitHub said: \\x1b]0;pwned\\x07 \\x1b[2K gone" in shown
+    assert "\x1b" not in shown and "\x07" not in shown
