@@ -215,12 +215,18 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     steps = ["tag", *(["push"] if request.push else [])]
     workflows = publish_workflows(git.workflow_files()) if request.push else []
     own_way = next((w for w in workflows if w.releases_by_itself(tag)), None)
-    if own_way is not None and request.publish:
+    if (
+        own_way is not None
+        and request.publish
+        and (own_way.uploads_itself or (own_way.makes_release and github_release))
+    ):
         raise ReleaseError(
             f"{own_way.path} {own_way.what_it_does} when {tag} is pushed, so it would fail "
             "on what cut --publish does first (or undo it); nothing was tagged",
-            "run plain poetry release cut and leave the release to that workflow, or replace "
-            "it with the one poetry release init-ci writes (it runs cut --publish)",
+            "run plain poetry release cut and leave the release to that workflow"
+            + ("" if own_way.uploads_itself else " (or cut --publish --no-github-release)")
+            + ", or replace it with the one poetry release init-ci writes (it runs cut "
+            "--publish)",
         )
     released_by = own_way.path if own_way is not None and own_way.makes_release else None
     uploaded_by = own_way.path if own_way is not None and own_way.uploads_itself else None

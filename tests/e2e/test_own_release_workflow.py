@@ -103,3 +103,25 @@ def test_verify_does_not_ask_for_files_the_projects_own_workflow_attaches(
     assert rows["assets"]["detail"] == (
         ".github/workflows/release.yml makes the release and its files on the tag"
     )
+
+
+def test_cut_publish_without_a_github_release_uploads_when_the_workflow_only_makes_it(
+    make_project: ProjectFactory, github: GitHubStandIn, index: LocalIndex
+) -> None:
+    release_only = WORKFLOWS["tomlkit"].replace("run: poetry publish", "run: echo no upload")
+    project = make_project(
+        {**widget_kit_files(), ".github/workflows/release.yml": release_only}, tags=("v0.9.0",)
+    )
+    assert project.poetry("release", "prepare", "patch", "--offline", "--no-checks").code == 0
+
+    refused = cut_publish(project, github, index)
+    result = cut_publish(project, github, index, "--no-github-release")
+
+    assert refused.code == 1
+    assert "(or cut --publish --no-github-release)" in refused.output
+    assert result.code == 0, result.output
+    assert sorted(path.name for path in index.packages.iterdir()) == [
+        "widget_kit-0.9.1-py3-none-any.whl",
+        "widget_kit-0.9.1.tar.gz",
+    ]
+    assert github.releases == []  # the workflow makes it
