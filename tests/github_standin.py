@@ -394,7 +394,13 @@ class GitHubStandIn:
         draft = bool(body.get("draft", False))
         return {
             "url": f"{api}/releases/{release_id}",
-            "html_url": f"{web}/releases/{'tag/' + tag if not draft else 'untagged-' + str(release_id)}",
+            # A draft's page is an `untagged-<20 hex digits>` placeholder until it is published.
+            "html_url": f"{web}/releases/tag/"
+            + (
+                f"untagged-{hashlib.sha1(str(release_id).encode()).hexdigest()[:20]}"
+                if draft
+                else tag
+            ),
             "assets_url": f"{api}/releases/{release_id}/assets",
             "upload_url": f"{self.upload_origin or self.url}/uploads/repos/{self.owner}/{self.name}/releases/{release_id}/assets{{?name,label}}",
             "tarball_url": f"{api}/tarball/{tag}",
