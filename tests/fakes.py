@@ -182,7 +182,7 @@ class MemoryGit(Git):
     def tag_commit(self, tag: str) -> str | None:
         return self.tags.get(tag)
 
-    def changed_lines(self, commit: str) -> frozenset[tuple[str, str]]:
+    def changed_lines(self, commit: str, since: str | None = None) -> frozenset[tuple[str, str]]:
         """A line of its own in each folder it touched: no two commits make the same change."""
         return frozenset((path, f"+{commit}") for path in self.touched.get(commit, ()))
 

@@ -331,11 +331,17 @@ class Git:
             args = _log_args((revision_range,), tuple(paths))
         return _parse_log(self.run(*args, timeout=300).stdout)
 
-    def changed_lines(self, commit: str) -> frozenset[tuple[str, str]]:
+    def changed_lines(self, commit: str, since: str | None = None) -> frozenset[tuple[str, str]]:
         """The lines a (non-merge) commit removes and adds, each with its file: ("path",
-        "-old line") and ("path", "+new line"), from `git show` without context."""
+        "-old line") and ("path", "+new line"), from `git show` without context; with
+        `since`, the lines changed from that commit to this one (`git diff`)."""
         shown = self.run(
-            "show", "--format=", "--no-color", "--no-ext-diff", "--unified=0", commit, timeout=60
+            *(("diff", since) if since is not None else ("show", "--format=")),
+            "--no-color",
+            "--no-ext-diff",
+            "--unified=0",
+            commit,
+            timeout=60,
         ).stdout
         found: set[tuple[str, str]] = set()
         path, in_header = "", True

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from poetry_release_plugin.errors import ConfigError
 
@@ -210,9 +210,9 @@ class PublishWorkflow:
 
     def runs_on(self, tag: str) -> bool:
         """Whether pushing `tag` starts it."""
-        if self.on_tags is not None and not any(fnmatchcase(tag, p) for p in self.on_tags):
+        if self.on_tags is not None and not _filter_matches(self.on_tags, tag):
             return False
-        return not any(fnmatchcase(tag, pattern) for pattern in self.tags_ignored)
+        return not any(_glob_matches(pattern, tag) for pattern in self.tags_ignored)
 
     def publishes_the_draft(self, tag: str) -> bool:
         """Whether a draft left by `cut` for `tag` is finished by this workflow's run on it."""
@@ -282,6 +282,59 @@ def publish_workflows(files: dict[str, str]) -> list[PublishWorkflow]:
             )
         )
     return found
+
+
+def _filter_matches(patterns: tuple[str, ...], name: str) -> bool:
+    """Whether a `tags:` filter takes `name`, as GitHub reads one: in order, a `!pattern`
+    taking back what the patterns before it took."""
+    taken = False
+    for pattern in patterns:
+        if pattern.startswith("!"):
+            taken = taken and not _glob_matches(pattern[1:], name)
+        else:
+            taken = taken or _glob_matches(pattern, name)
+    return taken
+
+
+def _glob_matches(pattern: str, name: str) -> bool:
+    """Whether `name` matches one GitHub filter pattern."""
+    return _glob_regex(pattern).fullmatch(name) is not None
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A GitHub filter pattern as a regular expression, as GitHub's filter pattern cheat sheet
+    has it: `*` any run of characters but `/`, `**` any run, `?` and `+` zero-or-one and
+    one-or-more of the character before, `[0-9a-z]` one character listed, `\\` the next
+    character itself. Not fnmatch's: there `+` is itself, and `v[0-9]+.[0-9]+.[0-9]+` matches
+    no version tag."""
+    parts: list[str] = []
+    repeatable = False  # whether `?` or `+` here applies to the last part
+    index = 0
+    while index < len(pattern):
+        character, repeat = pattern[index], False
+        if pattern.startswith("**", index):
+            parts.append(".*")
+            index += 1
+        elif character == "*":
+            parts.append("[^/]*")
+        elif character in "?+" and repeatable:
+            parts[-1] = f"(?:{parts[-1]}){character}"
+        elif character == "[" and "]" in pattern[index + 2 :]:
+            end = pattern.index("]", index + 2)
+            listed = pattern[index + 1 : end]
+            parts.append("[" + "".join(c if c == "-" else re.escape(c) for c in listed) + "]")
+            index, repeat = end, True
+        elif character == "\\" and index + 1 < len(pattern):
+            index += 1
+            parts.append(re.escape(pattern[index]))
+            repeat = True
+        else:
+            parts.append(re.escape(character))
+            repeat = True
+        repeatable = repeat
+        index += 1
+    return re.compile("".join(parts))
 
 
 def _without_comment(line: str) -> str:

@@ -154,11 +154,11 @@ def find_last_release(
             log = git.history(f"{found.name}..{end}", paths, cherry_mark=True)
         others = tuple(dataclasses.replace(t, place=TagPlace.OTHER_LINE) for t in passed)
         others = tuple(t for t in others if t.version > found.version)
-        return LastRelease(found, others, _since(git, found, log.commits))
+        return LastRelease(found, others, _since(git, found, end, log.commits))
     if passed:  # no tag is in this line's history: the highest by version, and say so
         log = git.history(f"{passed[0].name}..{end}", paths, cherry_mark=True)
         found = dataclasses.replace(passed[0], place=TagPlace.OTHER_LINE)
-        return LastRelease(found, (), _since(git, found, log.commits))
+        return LastRelease(found, (), _since(git, found, end, log.commits))
     return LastRelease(None, (), tuple(git.history(end, paths).commits))
 
 
@@ -174,16 +174,22 @@ class LastRelease:
     commits: tuple[Commit, ...]
 
 
-def _since(git: Git, tag: ReleaseTag, commits: list[Commit]) -> tuple[Commit, ...]:
+def _since(git: Git, tag: ReleaseTag, end: str, commits: list[Commit]) -> tuple[Commit, ...]:
     """The commits since a tag, less the release made again on the branch with more in it,
     when the tag is off the branch: a squash-merged release pull request holding the tagged
     bump and more (pendulum's `Release 3.0.0 (#780)`), which `--cherry-mark` does not see as
     the same change. Such a commit names the version and changes every line the tagged
-    commit changed."""
+    commit changed that is still changed at the tag since the tag's line left `end`'s (a
+    line only the pull request had, which the tagged commit fixed, no squash can remove)."""
     if tag.place is TagPlace.IN_HISTORY:
         return tuple(commits)
     named = [c for c in commits if not c.is_merge and names_version(c.message, str(tag.version))]
-    tagged = git.changed_lines(tag.commit) if named else frozenset()
+    tagged: frozenset[tuple[str, str]] = frozenset()
+    if named:
+        tagged = git.changed_lines(tag.commit)
+        fork = git.merge_base(tag.commit, end)
+        if fork is not None and fork != git.first_parent(tag.commit):
+            tagged &= git.changed_lines(tag.commit, since=fork)
     remade = {c.sha for c in named if tagged and tagged <= git.changed_lines(c.sha)}
     return tuple(c for c in commits if c.sha not in remade)
 

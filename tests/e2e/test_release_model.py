@@ -518,3 +518,35 @@ def test_a_tagged_bump_squash_merged_with_more_in_it_is_not_a_change_of_the_next
     assert prepared.code == 0, prepared.output
     assert "a crash on empty input (#781)" in prepared.stdout
     assert "Release 1.0.0" not in prepared.stdout
+
+
+def test_a_squash_merged_release_is_not_a_change_when_its_tagged_commit_fixed_the_bump(
+    make_project: ProjectFactory,
+) -> None:
+    # The release pull request's bump commit got a fix-up before the tag ("Fix the 1.0.0
+    # release date"), tagged at the pull request's head and squash-merged: the tagged commit
+    # removes a line only the pull request ever had, which the squash cannot remove.
+    changelog = "# Changelog\n\n## [Unreleased]\n\n## [0.9.0] - 2026-01-02\n\n- The wobble.\n"
+    project = widget_kit(make_project, changelog)
+    project.git("checkout", "--quiet", "-b", "release")
+    pyproject = project.read("pyproject.toml").replace('version = "0.9.0"', 'version = "1.0.0"')
+    released = changelog.replace("## [0.9.0]", "## [1.0.0] - 2026-02-01\n\n- Gears.\n\n## [0.9.0]")
+    project.write("pyproject.toml", pyproject)
+    project.write("widget_kit/__init__.py", '__version__ = "1.0.0"\n')
+    project.write("CHANGELOG.md", released)
+    project.commit_all("Bump version to 1.0.0")
+    project.write("CHANGELOG.md", released.replace("2026-02-01", "2026-02-03"))
+    project.commit_all("Fix the release date")
+    project.git("tag", "v1.0.0")
+    project.git("checkout", "--quiet", "main")
+    project.git("merge", "--quiet", "--squash", "release")
+    project.commit_all("Release 1.0.0 (#780)\n\n* Bump version to 1.0.0\n\n* Fix the release date")
+    project.git("branch", "--quiet", "--delete", "--force", "release")
+    project.write("widget_kit/core.py", "FIXED = True\n")
+    project.commit_all("fix: a crash on empty input (#781)")
+
+    status = project.poetry("release", "status", "--offline", "--json")
+
+    assert status.code == 0, status.output
+    assert status.json()["last_tag"] == "v1.0.0"
+    assert status.json()["commits_since"] == 1

@@ -335,3 +335,78 @@ def test_what_a_workflow_does_without_the_plugin(
         else []
     )
     assert all(w.releases_by_itself("1.2.3") == (makes_release or uploads_itself) for w in found)
+
+
+# Real workflows whose tag filters use GitHub's `+` (one or more of the character before),
+# which fnmatch reads as a `+` itself: scrapy/scrapy's and scrapy/parsel's
+# .github/workflows/publish.yml, as committed (trimmed to the trigger and the upload).
+SCRAPY_PUBLISH = """\
+name: Publish
+on:
+  push:
+    tags:
+      - '[0-9]+.[0-9]+.[0-9]+'
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Publish to PyPI
+        uses: pypa/gh-action-pypi-publish@v1.6.4
+        with:
+          password: ${{ secrets.PYPI_TOKEN }}
+"""
+PARSEL_PUBLISH = """\
+name: Publish
+on:
+  push:
+    tags:
+      - v[0-9]+.[0-9]+.[0-9]+
+
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+    - name: Publish to PyPI
+      uses: pypa/gh-action-pypi-publish@cef221092ed1bacb1cc03d23a2d87d1d172e277b # v1.14.0
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "tag", "other"),
+    [(SCRAPY_PUBLISH, "2.13.3", "v2.13.3"), (PARSEL_PUBLISH, "v1.10.0", "v1.10.0rc1")],
+    ids=["scrapy", "parsel"],
+)
+def test_a_tag_filter_is_read_as_github_reads_it(text: str, tag: str, other: str) -> None:
+    [found] = publish_workflows({".github/workflows/publish.yml": text})
+
+    assert found.releases_by_itself(tag)
+    assert not found.runs_on(other)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "runs"),
+    [
+        (["v[12].[0-9]+.[0-9]+"], {"v1.10.0": True, "v3.0.0": False, "v1.10.0rc1": False}),
+        (["v*"], {"v1.10.0": True, "v1.10.0rc1": True, "v1/1.0": False}),
+        (["v**"], {"v1/1.0": True}),
+        (["v*", "!v*rc*"], {"v1.10.0": True, "v1.10.0rc1": False}),
+        (["!v*rc*", "v*"], {"v1.10.0rc1": True}),
+    ],
+)
+def test_github_filter_patterns(patterns: list[str], runs: dict[str, bool]) -> None:
+    tags = "".join(f"\n      - '{pattern}'" for pattern in patterns)
+    text = f"on:\n  push:\n    tags:{tags}\njobs:\n  p:\n    steps:\n      - run: twine upload\n"
+
+    [found] = publish_workflows({".github/workflows/publish.yml": text})
+
+    assert {tag: found.runs_on(tag) for tag in runs} == runs
+
+
+def test_cut_publish_is_refused_before_the_tag_for_a_plus_filter_workflow() -> None:
+    release = Release()
+    release.git.workflows = {".github/workflows/publish.yml": PARSEL_PUBLISH}
+
+    with pytest.raises(ReleaseError, match="uploads to the index when v1.1.0 is pushed"):
+        release.cut(publish=True)
+
+    assert "v1.1.0" not in release.git.tags
