@@ -221,13 +221,19 @@ class PublishWorkflow:
     def releases_by_itself(self, tag: str) -> bool:
         """Whether pushing `tag` starts this workflow and it makes the GitHub release or
         uploads without the plugin, so `cut` must leave that to it."""
-        return (self.makes_release or self.uploads_itself) and self.runs_on(tag)
+        return (self.makes_release or self.uploads_on_the_tag) and self.runs_on(tag)
+
+    @property
+    def uploads_on_the_tag(self) -> bool:
+        """Whether its own upload runs when a tag is pushed: one that also waits for a
+        published release is taken to upload then (attrs' gates its upload to that event)."""
+        return self.uploads_itself and not self.on_release
 
     @property
     def what_it_does(self) -> str:
         """What it does without the plugin, for messages."""
         parts = ["creates the GitHub release"] if self.makes_release else []
-        parts += ["uploads to the index"] if self.uploads_itself else []
+        parts += ["uploads to the index"] if self.uploads_on_the_tag else []
         return " and ".join(parts)
 
 

@@ -218,18 +218,18 @@ def plan_cut(project: Project, request: CutRequest, adapters: CutAdapters) -> Cu
     if (
         own_way is not None
         and request.publish
-        and (own_way.uploads_itself or (own_way.makes_release and github_release))
+        and (own_way.uploads_on_the_tag or (own_way.makes_release and github_release))
     ):
         raise ReleaseError(
             f"{own_way.path} {own_way.what_it_does} when {tag} is pushed, so it would fail "
             "on what cut --publish does first (or undo it); nothing was tagged",
             "run plain poetry release cut and leave the release to that workflow"
-            + ("" if own_way.uploads_itself else " (or cut --publish --no-github-release)")
+            + ("" if own_way.uploads_on_the_tag else " (or cut --publish --no-github-release)")
             + ", or replace it with the one poetry release init-ci writes (it runs cut "
             "--publish)",
         )
     released_by = own_way.path if own_way is not None and own_way.makes_release else None
-    uploaded_by = own_way.path if own_way is not None and own_way.uploads_itself else None
+    uploaded_by = own_way.path if own_way is not None and own_way.uploads_on_the_tag else None
     if github_release and released_by is None:
         steps.append("github release")
     ensure_public_index_accepts(version, request.repository, project.published_name)

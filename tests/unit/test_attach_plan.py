@@ -410,3 +410,31 @@ def test_cut_publish_is_refused_before_the_tag_for_a_plus_filter_workflow() -> N
         release.cut(publish=True)
 
     assert "v1.1.0" not in release.git.tags
+
+
+# python-attrs/attrs's .github/workflows/pypi-package.yml (0184a19f), trimmed: it runs on every
+# tag push, but its jobs upload to PyPI only for a published release (`if:` on the event).
+ATTRS = """\
+on:
+  push:
+    branches: [main]
+    tags: ["*"]
+  release:
+    types:
+      - published
+jobs:
+  release-pypi:
+    if: github.repository_owner == 'python-attrs' && github.event.action == 'published'
+    steps:
+      - name: Upload package to PyPI
+        uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_a_workflow_that_also_waits_for_the_release_is_taken_to_upload_then() -> None:
+    [found] = publish_workflows({".github/workflows/pypi-package.yml": ATTRS})
+
+    assert found.runs_on("23.1.0")
+    assert found.on_release
+    assert not found.uploads_on_the_tag
+    assert not found.releases_by_itself("23.1.0")  # cut --publish is not refused for it
