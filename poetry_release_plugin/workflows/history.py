@@ -356,6 +356,10 @@ def with_commit_message(project: Project, git: Git) -> Project:
     )
 
 
+# The newest commits changing pyproject.toml asked for a version change (two `git show` each).
+VERSION_CHANGES_ASKED = 40
+
+
 def _version_setting_templates(git: Git) -> tuple[list[str | None], str]:
     """Without release tags, the templates of the two newest commits that changed the version
     in pyproject.toml (papermerge-cli's untagged `version bump 0.3.1 -> 0.3.2`), and how status
@@ -363,7 +367,7 @@ def _version_setting_templates(git: Git) -> tuple[list[str | None], str]:
     from poetry_release_plugin.core.sources import PYPROJECT, version_in_pyproject
 
     found: list[tuple[str, str | None]] = []
-    for sha in git.commits_changing(PYPROJECT):
+    for sha in git.commits_changing(PYPROJECT, limit=VERSION_CHANGES_ASKED):
         version = version_in_pyproject(git.file_at(sha, PYPROJECT))
         before = version_in_pyproject(git.file_at(f"{sha}^1", PYPROJECT))
         if version is None or before is None or version == before:
