@@ -186,6 +186,16 @@ def process_alive(pid: int) -> bool:
         return False
 
 
+def ends_within(pid: int, seconds: float) -> bool:
+    """Whether the process ends within `seconds` (polled: its end is the observable)."""
+    deadline = time.monotonic() + seconds
+    while process_alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def processes_mentioning(text: str) -> list[str]:
     """Running processes other than this one whose command line or working folder (with a
     trailing separator) contains `text`: "pid: command line" each. Zombies have no command line

@@ -35,7 +35,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from conftest import INDEX_PASSWORD, github_environment
 from github_standin import GitHubStandIn, Server
-from support import CHANGELOG, POETRY, ServedApp, guide_layout, process_alive, widget_kit_files
+from support import (
+    CHANGELOG,
+    POETRY,
+    ServedApp,
+    ends_within,
+    guide_layout,
+    widget_kit_files,
+)
 from test_cut import cut, prepared
 
 if TYPE_CHECKING:
@@ -754,13 +761,8 @@ def _wait_until(
 
 
 def _ends(pid: int) -> bool:
-    """Whether the process ends within 15 s (polled: its end is the observable)."""
-    deadline = time.monotonic() + 15
-    while process_alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+    """Whether the process ends within 15 s."""
+    return ends_within(pid, 15)
 
 
 @dataclass

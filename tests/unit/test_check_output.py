@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from support import ends_within
+
 from poetry_release_plugin.adapters.checks import KEPT_LINES, CheckRunner
 from poetry_release_plugin.config import CheckSpec
 
@@ -65,15 +67,8 @@ def test_a_daemon_that_keeps_printing_does_not_hold_the_check(tmp_path: Path) ->
 def _ended(pid: int, within: float = 5.0) -> bool:
     """Whether process `pid` is gone (or a zombie) within `within` seconds; if not, the test
     kills it, so that a failing run leaves nothing behind."""
-    given_up_at = time.monotonic() + within
-    while time.monotonic() < given_up_at:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_bytes()
-            if stat.rsplit(b")", 1)[1].split()[0] in (b"Z", b"X"):
-                return True
-        except FileNotFoundError:
-            return True
-        time.sleep(0.05)
+    if ends_within(pid, within):
+        return True
     os.kill(pid, signal.SIGKILL)
     return False
 
